@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * The incc command line: a thin layer over the library API. Exit codes: 0 clean, 1 diagnostics with
+ * errors, 2 usage error or unreadable file. An unexpected exception is reported as an internal error
+ * (exit 70), never as a bare stack trace.
+ */
+import { commands, printUsage, VERSION } from './registry.js';
+import { UsageError } from './io.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    printUsage(process.stdout);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`incc: unknown command '${name}'\n\n`);
+    printUsage(process.stderr);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`incc ${name}: ${e.message}\n${e.showHelp ? `\n${command.help}\n` : ''}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`incc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report it with the input that caused it.\n`);
+    if (process.env['INCC_DEBUG']) process.stderr.write(`${detail}\n`);
+    process.exitCode = 70;
+  },
+);

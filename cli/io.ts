@@ -1,0 +1,60 @@
+/** What the commands share: argument parsing, reading input files, printing diagnostics. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { formatDiagnostic } from '../compiler/code-frame.js';
+import type { Diagnostic } from '../compiler/diagnostics.js';
+import { parseValue } from '../compiler/parse-value.js';
+import type { Value } from '../compiler/values.js';
+
+export class UsageError extends Error {
+  constructor(message: string, readonly showHelp = true) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs, with its errors turned into usage errors. */
+export function parseCommandArgs<O extends Options>(args: string[], options: O): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e));
+  }
+}
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[], sourceOf: (file: string) => string | undefined, stream: NodeJS.WritableStream = process.stderr): void {
+  const color = (stream as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'];
+  for (const d of diagnostics) stream.write(`${formatDiagnostic(d, sourceOf, { color })}\n`);
+}
+
+export function summaryLine(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+}
+
+/** Loads a program, or prints "cannot read" and returns undefined (the command then exits 2). */
+export function readProgramOrExit<P>(path: string, load: (path: string) => P): P | undefined {
+  try {
+    return load(path);
+  } catch {
+    process.stderr.write(`incc: cannot read ${path}\n`);
+    return undefined;
+  }
+}
+
+/** `--set name=value` pairs, each value an .incp expression. */
+export function parseSetArgs(pairs: string[] | undefined): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set needs NAME=VALUE, got '${pair}'`);
+    const name = pair.slice(0, eq).trim();
+    const text = pair.slice(eq + 1);
+    const value = parseValue(text);
+    if (value === undefined) throw new UsageError(`--set ${name}: '${text}' is not a value (an integer, number, true/false, size like 224x224x3, or "string")`);
+    out[name] = value;
+  }
+  return out;
+}

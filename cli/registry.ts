@@ -1,0 +1,37 @@
+/** The list of incc commands, each a thin wrapper in cli/commands/. */
+import { readFileSync } from 'node:fs';
+import { checkCommand } from './commands/check.js';
+import { parseCommand } from './commands/parse.js';
+import { summaryCommand } from './commands/summary.js';
+
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand];
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function printUsage(stream: NodeJS.WritableStream): void {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  stream.write(
+    [
+      'incc: the compiler for .incp, a language for Inception-family convolutional networks',
+      '',
+      'Usage: incc <command> [options]',
+      '',
+      'Commands:',
+      ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+      '',
+      'Options:',
+      '  --help, -h     show help (also: incc <command> --help)',
+      '  --version, -v  print the version',
+      '',
+      'Exit codes: 0 clean, 1 diagnostics with errors, 2 usage error or unreadable file.',
+      '',
+    ].join('\n'),
+  );
+}

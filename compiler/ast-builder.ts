@@ -1,0 +1,504 @@
+/**
+ * The one CST -> AST visitor: turns the Chevrotain concrete syntax tree of grammar/parser.ts into the
+ * AST of ast.ts, with a span on every node. Runs only on a CST without syntax errors.
+ */
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type * as A from './ast.js';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function isToken(e: CstElement): e is IToken {
+  return (e as IToken).image !== undefined;
+}
+
+export class AstBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly file: string) {}
+
+  // ---- spans ----------------------------------------------------------------------------------
+
+  private tokenSpan(t: IToken): A.Span {
+    return {
+      file: this.file,
+      startOffset: t.startOffset,
+      endOffset: (t.endOffset ?? t.startOffset) + 1,
+      startLine: t.startLine ?? 1,
+      startColumn: t.startColumn ?? 1,
+      endLine: t.endLine ?? t.startLine ?? 1,
+      endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
+    };
+  }
+
+  private nodeSpan(n: CstNode): A.Span {
+    const l = n.location!;
+    return {
+      file: this.file,
+      startOffset: l.startOffset,
+      endOffset: (l.endOffset ?? l.startOffset) + 1,
+      startLine: l.startLine ?? 1,
+      startColumn: l.startColumn ?? 1,
+      endLine: l.endLine ?? 1,
+      endColumn: (l.endColumn ?? 1) + 1,
+    };
+  }
+
+  private join(a: A.Span, b: A.Span): A.Span {
+    return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private nodes(c: Children, key: string): CstNode[] {
+    return (c[key] ?? []) as CstNode[];
+  }
+  private node(c: Children, key: string, i = 0): CstNode | undefined {
+    return this.nodes(c, key)[i];
+  }
+  private tokens(c: Children, key: string): IToken[] {
+    return (c[key] ?? []) as IToken[];
+  }
+  private token(c: Children, key: string, i = 0): IToken | undefined {
+    return this.tokens(c, key)[i];
+  }
+  /** All children of the given keys, in source order. */
+  private ordered(c: Children, keys: string[]): CstElement[] {
+    const all: CstElement[] = [];
+    for (const k of keys) all.push(...(c[k] ?? []));
+    return all.sort((x, y) => start(x) - start(y));
+  }
+
+  private identifier(t: IToken): A.Identifier {
+    return { kind: 'Identifier', name: t.image, span: this.tokenSpan(t) };
+  }
+
+  // ---- file -------------------------------------------------------------------------------------
+
+  sourceFile(cst: CstNode, text: string, comments: IToken[]): A.SourceFile {
+    const c = cst.children as Children;
+    const items = this.ordered(c, ['importDecl', 'blockDecl', 'networkDecl', 'ruleDecl', 'defaultsStmt']).map((n) => this.topLevel(n as CstNode));
+    const lines = text.split('\n');
+    return {
+      kind: 'SourceFile',
+      items,
+      comments: comments.map((t) => ({
+        kind: 'Comment',
+        style: t.image.startsWith('//') ? 'line' : 'block',
+        text: t.image,
+        span: this.tokenSpan(t),
+      })),
+      span: {
+        file: this.file,
+        startOffset: 0,
+        endOffset: text.length,
+        startLine: 1,
+        startColumn: 1,
+        endLine: lines.length,
+        endColumn: lines[lines.length - 1]!.length + 1,
+      },
+    };
+  }
+
+  private topLevel(n: CstNode): A.TopLevel {
+    switch (n.name) {
+      case 'importDecl':
+        return this.importDecl(n);
+      case 'blockDecl':
+        return this.blockDecl(n);
+      case 'networkDecl':
+        return this.networkDecl(n);
+      case 'ruleDecl':
+        return this.ruleDecl(n);
+      default:
+        return this.defaults(n);
+    }
+  }
+
+  private importDecl(n: CstNode): A.ImportDecl {
+    const c = n.children as Children;
+    const decl: A.ImportDecl = { kind: 'Import', path: this.string(this.token(c, 'StringLiteral')!), span: this.nodeSpan(n) };
+    if (c['From']) decl.names = this.tokens(c, 'Identifier').map((t) => this.identifier(t));
+    return decl;
+  }
+
+  private blockDecl(n: CstNode): A.BlockDecl {
+    const c = n.children as Children;
+    return {
+      kind: 'BlockDecl',
+      name: this.identifier(this.token(c, 'Identifier')!),
+      params: this.params(this.node(c, 'params')),
+      body: this.body(this.node(c, 'body')!),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private networkDecl(n: CstNode): A.NetworkDecl {
+    const c = n.children as Children;
+    return {
+      kind: 'NetworkDecl',
+      name: this.identifier(this.token(c, 'Identifier')!),
+      params: this.params(this.node(c, 'params')),
+      body: this.body(this.node(c, 'body')!),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private ruleDecl(n: CstNode): A.RuleDecl {
+    const c = n.children as Children;
+    const clauses = this.ordered(c, ['matchClause', 'whenClause', 'replaceClause']).map((e): A.RuleClause => {
+      const cn = e as CstNode;
+      const cc = cn.children as Children;
+      const span = this.nodeSpan(cn);
+      if (cn.name === 'matchClause') return { kind: 'Match', pattern: this.chain(this.node(cc, 'chain')!), span };
+      if (cn.name === 'whenClause') return { kind: 'When', condition: this.expression(this.node(cc, 'expression')!), span };
+      return { kind: 'Replace', replacement: this.chain(this.node(cc, 'chain')!), span };
+    });
+    return {
+      kind: 'RuleDecl',
+      name: this.identifier(this.token(c, 'Identifier')!),
+      params: this.params(this.node(c, 'params')),
+      clauses,
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private params(n: CstNode | undefined): A.Param[] {
+    if (!n) return [];
+    return this.nodes(n.children as Children, 'param').map((p) => {
+      const c = p.children as Children;
+      const ids = this.tokens(c, 'Identifier');
+      const param: A.Param = { kind: 'Param', name: this.identifier(ids[0]!), span: this.nodeSpan(p) };
+      if (ids[1]) param.type = this.identifier(ids[1]);
+      const def = this.node(c, 'expression');
+      if (def) param.default = this.expression(def);
+      return param;
+    });
+  }
+
+  // ---- statements -------------------------------------------------------------------------------
+
+  private body(n: CstNode): A.Body {
+    const statements = this.nodes(n.children as Children, 'statement').map((s) => this.statement(s));
+    return { kind: 'Body', statements, span: this.nodeSpan(n) };
+  }
+
+  private statement(n: CstNode): A.Statement {
+    const c = n.children as Children;
+    const inner = this.ordered(c, ['defaultsStmt', 'applyStmt', 'trainStmt', 'auxStmt', 'chain']);
+    const first = inner[0] as CstNode;
+    const labelNode = this.node(c, 'label');
+    const label = labelNode ? this.label(labelNode) : undefined;
+    switch (first.name) {
+      case 'defaultsStmt':
+        return this.defaults(first);
+      case 'applyStmt':
+        return this.applyRules(first);
+      case 'trainStmt':
+        return this.train(first);
+      case 'auxStmt': {
+        const aux = this.aux(first);
+        if (label) {
+          aux.label = label;
+          aux.span = this.join(label.span, aux.span);
+        }
+        return aux;
+      }
+      default: {
+        const chain = this.chain(first);
+        if (label) {
+          chain.label = label;
+          chain.span = this.join(label.span, chain.span);
+        }
+        return chain;
+      }
+    }
+  }
+
+  private label(n: CstNode): A.Label {
+    const ids = this.tokens(n.children as Children, 'Identifier');
+    const label: A.Label = { kind: 'Label', name: this.identifier(ids[0]!), span: this.nodeSpan(n) };
+    if (ids[1]) label.last = this.identifier(ids[1]);
+    return label;
+  }
+
+  private defaults(n: CstNode): A.DefaultsStmt {
+    const c = n.children as Children;
+    return {
+      kind: 'Defaults',
+      target: this.identifier(this.token(c, 'Identifier')!),
+      args: this.argList(this.node(c, 'argList')),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private applyRules(n: CstNode): A.ApplyRulesStmt {
+    const c = n.children as Children;
+    return {
+      kind: 'ApplyRules',
+      rule: this.identifier(this.token(c, 'Identifier')!),
+      args: this.argList(this.node(c, 'argList')),
+      targets: this.nodes(c, 'target').map((t) => {
+        const tc = t.children as Children;
+        const target: A.Target = { kind: 'Target', path: this.path(this.node(tc, 'path')!), span: this.nodeSpan(t) };
+        const last = this.node(tc, 'path', 1);
+        if (last) target.last = this.path(last);
+        return target;
+      }),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private path(n: CstNode): A.Path {
+    return {
+      kind: 'Path',
+      segments: this.tokens(n.children as Children, 'Identifier').map((t) => this.identifier(t)),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private train(n: CstNode): A.TrainStmt {
+    const settings = this.nodes(n.children as Children, 'setting').map((s): A.Setting => {
+      const c = s.children as Children;
+      return {
+        kind: 'Setting',
+        key: this.identifier(this.token(c, 'Identifier')!),
+        value: this.expression(this.node(c, 'expression')!),
+        span: this.nodeSpan(s),
+      };
+    });
+    return { kind: 'Train', settings, span: this.nodeSpan(n) };
+  }
+
+  private aux(n: CstNode): A.AuxStmt {
+    const c = n.children as Children;
+    const aux: A.AuxStmt = {
+      kind: 'Aux',
+      from: this.path(this.node(c, 'path')!),
+      body: this.body(this.node(c, 'body')!),
+      span: this.nodeSpan(n),
+    };
+    const weight = this.node(c, 'expression');
+    if (weight) aux.weight = this.expression(weight);
+    return aux;
+  }
+
+  private chain(n: CstNode): A.Chain {
+    const c = n.children as Children;
+    const elements: A.Element[] = [];
+    let pending: A.Label | undefined;
+    for (const e of this.ordered(c, ['element', 'label'])) {
+      const cn = e as CstNode;
+      if (cn.name === 'label') {
+        pending = this.label(cn);
+        continue;
+      }
+      const el = this.element(cn);
+      if (pending) {
+        el.label = pending;
+        el.span = this.join(pending.span, el.span);
+        pending = undefined;
+      }
+      elements.push(el);
+    }
+    return { kind: 'Chain', elements, span: this.nodeSpan(n) };
+  }
+
+  private element(n: CstNode): A.Element {
+    const inner = (Object.values(n.children as Children)[0] as CstNode[])[0]!;
+    switch (inner.name) {
+      case 'concat':
+        return { kind: 'Concat', body: this.body(this.node(inner.children as Children, 'body')!), span: this.nodeSpan(inner) };
+      case 'repeat':
+        return this.repeat(inner);
+      case 'ifElement':
+        return this.ifElement(inner);
+      default:
+        return this.layer(inner);
+    }
+  }
+
+  private repeat(n: CstNode): A.RepeatElement {
+    const c = n.children as Children;
+    const r: A.RepeatElement = {
+      kind: 'Repeat',
+      over: this.expression(this.node(c, 'expression')!),
+      body: this.body(this.node(c, 'body')!),
+      span: this.nodeSpan(n),
+    };
+    const v = this.token(c, 'Identifier');
+    if (v) r.variable = this.identifier(v);
+    return r;
+  }
+
+  private ifElement(n: CstNode): A.IfElement {
+    const c = n.children as Children;
+    const bodies = this.nodes(c, 'body');
+    const el: A.IfElement = {
+      kind: 'If',
+      condition: this.expression(this.node(c, 'expression')!),
+      then: this.body(bodies[0]!),
+      span: this.nodeSpan(n),
+    };
+    const nested = this.node(c, 'ifElement');
+    if (nested) el.else = this.ifElement(nested);
+    else if (bodies[1]) el.else = this.body(bodies[1]);
+    return el;
+  }
+
+  private layer(n: CstNode): A.LayerElement {
+    const c = n.children as Children;
+    const parenthesized = c['LParen'] !== undefined;
+    const args = parenthesized ? this.argList(this.node(c, 'argList')) : this.nodes(c, 'layerArg').map((a) => this.layerArg(a));
+    return { kind: 'Layer', callee: this.identifier(this.token(c, 'Identifier')!), args, parenthesized, span: this.nodeSpan(n) };
+  }
+
+  private layerArg(n: CstNode): A.Arg {
+    const c = n.children as Children;
+    const named = this.node(c, 'namedArg');
+    if (named) return this.namedArg(named);
+    const stride = this.node(c, 'strideArg');
+    if (stride) return { kind: 'StrideArg', value: this.expression(this.node(stride.children as Children, 'expression')!), span: this.nodeSpan(stride) };
+    return { kind: 'PositionalArg', value: this.expression(this.node(c, 'expression')!), span: this.nodeSpan(n) };
+  }
+
+  private argList(n: CstNode | undefined): A.Arg[] {
+    if (!n) return [];
+    return this.ordered(n.children as Children, ['namedArg', 'expression']).map((e) => {
+      const cn = e as CstNode;
+      if (cn.name === 'namedArg') return this.namedArg(cn);
+      return { kind: 'PositionalArg', value: this.expression(cn), span: this.nodeSpan(cn) } satisfies A.PositionalArg;
+    });
+  }
+
+  private namedArg(n: CstNode): A.NamedArg {
+    const c = n.children as Children;
+    return {
+      kind: 'NamedArg',
+      name: this.identifier(this.token(c, 'Identifier')!),
+      value: this.expression(this.node(c, 'expression')!),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  // ---- expressions ------------------------------------------------------------------------------
+
+  private expression(n: CstNode): A.Expr {
+    return this.orExpr(this.node(n.children as Children, 'orExpr')!);
+  }
+
+  /** A left-associative chain `operand (op operand)*`, the operators given by token name. */
+  private leftAssoc(n: CstNode, operandKey: string, opKeys: Record<string, A.BinaryOperator>, operand: (n: CstNode) => A.Expr): A.Expr {
+    const c = n.children as Children;
+    const parts = this.ordered(c, [operandKey, ...Object.keys(opKeys)]);
+    let left = operand(parts[0] as CstNode);
+    for (let i = 1; i + 1 < parts.length; i += 2) {
+      const opTok = parts[i] as IToken;
+      const right = operand(parts[i + 1] as CstNode);
+      left = { kind: 'Binary', op: opKeys[opTok.tokenType.name]!, left, right, span: this.join(left.span, right.span) };
+    }
+    return left;
+  }
+
+  private orExpr(n: CstNode): A.Expr {
+    return this.leftAssoc(n, 'andExpr', { Or: 'or' }, (x) => this.andExpr(x));
+  }
+
+  private andExpr(n: CstNode): A.Expr {
+    return this.leftAssoc(n, 'notExpr', { And: 'and' }, (x) => this.notExpr(x));
+  }
+
+  private notExpr(n: CstNode): A.Expr {
+    const c = n.children as Children;
+    const inner = this.node(c, 'notExpr');
+    if (inner) return { kind: 'Unary', op: 'not', operand: this.notExpr(inner), span: this.nodeSpan(n) };
+    return this.comparison(this.node(c, 'comparison')!);
+  }
+
+  private comparison(n: CstNode): A.Expr {
+    return this.leftAssoc(
+      n,
+      'rangeExpr',
+      { EqEq: '==', NotEq: '!=', LessEq: '<=', GreaterEq: '>=', Less: '<', Greater: '>', In: 'in' },
+      (x) => this.rangeExpr(x),
+    );
+  }
+
+  private rangeExpr(n: CstNode): A.Expr {
+    const parts = this.nodes(n.children as Children, 'additive');
+    const low = this.additive(parts[0]!);
+    if (!parts[1]) return low;
+    return { kind: 'Range', low, high: this.additive(parts[1]), span: this.nodeSpan(n) };
+  }
+
+  private additive(n: CstNode): A.Expr {
+    return this.leftAssoc(n, 'multiplicative', { Plus: '+', Minus: '-' }, (x) => this.multiplicative(x));
+  }
+
+  private multiplicative(n: CstNode): A.Expr {
+    return this.leftAssoc(n, 'unary', { Star: '*', Slash: '/', Percent: '%' }, (x) => this.unary(x));
+  }
+
+  private unary(n: CstNode): A.Expr {
+    const c = n.children as Children;
+    const inner = this.node(c, 'unary');
+    if (inner) return { kind: 'Unary', op: '-', operand: this.unary(inner), span: this.nodeSpan(n) };
+    return this.size(this.node(c, 'size')!);
+  }
+
+  private size(n: CstNode): A.Expr {
+    const dims = this.nodes(n.children as Children, 'postfix').map((p) => this.postfix(p));
+    if (dims.length === 1) return dims[0]!;
+    return { kind: 'Size', dims, span: this.nodeSpan(n) };
+  }
+
+  private postfix(n: CstNode): A.Expr {
+    const c = n.children as Children;
+    let e = this.primary(this.node(c, 'primary')!);
+    for (const t of this.tokens(c, 'Identifier')) {
+      const property = this.identifier(t);
+      e = { kind: 'Member', object: e, property, span: this.join(e.span, property.span) };
+    }
+    return e;
+  }
+
+  private primary(n: CstNode): A.Expr {
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    const int = this.token(c, 'IntegerLiteral');
+    if (int) {
+      const value = Number(int.image);
+      if (!Number.isSafeInteger(value)) this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(int.image) }));
+      return { kind: 'Integer', value, raw: int.image, span };
+    }
+    const float = this.token(c, 'FloatLiteral');
+    if (float) {
+      const value = Number(float.image);
+      if (!Number.isFinite(value)) this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(float.image) }));
+      return { kind: 'Float', value, raw: float.image, span };
+    }
+    const str = this.token(c, 'StringLiteral');
+    if (str) return this.string(str);
+    if (c['True']) return { kind: 'Boolean', value: true, span };
+    if (c['False']) return { kind: 'Boolean', value: false, span };
+    if (c['LBracket']) return { kind: 'List', items: this.nodes(c, 'expression').map((e) => this.expression(e)), span };
+    const id = this.token(c, 'Identifier');
+    if (id) {
+      if (c['LParen']) return { kind: 'Call', callee: this.identifier(id), args: this.argList(this.node(c, 'argList')), span };
+      return { kind: 'Name', name: id.image, span };
+    }
+    return { kind: 'Paren', expression: this.expression(this.node(c, 'expression')!), span };
+  }
+
+  private string(t: IToken): A.StringLiteral {
+    const value = t.image.slice(1, -1).replace(/\\(["\\nrt])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
+    return { kind: 'String', value, span: this.tokenSpan(t) };
+  }
+}
+
+function start(e: CstElement): number {
+  return isToken(e) ? e.startOffset : (e.location?.startOffset ?? 0);
+}
+
+function abbreviate(s: string): string {
+  return s.length > 24 ? `${s.slice(0, 12)}...${s.slice(-6)} (${s.length} digits)` : s;
+}

@@ -1,0 +1,53 @@
+/**
+ * `check`: load each file with its imports, then elaborate every network it declares with the
+ * defaults of its parameters, collecting every diagnostic. The check path never loads tfjs or onnxruntime.
+ */
+import { resolve } from 'node:path';
+import type { Diagnostic } from './diagnostics.js';
+import { loadProgram, nodeFileHost, type FileHost, type Program } from './program.js';
+import { checkProgram } from './elaborate.js';
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  /** Files given that could not be read at all. */
+  unreadable: string[];
+  sourceOf(file: string): string | undefined;
+}
+
+export function checkFiles(paths: string[], host: FileHost = nodeFileHost): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  const unreadable: string[] = [];
+  const programs: Program[] = [];
+  for (const p of paths) {
+    if (host.readFile(resolve(p)) === undefined) {
+      unreadable.push(p);
+      continue;
+    }
+    const program = loadProgram(p, host);
+    programs.push(program);
+    diagnostics.push(...program.diagnostics);
+    if (!program.diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...checkProgram(program));
+  }
+  return {
+    diagnostics: dedupe(diagnostics),
+    unreadable,
+    sourceOf: (file) => {
+      for (const p of programs) {
+        const text = p.sourceOf(file);
+        if (text !== undefined) return text;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** The same file imported by two checked files reports its problems once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.span?.file}|${d.span?.startOffset}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,562 @@
+/**
+ * The .incp grammar as a pure Chevrotain CstParser: no semantics, only the productions of
+ * spec/language.md ("Grammar"). Each rule's doc comment is the production it implements.
+ * compiler/ast-builder.ts turns the CST into the AST.
+ */
+import { CstParser, EOF, tokenLabel, type CstNode, type IToken, type IRecognitionException, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+
+class IncpParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: expectationMessages });
+    this.performSelfAnalysis();
+  }
+
+  /** File := { Separator | Import | BlockDecl | NetworkDecl | RuleDecl | Defaults } */
+  file = this.RULE('file', () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        { ALT: () => this.SUBRULE(this.importDecl) },
+        { ALT: () => this.SUBRULE(this.blockDecl) },
+        { ALT: () => this.SUBRULE(this.networkDecl) },
+        { ALT: () => this.SUBRULE(this.ruleDecl) },
+        { ALT: () => this.SUBRULE(this.defaultsStmt) },
+      ]);
+    });
+  });
+
+  /** Separator := NEWLINE | ";" */
+  separator = this.RULE('separator', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Newline) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+  });
+
+  /** Import := "import" [ "{" Identifier { "," Identifier } "}" "from" ] String */
+  importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.OPTION(() => {
+      this.CONSUME(T.LBrace);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
+      this.CONSUME(T.RBrace);
+      this.CONSUME(T.From);
+    });
+    this.CONSUME(T.StringLiteral);
+  });
+
+  /** BlockDecl := "block" Identifier Params Body */
+  blockDecl = this.RULE('blockDecl', () => {
+    this.CONSUME(T.Block);
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.params);
+    this.SUBRULE(this.body);
+  });
+
+  /** NetworkDecl := "network" Identifier [ Params ] Body */
+  networkDecl = this.RULE('networkDecl', () => {
+    this.CONSUME(T.Network);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.params));
+    this.SUBRULE(this.body);
+  });
+
+  /** RuleDecl := "rule" Identifier [ Params ] "{" { Separator | "match" Chain | "when" Expr | "replace" Chain } "}" */
+  ruleDecl = this.RULE('ruleDecl', () => {
+    this.CONSUME(T.Rule);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.params));
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        { ALT: () => this.SUBRULE(this.matchClause) },
+        { ALT: () => this.SUBRULE(this.whenClause) },
+        { ALT: () => this.SUBRULE(this.replaceClause) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** MatchClause := "match" Chain */
+  matchClause = this.RULE('matchClause', () => {
+    this.CONSUME(T.Match);
+    this.SUBRULE(this.chain);
+  });
+
+  /** WhenClause := "when" Expr */
+  whenClause = this.RULE('whenClause', () => {
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression, { ARGS: [true] });
+  });
+
+  /** ReplaceClause := "replace" Chain */
+  replaceClause = this.RULE('replaceClause', () => {
+    this.CONSUME(T.Replace);
+    this.SUBRULE(this.chain);
+  });
+
+  /** Params := "(" [ Param { "," Param } [ "," ] ] ")" */
+  params = this.RULE('params', () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
+    this.CONSUME(T.RParen);
+  });
+
+  /** Param := Identifier [ ":" Identifier ] [ "=" Expr ] */
+  param = this.RULE('param', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.CONSUME2(T.Identifier);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression, { ARGS: [true] });
+    });
+  });
+
+  /** Body := "{" { Separator | Statement } "}" */
+  body = this.RULE('body', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.SUBRULE(this.separator) }, { ALT: () => this.SUBRULE(this.statement) }]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** Statement := Defaults | ApplyRules | Train | [ Label ] ( Aux | Chain ) */
+  statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.defaultsStmt) },
+      { ALT: () => this.SUBRULE(this.applyStmt) },
+      { ALT: () => this.SUBRULE(this.trainStmt) },
+      {
+        ALT: () => {
+          this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
+          this.OR2([{ ALT: () => this.SUBRULE(this.auxStmt) }, { ALT: () => this.SUBRULE(this.chain) }]);
+        },
+      },
+    ]);
+  });
+
+  /** Label := Identifier [ ".." Identifier ] ":" */
+  label = this.RULE('label', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.CONSUME2(T.Identifier);
+    });
+    this.CONSUME(T.Colon);
+  });
+
+  /** Defaults := "defaults" Identifier "(" ArgList ")" */
+  defaultsStmt = this.RULE('defaultsStmt', () => {
+    this.CONSUME(T.Defaults);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.argList);
+    this.CONSUME(T.RParen);
+  });
+
+  /** Aux := "aux" "from" Path [ "weight" Expr ] Body */
+  auxStmt = this.RULE('auxStmt', () => {
+    this.CONSUME(T.Aux);
+    this.CONSUME(T.From);
+    this.SUBRULE(this.path);
+    this.OPTION(() => {
+      this.CONSUME(T.Weight);
+      this.SUBRULE(this.expression, { ARGS: [false] });
+    });
+    this.SUBRULE(this.body);
+  });
+
+  /** ApplyRules := "apply" Identifier [ "(" ArgList ")" ] [ "to" Target { "," Target } ] */
+  applyStmt = this.RULE('applyStmt', () => {
+    this.CONSUME(T.Apply);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.argList);
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.To);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.target) });
+    });
+  });
+
+  /** Target := Path [ ".." Path ] */
+  target = this.RULE('target', () => {
+    this.SUBRULE(this.path);
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.SUBRULE2(this.path);
+    });
+  });
+
+  /** Path := Identifier { "/" Identifier } */
+  path = this.RULE('path', () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Slash);
+      this.CONSUME2(T.Identifier);
+    });
+  });
+
+  /** Train := "train" "{" { Separator | Identifier "=" Expr } "}" */
+  trainStmt = this.RULE('trainStmt', () => {
+    this.CONSUME(T.Train);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.SUBRULE(this.separator) }, { ALT: () => this.SUBRULE(this.setting) }]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** Setting := Identifier "=" Expr */
+  setting = this.RULE('setting', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { ARGS: [true] });
+  });
+
+  /** Chain := Element { "->" [ Label ] Element } */
+  chain = this.RULE('chain', () => {
+    this.SUBRULE(this.element);
+    this.MANY(() => {
+      this.CONSUME(T.Arrow);
+      this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
+      this.SUBRULE2(this.element);
+    });
+  });
+
+  /** Element := Concat | Repeat | If | Layer */
+  element = this.RULE('element', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.concat) },
+      { ALT: () => this.SUBRULE(this.repeat) },
+      { ALT: () => this.SUBRULE(this.ifElement) },
+      { ALT: () => this.SUBRULE(this.layer) },
+    ]);
+  });
+
+  /** Concat := "concat" Body   (each statement of the body is one branch) */
+  concat = this.RULE('concat', () => {
+    this.CONSUME(T.Concat);
+    this.SUBRULE(this.body);
+  });
+
+  /** Repeat := "repeat" [ Identifier "in" ] Expr Body */
+  repeat = this.RULE('repeat', () => {
+    this.CONSUME(T.Repeat);
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.In,
+      DEF: () => {
+        this.CONSUME(T.Identifier);
+        this.CONSUME(T.In);
+      },
+    });
+    this.SUBRULE(this.expression, { ARGS: [true] });
+    this.SUBRULE(this.body);
+  });
+
+  /** If := "if" Expr Body [ "else" ( If | Body ) ] */
+  ifElement = this.RULE('ifElement', () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression, { ARGS: [true] });
+    this.SUBRULE(this.body);
+    this.OPTION(() => {
+      this.CONSUME(T.Else);
+      this.OR([{ ALT: () => this.SUBRULE(this.ifElement) }, { ALT: () => this.SUBRULE2(this.body) }]);
+    });
+  });
+
+  /**
+   * Layer := Identifier ( "(" ArgList ")" | { LayerArg } )   (a built-in layer or a block instance)
+   * The "(" form needs the parenthesis right after the name, with no space (see `adjacent`).
+   */
+  layer = this.RULE('layer', () => {
+    const name = this.CONSUME(T.Identifier);
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+      {
+        GATE: () => this.LA(1).tokenType === T.LParen && adjacent(name, this.LA(1)),
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.argList);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.MANY(() => this.SUBRULE(this.layerArg)) },
+      ],
+    });
+  });
+
+  /** LayerArg := Identifier "=" BareExpr | "/" BareExpr | BareExpr */
+  layerArg = this.RULE('layerArg', () => {
+    this.OR([
+      { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.namedArg, { ARGS: [false] }) },
+      { ALT: () => this.SUBRULE(this.strideArg) },
+      { ALT: () => this.SUBRULE(this.expression, { ARGS: [false] }) },
+    ]);
+  });
+
+  /** StrideArg := "/" BareExpr */
+  strideArg = this.RULE('strideArg', () => {
+    this.CONSUME(T.Slash);
+    this.SUBRULE(this.expression, { ARGS: [false] });
+  });
+
+  /** ArgList := [ Arg { "," Arg } [ "," ] ]    Arg := Identifier "=" Expr | Expr */
+  argList = this.RULE('argList', () => {
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        this.OR([
+          { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.namedArg, { ARGS: [true] }) },
+          { ALT: () => this.SUBRULE(this.expression, { ARGS: [true] }) },
+        ]);
+      },
+    });
+  });
+
+  namedArg = this.RULE('namedArg', (allowDivision?: boolean) => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { ARGS: [allowDivision] });
+  });
+
+  /** Expr := OrExpr */
+  expression = this.RULE('expression', (allowDivision?: boolean) => {
+    this.SUBRULE(this.orExpr, { ARGS: [allowDivision] });
+  });
+
+  /** OrExpr := AndExpr { "or" AndExpr } */
+  orExpr = this.RULE('orExpr', (allowDivision?: boolean) => {
+    this.SUBRULE(this.andExpr, { ARGS: [allowDivision] });
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpr, { ARGS: [allowDivision] });
+    });
+  });
+
+  /** AndExpr := NotExpr { "and" NotExpr } */
+  andExpr = this.RULE('andExpr', (allowDivision?: boolean) => {
+    this.SUBRULE(this.notExpr, { ARGS: [allowDivision] });
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpr, { ARGS: [allowDivision] });
+    });
+  });
+
+  /** NotExpr := "not" NotExpr | Comparison */
+  notExpr = this.RULE('notExpr', (allowDivision?: boolean) => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notExpr, { ARGS: [allowDivision] });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison, { ARGS: [allowDivision] }) },
+    ]);
+  });
+
+  /** Comparison := RangeExpr [ ( "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" ) RangeExpr ] */
+  comparison = this.RULE('comparison', (allowDivision?: boolean) => {
+    this.SUBRULE(this.rangeExpr, { ARGS: [allowDivision] });
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.EqEq) },
+        { ALT: () => this.CONSUME(T.NotEq) },
+        { ALT: () => this.CONSUME(T.LessEq) },
+        { ALT: () => this.CONSUME(T.GreaterEq) },
+        { ALT: () => this.CONSUME(T.Less) },
+        { ALT: () => this.CONSUME(T.Greater) },
+        { ALT: () => this.CONSUME(T.In) },
+      ]);
+      this.SUBRULE2(this.rangeExpr, { ARGS: [allowDivision] });
+    });
+  });
+
+  /** RangeExpr := Additive [ ".." Additive ] */
+  rangeExpr = this.RULE('rangeExpr', (allowDivision?: boolean) => {
+    this.SUBRULE(this.additive, { ARGS: [allowDivision] });
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.SUBRULE2(this.additive, { ARGS: [allowDivision] });
+    });
+  });
+
+  /** Additive := Multiplicative { ( "+" | "-" ) Multiplicative } */
+  additive = this.RULE('additive', (allowDivision?: boolean) => {
+    this.SUBRULE(this.multiplicative, { ARGS: [allowDivision] });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicative, { ARGS: [allowDivision] });
+    });
+  });
+
+  /** Multiplicative := Unary { ( "*" | "%" | "/" ) Unary }   ("/" only where division is allowed) */
+  multiplicative = this.RULE('multiplicative', (allowDivision?: boolean) => {
+    this.SUBRULE(this.unary);
+    this.MANY({
+      GATE: () => allowDivision === true || this.LA(1).tokenType !== T.Slash,
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.CONSUME(T.Star) },
+          { ALT: () => this.CONSUME(T.Percent) },
+          { ALT: () => this.CONSUME(T.Slash) },
+        ]);
+        this.SUBRULE2(this.unary);
+      },
+    });
+  });
+
+  /** Unary := "-" Unary | Size */
+  unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.size) },
+    ]);
+  });
+
+  /** Size := Postfix { "x" Postfix }   (`3x3`, `1xn`, `299x299x3`) */
+  size = this.RULE('size', () => {
+    this.SUBRULE(this.postfix);
+    this.MANY(() => {
+      this.CONSUME(T.Cross);
+      this.SUBRULE2(this.postfix);
+    });
+  });
+
+  /** Postfix := Primary { "." Identifier } */
+  postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME(T.Identifier);
+    });
+  });
+
+  /**
+   * Primary := Integer | Float | String | "true" | "false" | Identifier [ "(" ArgList ")" ]
+   *          | "(" Expr ")" | "[" [ Expr { "," Expr } [ "," ] ] "]"
+   */
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IntegerLiteral) },
+      { ALT: () => this.CONSUME(T.FloatLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Identifier);
+          this.OPTION({
+            GATE: () => adjacent(name, this.LA(1)),
+            DEF: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.argList);
+            this.CONSUME(T.RParen);
+          }});
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.LParen);
+          this.SUBRULE(this.expression, { ARGS: [true] });
+          this.CONSUME2(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.expression, { ARGS: [true] }) });
+          this.CONSUME(T.RBracket);
+        },
+      },
+    ]);
+  });
+
+  /** A label starts here: `name:` or `first..last:` (four tokens of lookahead, more than the OR's). */
+  private atLabel(): boolean {
+    if (this.LA(1).tokenType !== T.Identifier) return false;
+    if (this.LA(2).tokenType === T.Colon) return true;
+    return this.LA(2).tokenType === T.DotDot && this.LA(3).tokenType === T.Identifier && this.LA(4).tokenType === T.Colon;
+  }
+}
+
+/** A call's `(` touches its name: `InceptionA(32)` is a call, `conv (n)x1 64` is a layer whose kernel is `(n)x1`. */
+function adjacent(name: IToken, next: IToken): boolean {
+  return next.tokenType === T.LParen && name.endOffset !== undefined && next.startOffset === name.endOffset + 1;
+}
+
+/** One parser instance, reused (Chevrotain's advice: construction runs the grammar analysis). */
+let instance: IncpParser | undefined;
+function parserInstance(): IncpParser {
+  instance ??= new IncpParser();
+  return instance;
+}
+
+export interface ParseProblem {
+  token: IToken;
+  message: string;
+  /** What the parser would have accepted, as token labels ("'{'", "an integer"). */
+  expected: string[];
+  ruleStack: string[];
+}
+
+export interface CstResult {
+  cst: CstNode | undefined;
+  problems: ParseProblem[];
+}
+
+export function parseTokens(tokens: IToken[]): CstResult {
+  const parser = parserInstance();
+  parser.input = tokens;
+  const cst = parser.file();
+  const problems = parser.errors.map((e: IRecognitionException) => ({
+    token: e.token,
+    message: e.message,
+    expected: expectedFrom(e.message),
+    ruleStack: e.context.ruleStack,
+  }));
+  return { cst, problems };
+}
+
+/**
+ * Parse errors carry what was expected as data: the message is JSON (`{"expected": [...]}`), read back
+ * by parseTokens. The words of the diagnostic come from compiler/diagnostics.ts, not from here.
+ */
+const expectationMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected }) => JSON.stringify({ expected: [tokenLabel(expected)] }),
+  buildNotAllInputParsedMessage: () => JSON.stringify({ expected: ['end of file'] }),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt }) => JSON.stringify({ expected: firstTokens(expectedPathsPerAlt.flat()) }),
+  buildEarlyExitMessage: ({ expectedIterationPaths }) => JSON.stringify({ expected: firstTokens(expectedIterationPaths) }),
+};
+
+function firstTokens(paths: TokenType[][]): string[] {
+  return [...new Set(paths.filter((p) => p.length > 0).map((p) => tokenLabel(p[0]!)))];
+}
+
+function expectedFrom(message: string): string[] {
+  try {
+    const parsed = JSON.parse(message) as { expected?: string[] };
+    return (parsed.expected ?? []).filter((s) => s !== 'EOF');
+  } catch {
+    return [];
+  }
+}
+
+export { EOF };
+export type IncpCstParser = IncpParser;
+export function grammarProductions(): ReturnType<IncpParser['getGAstProductions']> {
+  return parserInstance().getGAstProductions();
+}
