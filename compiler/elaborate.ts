@@ -49,6 +49,8 @@ class Scope {
   }
 }
 
+type RootStatement = A.AuxStmt | A.TrainStmt | A.ApplyRulesStmt;
+
 interface Ctx {
   env: MapEnv;
   file: LoadedFile;
@@ -56,8 +58,8 @@ interface Ctx {
   scope: Scope;
   origin: Frame[];
   head: string;
-  /** Only the network's own body may hold aux, train and apply statements. */
-  atNetworkRoot: boolean;
+  /** Takes aux, train and apply statements: set only in the network's own body (and its `if` branches). */
+  rootStatement?: (s: RootStatement) => void;
 }
 
 /** What a name given by the user refers to: a node, or a scope (its output node). */
@@ -128,14 +130,15 @@ class Elaborator {
       }
     }
     const env = this.bindParams(`network ${decl.name.name}`, decl.params, new Map(Object.entries(given)), decl.name.span);
-    const ctx: Ctx = { env, file, defaults: this.fileDefaults(file), scope: new Scope(''), origin: [], head: 'main', atNetworkRoot: true };
     const pending: A.AuxStmt[] = [];
     const applies: A.ApplyRulesStmt[] = [];
-    const output = this.body(decl.body, ctx, undefined, (s) => {
+    const rootStatement = (s: RootStatement) => {
       if (s.kind === 'Aux') pending.push(s);
       else if (s.kind === 'ApplyRules') applies.push(s);
-      else this.training.push(...trainingSettings(s, ctx.env));
-    });
+      else this.training.push(...trainingSettings(s, env));
+    };
+    const ctx: Ctx = { env, file, defaults: this.fileDefaults(file), scope: new Scope(''), origin: [], head: 'main', rootStatement };
+    const output = this.body(decl.body, ctx, undefined);
     if (output === undefined) fail('missing-input', decl.name.span, { network: decl.name.name });
     for (const a of pending) this.auxHead(a, ctx);
     for (const a of applies) this.rules.push(this.ruleApplication(a, ctx, decl.name.name));
@@ -237,8 +240,8 @@ class Elaborator {
 
   // ---- statements -------------------------------------------------------------------------------
 
-  /** Runs a body's statements in order; returns the last output. `rootStatement` takes aux/train/apply. */
-  private body(body: A.Body, ctx: Ctx, input: number | undefined, rootStatement?: (s: A.AuxStmt | A.TrainStmt | A.ApplyRulesStmt) => void): number | undefined {
+  /** Runs a body's statements in order; returns the last output. */
+  private body(body: A.Body, ctx: Ctx, input: number | undefined): number | undefined {
     let current = input;
     let local = ctx;
     for (const s of body.statements) {
@@ -249,11 +252,11 @@ class Elaborator {
         case 'Aux':
         case 'Train':
         case 'ApplyRules':
-          if (!rootStatement || !local.atNetworkRoot) {
+          if (!local.rootStatement) {
             const what = s.kind === 'Aux' ? 'an aux head' : s.kind === 'Train' ? 'a train section' : 'an apply statement';
-            fail('misplaced-statement', s.span, { what, why: 'it belongs in the body of a network, not in a block, branch or repeat' });
+            fail('misplaced-statement', s.span, { what, why: 'it belongs in the body of a network, not in a block, branch, repeat or aux head' });
           }
-          rootStatement(s);
+          local.rootStatement(s);
           break;
         case 'Chain':
           current = this.chain(s, local, current);
@@ -340,7 +343,7 @@ class Elaborator {
   private concat(el: A.ConcatElement, label: A.Label | undefined, ctx: Ctx, input: number | undefined): number {
     if (input === undefined) fail('missing-input', el.span, { network: 'this network' });
     const name = label ? this.claim(ctx.scope.qualify(label.name.name), label.span) : undefined;
-    const inner: Ctx = name ? { ...ctx, scope: new Scope(name) } : ctx;
+    const inner: Ctx = { ...ctx, scope: name ? new Scope(name) : ctx.scope, rootStatement: undefined };
     const branches: number[] = [];
     let local = inner;
     for (const s of el.body.statements) {
@@ -401,12 +404,12 @@ class Elaborator {
     let current = input;
     const only = soleElement(el.body);
     values.forEach((v, i) => {
-      let inner: Ctx = el.variable ? { ...ctx, env: ctx.env.with(el.variable.name, v!) } : ctx;
+      let inner: Ctx = { ...ctx, rootStatement: undefined };
+      if (el.variable) inner = { ...inner, env: ctx.env.with(el.variable.name, v!) };
       const scopeName = names?.[i];
       if (scopeName && only) {
         // `mixed4..mixed7: repeat c in [...] { InceptionC(c) }`: each instance is named mixed4, ... itself.
-        const instanceLabel: A.Label = { kind: 'Label', name: { kind: 'Identifier', name: scopeName, span: label!.span }, span: label!.span };
-        current = this.element(only, instanceLabel, inner, current);
+        current = this.element(only, syntheticLabel(scopeName, label!.span), inner, current);
         return;
       }
       if (scopeName) inner = { ...inner, scope: new Scope(this.claim(ctx.scope.qualify(scopeName), label!.span)) };
@@ -446,7 +449,6 @@ class Elaborator {
       scope: new Scope(name),
       origin: [...ctx.origin, { block: decl.name.name, instance: name, span: call.span }],
       head: ctx.head,
-      atNetworkRoot: false,
     };
     const out = this.body(decl.body, inner, input);
     if (out === undefined || out === input) return fail('misplaced-statement', call.span, { what: `block ${decl.name.name}`, why: 'its body makes no layer' });
@@ -485,9 +487,17 @@ class Elaborator {
       if ((w.t !== 'float' && w.t !== 'int') || w.v < 0) fail('type-mismatch', stmt.weight.span, { what: 'an aux loss weight', expected: 'a number >= 0', actual: describeValue(w) });
       weight = w.v;
     }
-    const name = stmt.label ? this.claim(stmt.label.name.name, stmt.label.span) : ctx.scope.auto('aux', (n) => this.named.has(n));
-    this.named.set(name, { node: -1, span: stmt.span });
-    const out = this.body(stmt.body, { ...ctx, scope: new Scope(name), head: name, atNetworkRoot: false }, from);
+    const name = stmt.label ? stmt.label.name.name : ctx.scope.auto('aux', (n) => this.named.has(n));
+    const inner: Ctx = { ...ctx, head: name, rootStatement: undefined };
+    const only = soleElement(stmt.body);
+    let out: number | undefined;
+    if (only) {
+      // `aux_logits: aux from mixed7 { AuxHead(classes) }`: the instance is named aux_logits itself.
+      out = this.element(only, syntheticLabel(name, stmt.label?.span ?? stmt.span), inner, from);
+    } else {
+      this.claim(name, stmt.label?.span ?? stmt.span);
+      out = this.body(stmt.body, { ...inner, scope: new Scope(name) }, from);
+    }
     if (out === undefined || out === from) fail('misplaced-statement', stmt.span, { what: 'an empty aux head', why: 'it needs at least one layer' });
     this.finishScope(name, out, stmt.span);
     this.aux.push({ name, from, output: out, weight, span: stmt.span });
@@ -529,6 +539,11 @@ class Elaborator {
 }
 
 const paramTypes = ['int', 'float', 'bool', 'size', 'string'];
+
+/** A label the elaborator gives an element on the user's behalf (a repeat instance, an aux head). */
+function syntheticLabel(name: string, span: A.Span): A.Label {
+  return { kind: 'Label', name: { kind: 'Identifier', name, span }, span };
+}
 
 /** The one unlabeled element a body consists of, if that is all it holds. */
 function soleElement(body: A.Body): A.Element | undefined {
