@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import { loadProgram, nodeFileHost, type FileHost, type Program } from './program.js';
 import { checkProgram } from './elaborate.js';
+import { resolveFile } from './resolve.js';
 
 export interface CheckResult {
   diagnostics: Diagnostic[];
@@ -26,7 +27,10 @@ export function checkFiles(paths: string[], host: FileHost = nodeFileHost): Chec
     const program = loadProgram(p, host);
     programs.push(program);
     diagnostics.push(...program.diagnostics);
-    if (!program.diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...checkProgram(program));
+    if (program.diagnostics.some((d) => d.severity === 'error')) continue;
+    const resolved = [...program.files.values()].flatMap(resolveFile);
+    diagnostics.push(...resolved);
+    if (!resolved.some((d) => d.severity === 'error')) diagnostics.push(...checkProgram(program));
   }
   return {
     diagnostics: dedupe(diagnostics),

@@ -115,7 +115,7 @@ export class DiagnosticError extends Error {
   }
 }
 
-/** "did you mean ...?" for a misspelt name, from the candidates within edit distance 2 (or a third of the length). */
+/** "did you mean ...?" for a misspelt name: the closest candidate within an edit distance of a third of its length (at least 1). */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -126,7 +126,7 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
       bestDistance = d;
     }
   }
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  const limit = Math.max(1, Math.floor(name.length / 3));
   return best !== undefined && bestDistance <= limit ? `; did you mean \`${best}\`?` : '';
 }
 

@@ -42,6 +42,13 @@ export class MapEnv implements Env {
 
 export const emptyEnv: Env = { lookup: () => undefined, names: () => [] };
 
+/** `nx1` is one identifier, not a size: say so; otherwise suggest a close name. */
+export function unknownNameHint(name: string, candidates: Iterable<string>): string {
+  const size = /^([A-Za-z_]\w*?)x(\w+)$/.exec(name);
+  if (size) return `; to write a size from variables, put spaces or parentheses around the x: \`${size[1]} x ${size[2]}\` or \`(${size[1]})x${size[2]}\``;
+  return didYouMean(name, candidates);
+}
+
 export function describeValue(v: Value): string {
   switch (v.t) {
     case 'int':
@@ -108,11 +115,7 @@ export function evaluate(e: A.Expr, env: Env, symbols: (name: string) => boolean
       const bound = env.lookup(e.name);
       if (bound) return bound;
       if (symbols(e.name)) return { t: 'symbol', name: e.name };
-      const sizeHint = /^([A-Za-z_]\w*?)x(\w+)$/.exec(e.name);
-      const hint = sizeHint
-        ? `; to write a size from variables, put spaces or parentheses around the x: \`${sizeHint[1]} x ${sizeHint[2]}\``
-        : didYouMean(e.name, env.names());
-      return fail('unknown-name', e.span, { name: e.name, hint });
+      return fail('unknown-name', e.span, { name: e.name, hint: unknownNameHint(e.name, env.names()) });
     }
     case 'Size': {
       const dims = e.dims.map((d) => {

@@ -1,0 +1,203 @@
+/**
+ * Name resolution over the AST, before elaboration: every declaration of a file is checked, used or
+ * not (a block no network instantiates is still checked), and every problem found is reported, not
+ * only the first. It checks what does not need values: layer kinds and blocks exist, named arguments
+ * exist, positional counts of block calls, parameter types, rule names, and names in expressions.
+ */
+import type * as A from './ast.js';
+import { diagnostic, didYouMean, type Diagnostic } from './diagnostics.js';
+import { isLayerSymbol, layerSpecs } from './layers.js';
+import type { LoadedFile } from './program.js';
+import { unknownNameHint } from './values.js';
+
+const paramTypes = ['int', 'float', 'bool', 'size', 'string'];
+
+export function resolveFile(file: LoadedFile): Diagnostic[] {
+  if (!file.ast) return [];
+  const r = new Resolver(file);
+  for (const item of file.ast.items) r.topLevel(item);
+  return r.diagnostics;
+}
+
+class Resolver {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly file: LoadedFile) {}
+
+  topLevel(item: A.TopLevel): void {
+    switch (item.kind) {
+      case 'Import':
+        return;
+      case 'Defaults':
+        return this.defaults(item, new Set());
+      case 'RuleDecl': {
+        // Rule patterns and conditions name the matched layer's attributes (`filters`, `grid`):
+        // those are checked when rules are applied, so only layer kinds are checked here.
+        const names = this.params(item.params);
+        for (const c of item.clauses) {
+          if (c.kind !== 'When') this.chain(c.kind === 'Match' ? c.pattern : c.replacement, names, true);
+        }
+        return;
+      }
+      default: {
+        const names = this.params(item.params);
+        this.body(item.body, names);
+      }
+    }
+  }
+
+  private params(params: A.Param[]): Set<string> {
+    const names = new Set<string>();
+    for (const p of params) {
+      if (names.has(p.name.name)) this.diagnostics.push(diagnostic('duplicate-name', p.name.span, { what: 'parameter', name: p.name.name }));
+      if (p.type && !paramTypes.includes(p.type.name)) this.diagnostics.push(diagnostic('unknown-type', p.type.span, { name: p.type.name }));
+      if (p.default) this.expr(p.default, names, false);
+      names.add(p.name.name);
+    }
+    return names;
+  }
+
+  private body(body: A.Body, names: Set<string>): void {
+    for (const s of body.statements) {
+      switch (s.kind) {
+        case 'Defaults':
+          this.defaults(s, names);
+          break;
+        case 'Train':
+          break; // bare words are values there
+        case 'ApplyRules': {
+          const decl = this.file.scope.get(s.rule.name);
+          if (decl?.kind !== 'RuleDecl') {
+            const rules = [...this.file.scope.values()].filter((d) => d.kind === 'RuleDecl').map((d) => d.name.name);
+            this.diagnostics.push(diagnostic('unknown-rule', s.rule.span, { name: s.rule.name, hint: didYouMean(s.rule.name, rules) }));
+          } else {
+            this.callArgs(`rule ${decl.name.name}`, decl.params, s.args, names);
+          }
+          break;
+        }
+        case 'Aux':
+          if (s.weight) this.expr(s.weight, names, false);
+          this.body(s.body, names);
+          break;
+        case 'Chain':
+          this.chain(s, names, false);
+          break;
+      }
+    }
+  }
+
+  private defaults(s: A.DefaultsStmt, names: Set<string>): void {
+    const spec = layerSpecs.get(s.target.name);
+    if (!spec) {
+      this.diagnostics.push(diagnostic('unknown-layer-kind', s.target.span, { name: s.target.name, hint: didYouMean(s.target.name, layerSpecs.keys()) }));
+      return;
+    }
+    this.layerArgs(spec.name, spec.options.map((o) => o.name), s.args, names);
+  }
+
+  private chain(chain: A.Chain, names: Set<string>, inRule: boolean): void {
+    for (const el of chain.elements) this.element(el, names, inRule);
+  }
+
+  private element(el: A.Element, names: Set<string>, inRule: boolean): void {
+    switch (el.kind) {
+      case 'Concat':
+        return this.body(el.body, names);
+      case 'Repeat': {
+        this.expr(el.over, names, false);
+        const inner = el.variable ? new Set([...names, el.variable.name]) : names;
+        return this.body(el.body, inner);
+      }
+      case 'If':
+        this.expr(el.condition, names, false);
+        this.body(el.then, names);
+        if (el.else) {
+          if (el.else.kind === 'If') this.element(el.else, names, inRule);
+          else this.body(el.else, names);
+        }
+        return;
+      case 'Layer':
+        return this.layer(el, names, inRule);
+    }
+  }
+
+  private layer(el: A.LayerElement, names: Set<string>, inRule: boolean): void {
+    const kind = el.callee.name;
+    const spec = layerSpecs.get(kind);
+    if (spec) {
+      if (!inRule) this.layerArgs(kind, spec.options.map((o) => o.name), el.args, names);
+      return;
+    }
+    const decl = this.file.scope.get(kind);
+    if (decl?.kind === 'BlockDecl') {
+      if (!inRule) this.callArgs(`block ${kind}`, decl.params, el.args, names);
+      return;
+    }
+    if (decl) {
+      const what = `${decl.kind === 'NetworkDecl' ? 'network' : 'rule'} \`${kind}\``;
+      this.diagnostics.push(diagnostic('misplaced-statement', el.callee.span, { what, why: 'only layers and blocks can be used in a body' }));
+      return;
+    }
+    const candidates = [...layerSpecs.keys(), ...[...this.file.scope.values()].filter((d) => d.kind === 'BlockDecl').map((d) => d.name.name)];
+    this.diagnostics.push(diagnostic('unknown-layer-kind', el.callee.span, { name: kind, hint: didYouMean(kind, candidates) }));
+  }
+
+  private layerArgs(kind: string, options: string[], args: A.Arg[], names: Set<string>): void {
+    const seen = new Set<string>();
+    for (const a of args) {
+      if (a.kind === 'NamedArg') {
+        if (!options.includes(a.name.name)) {
+          this.diagnostics.push(diagnostic('unknown-parameter', a.name.span, { callee: kind, name: a.name.name, hint: didYouMean(a.name.name, options) }));
+        } else if (seen.has(a.name.name)) {
+          this.diagnostics.push(diagnostic('duplicate-argument', a.span, { name: a.name.name }));
+        }
+        seen.add(a.name.name);
+      }
+      this.expr(a.value, names, true);
+    }
+  }
+
+  private callArgs(callee: string, params: A.Param[], args: A.Arg[], names: Set<string>): void {
+    const known = params.map((p) => p.name.name);
+    const positional = args.filter((a) => a.kind === 'PositionalArg');
+    if (positional.length > params.length) {
+      this.diagnostics.push(diagnostic('too-many-arguments', positional[params.length]!.span, { callee, max: params.length, count: positional.length }));
+    }
+    for (const a of args) {
+      if (a.kind === 'NamedArg' && !known.includes(a.name.name)) {
+        this.diagnostics.push(diagnostic('unknown-parameter', a.name.span, { callee, name: a.name.name, hint: didYouMean(a.name.name, known) }));
+      }
+      this.expr(a.value, names, true);
+    }
+  }
+
+  /** Names in an expression must be bound, or (where `symbols`) be one of the layer words. */
+  private expr(e: A.Expr, names: Set<string>, symbols: boolean): void {
+    switch (e.kind) {
+      case 'Name':
+        if (!names.has(e.name) && !(symbols && isLayerSymbol(e.name))) {
+          this.diagnostics.push(diagnostic('unknown-name', e.span, { name: e.name, hint: unknownNameHint(e.name, names) }));
+        }
+        return;
+      case 'Size':
+        return e.dims.forEach((d) => this.expr(d, names, symbols));
+      case 'Binary':
+        this.expr(e.left, names, symbols);
+        return this.expr(e.right, names, symbols);
+      case 'Unary':
+        return this.expr(e.operand, names, symbols);
+      case 'Range':
+        this.expr(e.low, names, symbols);
+        return this.expr(e.high, names, symbols);
+      case 'List':
+        return e.items.forEach((i) => this.expr(i, names, symbols));
+      case 'Paren':
+        return this.expr(e.expression, names, symbols);
+      case 'Member':
+        return this.expr(e.object, names, symbols);
+      case 'Call':
+        return e.args.forEach((a) => this.expr(a.value, names, true));
+      default:
+        return;
+    }
+  }
+}
