@@ -9,6 +9,6 @@ export { summarize, summaryTable, type Summary } from './compiler/summary.js';
 export { formatDiagnostic } from './compiler/code-frame.js';
 export { diagnosticTable, type Diagnostic, type DiagnosticCode, type Severity } from './compiler/diagnostics.js';
 export { parseValue } from './compiler/parse-value.js';
-export type { Value } from './compiler/values.js';
+export type { Value, ValueLike } from './compiler/values.js';
 export type * as ast from './compiler/ast.js';
 export type { IRGraph, IRNode, NodeAttrs, Shape, AuxHead, Frame } from './compiler/ir.js';

@@ -10,7 +10,7 @@ import { bindLayer, checkDefaultsNames, isLayerSymbol, layerSpecs, type GivenArg
 import type { Declaration, LoadedFile, Program } from './program.js';
 import { inferNode, showShape } from './shapes.js';
 import { trainingSettings } from './training.js';
-import { describeValue, evaluate, MapEnv, toPlain, type Value } from './values.js';
+import { describeValue, evaluate, MapEnv, toPlain, toValue, type Value, type ValueLike } from './values.js';
 
 /** Block instances nested deeper than this are reported (a block that instantiates itself). */
 export const MAX_INSTANCE_DEPTH = 64;
@@ -20,8 +20,8 @@ export const MAX_REPEAT = 100_000;
 export interface ElaborateOptions {
   /** The network to elaborate; may be left out when the file declares exactly one. */
   network?: string;
-  /** Values for the network's parameters (the rest take their defaults). */
-  args?: Record<string, Value>;
+  /** Values for the network's parameters (the rest take their defaults): plain JS values or Values. */
+  args?: Record<string, ValueLike>;
 }
 
 export interface ElaborateResult {
@@ -101,7 +101,8 @@ export function elaborate(program: Program, options: ElaborateOptions = {}): Ela
     return { diagnostics: [diagnostic('network-required', undefined, { available })] };
   }
   try {
-    return { graph: new Elaborator(program).network(decl!, options.args ?? {}), diagnostics: [] };
+    const args = Object.fromEntries(Object.entries(options.args ?? {}).map(([k, v]) => [k, toValue(v)]));
+    return { graph: new Elaborator(program).network(decl!, args), diagnostics: [] };
   } catch (e) {
     if (e instanceof DiagnosticError) return { diagnostics: [e.diagnostic] };
     if (e instanceof RangeError) return { diagnostics: [diagnostic('recursion-too-deep', decl!.span, { depth: 'too many', limit: MAX_INSTANCE_DEPTH })] };

@@ -220,6 +220,17 @@ export function valuesEqual(a: Value, b: Value): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A value given from JavaScript: a Value, or a plain number (integer or float), boolean, string or size array. */
+export type ValueLike = Value | number | boolean | string | number[];
+
+export function toValue(x: ValueLike): Value {
+  if (typeof x === 'number') return Number.isInteger(x) ? { t: 'int', v: x } : { t: 'float', v: x };
+  if (typeof x === 'boolean') return { t: 'bool', v: x };
+  if (typeof x === 'string') return { t: 'string', v: x };
+  if (Array.isArray(x)) return { t: 'size', dims: x };
+  return x;
+}
+
 /** Values as plain JSON (sizes as arrays, symbols as strings), for the IR and `summary --json`. */
 export function toPlain(v: Value): unknown {
   switch (v.t) {
