@@ -451,7 +451,16 @@ class Elaborator {
       origin: [...ctx.origin, { block: decl.name.name, instance: name, span: call.span }],
       head: ctx.head,
     };
-    const out = this.body(decl.body, inner, input);
+    let out: number | undefined;
+    try {
+      out = this.body(decl.body, inner, input);
+    } catch (e) {
+      // A problem deep inside a block points at the block's line; say through which call it was reached.
+      if (e instanceof DiagnosticError) {
+        (e.diagnostic.related ??= []).push({ message: `in ${name}, an instance of block ${decl.name.name}`, span: call.span });
+      }
+      throw e;
+    }
     if (out === undefined || out === input) return fail('misplaced-statement', call.span, { what: `block ${decl.name.name}`, why: 'its body makes no layer' });
     this.finishScope(name, out, label?.span ?? call.span);
     return out;
