@@ -1,0 +1,33 @@
+/** Loads and elaborates a network of the shipped stdlib, for the stdlib tests. */
+import { join } from 'node:path';
+import { elaborate } from '../../compiler/elaborate.js';
+import { loadProgram, stdlibDir } from '../../compiler/program.js';
+import { summarize, type Summary } from '../../compiler/summary.js';
+import type { Value } from '../../compiler/values.js';
+
+export function stdlibPath(file: string): string {
+  return join(stdlibDir, file);
+}
+
+/** Plain arguments as .incp values: booleans, integers, other numbers as floats. */
+function toValue(v: number | boolean): Value {
+  if (typeof v === 'boolean') return { t: 'bool', v };
+  return Number.isInteger(v) ? { t: 'int', v } : { t: 'float', v };
+}
+
+export function summaryOf(file: string, network?: string, args: Record<string, number | boolean> = {}): Summary {
+  const program = loadProgram(stdlibPath(file));
+  const errors = program.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`${file}: ${errors.map((d) => d.message).join('; ')}`);
+  const values = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, toValue(v)]));
+  const result = elaborate(program, { network, args: values });
+  if (!result.graph) throw new Error(`${file}: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+  return summarize(result.graph);
+}
+
+/** The output shape of the node called `name`. */
+export function shapeOf(s: Summary, name: string): number[] {
+  const node = s.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`no node ${name} in ${s.network}`);
+  return node.outputShape;
+}
