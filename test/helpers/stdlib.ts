@@ -3,24 +3,16 @@ import { join } from 'node:path';
 import { elaborate } from '../../compiler/elaborate.js';
 import { loadProgram, stdlibDir } from '../../compiler/program.js';
 import { summarize, type Summary } from '../../compiler/summary.js';
-import type { Value } from '../../compiler/values.js';
 
 export function stdlibPath(file: string): string {
   return join(stdlibDir, file);
-}
-
-/** Plain arguments as .incp values: booleans, integers, other numbers as floats. */
-function toValue(v: number | boolean): Value {
-  if (typeof v === 'boolean') return { t: 'bool', v };
-  return Number.isInteger(v) ? { t: 'int', v } : { t: 'float', v };
 }
 
 export function summaryOf(file: string, network?: string, args: Record<string, number | boolean> = {}): Summary {
   const program = loadProgram(stdlibPath(file));
   const errors = program.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`${file}: ${errors.map((d) => d.message).join('; ')}`);
-  const values = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, toValue(v)]));
-  const result = elaborate(program, { network, args: values });
+  const result = elaborate(program, { network, args });
   if (!result.graph) throw new Error(`${file}: ${result.diagnostics.map((d) => d.message).join('; ')}`);
   return summarize(result.graph);
 }
