@@ -8,13 +8,35 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
+/**
+ * The deepest expression tree accepted. A chain of operators (`1 + 1 + ... + 1`) nests one level per
+ * operator without any bracket, and evaluation and every AST walker recurse once per level: past this,
+ * `nesting-too-deep` is reported instead of risking the stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 256;
+
 function isToken(e: CstElement): e is IToken {
   return (e as IToken).image !== undefined;
 }
 
 export class AstBuilder {
   readonly diagnostics: Diagnostic[] = [];
+  /** The depth of each composite expression built (a leaf is 1). */
+  private readonly depths = new WeakMap<A.Expr, number>();
+  private depthReported = false;
   constructor(private readonly file: string) {}
+
+  /** Records a composite expression's depth; past MAX_EXPRESSION_DEPTH, reports it (once per file) at `at`. */
+  private nested<E extends A.Expr>(e: E, children: readonly A.Expr[], at: A.Span): E {
+    let depth = 0;
+    for (const child of children) depth = Math.max(depth, this.depths.get(child) ?? 1);
+    this.depths.set(e, depth + 1);
+    if (depth + 1 > MAX_EXPRESSION_DEPTH && !this.depthReported) {
+      this.depthReported = true;
+      this.diagnostics.push(diagnostic('nesting-too-deep', at, { depth: `over ${MAX_EXPRESSION_DEPTH}`, limit: MAX_EXPRESSION_DEPTH }));
+    }
+    return e;
+  }
 
   // ---- spans ----------------------------------------------------------------------------------
 
@@ -77,7 +99,7 @@ export class AstBuilder {
   sourceFile(cst: CstNode, text: string, comments: IToken[]): A.SourceFile {
     const c = cst.children as Children;
     const items = this.ordered(c, ['importDecl', 'blockDecl', 'networkDecl', 'ruleDecl', 'defaultsStmt']).map((n) => this.topLevel(n as CstNode));
-    const lines = text.split('\n');
+    const lines = text.split(/\r\n|\r|\n/);
     return {
       kind: 'SourceFile',
       items,
@@ -149,9 +171,17 @@ export class AstBuilder {
       const cn = e as CstNode;
       const cc = cn.children as Children;
       const span = this.nodeSpan(cn);
-      if (cn.name === 'matchClause') return { kind: 'Match', pattern: this.chain(this.node(cc, 'chain')!), span };
       if (cn.name === 'whenClause') return { kind: 'When', condition: this.expression(this.node(cc, 'expression')!), span };
-      return { kind: 'Replace', replacement: this.chain(this.node(cc, 'chain')!), span };
+      const chain = this.chain(this.node(cc, 'chain')!);
+      const labelNode = this.node(cc, 'label');
+      if (labelNode) {
+        const first = chain.elements[0]!;
+        first.label = this.label(labelNode);
+        first.span = this.join(first.label.span, first.span);
+        chain.span = this.join(first.label.span, chain.span);
+      }
+      if (cn.name === 'matchClause') return { kind: 'Match', pattern: chain, span };
+      return { kind: 'Replace', replacement: chain, span };
     });
     return {
       kind: 'RuleDecl',
@@ -394,7 +424,8 @@ export class AstBuilder {
     for (let i = 1; i + 1 < parts.length; i += 2) {
       const opTok = parts[i] as IToken;
       const right = operand(parts[i + 1] as CstNode);
-      left = { kind: 'Binary', op: opKeys[opTok.tokenType.name]!, left, right, span: this.join(left.span, right.span) };
+      const binary: A.Expr = { kind: 'Binary', op: opKeys[opTok.tokenType.name]!, left, right, span: this.join(left.span, right.span) };
+      left = this.nested(binary, [left, right], this.tokenSpan(opTok));
     }
     return left;
   }
@@ -410,7 +441,10 @@ export class AstBuilder {
   private notExpr(n: CstNode): A.Expr {
     const c = n.children as Children;
     const inner = this.node(c, 'notExpr');
-    if (inner) return { kind: 'Unary', op: 'not', operand: this.notExpr(inner), span: this.nodeSpan(n) };
+    if (inner) {
+      const operand = this.notExpr(inner);
+      return this.nested({ kind: 'Unary', op: 'not', operand, span: this.nodeSpan(n) }, [operand], this.nodeSpan(n));
+    }
     return this.comparison(this.node(c, 'comparison')!);
   }
 
@@ -427,7 +461,8 @@ export class AstBuilder {
     const parts = this.nodes(n.children as Children, 'additive');
     const low = this.additive(parts[0]!);
     if (!parts[1]) return low;
-    return { kind: 'Range', low, high: this.additive(parts[1]), span: this.nodeSpan(n) };
+    const high = this.additive(parts[1]);
+    return this.nested({ kind: 'Range', low, high, span: this.nodeSpan(n) }, [low, high], this.nodeSpan(n));
   }
 
   private additive(n: CstNode): A.Expr {
@@ -441,14 +476,17 @@ export class AstBuilder {
   private unary(n: CstNode): A.Expr {
     const c = n.children as Children;
     const inner = this.node(c, 'unary');
-    if (inner) return { kind: 'Unary', op: '-', operand: this.unary(inner), span: this.nodeSpan(n) };
+    if (inner) {
+      const operand = this.unary(inner);
+      return this.nested({ kind: 'Unary', op: '-', operand, span: this.nodeSpan(n) }, [operand], this.nodeSpan(n));
+    }
     return this.size(this.node(c, 'size')!);
   }
 
   private size(n: CstNode): A.Expr {
     const dims = this.nodes(n.children as Children, 'postfix').map((p) => this.postfix(p));
     if (dims.length === 1) return dims[0]!;
-    return { kind: 'Size', dims, span: this.nodeSpan(n) };
+    return this.nested({ kind: 'Size', dims, span: this.nodeSpan(n) }, dims, this.nodeSpan(n));
   }
 
   private postfix(n: CstNode): A.Expr {
@@ -456,7 +494,7 @@ export class AstBuilder {
     let e = this.primary(this.node(c, 'primary')!);
     for (const t of this.tokens(c, 'Identifier')) {
       const property = this.identifier(t);
-      e = { kind: 'Member', object: e, property, span: this.join(e.span, property.span) };
+      e = this.nested({ kind: 'Member', object: e, property, span: this.join(e.span, property.span) }, [e], property.span);
     }
     return e;
   }
@@ -480,13 +518,20 @@ export class AstBuilder {
     if (str) return this.string(str);
     if (c['True']) return { kind: 'Boolean', value: true, span };
     if (c['False']) return { kind: 'Boolean', value: false, span };
-    if (c['LBracket']) return { kind: 'List', items: this.nodes(c, 'expression').map((e) => this.expression(e)), span };
+    if (c['LBracket']) {
+      const items = this.nodes(c, 'expression').map((e) => this.expression(e));
+      return this.nested({ kind: 'List', items, span }, items, span);
+    }
     const id = this.token(c, 'Identifier');
     if (id) {
-      if (c['LParen']) return { kind: 'Call', callee: this.identifier(id), args: this.argList(this.node(c, 'argList')), span };
+      if (c['LParen']) {
+        const args = this.argList(this.node(c, 'argList'));
+        return this.nested({ kind: 'Call', callee: this.identifier(id), args, span }, args.map((a) => a.value), span);
+      }
       return { kind: 'Name', name: id.image, span };
     }
-    return { kind: 'Paren', expression: this.expression(this.node(c, 'expression')!), span };
+    const inner = this.expression(this.node(c, 'expression')!);
+    return this.nested({ kind: 'Paren', expression: inner, span }, [inner], span);
   }
 
   private string(t: IToken): A.StringLiteral {

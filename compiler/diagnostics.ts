@@ -64,6 +64,8 @@ export const diagnosticTable = {
 
   // Rules and application (compiler/rules)
   'rule-matches-nothing': { severity: 'warning', message: 'rule {rule} matches nothing{where}' },
+  'rule-invalid': { severity: 'error', message: 'rule {rule} is not well formed: {why}' },
+  'rule-changes-shape': { severity: 'error', message: 'rule {rule} would change the shape of {node} from {before} to {after}: a replacement must produce the shape of what it replaces' },
 } as const satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof diagnosticTable;
@@ -95,13 +97,20 @@ export function diagnostic(
   const entry: Entry = diagnosticTable[code];
   const message = entry.message.replace(/\{(\w+)\}/g, (_, key: string) => {
     const v = values[key];
-    return v === undefined ? (key === 'hint' || key === 'where' ? '' : `{${key}}`) : String(v);
+    return v === undefined ? (key === 'hint' || key === 'where' ? '' : `{${key}}`) : clipped(String(v));
   });
   const d: Diagnostic = { code, severity: entry.severity, message };
   if (span) d.span = span;
   if (extra.expected && extra.expected.length > 0) d.expected = extra.expected;
   if (extra.related && extra.related.length > 0) d.related = extra.related;
   return d;
+}
+
+/** A value longer than this (a name or string thousands of characters long) is shortened in messages. */
+const MAX_VALUE_LENGTH = 500;
+
+function clipped(s: string): string {
+  return s.length <= MAX_VALUE_LENGTH ? s : `${s.slice(0, 240)}...${s.slice(-40)} (${s.length} characters)`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
@@ -117,9 +126,12 @@ export class DiagnosticError extends Error {
 
 /** "did you mean ...?" for a misspelt name: the closest candidate within an edit distance of a third of its length (at least 1). */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
+  // Edit distance is quadratic in the lengths: no suggestion for names longer than anyone misspells.
+  if (name.length > MAX_SUGGESTED_LENGTH) return '';
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    if (c.length > MAX_SUGGESTED_LENGTH) continue;
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
       best = c;
@@ -129,6 +141,8 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   const limit = Math.max(1, Math.floor(name.length / 3));
   return best !== undefined && bestDistance <= limit ? `; did you mean \`${best}\`?` : '';
 }
+
+const MAX_SUGGESTED_LENGTH = 100;
 
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);

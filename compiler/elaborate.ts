@@ -5,12 +5,13 @@
  */
 import type * as A from './ast.js';
 import { diagnostic, DiagnosticError, didYouMean, type Diagnostic } from './diagnostics.js';
-import type { AuxHead, Frame, IRGraph, IRNode, NodeAttrs, RuleApplication, TrainingSetting } from './ir.js';
+import type { AuxHead, Frame, IRGraph, IRNode, NodeAttrs, TrainingSetting } from './ir.js';
 import { bindLayer, checkDefaultsNames, isLayerSymbol, layerSpecs, type GivenArg } from './layers.js';
 import type { Declaration, LoadedFile, Program } from './program.js';
 import { inferNode, showShape } from './shapes.js';
+import { coerce, paramTypes } from './params.js';
 import { trainingSettings } from './training.js';
-import { describeValue, evaluate, MapEnv, toPlain, toValue, type Value, type ValueLike } from './values.js';
+import { describeValue, evaluate, MapEnv, toPlain, toValue, type Env, type Value, type ValueLike } from './values.js';
 
 /** Block instances nested deeper than this are reported (a block that instantiates itself). */
 export const MAX_INSTANCE_DEPTH = 64;
@@ -26,7 +27,16 @@ export interface ElaborateOptions {
 
 export interface ElaborateResult {
   graph?: IRGraph;
+  /** The network's `apply` statements, in source order: the rewrite pass turns them into rule requests. */
+  applies: ApplyRequest[];
   diagnostics: Diagnostic[];
+}
+
+/** An `apply` statement with the scope it was written in. */
+export interface ApplyRequest {
+  stmt: A.ApplyRulesStmt;
+  file: LoadedFile;
+  env: Env;
 }
 
 /** Scoped defaults: layer kind -> option -> the argument that set it (its span is where a bad value is reported). */
@@ -92,20 +102,22 @@ export function elaborate(program: Program, options: ElaborateOptions = {}): Ela
   let decl: A.NetworkDecl | undefined;
   if (options.network !== undefined) {
     decl = networks.find((n) => n.name.name === options.network);
-    if (!decl) return { diagnostics: [diagnostic('unknown-network', undefined, { name: options.network, available })] };
+    if (!decl) return { applies: [], diagnostics: [diagnostic('unknown-network', undefined, { name: options.network, available })] };
   } else if (networks.length === 1) {
     decl = networks[0];
   } else if (networks.length === 0) {
-    return { diagnostics: [diagnostic('no-network', undefined, { file: program.entry.displayName })] };
+    return { applies: [], diagnostics: [diagnostic('no-network', undefined, { file: program.entry.displayName })] };
   } else {
-    return { diagnostics: [diagnostic('network-required', undefined, { available })] };
+    return { applies: [], diagnostics: [diagnostic('network-required', undefined, { available })] };
   }
   try {
     const args = Object.fromEntries(Object.entries(options.args ?? {}).map(([k, v]) => [k, toValue(v)]));
-    return { graph: new Elaborator(program).network(decl!, args), diagnostics: [] };
+    const elaborator = new Elaborator(program);
+    const graph = elaborator.network(decl!, args);
+    return { graph, applies: elaborator.applies, diagnostics: [] };
   } catch (e) {
-    if (e instanceof DiagnosticError) return { diagnostics: [e.diagnostic] };
-    if (e instanceof RangeError) return { diagnostics: [diagnostic('recursion-too-deep', decl!.span, { depth: 'too many', limit: MAX_INSTANCE_DEPTH })] };
+    if (e instanceof DiagnosticError) return { applies: [], diagnostics: [e.diagnostic] };
+    if (e instanceof RangeError) return { applies: [], diagnostics: [diagnostic('recursion-too-deep', decl!.span, { depth: 'too many', limit: MAX_INSTANCE_DEPTH })] };
     throw e;
   }
 }
@@ -117,7 +129,8 @@ class Elaborator {
   private readonly fileOf = new Map<Declaration, LoadedFile>();
   private readonly aux: AuxHead[] = [];
   private readonly training: TrainingSetting[] = [];
-  private readonly rules: RuleApplication[] = [];
+  /** The network's `apply` statements, for the rewrite pass (compiler/rules/). */
+  readonly applies: ApplyRequest[] = [];
 
   constructor(private readonly program: Program) {
     for (const f of program.files.values()) for (const d of f.own) this.fileOf.set(d, f);
@@ -142,7 +155,7 @@ class Elaborator {
     const output = this.body(decl.body, ctx, undefined);
     if (output === undefined) fail('missing-input', decl.name.span, { network: decl.name.name });
     for (const a of pending) this.auxHead(a, ctx);
-    for (const a of applies) this.rules.push(this.ruleApplication(a, ctx, decl.name.name));
+    for (const a of applies) this.applies.push({ stmt: a, file, env });
     const args: Record<string, unknown> = {};
     for (const p of decl.params) args[p.name.name] = toPlain(env.lookup(p.name.name)!);
     return {
@@ -155,7 +168,6 @@ class Elaborator {
       output,
       aux: this.aux,
       training: this.training,
-      rules: this.rules,
     };
   }
 
@@ -512,43 +524,7 @@ class Elaborator {
     this.finishScope(name, out, stmt.span);
     this.aux.push({ name, from, output: out, weight, span: stmt.span });
   }
-
-  private ruleApplication(stmt: A.ApplyRulesStmt, ctx: Ctx, network: string): RuleApplication {
-    const decl = ctx.file.scope.get(stmt.rule.name);
-    if (decl?.kind !== 'RuleDecl') {
-      const rules = [...ctx.file.scope.values()].filter((d) => d.kind === 'RuleDecl').map((d) => d.name.name);
-      fail('unknown-rule', stmt.rule.span, { name: stmt.rule.name, hint: didYouMean(stmt.rule.name, rules) });
-    }
-    const call: A.LayerElement = { kind: 'Layer', callee: stmt.rule, args: stmt.args, parenthesized: true, span: stmt.span };
-    const env = this.callArgs(call, { ...decl, kind: 'BlockDecl', body: { kind: 'Body', statements: [], span: decl.span } }, ctx.env);
-    const args: Record<string, unknown> = {};
-    for (const p of decl.params) args[p.name.name] = toPlain(env.lookup(p.name.name)!);
-    const targets: string[] = [];
-    for (const t of stmt.targets) {
-      this.resolvePath(t.path, network);
-      const first = t.path.segments.map((s) => s.name).join('/');
-      if (!t.last) {
-        targets.push(first);
-        continue;
-      }
-      this.resolvePath(t.last, network);
-      const last = t.last.segments.map((s) => s.name).join('/');
-      const a = /^(.*?)(\d+)$/.exec(first);
-      const b = /^(.*?)(\d+)$/.exec(last);
-      if (!a || !b || a[1] !== b[1] || Number(b[2]) < Number(a[2])) {
-        fail('type-mismatch', t.span, { what: 'a target range', expected: 'two names that differ in a trailing number, the first the smaller (`mixed4..mixed7`)', actual: `${first}..${last}` });
-      }
-      for (let i = Number(a[2]); i <= Number(b[2]); i++) {
-        const name = `${a[1]}${i}`;
-        if (!this.named.has(name)) fail('unknown-node', t.span, { name, network, hint: '' });
-        targets.push(name);
-      }
-    }
-    return { rule: decl.name.name, args, targets, span: stmt.span };
-  }
 }
-
-const paramTypes = ['int', 'float', 'bool', 'size', 'string'];
 
 /** A label the elaborator gives an element on the user's behalf (a repeat instance, an aux head). */
 function syntheticLabel(name: string, span: A.Span): A.Label {
@@ -561,14 +537,4 @@ function soleElement(body: A.Body): A.Element | undefined {
   if (!s || rest.length > 0 || s.kind !== 'Chain' || s.label || s.elements.length !== 1) return undefined;
   const el = s.elements[0]!;
   return el.label ? undefined : el;
-}
-
-/** Checks a value against a parameter's declared type; an integer is accepted where a float is. */
-function coerce(value: Value, p: A.Param, span: A.Span): Value {
-  const type = p.type?.name;
-  if (!type) return value;
-  if (type === 'float' && value.t === 'int') return { t: 'float', v: value.v };
-  if (value.t === type) return value;
-  const expected = { int: 'an integer', float: 'a number', bool: 'true or false', size: 'a size like 3x3', string: 'a string' }[type]!;
-  return fail('type-mismatch', span, { what: `parameter \`${p.name.name}\``, expected, actual: describeValue(value) });
 }

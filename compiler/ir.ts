@@ -73,6 +73,8 @@ export interface IRNode {
   origin: Frame[];
   /** `main`, or the name of the auxiliary head the node belongs to. */
   head: string;
+  /** Set on nodes a rewrite rule made; `span` stays the original layer's. */
+  rewrite?: Rewrite;
 }
 
 export interface AuxHead {
@@ -91,13 +93,15 @@ export interface TrainingSetting {
   span: Span;
 }
 
-/** An `apply` statement, resolved: the rule and its arguments, and the node names it targets. */
-export interface RuleApplication {
+/** How a node came out of the rewrite pass (compiler/rules/): the rule, and the layer it replaced. */
+export interface Rewrite {
   rule: string;
-  args: Record<string, unknown>;
-  /** Qualified name prefixes; empty: the whole network. */
-  targets: string[];
-  span: Span;
+  /** The replacement layer in the rule declaration. */
+  ruleSpan: Span;
+  /** The `apply` statement (or the --rules option) that applied the rule. */
+  applySpan: Span;
+  /** The name of the node the rule replaced (the last of the matched sequence). */
+  replaced: string;
 }
 
 export interface IRGraph {
@@ -112,7 +116,6 @@ export interface IRGraph {
   output: number;
   aux: AuxHead[];
   training: TrainingSetting[];
-  rules: RuleApplication[];
 }
 
 export function totalParams(nodes: Iterable<IRNode>): ParamCount & { total: number } {

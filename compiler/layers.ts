@@ -184,13 +184,9 @@ function checked(spec: LayerSpec, option: OptionSpec, value: Value, span: Span):
   return fail('type-mismatch', span, { what, expected: r.expected, actual: describeValue(value) });
 }
 
-/**
- * Binds a layer's arguments: explicit ones, then scoped defaults (checked where they were written),
- * then the built-in defaults. Returns the node's attributes.
- */
-export function bindLayer(spec: LayerSpec, args: GivenArg[], defaults: ReadonlyMap<string, GivenArg>, callSpan: Span): NodeAttrs {
+/** The options a layer's explicit arguments set, checked and normalized (`3x3` -> [3, 3], `/2` -> [2, 2]). */
+export function bindExplicit(spec: LayerSpec, args: GivenArg[]): Map<string, unknown> {
   const bound = new Map<string, unknown>();
-  const given = new Set<string>();
   for (const a of args) {
     let option: OptionSpec | undefined;
     if (a.kind === 'NamedArg') {
@@ -203,17 +199,25 @@ export function bindLayer(spec: LayerSpec, args: GivenArg[], defaults: ReadonlyM
       option = spec.options.find((o) => o.stride);
       if (!option) fail('misplaced-statement', a.span, { what: 'a stride', why: `${spec.name} has no stride` });
     } else {
-      option = spec.options.find((o) => o.positional?.(a.value) && !given.has(o.name));
+      option = spec.options.find((o) => o.positional?.(a.value) && !bound.has(o.name));
       if (!option) {
         const positional = spec.options.filter((o) => o.positional).map((o) => `${o.name} (${o.expected})`);
         if (positional.length === 0) fail('too-many-arguments', a.span, { callee: spec.name, max: 0, count: args.filter((x) => x.kind === 'PositionalArg').length });
         fail('type-mismatch', a.span, { what: `an argument of ${spec.name}`, expected: positional.join(' or '), actual: describeValue(a.value) });
       }
     }
-    if (given.has(option.name)) fail('duplicate-argument', a.span, { name: option.name });
-    given.add(option.name);
+    if (bound.has(option.name)) fail('duplicate-argument', a.span, { name: option.name });
     bound.set(option.name, checked(spec, option, a.value, a.span));
   }
+  return bound;
+}
+
+/**
+ * Binds a layer's arguments: explicit ones, then scoped defaults (checked where they were written),
+ * then the built-in defaults. Returns the node's attributes.
+ */
+export function bindLayer(spec: LayerSpec, args: GivenArg[], defaults: ReadonlyMap<string, GivenArg>, callSpan: Span): NodeAttrs {
+  const bound = bindExplicit(spec, args);
   for (const option of spec.options) {
     if (bound.has(option.name)) continue;
     const d = defaults.get(option.name);
@@ -222,6 +226,35 @@ export function bindLayer(spec: LayerSpec, args: GivenArg[], defaults: ReadonlyM
     else fail('missing-argument', callSpan, { callee: spec.name, name: option.name });
   }
   return spec.build(Object.fromEntries(bound));
+}
+
+/** The layer kind and option values that build these attributes (the inverse of `LayerSpec.build`). */
+export function optionsOf(attrs: NodeAttrs): { kind: string; options: Record<string, unknown> } {
+  switch (attrs.op) {
+    case 'input':
+      return { kind: 'input', options: { shape: attrs.shape } };
+    case 'conv': {
+      const bn = attrs.bn ?? { scale: true, epsilon: 1e-3, momentum: 0.99 };
+      const { kernel, filters, stride, padding, activation, bias } = attrs;
+      return {
+        kind: 'conv',
+        options: { kernel, filters, stride, padding, act: activation, bias, bn: attrs.bn !== null, bn_scale: bn.scale, bn_epsilon: bn.epsilon, bn_momentum: bn.momentum },
+      };
+    }
+    case 'maxpool':
+    case 'avgpool':
+      return { kind: attrs.op, options: { kernel: attrs.kernel, stride: attrs.stride, padding: attrs.padding } };
+    case 'dropout':
+      return { kind: 'dropout', options: { rate: attrs.rate } };
+    case 'dense':
+      return { kind: 'dense', options: { units: attrs.units, act: attrs.activation, bias: attrs.bias } };
+    case 'batchnorm':
+      return { kind: 'batchnorm', options: { scale: attrs.bn.scale, epsilon: attrs.bn.epsilon, momentum: attrs.bn.momentum } };
+    case 'activation':
+      return { kind: attrs.activation === 'relu' ? 'relu' : attrs.activation, options: {} };
+    default:
+      return { kind: attrs.op, options: {} };
+  }
 }
 
 /** Checks a `defaults kind(...)` statement's names against the kind's options. */

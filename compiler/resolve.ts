@@ -7,10 +7,11 @@
 import type * as A from './ast.js';
 import { diagnostic, didYouMean, type Diagnostic } from './diagnostics.js';
 import { isLayerSymbol, layerSpecs } from './layers.js';
+import { paramTypes } from './params.js';
+import { attributeNames } from './rules/attributes.js';
 import type { LoadedFile } from './program.js';
 import { unknownNameHint } from './values.js';
 
-const paramTypes = ['int', 'float', 'bool', 'size', 'string'];
 
 export function resolveFile(file: LoadedFile): Diagnostic[] {
   if (!file.ast) return [];
@@ -30,11 +31,13 @@ class Resolver {
       case 'Defaults':
         return this.defaults(item, new Set());
       case 'RuleDecl': {
-        // Rule patterns and conditions name the matched layer's attributes (`filters`, `grid`):
-        // those are checked when rules are applied, so only layer kinds are checked here.
-        const names = this.params(item.params);
+        // A rule's defaults, pattern, condition and replacement see the matched layer's attributes and
+        // the labels of its pattern (spec/rules.md) besides its parameters.
+        const labels = item.clauses.flatMap((c) => (c.kind === 'Match' ? c.pattern.elements.flatMap((e) => (e.label ? [e.label.name.name] : [])) : []));
+        const names = this.params(item.params, new Set([...attributeNames, ...labels]));
         for (const c of item.clauses) {
-          if (c.kind !== 'When') this.chain(c.kind === 'Match' ? c.pattern : c.replacement, names, true);
+          if (c.kind === 'When') this.expr(c.condition, names, true);
+          else this.chain(c.kind === 'Match' ? c.pattern : c.replacement, names);
         }
         return;
       }
@@ -45,12 +48,14 @@ class Resolver {
     }
   }
 
-  private params(params: A.Param[]): Set<string> {
-    const names = new Set<string>();
+  private params(params: A.Param[], visible: Iterable<string> = []): Set<string> {
+    const names = new Set<string>(visible);
     for (const p of params) {
-      if (names.has(p.name.name)) this.diagnostics.push(diagnostic('duplicate-name', p.name.span, { what: 'parameter', name: p.name.name }));
+      if (params.some((q) => q !== p && q.name.name === p.name.name && q.span.startOffset < p.span.startOffset)) {
+        this.diagnostics.push(diagnostic('duplicate-name', p.name.span, { what: 'parameter', name: p.name.name }));
+      }
       if (p.type && !paramTypes.includes(p.type.name)) this.diagnostics.push(diagnostic('unknown-type', p.type.span, { name: p.type.name }));
-      if (p.default) this.expr(p.default, names, false);
+      if (p.default) this.expr(p.default, names, true);
       names.add(p.name.name);
     }
     return names;
@@ -79,7 +84,7 @@ class Resolver {
           this.body(s.body, names);
           break;
         case 'Chain':
-          this.chain(s, names, false);
+          this.chain(s, names);
           break;
       }
     }
@@ -94,11 +99,11 @@ class Resolver {
     this.layerArgs(spec.name, spec.options.map((o) => o.name), s.args, names);
   }
 
-  private chain(chain: A.Chain, names: Set<string>, inRule: boolean): void {
-    for (const el of chain.elements) this.element(el, names, inRule);
+  private chain(chain: A.Chain, names: Set<string>): void {
+    for (const el of chain.elements) this.element(el, names);
   }
 
-  private element(el: A.Element, names: Set<string>, inRule: boolean): void {
+  private element(el: A.Element, names: Set<string>): void {
     switch (el.kind) {
       case 'Concat':
         return this.body(el.body, names);
@@ -111,25 +116,25 @@ class Resolver {
         this.expr(el.condition, names, false);
         this.body(el.then, names);
         if (el.else) {
-          if (el.else.kind === 'If') this.element(el.else, names, inRule);
+          if (el.else.kind === 'If') this.element(el.else, names);
           else this.body(el.else, names);
         }
         return;
       case 'Layer':
-        return this.layer(el, names, inRule);
+        return this.layer(el, names);
     }
   }
 
-  private layer(el: A.LayerElement, names: Set<string>, inRule: boolean): void {
+  private layer(el: A.LayerElement, names: Set<string>): void {
     const kind = el.callee.name;
     const spec = layerSpecs.get(kind);
     if (spec) {
-      if (!inRule) this.layerArgs(kind, spec.options.map((o) => o.name), el.args, names);
+      this.layerArgs(kind, spec.options.map((o) => o.name), el.args, names);
       return;
     }
     const decl = this.file.scope.get(kind);
     if (decl?.kind === 'BlockDecl') {
-      if (!inRule) this.callArgs(`block ${kind}`, decl.params, el.args, names);
+      this.callArgs(`block ${kind}`, decl.params, el.args, names);
       return;
     }
     if (decl) {

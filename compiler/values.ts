@@ -16,7 +16,9 @@ export type Value =
   | { t: 'list'; items: Value[] }
   | { t: 'range'; low: number; high: number }
   | { t: 'symbol'; name: string }
-  | { t: 'call'; name: string; positional: Value[]; named: Record<string, Value> };
+  | { t: 'call'; name: string; positional: Value[]; named: Record<string, Value> }
+  /** The attributes of a layer a rule matched (`p.stride`, `c.filters`). */
+  | { t: 'record'; name: string; fields: Record<string, Value> };
 
 export type ValueType = Value['t'];
 
@@ -68,6 +70,8 @@ export function describeValue(v: Value): string {
       return `\`${v.name}\``;
     case 'call':
       return `${v.name}(...)`;
+    case 'record':
+      return `layer ${v.name}`;
   }
 }
 
@@ -143,6 +147,10 @@ export function evaluate(e: A.Expr, env: Env, symbols: (name: string) => boolean
         if (index !== undefined && index < obj.dims.length) return { t: 'int', v: obj.dims[index]! };
       }
       if (obj.t === 'call' && e.property.name in obj.named) return obj.named[e.property.name]!;
+      if (obj.t === 'record') {
+        if (e.property.name in obj.fields) return obj.fields[e.property.name]!;
+        return fail('unknown-name', e.property.span, { name: e.property.name, hint: didYouMean(e.property.name, Object.keys(obj.fields)) || ` (a ${obj.name} has ${Object.keys(obj.fields).join(', ')})` });
+      }
       return fail('unknown-name', e.property.span, { name: e.property.name, hint: ` in ${describeValue(obj)}` });
     }
     case 'Call': {
@@ -176,10 +184,10 @@ function binary(e: A.BinaryExpr, env: Env, symbols: (name: string) => boolean): 
   }
   const left = evaluate(e.left, env, symbols);
   const right = evaluate(e.right, env, symbols);
+  if (e.op === 'in' && right.t === 'list') return { t: 'bool', v: right.items.some((i) => valuesEqual(left, i)) };
   if (e.op === 'in') {
     const x = numeric(left, e.left.span, 'the left side of `in`');
     if (right.t === 'range') return { t: 'bool', v: x >= right.low && x <= right.high };
-    if (right.t === 'list') return { t: 'bool', v: right.items.some((i) => (i.t === 'int' || i.t === 'float') && i.v === x) };
     return fail('type-mismatch', e.right.span, { what: 'the right side of `in`', expected: 'a range or a list', actual: describeValue(right) });
   }
   if (e.op === '==' || e.op === '!=') {
@@ -216,6 +224,9 @@ function binary(e: A.BinaryExpr, env: Env, symbols: (name: string) => boolean): 
 
 export function valuesEqual(a: Value, b: Value): boolean {
   if ((a.t === 'int' || a.t === 'float') && (b.t === 'int' || b.t === 'float')) return a.v === b.v;
+  // A bare word and a string with the same text are equal: `padding == valid`, `block == "Figure6"`.
+  const word = (v: Value) => (v.t === 'symbol' ? v.name : v.t === 'string' ? v.v : undefined);
+  if (word(a) !== undefined && word(a) === word(b)) return true;
   if (a.t !== b.t) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -244,6 +255,8 @@ export function toPlain(v: Value): unknown {
       return v.name;
     case 'call':
       return { name: v.name, args: v.positional.map(toPlain), ...Object.fromEntries(Object.entries(v.named).map(([k, x]) => [k, toPlain(x)])) };
+    case 'record':
+      return Object.fromEntries(Object.entries(v.fields).map(([k, x]) => [k, toPlain(x)]));
     default:
       return v.v;
   }

@@ -60,7 +60,7 @@ class IncpParser extends CstParser {
     this.SUBRULE(this.body);
   });
 
-  /** RuleDecl := "rule" Identifier [ Params ] "{" { Separator | "match" Chain | "when" Expr | "replace" Chain } "}" */
+  /** RuleDecl := "rule" Identifier [ Params ] "{" { Separator | MatchClause | WhenClause | ReplaceClause } "}" */
   ruleDecl = this.RULE('ruleDecl', () => {
     this.CONSUME(T.Rule);
     this.CONSUME(T.Identifier);
@@ -77,9 +77,10 @@ class IncpParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  /** MatchClause := "match" Chain */
+  /** MatchClause := "match" [ Label ] Chain   (the label names the first layer of the pattern) */
   matchClause = this.RULE('matchClause', () => {
     this.CONSUME(T.Match);
+    this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
     this.SUBRULE(this.chain);
   });
 
@@ -89,9 +90,10 @@ class IncpParser extends CstParser {
     this.SUBRULE(this.expression, { ARGS: [true] });
   });
 
-  /** ReplaceClause := "replace" Chain */
+  /** ReplaceClause := "replace" [ Label ] Chain   (the label names the first layer of the replacement) */
   replaceClause = this.RULE('replaceClause', () => {
     this.CONSUME(T.Replace);
+    this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
     this.SUBRULE(this.chain);
   });
 
