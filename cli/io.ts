@@ -23,9 +23,14 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O):
   }
 }
 
+/** At most this many diagnostics are printed (a generated file can have hundreds of thousands); the summary line counts them all. */
+export const MAX_PRINTED_DIAGNOSTICS = 100;
+
 export function printDiagnostics(diagnostics: readonly Diagnostic[], sourceOf: (file: string) => string | undefined, stream: NodeJS.WritableStream = process.stderr): void {
   const color = (stream as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'];
-  for (const d of diagnostics) stream.write(`${formatDiagnostic(d, sourceOf, { color })}\n`);
+  for (const d of diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS)) stream.write(`${formatDiagnostic(d, sourceOf, { color })}\n`);
+  const more = diagnostics.length - MAX_PRINTED_DIAGNOSTICS;
+  if (more > 0) stream.write(`... and ${more} more diagnostic${more === 1 ? '' : 's'} not shown\n`);
 }
 
 export function summaryLine(diagnostics: readonly Diagnostic[]): string {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { checkCommand } from './commands/check.js';
 import { parseCommand } from './commands/parse.js';
+import { rewriteCommand } from './commands/rewrite.js';
 import { summaryCommand } from './commands/summary.js';
 
 export interface Command {
@@ -11,7 +12,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand];
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand];
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

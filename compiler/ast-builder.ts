@@ -83,11 +83,16 @@ export class AstBuilder {
   private token(c: Children, key: string, i = 0): IToken | undefined {
     return this.tokens(c, key)[i];
   }
-  /** All children of the given keys, in source order. */
+  /** All children of the given keys, in source order. (No `push(...xs)`: xs may be too long to spread.) */
   private ordered(c: Children, keys: string[]): CstElement[] {
-    const all: CstElement[] = [];
-    for (const k of keys) all.push(...(c[k] ?? []));
-    return all.sort((x, y) => start(x) - start(y));
+    let all: CstElement[] = [];
+    let sources = 0;
+    for (const k of keys) {
+      const xs = c[k];
+      if (!xs || xs.length === 0) continue;
+      all = sources++ === 0 ? xs.slice() : all.concat(xs);
+    }
+    return sources > 1 ? all.sort((x, y) => start(x) - start(y)) : all;
   }
 
   private identifier(t: IToken): A.Identifier {
@@ -235,7 +240,13 @@ export class AstBuilder {
       }
       default: {
         const chain = this.chain(first);
-        if (label) {
+        if (label?.exact) {
+          // An exact name names a node, never a scope: it goes to the first element.
+          const el = chain.elements[0]!;
+          el.label = label;
+          el.span = this.join(label.span, el.span);
+          chain.span = this.join(label.span, chain.span);
+        } else if (label) {
           chain.label = label;
           chain.span = this.join(label.span, chain.span);
         }
@@ -245,7 +256,13 @@ export class AstBuilder {
   }
 
   private label(n: CstNode): A.Label {
-    const ids = this.tokens(n.children as Children, 'Identifier');
+    const c = n.children as Children;
+    const str = this.token(c, 'StringLiteral');
+    if (str) {
+      const value = this.string(str);
+      return { kind: 'Label', name: { kind: 'Identifier', name: value.value, span: value.span }, exact: true, span: this.nodeSpan(n) };
+    }
+    const ids = this.tokens(c, 'Identifier');
     const label: A.Label = { kind: 'Label', name: this.identifier(ids[0]!), span: this.nodeSpan(n) };
     if (ids[1]) label.last = this.identifier(ids[1]);
     return label;

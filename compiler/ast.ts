@@ -98,11 +98,16 @@ export interface Body extends NodeBase {
 
 export type Statement = DefaultsStmt | ApplyRulesStmt | TrainStmt | AuxStmt | Chain;
 
-/** `name:` or `first..last:` (a repeat names its instances first, ..., last). */
+/**
+ * `name:`, `first..last:` (a repeat names its instances first, ..., last), or `"a/b/c":`, an exact
+ * qualified name for one node (what `incc rewrite --emit` writes): it is not qualified by the scope,
+ * makes no scope, and always names the element it stands before.
+ */
 export interface Label extends NodeBase {
   kind: 'Label';
   name: Identifier;
   last?: Identifier;
+  exact?: boolean;
 }
 
 export interface DefaultsStmt extends NodeBase {

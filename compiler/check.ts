@@ -1,11 +1,13 @@
 /**
- * `check`: load each file with its imports, then elaborate every network it declares with the
- * defaults of its parameters, collecting every diagnostic. The check path never loads tfjs or onnxruntime.
+ * `check`: load each file with its imports, resolve names, then elaborate and rewrite every network it
+ * declares with the defaults of its parameters, collecting every diagnostic. The check path never
+ * loads tfjs or onnxruntime.
  */
 import { resolve } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import { loadProgram, nodeFileHost, type FileHost, type Program } from './program.js';
-import { checkProgram } from './elaborate.js';
+import { networksOf } from './elaborate.js';
+import { buildNetwork } from './pipeline.js';
 import { resolveFile } from './resolve.js';
 
 export interface CheckResult {
@@ -26,11 +28,10 @@ export function checkFiles(paths: string[], host: FileHost = nodeFileHost): Chec
     }
     const program = loadProgram(p, host);
     programs.push(program);
-    diagnostics.push(...program.diagnostics);
+    // (No `push(...xs)`: a file can have more problems than a call can take arguments.)
+    for (const d of program.diagnostics) diagnostics.push(d);
     if (program.diagnostics.some((d) => d.severity === 'error')) continue;
-    const resolved = [...program.files.values()].flatMap(resolveFile);
-    diagnostics.push(...resolved);
-    if (!resolved.some((d) => d.severity === 'error')) diagnostics.push(...checkProgram(program));
+    for (const d of checkProgram(program)) diagnostics.push(d);
   }
   return {
     diagnostics: dedupe(diagnostics),
@@ -43,6 +44,18 @@ export function checkFiles(paths: string[], host: FileHost = nodeFileHost): Chec
       return undefined;
     },
   };
+}
+
+/**
+ * Checks a loaded program: names in every file it loaded, then every network of the entry file,
+ * elaborated with its parameters' defaults and rewritten by the rules it applies.
+ */
+export function checkProgram(program: Program): Diagnostic[] {
+  const resolved = [...program.files.values()].flatMap(resolveFile);
+  if (resolved.some((d) => d.severity === 'error')) return resolved;
+  const diagnostics = [...resolved];
+  for (const network of networksOf(program)) diagnostics.push(...buildNetwork(program, { network: network.name.name }).diagnostics);
+  return diagnostics;
 }
 
 /** The same file imported by two checked files reports its problems once. */

@@ -46,16 +46,17 @@ function codeFrame(text: string, line: number, column: number, endLine: number, 
   ];
 }
 
+/** Line `line` (1-based) of the text, lines ending as the lexer ends them: `\n`, `\r\n` or `\r`. */
 function sourceLine(text: string, line: number): string | undefined {
+  const lineBreak = /\r\n|\r|\n/g;
   let start = 0;
   for (let i = 1; i < line; i++) {
-    const next = text.indexOf('\n', start);
-    if (next < 0) return undefined;
-    start = next + 1;
+    const next = lineBreak.exec(text);
+    if (next === null) return undefined;
+    start = next.index + next[0].length;
   }
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  return text.slice(start, end).replace(/\r$/, '');
+  const end = lineBreak.exec(text)?.index ?? text.length;
+  return text.slice(start, end);
 }
 
 type Paint = Record<'red' | 'yellow' | 'blue' | 'bold' | 'dim', (s: string) => string>;

@@ -20,7 +20,7 @@ export const diagnosticTable = {
   'syntax-error': { severity: 'error', message: 'unexpected {found}' },
   'number-out-of-range': { severity: 'error', message: 'the number {text} is out of range: integers go up to 2^53 - 1 and numbers must be finite' },
   'nesting-too-deep': { severity: 'error', message: 'nesting is too deep ({depth} levels; at most {limit})' },
-  'file-too-large': { severity: 'error', message: 'the file is {size} bytes; incc reads files of at most {limit} bytes' },
+  'file-too-large': { severity: 'error', message: 'the file is too large ({size}); incc reads files of at most {limit}' },
 
   // Names and declarations
   'duplicate-name': { severity: 'error', message: '{what} `{name}` is already declared' },
@@ -61,6 +61,7 @@ export const diagnosticTable = {
   'spatial-after-flatten': { severity: 'error', message: '{op} needs an H x W x C map but gets a vector of {shape}' },
   'shape-overflow': { severity: 'error', message: 'the {what} of {node} ({value}) is beyond 2^53 - 1' },
   'empty-concat': { severity: 'error', message: 'concat needs at least one branch' },
+  'network-too-large': { severity: 'error', message: 'the network needs more than {limit} {what}: is a repeat count, or a nest of repeats and blocks, far larger than meant?' },
 
   // Rules and application (compiler/rules)
   'rule-matches-nothing': { severity: 'warning', message: 'rule {rule} matches nothing{where}' },
@@ -144,14 +145,18 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
 
 const MAX_SUGGESTED_LENGTH = 100;
 
+/** Edit distance where swapping two neighbouring letters counts one edit, like any other typo (`cnov`, `conv`). */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j]!, before[j - 2]! + 1);
     }
+    before = prev;
     prev = cur;
   }
   return prev[b.length]!;

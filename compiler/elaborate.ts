@@ -17,6 +17,12 @@ import { describeValue, evaluate, MapEnv, toPlain, toValue, type Env, type Value
 export const MAX_INSTANCE_DEPTH = 64;
 /** The most iterations one `repeat` may make. */
 export const MAX_REPEAT = 100_000;
+/**
+ * The most nodes a network may have, and the most repeat iterations its elaboration may run in all:
+ * nested repeats and blocks multiply, and these keep a mistyped count from running for minutes.
+ */
+export const MAX_NODES = 50_000;
+export const MAX_ITERATIONS = 1_000_000;
 
 export interface ElaborateOptions {
   /** The network to elaborate; may be left out when the file declares exactly one. */
@@ -47,6 +53,10 @@ class Scope {
   constructor(readonly prefix: string) {}
   qualify(name: string): string {
     return this.prefix ? `${this.prefix}/${name}` : name;
+  }
+  /** The name a label gives in this scope: qualified, or as written for an exact (string) label. */
+  named(label: A.Label): string {
+    return label.exact ? label.name.name : this.qualify(label.name.name);
   }
   /** The next free automatic name for `kind` in this scope: conv1, conv2, ... */
   auto(kind: string, taken: (qualified: string) => boolean): string {
@@ -80,16 +90,6 @@ interface NamedThing {
 
 function fail(...args: Parameters<typeof diagnostic>): never {
   throw new DiagnosticError(diagnostic(...args));
-}
-
-/** Every network the entry file declares, elaborated with its parameters' defaults. */
-export function checkProgram(program: Program): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const decl of program.entry.own) {
-    if (decl.kind !== 'NetworkDecl') continue;
-    diagnostics.push(...elaborate(program, { network: decl.name.name }).diagnostics);
-  }
-  return diagnostics;
 }
 
 export function networksOf(program: Program): A.NetworkDecl[] {
@@ -131,6 +131,8 @@ class Elaborator {
   private readonly training: TrainingSetting[] = [];
   /** The network's `apply` statements, for the rewrite pass (compiler/rules/). */
   readonly applies: ApplyRequest[] = [];
+  /** Repeat iterations run so far (at most MAX_ITERATIONS). */
+  private iterations = 0;
 
   constructor(private readonly program: Program) {
     for (const f of program.files.values()) for (const d of f.own) this.fileOf.set(d, f);
@@ -283,7 +285,7 @@ class Elaborator {
     if (chain.elements.length === 1) return this.element(chain.elements[0]!, chain.label ?? chain.elements[0]!.label, ctx, input);
     let inner = ctx;
     if (chain.label) {
-      const name = this.claim(ctx.scope.qualify(chain.label.name.name), chain.label.span);
+      const name = this.claim(ctx.scope.named(chain.label), chain.label.span);
       inner = { ...ctx, scope: new Scope(name) };
     }
     let current = input;
@@ -334,9 +336,10 @@ class Elaborator {
   }
 
   private addNode(attrs: NodeAttrs, inputs: number[], label: A.Label | undefined, ctx: Ctx, span: A.Span, kind: string): number {
+    if (this.nodes.length >= MAX_NODES) fail('network-too-large', span, { what: 'nodes', limit: MAX_NODES });
     const id = this.nodes.length;
     const name = label
-      ? this.claim(ctx.scope.qualify(label.name.name), label.span)
+      ? this.claim(ctx.scope.named(label), label.span)
       : kind === 'input' ? ctx.scope.qualify('input') : ctx.scope.auto(kind, (n) => this.named.has(n));
     const cost = inferNode(attrs, inputs.map((i) => this.nodes[i]!.shape), name, span);
     this.nodes.push({ id, name, attrs, inputs, shape: cost.shape, params: cost.params, macs: cost.macs, span, origin: ctx.origin, head: ctx.head });
@@ -355,8 +358,9 @@ class Elaborator {
 
   private concat(el: A.ConcatElement, label: A.Label | undefined, ctx: Ctx, input: number | undefined): number {
     if (input === undefined) fail('missing-input', el.span, { network: 'this network' });
-    const name = label ? this.claim(ctx.scope.qualify(label.name.name), label.span) : undefined;
-    const inner: Ctx = { ...ctx, scope: name ? new Scope(name) : ctx.scope, rootStatement: undefined };
+    const name = label ? this.claim(ctx.scope.named(label), label.span) : undefined;
+    // A labeled concat is a scope for its branches; an exact label names the node only.
+    const inner: Ctx = { ...ctx, scope: name && !label!.exact ? new Scope(name) : ctx.scope, rootStatement: undefined };
     const branches: number[] = [];
     let local = inner;
     for (const s of el.body.statements) {
@@ -391,6 +395,7 @@ class Elaborator {
       }
       throw e;
     }
+    if (this.nodes.length >= MAX_NODES) fail('network-too-large', el.span, { what: 'nodes', limit: MAX_NODES });
     this.nodes.push({ id, name: nodeName, attrs, inputs: branches, shape: cost.shape, params: cost.params, macs: 0, span: el.span, origin: ctx.origin, head: ctx.head });
     this.named.set(nodeName, { node: id, span: label?.span ?? el.span });
     if (!label) this.autoNamed.add(id);
@@ -417,6 +422,7 @@ class Elaborator {
     let current = input;
     const only = soleElement(el.body);
     values.forEach((v, i) => {
+      if (++this.iterations > MAX_ITERATIONS) fail('network-too-large', el.over.span, { what: 'repeat iterations', limit: MAX_ITERATIONS });
       let inner: Ctx = { ...ctx, rootStatement: undefined };
       if (el.variable) inner = { ...inner, env: ctx.env.with(el.variable.name, v!) };
       const scopeName = names?.[i];
@@ -452,7 +458,7 @@ class Elaborator {
     if (input === undefined) fail('missing-input', call.span, { network: 'this network' });
     if (ctx.origin.length >= MAX_INSTANCE_DEPTH) fail('recursion-too-deep', call.span, { depth: ctx.origin.length, limit: MAX_INSTANCE_DEPTH });
     const env = this.callArgs(call, decl, ctx.env);
-    const name = label ? this.claim(ctx.scope.qualify(label.name.name), label.span) : ctx.scope.auto(decl.name.name, (n) => this.named.has(n));
+    const name = label ? this.claim(ctx.scope.named(label), label.span) : ctx.scope.auto(decl.name.name, (n) => this.named.has(n));
     this.named.set(name, { node: -1, span: call.span });
     const file = this.fileOf.get(decl)!;
     const inner: Ctx = {
@@ -517,7 +523,8 @@ class Elaborator {
       // `aux_logits: aux from mixed7 { AuxHead(classes) }`: the instance is named aux_logits itself.
       out = this.element(only, syntheticLabel(name, stmt.label?.span ?? stmt.span), inner, from);
     } else {
-      this.claim(name, stmt.label?.span ?? stmt.span);
+      const taken = this.named.get(name);
+      if (taken) fail('duplicate-name', stmt.label?.span ?? stmt.span, { what: 'node', name }, { related: [{ message: 'first named here', span: taken.span }] });
       out = this.body(stmt.body, { ...inner, scope: new Scope(name) }, from);
     }
     if (out === undefined || out === from) fail('misplaced-statement', stmt.span, { what: 'an empty aux head', why: 'it needs at least one layer' });

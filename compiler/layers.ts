@@ -225,7 +225,11 @@ export function bindLayer(spec: LayerSpec, args: GivenArg[], defaults: ReadonlyM
     else if (option.default !== undefined) bound.set(option.name, option.default);
     else fail('missing-argument', callSpan, { callee: spec.name, name: option.name });
   }
-  return spec.build(Object.fromEntries(bound));
+  // Not Object.fromEntries(bound): on a Map it takes V8's slow path, ~2-3 us a call, which was about
+  // a third of elaboration time (bench/elaborate.mjs). A plain loop builds the same object in a fraction of that.
+  const options: Record<string, unknown> = {};
+  for (const [name, value] of bound) options[name] = value;
+  return spec.build(options);
 }
 
 /** The layer kind and option values that build these attributes (the inverse of `LayerSpec.build`). */

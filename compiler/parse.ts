@@ -2,7 +2,7 @@
  * Text -> AST: the lexer, the nesting guard, the Chevrotain parser, then the CST -> AST visitor.
  * Never throws on bad input; every problem comes back as a diagnostic with a span.
  */
-import type { IToken } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import { tokenize } from '../grammar/lexer.js';
 import { parseTokens } from '../grammar/parser.js';
 import * as T from '../grammar/tokens.js';
@@ -12,6 +12,12 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 
 /** Brackets and prefix operators nest the parser's recursion; past this, report instead of recursing. */
 export const MAX_NESTING = 64;
+/**
+ * The most tokens parsed from one file. Parsing costs up to some 40 microseconds a token (a list item
+ * is a dozen CST nodes deep): this keeps checking any file to a few seconds. A realistic 5,000-line
+ * file has about 40,000 tokens.
+ */
+export const MAX_TOKENS = 100_000;
 /** At most this many syntax errors are reported for one file (the first ones; the rest are noise). */
 const MAX_SYNTAX_ERRORS = 20;
 
@@ -23,6 +29,10 @@ export interface ParseResult {
 export function parseSource(text: string, file: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lexed = tokenize(text);
+  if (lexed.tokens.length > MAX_TOKENS) {
+    diagnostics.push(diagnostic('file-too-large', spanAt(file, 0, 1, 1, 1, text), { size: `${lexed.tokens.length} tokens`, limit: `${MAX_TOKENS} tokens` }));
+    return { diagnostics };
+  }
   for (const p of lexed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
     const span = spanAt(file, p.offset, p.length, p.line, p.column, text);
     diagnostics.push(diagnostic(p.code, span, { text: JSON.stringify(p.text) }));
@@ -40,7 +50,9 @@ export function parseSource(text: string, file: string): ParseResult {
     if (diagnostics.length > 0 || !parsed.cst) return { diagnostics };
     const builder = new AstBuilder(file);
     const ast = builder.sourceFile(parsed.cst, text, lexed.comments);
-    diagnostics.push(...builder.diagnostics);
+    // At most MAX_SYNTAX_ERRORS of them (a file of 100,000 `1e999` would give as many), and no
+    // `push(...xs)` of an unbounded array: spreading too many arguments overflows the stack.
+    diagnostics.push(...builder.diagnostics.slice(0, MAX_SYNTAX_ERRORS));
     return { ast, diagnostics };
   } catch (e) {
     // The guard above keeps recursion shallow (an `else if` chain thousands long is the one way past it);
@@ -80,29 +92,47 @@ function tokenSpan(file: string, t: IToken): Span {
   };
 }
 
+/** A line break as the lexer counts them (spec/language.md: `\n`, `\r\n` and `\r`). */
+const lineBreak = /\r\n|\r|\n/g;
+
 function spanAt(file: string, offset: number, length: number, line: number, column: number, text: string): Span {
-  const firstLineEnd = text.indexOf('\n', offset);
+  lineBreak.lastIndex = offset;
+  const firstLineEnd = lineBreak.exec(text)?.index ?? -1;
   const len = firstLineEnd >= 0 ? Math.min(length, Math.max(1, firstLineEnd - offset)) : length;
   return { file, startOffset: offset, endOffset: offset + len, startLine: line, startColumn: column, endLine: line, endColumn: column + len };
 }
 
 function endOfFile(file: string, text: string): Span {
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n|\r|\n/);
   const line = lines.length;
   const column = lines[line - 1]!.length + 1;
   return { file, startOffset: text.length, endOffset: text.length, startLine: line, startColumn: column, endLine: line, endColumn: column + 1 };
 }
 
-/** The first token where brackets plus runs of prefix operators (`-`, `not`) nest deeper than MAX_NESTING. */
+/**
+ * The first token where brackets, `else if` links and runs of prefix operators (`-`, `not`) nest deeper
+ * than MAX_NESTING. An `else if` nests the rest of its chain (the grammar recurses on it), so each link
+ * counts as one level until the chain ends: at a `}` not followed by `else`.
+ */
 function tooDeep(tokens: IToken[]): { token: IToken } | undefined {
-  let depth = 0;
+  // Open brackets, and `else if` links (marked ELSE_IF), innermost last.
+  const open: (TokenType | typeof ELSE_IF)[] = [];
   let prefixRun = 0;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     const type = t.tokenType;
-    if (type === T.LParen || type === T.LBracket || type === T.LBrace) depth++;
-    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) depth = Math.max(0, depth - 1);
+    if (type === T.LParen || type === T.LBracket || type === T.LBrace) open.push(type);
+    else if (type === T.If && tokens[i - 1]?.tokenType === T.Else) open.push(ELSE_IF);
+    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) {
+      while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop(); // a bracket closed inside a chain ends it
+      open.pop();
+      if (type === T.RBrace && tokens[i + 1]?.tokenType !== T.Else) {
+        while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop();
+      }
+    }
     prefixRun = type === T.Minus || type === T.Not ? prefixRun + 1 : 0;
-    if (depth + prefixRun > MAX_NESTING) return { token: t };
+    if (open.length + prefixRun > MAX_NESTING) return { token: t };
   }
   return undefined;
 }
+const ELSE_IF = Symbol('else if');

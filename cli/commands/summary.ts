@@ -1,4 +1,4 @@
-import { elaborate } from '../../compiler/elaborate.js';
+import { buildNetwork } from '../../compiler/pipeline.js';
 import { loadProgram } from '../../compiler/program.js';
 import { summarize, summaryTable } from '../../compiler/summary.js';
 import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
@@ -7,7 +7,7 @@ import type { Command } from '../registry.js';
 export const summaryCommand: Command = {
   name: 'summary',
   summary: 'elaborate a network; print its layers, shapes, parameters and multiply-adds',
-  help: `Usage: incc summary FILE [--network NAME] [--set NAME=VALUE]... [--json]
+  help: `Usage: incc summary FILE [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--json]
 
 Elaborates one network of FILE and prints a Keras-style table: name, op,
 output shape, parameters, multiply-adds and source line, with totals.
@@ -15,6 +15,8 @@ output shape, parameters, multiply-adds and source line, with totals.
 Options:
   --network NAME     the network to summarize (needed when FILE declares several)
   --set NAME=VALUE   set a network parameter (an .incp expression: 10, false, 0.5, 224x224x3)
+  --rules RULE       apply a rule after the file's own (NAME, NAME(ARGS), NAME(ARGS) to NODE, ...;
+                     repeatable; std/rules is always available)
   --json             print the summary as JSON (a stable interface; see spec/ir.md)
 
 Exit codes: 0 done, 1 errors in the file, 2 usage error or unreadable file.`,
@@ -22,6 +24,7 @@ Exit codes: 0 done, 1 errors in the file, 2 usage error or unreadable file.`,
     const { values, positionals } = parseCommandArgs(args, {
       network: { type: 'string' },
       set: { type: 'string', multiple: true },
+      rules: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
@@ -32,7 +35,7 @@ Exit codes: 0 done, 1 errors in the file, 2 usage error or unreadable file.`,
       return 1;
     }
     const setArgs = parseSetArgs(values['set'] as string[] | undefined);
-    const result = elaborate(program, { network: values['network'] as string | undefined, args: setArgs });
+    const result = buildNetwork(program, { network: values['network'] as string | undefined, args: setArgs, rules: values['rules'] as string[] | undefined });
     printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
     if (!result.graph) return 1;
     process.stdout.write(values['json'] ? `${JSON.stringify(summarize(result.graph), null, 2)}\n` : `${summaryTable(result.graph)}\n`);

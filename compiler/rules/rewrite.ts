@@ -13,6 +13,7 @@ import { inferNode, showShape } from '../shapes.js';
 import { evaluate, MapEnv, type Value } from '../values.js';
 import { fromOption, nodeAttributes } from './attributes.js';
 import type { RuleRequest } from './request.js';
+import { costOf, type Cost } from './cost.js';
 
 /** One rewrite: what was matched and what replaced it. */
 export interface Application {
@@ -22,6 +23,7 @@ export interface Application {
   before: IRNode[];
   /** The nodes that replaced them. */
   after: IRNode[];
+  cost: { before: Cost; after: Cost };
   applySpan: A.Span;
 }
 
@@ -220,6 +222,9 @@ class WorkGraph {
       if (a.from === last.id) a.from = out;
       if (a.output === last.id) a.output = out;
     }
+    const inputShape = (n: IRNode) => (n.inputs.length > 0 ? this.byId.get(n.inputs[0]!)!.shape : []);
+    const after = made.map((id) => this.byId.get(id)!);
+    const cost = { before: costOf(matched, inputShape), after: costOf(after, inputShape) };
     const position = this.order.indexOf(last.id);
     const matchedIds = new Set(matched.map((m) => m.id));
     this.order.splice(position, 1, ...made);
@@ -227,7 +232,7 @@ class WorkGraph {
     for (const m of matched) this.byId.delete(m.id);
     const args: Record<string, Value> = {};
     for (const p of request.decl.params) args[p.name.name] = env.lookup(p.name.name)!;
-    return { rule: request.decl.name.name, args, before: matched, after: made.map((id) => this.byId.get(id)!), applySpan: request.span };
+    return { rule: request.decl.name.name, args, before: matched, after, cost, applySpan: request.span };
   }
 
   addNode(node: Omit<IRNode, 'id'>): number {
