@@ -1,0 +1,103 @@
+/**
+ * The light path: parsing, checking, elaborating and summarizing never load tfjs or onnxruntime (they
+ * are heavy and optional; only backends that run or export a model may use them, lazily).
+ *
+ * 1. No source under compiler/ or grammar/ imports them (static, dynamic or require).
+ * 2. Following the static imports from the CLI entry point and the library's elaboration modules
+ *    reaches no file that imports them statically.
+ * 3. A fresh process running `incc check` and `incc summary` on stdlib/inception_v3.incp (dist/, built
+ *    by `npm test`) resolves no module under @tensorflow/ or onnxruntime*, as a loader hook records.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const HEAVY = /^(@tensorflow\/|onnxruntime)/;
+
+function sourcesUnder(dir: string): string[] {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs).flatMap((name) => {
+    const p = join(abs, name);
+    if (statSync(p).isDirectory()) return sourcesUnder(relative(root, p));
+    return /\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** Every module specifier in a source: static imports and re-exports, dynamic import(), require(). */
+function specifiers(text: string): { spec: string; kind: 'static' | 'dynamic' }[] {
+  const out: { spec: string; kind: 'static' | 'dynamic' }[] = [];
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  for (const m of code.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
+    if (!m[1]) out.push({ spec: m[2]!, kind: 'static' });
+  }
+  for (const m of code.matchAll(/\b(?:import|require)\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g)) out.push({ spec: m[1]!, kind: 'dynamic' });
+  return out;
+}
+
+describe('the light path loads neither tfjs nor onnxruntime', () => {
+  test('the specifier scanner finds the forms it looks for', () => {
+    const sample = [
+      "import * as tf from '@tensorflow/tfjs-node';",
+      "import type { Tensor } from '@tensorflow/tfjs';",
+      "export { x } from './x.js';",
+      "const ort = await import('onnxruntime-node');",
+      "const y = require(\"onnxruntime-web\");",
+      "// import '@tensorflow/tfjs' in a comment",
+    ].join('\n');
+    expect(specifiers(sample)).toEqual([
+      { spec: '@tensorflow/tfjs-node', kind: 'static' },
+      { spec: './x.js', kind: 'static' },
+      { spec: 'onnxruntime-node', kind: 'dynamic' },
+      { spec: 'onnxruntime-web', kind: 'dynamic' },
+    ]);
+  });
+
+  test('no source under compiler/ or grammar/ imports them', () => {
+    const files = [...sourcesUnder('compiler'), ...sourcesUnder('grammar')];
+    expect(files.length).toBeGreaterThan(10);
+    const offenders = files.flatMap((f) => specifiers(readFileSync(f, 'utf8')).filter((s) => HEAVY.test(s.spec)).map((s) => `${relative(root, f)}: ${s.spec}`));
+    expect(offenders).toEqual([]);
+  });
+
+  test('the static import graph of the CLI and of elaboration reaches no file that imports them statically', () => {
+    const entries = ['cli/incc.ts', 'compiler/elaborate.ts', 'compiler/summary.ts', 'compiler/check.ts'].map((f) => join(root, f));
+    const seen = new Set<string>();
+    const offenders: string[] = [];
+    const queue = entries.filter((f) => existsSync(f));
+    expect(queue.length).toBe(entries.length);
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const s of specifiers(readFileSync(file, 'utf8'))) {
+        if (s.kind !== 'static') continue;
+        if (HEAVY.test(s.spec)) offenders.push(`${relative(root, file)}: ${s.spec}`);
+        if (!s.spec.startsWith('.')) continue;
+        const target = resolve(dirname(file), s.spec).replace(/\.js$/, '.ts');
+        if (existsSync(target)) queue.push(target);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    expect(offenders).toEqual([]);
+  });
+
+  test.each([['check'], ['summary']])('a fresh `incc %s stdlib/inception_v3.incp` resolves no such module', (command) => {
+    const cli = join(root, 'dist', 'cli', 'incc.js');
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
+    // A loader hook (node:module register) that writes every resolved URL to stderr.
+    const hook = `data:text/javascript,${encodeURIComponent(
+      "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+    )}`;
+    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
+    const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, command, 'stdlib/inception_v3.incp'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const loaded = [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!);
+    // The hook works: the compiler's own modules and chevrotain show up.
+    expect(loaded.some((u) => u.endsWith('/dist/compiler/elaborate.js'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/node_modules/chevrotain/'))).toBe(true);
+    expect(loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime)/.test(u))).toEqual([]);
+  });
+});
