@@ -1,0 +1,27 @@
+/** Running the built CLI (dist/cli/incc.js) as a user would, from the repository root. */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cliPath = join(repoRoot, 'dist', 'cli', 'incc.js');
+
+/** `incc ARGS...` with `cwd` (the repository root by default); NO_COLOR so output is plain. */
+export function incc(args: string[], cwd = repoRoot): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+}
+
+/** Every `.incp` file under `dir`, as paths relative to the repository root with `/`, sorted. */
+export function incpFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.incp')) out.push(relative(repoRoot, path).split('\\').join('/'));
+    }
+  };
+  walk(join(repoRoot, dir));
+  return out.sort();
+}
