@@ -1,6 +1,7 @@
 /** The list of incc commands, each a thin wrapper in cli/commands/. */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../compiler/program.js';
 import { checkCommand } from './commands/check.js';
+import { lintCommand } from './commands/lint.js';
 import { parseCommand } from './commands/parse.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { summaryCommand } from './commands/summary.js';
@@ -12,9 +13,9 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand];
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand];
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = packageVersion();
 
 export function printUsage(stream: NodeJS.WritableStream): void {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -54,7 +54,7 @@ export const diagnosticTable = {
   'no-network': { severity: 'error', message: '{file} declares no network' },
   'unknown-network': { severity: 'error', message: 'no network named `{name}`; the file declares {available}' },
   'network-required': { severity: 'error', message: 'the file declares several networks ({available}): choose one with --network' },
-  'missing-input': { severity: 'error', message: 'network {network} has no `input` declaration: its first statement must be `input HxWxC`' },
+  'missing-input': { severity: 'error', message: 'network {network} has no input here: its first layer must be `input HxWxC`' },
   'concat-shape-mismatch': { severity: 'error', message: 'concat branches have different grids: {shapes}' },
   'kernel-larger-than-input': { severity: 'error', message: '{op} {kernel} VALID does not fit its {input} input' },
   'dense-on-spatial': { severity: 'error', message: 'dense needs a vector but gets a {shape} map: add flatten or a global pool before it' },

@@ -138,7 +138,10 @@ class Elaborator {
     for (const f of program.files.values()) for (const d of f.own) this.fileOf.set(d, f);
   }
 
+  private networkName = '';
+
   network(decl: A.NetworkDecl, given: Record<string, Value>): IRGraph {
+    this.networkName = decl.name.name;
     const file = this.fileOf.get(decl)!;
     for (const name of Object.keys(given)) {
       if (!decl.params.some((p) => p.name.name === name)) {
@@ -331,7 +334,7 @@ class Elaborator {
       if (input !== undefined || this.nodes.length > 0) fail('misplaced-statement', el.span, { what: '`input`', why: 'a network has one input, as its first statement' });
       return this.addNode(attrs, [], label, ctx, el.span, kind);
     }
-    if (input === undefined) fail('missing-input', el.span, { network: 'this network' });
+    if (input === undefined) fail('missing-input', el.span, { network: this.networkName });
     return this.addNode(attrs, [input], label, ctx, el.span, kind);
   }
 
@@ -357,7 +360,7 @@ class Elaborator {
   }
 
   private concat(el: A.ConcatElement, label: A.Label | undefined, ctx: Ctx, input: number | undefined): number {
-    if (input === undefined) fail('missing-input', el.span, { network: 'this network' });
+    if (input === undefined) fail('missing-input', el.span, { network: this.networkName });
     const name = label ? this.claim(ctx.scope.named(label), label.span) : undefined;
     // A labeled concat is a scope for its branches; an exact label names the node only.
     const inner: Ctx = { ...ctx, scope: name && !label!.exact ? new Scope(name) : ctx.scope, rootStatement: undefined };
@@ -455,7 +458,7 @@ class Elaborator {
   }
 
   private instance(call: A.LayerElement, decl: A.BlockDecl, label: A.Label | undefined, ctx: Ctx, input: number | undefined): number {
-    if (input === undefined) fail('missing-input', call.span, { network: 'this network' });
+    if (input === undefined) fail('missing-input', call.span, { network: this.networkName });
     if (ctx.origin.length >= MAX_INSTANCE_DEPTH) fail('recursion-too-deep', call.span, { depth: ctx.origin.length, limit: MAX_INSTANCE_DEPTH });
     const env = this.callArgs(call, decl, ctx.env);
     const name = label ? this.claim(ctx.scope.named(label), label.span) : ctx.scope.auto(decl.name.name, (n) => this.named.has(n));
@@ -474,7 +477,8 @@ class Elaborator {
       out = this.body(decl.body, inner, input);
     } catch (e) {
       // A problem deep inside a block points at the block's line; say through which call it was reached.
-      if (e instanceof DiagnosticError) {
+      // (At most a few: a block that instantiates itself would list every level.)
+      if (e instanceof DiagnosticError && e.diagnostic.code !== 'recursion-too-deep' && (e.diagnostic.related?.length ?? 0) < 4) {
         (e.diagnostic.related ??= []).push({ message: `in ${name}, an instance of block ${decl.name.name}`, span: call.span });
       }
       throw e;
@@ -507,7 +511,7 @@ class Elaborator {
   }
 
   private auxHead(stmt: A.AuxStmt, ctx: Ctx): void {
-    const network = ctx.scope.prefix || 'this network';
+    const network = this.networkName;
     const from = this.resolvePath(stmt.from, network);
     let weight = 0.4;
     if (stmt.weight) {

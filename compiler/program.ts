@@ -55,14 +55,19 @@ export const nodeFileHost: FileHost = {
   },
 };
 
-/** The package root: the nearest folder above this module with a stdlib/ folder. */
-function packageRoot(): string {
+/** The package root: the nearest folder above this module with a stdlib/ folder (works from dist/ and from sources). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'stdlib')) && existsSync(join(dir, 'package.json'))) return dir;
     dir = dirname(dir);
   }
   return dirname(fileURLToPath(import.meta.url));
+}
+
+/** This package's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export const stdlibDir = join(packageRoot(), 'stdlib');

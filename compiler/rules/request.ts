@@ -100,11 +100,38 @@ function targetNames(targets: A.Target[], graph: IRGraph): string[] {
  */
 export function parseRuleOption(text: string): { stmt?: A.ApplyRulesStmt; error?: string } {
   const file = '--rules';
-  const parsed = parseSource(`network N {\napply ${text}\n}`, file);
+  const parsed = parseSource(`${OPTION_PREFIX}${text}\n}`, file);
   const network = parsed.ast?.items[0];
   const stmt = network?.kind === 'NetworkDecl' && network.body.statements.length === 1 ? network.body.statements[0] : undefined;
   if (parsed.diagnostics.length > 0 || parsed.ast?.items.length !== 1 || stmt?.kind !== 'ApplyRules') {
     return { error: `'${text}' is not a rule application: write NAME, NAME(ARGS) or NAME(ARGS) to NODE, ...` };
   }
+  relocate(stmt, new Set());
   return { stmt };
+}
+
+/** What a `--rules` text is parsed inside: its spans are moved back to positions in the text itself. */
+const OPTION_PREFIX = 'network N {\napply ';
+const PREFIX_COLUMNS = 'apply '.length;
+
+/**
+ * Moves every span of a statement parsed from `OPTION_PREFIX + text` to line 1 of the option's text
+ * (`--rules:1:1` is the first character the user typed); the statement's own span, which starts at the
+ * `apply` the text was given, starts at column 1.
+ */
+function relocate(node: unknown, seen: Set<object>): void {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  const span = node as Partial<A.Span>;
+  if (typeof span.startLine === 'number' && typeof span.startColumn === 'number' && typeof span.startOffset === 'number') {
+    const s = node as A.Span;
+    s.startOffset = Math.max(0, s.startOffset - OPTION_PREFIX.length);
+    s.endOffset = Math.max(0, s.endOffset - OPTION_PREFIX.length);
+    s.startColumn = s.startLine === 2 ? Math.max(1, s.startColumn - PREFIX_COLUMNS) : s.startColumn;
+    s.endColumn = s.endLine === 2 ? Math.max(1, s.endColumn - PREFIX_COLUMNS) : s.endColumn;
+    s.startLine = Math.max(1, s.startLine - 1);
+    s.endLine = Math.max(1, s.endLine - 1);
+    return;
+  }
+  for (const v of Object.values(node)) relocate(v, seen);
 }

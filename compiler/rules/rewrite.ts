@@ -71,6 +71,20 @@ function checkReplacement(el: A.Element, decl: A.RuleDecl): void {
   }
 }
 
+/**
+ * The structural problem of a rule declaration (`rule-invalid`), or undefined: what `compile` checks
+ * when the rule is applied, for `incc check` to report on rules no network applies.
+ */
+export function ruleProblem(decl: A.RuleDecl): Diagnostic | undefined {
+  try {
+    compile(decl);
+    return undefined;
+  } catch (e) {
+    if (e instanceof DiagnosticError) return e.diagnostic;
+    throw e;
+  }
+}
+
 function ifBodies(el: A.IfElement): A.Body[] {
   if (!el.else) return [el.then];
   return [el.then, ...(el.else.kind === 'If' ? ifBodies(el.else) : [el.else])];

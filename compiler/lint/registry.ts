@@ -1,0 +1,12 @@
+/**
+ * Every lint rule, once, in the order their findings are listed for a node. A test checks that this list,
+ * the files in compiler/lint/rules/ and the pages in spec/rules/ are the same set.
+ */
+import type { LintRule } from './rule.js';
+import largeUnfactorizedKernel from './rules/large-unfactorized-kernel.js';
+
+export const lintRules: LintRule[] = [largeUnfactorizedKernel];
+
+export function findRule(id: string): LintRule | undefined {
+  return lintRules.find((r) => r.id === id);
+}

@@ -1,0 +1,81 @@
+/**
+ * large-unfactorized-kernel (section 3.1): a convolution of 5x5 or larger costs (k/3)^2 times a 3x3 of
+ * the same widths; stacked smaller convolutions see as far for less. A 5x5 becomes two 3x3 (std/rules
+ * factor_5x5), a larger n x n becomes 1 x n then n x 1 (std/rules asymmetric). The message gives the
+ * weights and multiply-adds that factorization saves, computed as std/rules does it (the stride on the
+ * last factor or split by axis, the padding kept), with the cheaper of the input and output widths between.
+ */
+import type { IRGraph, IRNode } from '../../ir.js';
+import { outputLength } from '../../shapes.js';
+import { defineRule } from '../rule.js';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const pct = (before: number, after: number) => `${Math.round(((before - after) / before) * 100)}%`;
+
+/** Weights and multiply-adds of the conv `n` before and after the factorization std/rules would apply. */
+export function factorizationSaving(n: IRNode, graph: IRGraph): { rule: string; before: { weights: number; macs: number }; after: { weights: number; macs: number } } {
+  if (n.attrs.op !== 'conv') throw new Error('not a conv');
+  const [kh, kw] = n.attrs.kernel;
+  const sw = n.attrs.stride[1];
+  const padding = n.attrs.padding;
+  const input = graph.nodes[n.inputs[0]!]!.shape;
+  const [h, w, cin] = input as [number, number, number];
+  const [oh, ow, cout] = n.shape as [number, number, number];
+  const before = { weights: kh * kw * cin * cout, macs: n.macs };
+  // The intermediate width: the output width (the paper's "equal widths") or the input width, whichever
+  // gives fewer weights (a 16 -> 32 5x5 is cheaper through 16 channels).
+  const mid = cin < cout ? cin : cout;
+  const midArg = mid === cout ? '' : `mid=${mid}`;
+  if (kh === 5 && kw === 5) {
+    // Two 3x3; the first at stride 1, the second takes the stride.
+    const h1 = outputLength(h, 3, 1, padding);
+    const w1 = outputLength(w, 3, 1, padding);
+    const weights = 9 * cin * mid + 9 * mid * cout;
+    return { rule: `factor_5x5${midArg ? `(${midArg})` : ''}`, before, after: { weights, macs: h1 * w1 * 9 * cin * mid + oh * ow * 9 * mid * cout } };
+  }
+  // 1 x kw (stride along W) then kh x 1 (stride along H).
+  const w1 = outputLength(w, kw, sw, padding);
+  const weights = kw * cin * mid + kh * mid * cout;
+  const args = [`n=${kh}`, midArg].filter((a) => a).join(', ');
+  return { rule: `asymmetric(${args})`, before, after: { weights, macs: h * w1 * kw * cin * mid + oh * ow * kh * mid * cout } };
+}
+
+export default defineRule<{ minKernel: number }>({
+  id: 'large-unfactorized-kernel',
+  section: 'section 3.1',
+  description: 'A 5x5 or larger convolution that could be factorized into smaller ones.',
+  defaultSeverity: 'warn',
+  options: {
+    minKernel: { description: 'the smallest square kernel side reported', default: 5 },
+  },
+  messages: {
+    large:
+      'conv {kernel} {name} on {input} is unfactorized: {suggestion} would see the same {kernel} window with {weightsAfter} weights instead of {weightsBefore} ({weightSaving} fewer) and {macsAfter} multiply-adds instead of {macsBefore} ({macSaving} fewer); apply std/rules {rule}',
+  },
+  check(graph, context) {
+    for (const n of graph.nodes) {
+      if (n.attrs.op !== 'conv') continue;
+      const [kh, kw] = n.attrs.kernel;
+      if (kh !== kw || kh < context.options.minKernel) continue;
+      const s = factorizationSaving(n, graph);
+      if (s.after.weights >= s.before.weights) continue;
+      context.report({
+        node: n,
+        messageId: 'large',
+        data: {
+          kernel: `${kh}x${kw}`,
+          name: n.name,
+          input: graph.nodes[n.inputs[0]!]!.shape.join('x'),
+          suggestion: kh === 5 ? 'two stacked 3x3 convolutions' : `a 1x${kh} then a ${kh}x1 convolution`,
+          weightsBefore: fmt(s.before.weights),
+          weightsAfter: fmt(s.after.weights),
+          weightSaving: pct(s.before.weights, s.after.weights),
+          macsBefore: fmt(s.before.macs),
+          macsAfter: fmt(s.after.macs),
+          macSaving: pct(s.before.macs, s.after.macs),
+          rule: s.rule,
+        },
+      });
+    }
+  },
+});
