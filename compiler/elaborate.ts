@@ -79,7 +79,7 @@ interface Ctx {
   origin: Frame[];
   head: string;
   /** Takes aux, train and apply statements: set only in the network's own body (and its `if` branches). */
-  rootStatement?: (s: RootStatement) => void;
+  rootStatement?: (s: RootStatement, where: Ctx) => void;
 }
 
 /** What a name given by the user refers to: a node, or a scope (its output node). */
@@ -140,6 +140,15 @@ class Elaborator {
 
   private networkName = '';
 
+  /** Settings of every train section that runs; a key set twice is an error. */
+  private addTraining(settings: TrainingSetting[]): void {
+    for (const t of settings) {
+      const previous = this.training.find((x) => x.key === t.key);
+      if (previous) fail('duplicate-name', t.span, { what: 'training setting', name: t.key }, { related: [{ message: 'first set here', span: previous.span }] });
+      this.training.push(t);
+    }
+  }
+
   network(decl: A.NetworkDecl, given: Record<string, Value>): IRGraph {
     this.networkName = decl.name.name;
     const file = this.fileOf.get(decl)!;
@@ -149,18 +158,18 @@ class Elaborator {
       }
     }
     const env = this.bindParams(`network ${decl.name.name}`, decl.params, new Map(Object.entries(given)), decl.name.span);
-    const pending: A.AuxStmt[] = [];
-    const applies: A.ApplyRulesStmt[] = [];
-    const rootStatement = (s: RootStatement) => {
-      if (s.kind === 'Aux') pending.push(s);
-      else if (s.kind === 'ApplyRules') applies.push(s);
-      else this.training.push(...trainingSettings(s, env));
+    // Aux heads are elaborated after the body (they may read a node named later), each with the defaults
+    // in effect where it was written.
+    const pending: [A.AuxStmt, Ctx][] = [];
+    const rootStatement = (s: RootStatement, where: Ctx) => {
+      if (s.kind === 'Aux') pending.push([s, where]);
+      else if (s.kind === 'ApplyRules') this.applies.push({ stmt: s, file, env });
+      else this.addTraining(trainingSettings(s, env));
     };
     const ctx: Ctx = { env, file, defaults: this.fileDefaults(file), scope: new Scope(''), origin: [], head: 'main', rootStatement };
     const output = this.body(decl.body, ctx, undefined);
     if (output === undefined) fail('missing-input', decl.name.span, { network: decl.name.name });
-    for (const a of pending) this.auxHead(a, ctx);
-    for (const a of applies) this.applies.push({ stmt: a, file, env });
+    for (const [a, where] of pending) this.auxHead(a, where);
     const args: Record<string, unknown> = {};
     for (const p of decl.params) args[p.name.name] = toPlain(env.lookup(p.name.name)!);
     return {
@@ -274,7 +283,7 @@ class Elaborator {
             const what = s.kind === 'Aux' ? 'an aux head' : s.kind === 'Train' ? 'a train section' : 'an apply statement';
             fail('misplaced-statement', s.span, { what, why: 'it belongs in the body of a network, not in a block, branch, repeat or aux head' });
           }
-          local.rootStatement(s);
+          local.rootStatement(s, local);
           break;
         case 'Chain':
           current = this.chain(s, local, current);

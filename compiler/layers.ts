@@ -159,6 +159,9 @@ export const layerSpecs: ReadonlyMap<string, LayerSpec> = new Map(
   ).map((s) => [s.name, s]),
 );
 
+/** The options whose values are words, and the words each takes. */
+export const wordOptions: Readonly<Record<string, readonly string[]>> = { padding: paddings, act: activations };
+
 /** Words that are values, not variables, where a layer option expects them. */
 export function isLayerSymbol(name: string): boolean {
   return (paddings as readonly string[]).includes(name) || (activations as readonly string[]).includes(name);

@@ -97,6 +97,20 @@ export function loadProgramFromText(text: string, path: string, host: FileHost =
   return new Loader(host).load(resolve(path), text);
 }
 
+/**
+ * The last parse of each path: a process that loads several programs (`incc lint stdlib/`, where every
+ * file imports std/modules) parses a shared file once. Keyed by path and checked against the text.
+ */
+const parseCache = new Map<string, { displayName: string; text: string; result: ReturnType<typeof parseSource> }>();
+
+function parseCached(path: string, displayName: string, text: string): ReturnType<typeof parseSource> {
+  const hit = parseCache.get(path);
+  if (hit && hit.text === text && hit.displayName === displayName) return hit.result;
+  const result = parseSource(text, displayName);
+  parseCache.set(path, { displayName, text, result });
+  return result;
+}
+
 class Loader {
   private readonly files = new Map<string, LoadedFile>();
   private readonly diagnostics: Diagnostic[] = [];
@@ -121,7 +135,7 @@ class Loader {
       this.diagnostics.push(diagnostic('file-too-large', span, { size: `${Buffer.byteLength(text)} bytes`, limit: `${MAX_FILE_BYTES} bytes` }));
       return file;
     }
-    const parsed = parseSource(text, displayName);
+    const parsed = parseCached(path, displayName, text);
     this.diagnostics.push(...parsed.diagnostics);
     if (!parsed.ast) return file;
     file.ast = parsed.ast;

@@ -6,9 +6,10 @@
  */
 import type * as A from './ast.js';
 import { diagnostic, didYouMean, type Diagnostic } from './diagnostics.js';
-import { isLayerSymbol, layerSpecs } from './layers.js';
+import { isLayerSymbol, layerSpecs, wordOptions } from './layers.js';
 import { paramTypes } from './params.js';
 import { attributeNames } from './rules/attributes.js';
+import { ruleProblem } from './rules/rewrite.js';
 import type { LoadedFile } from './program.js';
 import { unknownNameHint } from './values.js';
 
@@ -39,6 +40,9 @@ class Resolver {
           if (c.kind === 'When') this.expr(c.condition, names, true);
           else this.chain(c.kind === 'Match' ? c.pattern : c.replacement, names);
         }
+        // Its shape (one match of built-in layers, one replace of layers, concats and ifs), applied or not.
+        const invalid = ruleProblem(item);
+        if (invalid) this.diagnostics.push(invalid);
         return;
       }
       default: {
@@ -156,6 +160,12 @@ class Resolver {
           this.diagnostics.push(diagnostic('duplicate-argument', a.span, { name: a.name.name }));
         }
         seen.add(a.name.name);
+        const words = wordOptions[a.name.name];
+        if (words && a.value.kind === 'Name' && !names.has(a.value.name) && !words.includes(a.value.name)) {
+          // `padding=full`: say what the option takes rather than that `full` is an unknown name.
+          this.diagnostics.push(diagnostic('type-mismatch', a.value.span, { what: `${kind} ${a.name.name}`, expected: `one of ${words.join(', ')}`, actual: `\`${a.value.name}\`` }));
+          continue;
+        }
       }
       this.expr(a.value, names, true);
     }

@@ -2,6 +2,7 @@
  * The summary of an elaborated network: the stable JSON of `incc summary --json` (spec/ir.md,
  * "Summary JSON") and the Keras-style table.
  */
+import { groupDigits } from './values.js';
 import type { IRGraph, IRNode, ParamCount } from './ir.js';
 import { totalMacs, totalParams } from './ir.js';
 
@@ -95,7 +96,6 @@ export function describeOp(n: IRNode): string {
   }
 }
 
-const group = (n: number) => n.toLocaleString('en-US');
 
 export function summaryTable(graph: IRGraph): string {
   const s = summarize(graph);
@@ -104,8 +104,8 @@ export function summaryTable(graph: IRGraph): string {
     n.name,
     describeOp(n),
     n.shape.join('x'),
-    group(n.params.trainable + n.params.nonTrainable),
-    group(n.macs),
+    groupDigits(n.params.trainable + n.params.nonTrainable),
+    groupDigits(n.macs),
     `${n.span.file}:${n.span.startLine}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -114,11 +114,11 @@ export function summaryTable(graph: IRGraph): string {
   const rule = '-'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const out = [`Network ${s.network} (${s.file})`, rule, line(header), rule, ...rows.map(line), rule];
   out.push(`Input ${s.input.join('x')}, output ${s.output.join('x')}`);
-  out.push(`Total params: ${group(s.params.total)} (trainable ${group(s.params.trainable)}, non-trainable ${group(s.params.nonTrainable)})`);
-  out.push(`Multiply-adds: ${group(s.macs)} (${(s.macs / 1e9).toFixed(2)} G)`);
+  out.push(`Total params: ${groupDigits(s.params.total)} (trainable ${groupDigits(s.params.trainable)}, non-trainable ${groupDigits(s.params.nonTrainable)})`);
+  out.push(`Multiply-adds: ${groupDigits(s.macs)} (${(s.macs / 1e9).toFixed(2)} G)`);
   for (const a of s.aux) {
-    out.push(`Aux head ${a.name} (from ${a.from}, weight ${a.weight}): ${group(a.params.total)} params, ${group(a.macs)} multiply-adds; included above`);
+    out.push(`Aux head ${a.name} (from ${a.from}, weight ${a.weight}): ${groupDigits(a.params.total)} params, ${groupDigits(a.macs)} multiply-adds; included above`);
   }
-  if (s.aux.length > 0) out.push(`Main path alone: ${group(s.main.params.total)} params, ${group(s.main.macs)} multiply-adds`);
+  if (s.aux.length > 0) out.push(`Main path alone: ${groupDigits(s.main.params.total)} params, ${groupDigits(s.main.macs)} multiply-adds`);
   return out.join('\n');
 }

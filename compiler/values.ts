@@ -75,6 +75,14 @@ export function describeValue(v: Value): string {
   }
 }
 
+/** 1234567 -> "1,234,567" (what toLocaleString('en-US') gives, without loading Intl). */
+export function groupDigits(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  const [whole, fraction] = String(Math.abs(n)).split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return sign + grouped + (fraction ? `.${fraction}` : '');
+}
+
 export function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
 }

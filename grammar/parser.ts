@@ -7,11 +7,32 @@ import { CstParser, EOF, tokenLabel, type CstNode, type IToken, type IRecognitio
 import * as T from './tokens.js';
 
 
+/** The parse stops after this many syntax errors (parse.ts reports no more than that anyway). */
+export const MAX_PARSE_ERRORS = 20;
+
+/** Thrown out of the parser at MAX_PARSE_ERRORS: not a recognition exception, so Chevrotain lets it through. */
+class TooManyErrors extends Error {}
+
+const saveError = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, e: IRecognitionException): IRecognitionException }).SAVE_ERROR;
+
 class IncpParser extends CstParser {
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: expectationMessages });
     this.performSelfAnalysis();
   }
+
+  /**
+   * Chevrotain's hook for each syntax error. Each recovery scans ahead for a token to resync on, and
+   * recovery inside a repetition recurses once per error: on input with thousands of errors that is
+   * seconds and a stack overflow. So the parse ends at MAX_PARSE_ERRORS.
+   */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    const saved = saveError.call(this, error);
+    if (++this.errorCount >= MAX_PARSE_ERRORS) throw new TooManyErrors();
+    return saved;
+  }
+  /** Errors saved in this parse (`this.errors` copies the list at each read). Set to 0 by parseTokens. */
+  errorCount = 0;
 
   /** File := { Separator | Import | BlockDecl | NetworkDecl | RuleDecl | Defaults } */
   file = this.RULE('file', () => {
@@ -97,7 +118,7 @@ class IncpParser extends CstParser {
     this.SUBRULE(this.chain);
   });
 
-  /** Params := "(" [ Param { "," Param } [ "," ] ] ")" */
+  /** Params := "(" [ Param { "," Param } ] ")" */
   params = this.RULE('params', () => {
     this.CONSUME(T.LParen);
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
@@ -141,13 +162,20 @@ class IncpParser extends CstParser {
     ]);
   });
 
-  /** Label := Identifier [ ".." Identifier ] ":" */
+  /** Label := ( Identifier [ ".." Identifier ] | String ) ":"   (a string label is an exact node name) */
   label = this.RULE('label', () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(T.DotDot);
-      this.CONSUME2(T.Identifier);
-    });
+    this.OR([
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.OPTION(() => {
+            this.CONSUME(T.DotDot);
+            this.CONSUME2(T.Identifier);
+          });
+        },
+      },
+    ]);
     this.CONSUME(T.Colon);
   });
 
@@ -310,7 +338,7 @@ class IncpParser extends CstParser {
     this.SUBRULE(this.expression, { ARGS: [false] });
   });
 
-  /** ArgList := [ Arg { "," Arg } [ "," ] ]    Arg := Identifier "=" Expr | Expr */
+  /** ArgList := [ Arg { "," Arg } ]    Arg := Identifier "=" Expr | Expr */
   argList = this.RULE('argList', () => {
     this.MANY_SEP({
       SEP: T.Comma,
@@ -449,7 +477,7 @@ class IncpParser extends CstParser {
 
   /**
    * Primary := Integer | Float | String | "true" | "false" | Identifier [ "(" ArgList ")" ]
-   *          | "(" Expr ")" | "[" [ Expr { "," Expr } [ "," ] ] "]"
+   *          | "(" Expr ")" | "[" [ Expr { "," Expr } ] "]"
    */
   primary = this.RULE('primary', () => {
     this.OR([
@@ -487,8 +515,9 @@ class IncpParser extends CstParser {
     ]);
   });
 
-  /** A label starts here: `name:` or `first..last:` (four tokens of lookahead, more than the OR's). */
+  /** A label starts here: `name:`, `first..last:` or `"exact/name":` (four tokens of lookahead, more than the OR's). */
   private atLabel(): boolean {
+    if (this.LA(1).tokenType === T.StringLiteral) return this.LA(2).tokenType === T.Colon;
     if (this.LA(1).tokenType !== T.Identifier) return false;
     if (this.LA(2).tokenType === T.Colon) return true;
     return this.LA(2).tokenType === T.DotDot && this.LA(3).tokenType === T.Identifier && this.LA(4).tokenType === T.Colon;
@@ -523,8 +552,21 @@ export interface CstResult {
 export function parseTokens(tokens: IToken[]): CstResult {
   const parser = parserInstance();
   parser.input = tokens;
-  const cst = parser.file();
-  const problems = parser.errors.map((e: IRecognitionException) => ({
+  parser.errorCount = 0;
+  let cst: CstNode | undefined;
+  // Chevrotain throws an exception for each syntax error and recovery attempt; their stack traces are
+  // never read, and capturing them was an eighth of the time spent on input with errors.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    cst = parser.file();
+  } catch (e) {
+    if (!(e instanceof TooManyErrors)) throw e;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  // (An aborted parse may add one more error on its way out: "expected end of file"; it is dropped.)
+  const problems = parser.errors.slice(0, MAX_PARSE_ERRORS).map((e: IRecognitionException) => ({
     token: e.token,
     message: e.message,
     expected: expectedFrom(e.message),

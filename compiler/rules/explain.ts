@@ -6,7 +6,7 @@
 import type { IRNode } from '../ir.js';
 import type { Cost } from './cost.js';
 import { describeOp } from '../summary.js';
-import { toPlain } from '../values.js';
+import { toPlain, groupDigits } from '../values.js';
 import { literal } from '../emit.js';
 import type { Application } from './rewrite.js';
 
@@ -41,13 +41,12 @@ function filtersOf(n: IRNode): string {
   return '';
 }
 
-const group = (n: number) => n.toLocaleString('en-US');
 
 function saving(before: number, after: number): string {
-  if (before === 0) return `${group(before)} -> ${group(after)}`;
+  if (before === 0) return `${groupDigits(before)} -> ${groupDigits(after)}`;
   const pct = ((before - after) / before) * 100;
   const word = pct >= 0 ? 'saves' : 'adds';
-  return `${group(before)} -> ${group(after)} (${word} ${Math.abs(pct).toFixed(1)}%)`;
+  return `${groupDigits(before)} -> ${groupDigits(after)} (${word} ${Math.abs(pct).toFixed(1)}%)`;
 }
 
 export function explainText(items: ExplainedApplication[], totals: { before: Cost; after: Cost }): string {

@@ -146,21 +146,31 @@ class WorkGraph {
     const applications: Application[] = [];
     const used = new Set<number>();
     const startId = this.nextId;
+    // Consumers are computed once, and again only after a replacement changed the graph.
+    let consumers = this.consumers();
     for (const id of [...this.order]) {
       if (id >= startId || used.has(id) || !this.byId.has(id)) continue;
-      const matched = this.matchAt(id, rule, request, used, startId);
+      const matched = this.matchAt(id, rule, request, used, startId, consumers);
       if (!matched) continue;
       for (const m of matched.nodes) used.add(m.id);
       applications.push(this.replace(matched.nodes, matched.env, rule, request));
+      consumers = this.consumers();
     }
     return applications;
   }
 
   /** The pattern matched starting at node `id`, with the rule's environment, or undefined. */
-  private matchAt(id: number, rule: CompiledRule, request: RuleRequest, used: Set<number>, startId: number): { nodes: IRNode[]; env: MapEnv } | undefined {
-    const consumers = this.consumers();
+  private matchAt(
+    id: number,
+    rule: CompiledRule,
+    request: RuleRequest,
+    used: Set<number>,
+    startId: number,
+    consumers: Map<number, number[]>,
+  ): { nodes: IRNode[]; env: MapEnv } | undefined {
     const nodes: IRNode[] = [];
     let current = this.byId.get(id)!;
+    if (optionsOf(current.attrs).kind !== rule.pattern[0]!.callee.name) return undefined;
     for (let i = 0; i < rule.pattern.length; i++) {
       if (i > 0) {
         const next = consumers.get(nodes[i - 1]!.id) ?? [];

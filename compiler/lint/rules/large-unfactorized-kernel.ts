@@ -5,11 +5,11 @@
  * weights and multiply-adds that factorization saves, computed as std/rules does it (the stride on the
  * last factor or split by axis, the padding kept), with the cheaper of the input and output widths between.
  */
+import { groupDigits } from '../../values.js';
 import type { IRGraph, IRNode } from '../../ir.js';
 import { outputLength } from '../../shapes.js';
 import { defineRule } from '../rule.js';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (before: number, after: number) => `${Math.round(((before - after) / before) * 100)}%`;
 
 /** Weights and multiply-adds of the conv `n` before and after the factorization std/rules would apply. */
@@ -67,11 +67,11 @@ export default defineRule<{ minKernel: number }>({
           name: n.name,
           input: graph.nodes[n.inputs[0]!]!.shape.join('x'),
           suggestion: kh === 5 ? 'two stacked 3x3 convolutions' : `a 1x${kh} then a ${kh}x1 convolution`,
-          weightsBefore: fmt(s.before.weights),
-          weightsAfter: fmt(s.after.weights),
+          weightsBefore: groupDigits(s.before.weights),
+          weightsAfter: groupDigits(s.after.weights),
           weightSaving: pct(s.before.weights, s.after.weights),
-          macsBefore: fmt(s.before.macs),
-          macsAfter: fmt(s.after.macs),
+          macsBefore: groupDigits(s.before.macs),
+          macsAfter: groupDigits(s.after.macs),
           macSaving: pct(s.before.macs, s.after.macs),
           rule: s.rule,
         },
