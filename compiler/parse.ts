@@ -13,11 +13,12 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 /** Brackets and prefix operators nest the parser's recursion; past this, report instead of recursing. */
 export const MAX_NESTING = 64;
 /**
- * The most tokens parsed from one file. Parsing costs up to some 40 microseconds a token (a list item
- * is a dozen CST nodes deep): this keeps checking any file to a few seconds. A realistic 5,000-line
- * file has about 40,000 tokens.
+ * The most tokens parsed from one file. Parsing costs some 10 to 30 microseconds a token (a layer
+ * argument or a list item is a dozen CST nodes deep, and the CST is garbage-collected as it grows):
+ * this keeps checking any file to several seconds. A realistic 5,000-line file has about 40,000
+ * tokens; 30,000 lines of `conv 3x3 8` have 180,000.
  */
-export const MAX_TOKENS = 100_000;
+export const MAX_TOKENS = 250_000;
 /** At most this many syntax errors are reported for one file (the first ones; the rest are noise). */
 const MAX_SYNTAX_ERRORS = 20;
 
