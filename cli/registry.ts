@@ -1,6 +1,7 @@
 /** The list of incc commands, each a thin wrapper in cli/commands/. */
 import { packageVersion } from '../compiler/program.js';
 import { checkCommand } from './commands/check.js';
+import { fmtCommand } from './commands/fmt.js';
 import { lintCommand } from './commands/lint.js';
 import { parseCommand } from './commands/parse.js';
 import { rewriteCommand } from './commands/rewrite.js';
@@ -13,7 +14,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand];
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand, fmtCommand];
 
 export const VERSION: string = packageVersion();
 

@@ -4,8 +4,9 @@
  */
 import { Lexer, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
+import { grammarSelfChecks } from './self-checks.js';
 
-const lexer = new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: false, recoveryEnabled: true });
+const lexer = new Lexer(T.allTokens, { skipValidations: !grammarSelfChecks, positionTracking: 'full', ensureOptimizations: false, recoveryEnabled: true });
 
 export interface LexProblem {
   /** `unexpected-character`, `unterminated-comment` or `unterminated-string`. */
@@ -27,7 +28,7 @@ export interface LexResult {
 const continuesLine = new Set<TokenType>([
   T.LBrace, T.LParen, T.LBracket, T.Comma, T.Arrow, T.Equals, T.Colon, T.Plus, T.Minus, T.Star, T.Slash,
   T.Percent, T.EqEq, T.NotEq, T.Less, T.LessEq, T.Greater, T.GreaterEq, T.And, T.Or, T.Not, T.DotDot,
-  T.Dot, T.Cross, T.Newline, T.Semicolon,
+  T.Dot, T.Cross, T.Newline, T.Semicolon, T.In,
 ]);
 /** Tokens before which a line break is dropped (`}` closes a body anyway; `{` and `else` may start the next line). */
 const continuedBy = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.LBrace, T.Else, T.Arrow]);

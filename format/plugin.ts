@@ -1,0 +1,59 @@
+/**
+ * The Prettier 3 plugin for .incp: `prettier --plugin incc/prettier --write "**\/*.incp"`, or
+ * `"plugins": ["incc/prettier"]` in a .prettierrc. It parses with incc's own parser, so it formats exactly
+ * the language the compiler reads, and refuses files with syntax errors.
+ */
+import type { Parser, Plugin, Printer, SupportLanguage } from 'prettier';
+import type * as A from '../compiler/ast.js';
+import { parseSource } from '../compiler/parse.js';
+import { printIncp } from './print.js';
+
+type Node = A.Node;
+
+export const languages: SupportLanguage[] = [{ name: 'incp', parsers: ['incp'], extensions: ['.incp'], vscodeLanguageIds: ['incp'] }];
+
+/** A syntax error, shaped as Prettier reports parser errors (with `loc`). */
+export class IncpSyntaxError extends SyntaxError {
+  constructor(message: string, readonly loc: { start: { line: number; column: number } }) {
+    super(message);
+  }
+}
+
+export const parsers: Record<string, Parser<Node>> = {
+  incp: {
+    astFormat: 'incp',
+    parse(text, options) {
+      const file = (options as { filepath?: string }).filepath ?? '<input>';
+      const result = parseSource(text, file);
+      const error = result.diagnostics.find((d) => d.severity === 'error');
+      if (error || !result.ast) {
+        const span = error?.span;
+        throw new IncpSyntaxError(`${error?.code ?? 'syntax-error'}: ${error?.message ?? 'cannot parse'}`, { start: { line: span?.startLine ?? 1, column: span?.startColumn ?? 1 } });
+      }
+      return result.ast;
+    },
+    locStart: (node) => node.span.startOffset,
+    locEnd: (node) => node.span.endOffset,
+  },
+};
+
+/** Nodes a comment may belong to: everything but names, labels, paths and comments themselves. */
+const unattachable = new Set(['Comment', 'Identifier', 'Label', 'Path']);
+
+export const printers: Record<string, Printer<Node>> = {
+  incp: {
+    print: printIncp,
+    printComment: (path) => (path.node as A.Comment).text,
+    canAttachComment: (node) => typeof node === 'object' && node !== null && 'kind' in node && !unattachable.has(node.kind),
+    isBlockComment: (node) => (node as A.Comment).style === 'block',
+    getVisitorKeys: (node) =>
+      Object.keys(node).filter((k) => {
+        if (k === 'span' || k === 'comments') return false;
+        const v = (node as unknown as Record<string, unknown>)[k];
+        return typeof v === 'object' && v !== null;
+      }),
+  },
+};
+
+const plugin: Plugin<Node> = { languages, parsers, printers };
+export default plugin;
