@@ -1,6 +1,7 @@
 /** The list of incc commands, each a thin wrapper in cli/commands/. */
 import { packageVersion } from '../compiler/program.js';
 import { checkCommand } from './commands/check.js';
+import { compileCommand } from './commands/compile.js';
 import { fmtCommand } from './commands/fmt.js';
 import { lintCommand } from './commands/lint.js';
 import { parseCommand } from './commands/parse.js';
@@ -14,7 +15,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand, fmtCommand];
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand, fmtCommand, compileCommand];
 
 export const VERSION: string = packageVersion();
 

@@ -1,0 +1,100 @@
+/**
+ * The tfjs backend (`import { ... } from 'incc/tfjs'`): an IR graph lowered to a tf.LayersModel with the
+ * functional API, written in the tfjs layers format, or printed as TypeScript. Loads @tensorflow/tfjs, so
+ * the main `incc` entry point never imports this module (the CLI imports it only for `compile`).
+ *
+ *   buildModel(graph, { seed })        the tf.LayersModel: outputs main, then the aux heads in graph.aux order
+ *   compile(fileOrProgramOrGraph, ...) the same from a .incp file (throws CompileError on diagnostics)
+ *   compileTfjs(graph, { seed, emitTs }) every file of `incc compile --target tfjs`, in memory
+ *   writeTfjsModel(model, dir)         model.json + weight shards for any LayersModel, written atomically
+ *   loadTfjsModel(dir)                 reads such a folder back with stock tfjs (tf.io.fromMemory)
+ *   emitTypeScript(graph, plan)        model.ts
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Diagnostic } from '../../compiler/diagnostics.js';
+import type { IRGraph } from '../../compiler/ir.js';
+import { buildNetwork, type BuildOptions } from '../../compiler/pipeline.js';
+import { loadProgram, packageVersion, type Program } from '../../compiler/program.js';
+import type { FileData } from '../output.js';
+import { tfjsFiles } from './artifacts.js';
+import { emitTypeScript } from './emit-ts.js';
+import { buildModel } from './model.js';
+import { planLayers, type LayerPlan } from './plan.js';
+
+export { buildModel, modelOfPlan, setInitialWeights, tfjsWeightNames, makeLayer, type BuildModelOptions } from './model.js';
+export { planLayers, type LayerPlan, type PlannedLayer, type LayerFactory, type LayerRole, type ConfigValue } from './plan.js';
+export { safeLayerName, TFJS_NAME } from './names.js';
+export { tfjsFiles, writeTfjsModel, loadTfjsModel, readTfjsArtifacts, modelArtifacts, isTfjsOutputFile, SHARD_BYTES, type ModelJson, type TfjsFilesOptions } from './artifacts.js';
+export { emitTypeScript, typeScriptSource, stringLiteral, commentText, type EmitOptions } from './emit-ts.js';
+export { writeFolderAtomic, writeFileAtomic, OutputError, type FileData } from '../output.js';
+
+/** What model.json's userDefinedMetadata.incc holds (model.getUserDefinedMetadata() after loading). */
+export interface InccMetadata {
+  generator: string;
+  network: string;
+  args: Record<string, unknown>;
+  seed: number;
+  /** IR names of the outputs: the main output, then the aux heads. */
+  outputs: string[];
+  /** Aux heads: name and loss weight, in output order after the main output. */
+  aux: { name: string; weight: number }[];
+  /** For every tfjs layer, the IR node it implements. */
+  layers: Record<string, string>;
+}
+
+export function inccMetadata(graph: IRGraph, plan: LayerPlan, seed: number): InccMetadata {
+  const layers: Record<string, string> = {};
+  for (const l of plan.layers) layers[l.name] = graph.nodes[l.node]!.name;
+  return {
+    generator: `incc ${packageVersion()}`,
+    network: graph.network,
+    args: graph.args,
+    seed,
+    outputs: [graph.nodes[graph.output]!.name, ...graph.aux.map((h) => graph.nodes[h.output]!.name)],
+    aux: graph.aux.map((h) => ({ name: h.name, weight: h.weight })),
+    layers,
+  };
+}
+
+export class CompileError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('\n') || 'compile failed');
+  }
+}
+
+export interface CompileOptions extends BuildOptions {
+  /** Seed of the initial weights (backends/weights.ts); 0 when left out. */
+  seed?: number;
+}
+
+/** The IR of a .incp path, a loaded Program or an IR graph (returned as is), or a CompileError. */
+export function graphOf(input: string | Program | IRGraph, options: BuildOptions = {}): IRGraph {
+  if (typeof input === 'object' && 'nodes' in input) return input;
+  const program = typeof input === 'string' ? loadProgram(input) : input;
+  const errors = program.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new CompileError(errors);
+  const result = buildNetwork(program, options);
+  if (!result.graph) throw new CompileError(result.diagnostics);
+  return result.graph;
+}
+
+/** The tf.LayersModel of a network, in memory, with the initial weights of `seed`. */
+export function compile(input: string | Program | IRGraph, options: CompileOptions = {}): tf.LayersModel {
+  return buildModel(graphOf(input, options), { seed: options.seed ?? 0 });
+}
+
+export interface CompileTfjsOptions {
+  seed?: number;
+  /** Add model.ts (emitTypeScript). */
+  emitTs?: boolean;
+}
+
+/** Every file `incc compile --target tfjs` writes, by name: model.json, the weight shards, model.ts. */
+export async function compileTfjs(graph: IRGraph, options: CompileTfjsOptions = {}): Promise<{ model: tf.LayersModel; files: Map<string, FileData> }> {
+  const seed = options.seed ?? 0;
+  const plan = planLayers(graph);
+  const model = buildModel(graph, { seed, plan });
+  const files = await tfjsFiles(model, { metadata: { incc: inccMetadata(graph, plan, seed) } });
+  if (options.emitTs) files.set('model.ts', await emitTypeScript(graph, plan, { version: packageVersion() }));
+  return { model, files };
+}

@@ -1,0 +1,155 @@
+/**
+ * The tfjs lowering of an IR graph, as data: one entry per tf.layers layer, with the factory that makes it
+ * (`tf.layers.conv2d`, ...), its config and its inputs. buildModel (model.ts) runs the plan with tfjs and
+ * emitTypeScript (emit-ts.ts) prints it, so the compiled model and the generated model.ts are made from the
+ * same configs. This module does not load tfjs.
+ *
+ * One IR node becomes:
+ * - `input`: tf.input (an InputLayer) named after the node;
+ * - `conv` with batch norm: Conv2D `<name>` (linear, the bias only when the node has one), then
+ *   BatchNormalization `<name>/bn` (the node's epsilon, momentum and scale; center always), then, unless the
+ *   activation is linear, Activation `<name>/<activation>` (as Keras's InceptionV3 builds conv2d_bn). Its
+ *   variables are `<name>/kernel`, `<name>/bias`, `<name>/bn/gamma`, ... as backends/weights.ts names them;
+ * - `conv` without batch norm, `dense`: one layer with the activation inside;
+ * - `maxpool`, `avgpool`: MaxPooling2D, AveragePooling2D (tfjs, like TF, leaves the SAME padding out of the
+ *   average: checked in test/tfjs-compile.test.ts);
+ * - `gap`, `dropout`, `batchnorm`, `activation`, `softmax`, `flatten`: the layer of that name;
+ * - `concat`: Concatenate on the channel axis; a concat of one branch (tfjs's Concatenate needs two
+ *   inputs) is a linear Activation, the identity.
+ * Layer names: see names.ts.
+ */
+import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir.js';
+import { LayerNames, safeLayerName, TFJS_NAME } from './names.js';
+
+export type LayerFactory =
+  | 'input'
+  | 'conv2d'
+  | 'batchNormalization'
+  | 'activation'
+  | 'maxPooling2d'
+  | 'averagePooling2d'
+  | 'globalAveragePooling2d'
+  | 'dropout'
+  | 'dense'
+  | 'softmax'
+  | 'flatten'
+  | 'concatenate';
+
+/** A config value: what model.ts can print as a literal. */
+export type ConfigValue = number | string | boolean | number[];
+
+/** How a layer relates to its IR node. */
+export type LayerRole = 'layer' | 'bn' | 'activation';
+
+export interface PlannedLayer {
+  /** The tfjs layer name (unique in the model). */
+  name: string;
+  /** `tf.input` for the input, else the `tf.layers` function that makes it. */
+  factory: LayerFactory;
+  /** The config passed to the factory, `name` included. */
+  config: Record<string, ConfigValue>;
+  /** Names of the layers whose outputs it takes, in order. */
+  inputs: string[];
+  /** The IR node it implements. */
+  node: number;
+  role: LayerRole;
+}
+
+export interface LayerPlan {
+  /** The model's name (tf.model({ name })): the network's. */
+  modelName: string;
+  layers: PlannedLayer[];
+  /** The layer giving the input. */
+  input: string;
+  /** Output layers: the main output, then each aux head in graph.aux order. */
+  outputs: string[];
+  /** For each IR node (by id), the layer whose output is the node's output. */
+  nodeOutput: string[];
+}
+
+function batchNormConfig(name: string, bn: BatchNormAttrs): Record<string, ConfigValue> {
+  return { name, axis: -1, momentum: bn.momentum, epsilon: bn.epsilon, center: true, scale: bn.scale };
+}
+
+/** The tfjs plan of a graph. Throws on an op it does not know (the IR union is exhaustive). */
+export function planLayers(graph: IRGraph): LayerPlan {
+  const names = new LayerNames();
+  for (const n of graph.nodes) if (TFJS_NAME.test(n.name)) names.reserve(n.name);
+  const layers: PlannedLayer[] = [];
+  const nodeOutput: string[] = [];
+
+  for (const n of graph.nodes) {
+    const primary = TFJS_NAME.test(n.name) ? n.name : names.take(safeLayerName(n.name));
+    const inputs = n.inputs.map((i) => nodeOutput[i]!);
+    let last = primary;
+    const add = (name: string, factory: LayerFactory, config: Record<string, ConfigValue>, from: string[], role: LayerRole = 'layer'): void => {
+      layers.push({ name, factory, config: { name, ...config }, inputs: from, node: n.id, role });
+      last = name;
+    };
+    const activationAfter = (activation: Activation): void => {
+      if (activation !== 'linear') add(names.take(`${primary}/${activation}`), 'activation', { activation }, [last], 'activation');
+    };
+    const a = n.attrs;
+    switch (a.op) {
+      case 'input':
+        add(primary, 'input', { shape: [...a.shape] }, []);
+        break;
+      case 'conv': {
+        const conv = { filters: a.filters, kernelSize: [...a.kernel], strides: [...a.stride], padding: a.padding, useBias: a.bias };
+        if (a.bn) {
+          add(primary, 'conv2d', { ...conv, activation: 'linear' }, inputs);
+          const bnName = names.take(`${primary}/bn`);
+          add(bnName, 'batchNormalization', batchNormConfig(bnName, a.bn), [last], 'bn');
+          activationAfter(a.activation);
+        } else add(primary, 'conv2d', { ...conv, activation: a.activation }, inputs);
+        break;
+      }
+      case 'maxpool':
+      case 'avgpool':
+        add(primary, a.op === 'maxpool' ? 'maxPooling2d' : 'averagePooling2d', { poolSize: [...a.kernel], strides: [...a.stride], padding: a.padding }, inputs);
+        break;
+      case 'gap':
+        add(primary, 'globalAveragePooling2d', {}, inputs);
+        break;
+      case 'dropout':
+        add(primary, 'dropout', { rate: a.rate }, inputs);
+        break;
+      case 'dense':
+        add(primary, 'dense', { units: a.units, useBias: a.bias, activation: a.activation }, inputs);
+        break;
+      case 'batchnorm':
+        add(primary, 'batchNormalization', batchNormConfig(primary, a.bn), inputs);
+        break;
+      case 'activation':
+        add(primary, 'activation', { activation: a.activation }, inputs);
+        break;
+      case 'softmax':
+        add(primary, 'softmax', { axis: -1 }, inputs);
+        break;
+      case 'flatten':
+        add(primary, 'flatten', {}, inputs);
+        break;
+      case 'concat':
+        if (inputs.length >= 2) add(primary, 'concatenate', { axis: -1 }, inputs);
+        else add(primary, 'activation', { activation: 'linear' }, inputs);
+        break;
+      default: {
+        const never: never = a;
+        throw new Error(`tfjs backend: unknown op ${JSON.stringify((never as { op: string }).op)}`);
+      }
+    }
+    nodeOutput[n.id] = last;
+  }
+  return {
+    modelName: safeLayerName(graph.network),
+    layers,
+    input: nodeOutput[graph.input]!,
+    outputs: [nodeOutput[graph.output]!, ...graph.aux.map((h) => nodeOutput[h.output]!)],
+    nodeOutput,
+  };
+}
+
+/** The layers of one node, in order (for a conv with batch norm: conv, bn, activation). */
+export function layersOfNode(plan: LayerPlan, node: IRNode): PlannedLayer[] {
+  return plan.layers.filter((l) => l.node === node.id);
+}

@@ -1,0 +1,115 @@
+/**
+ * `incc compile FILE --target T --out PATH`: the network after rules, lowered by one backend.
+ *
+ * Each target is loaded only when asked for (a dynamic import in `targets`), so no other command, and no
+ * other target, loads tfjs or onnxruntime (test/light-path.test.ts). A target module exports a
+ * CompileTarget; adding one is a line in `targets` and its options in `options` below.
+ */
+import type { IRGraph } from '../../compiler/ir.js';
+import { buildNetwork } from '../../compiler/pipeline.js';
+import { loadProgram, type Program } from '../../compiler/program.js';
+import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
+import type { Command } from '../registry.js';
+
+export interface TargetContext {
+  /** The network after rules. */
+  graph: IRGraph;
+  /** The loaded program (program.sourceOf for diagnostics). */
+  program: Program;
+  /** --out */
+  out: string;
+  /** --seed, checked (0 when not given). */
+  seed: number;
+  /** Every parsed option, for target-specific ones (`emit-ts`, `layout`, ...). */
+  values: Record<string, string | boolean | string[] | undefined>;
+}
+
+export interface CompileTarget {
+  /**
+   * Compiles and writes `out` atomically (nothing left there on failure), prints what it wrote or its
+   * errors, and returns the exit code: 0 done, 1 the network cannot be compiled, 2 cannot write.
+   */
+  compile(context: TargetContext): Promise<number>;
+}
+
+/** --target NAME -> the module that implements it, imported on use. */
+export const targets: Record<string, () => Promise<CompileTarget>> = {
+  tfjs: async () => (await import('../../backends/tfjs/target.js')).tfjsTarget,
+};
+
+const options = {
+  target: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  network: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  rules: { type: 'string', multiple: true },
+  // tfjs
+  'emit-ts': { type: 'boolean' },
+  // onnx
+  layout: { type: 'string' },
+  weights: { type: 'string' },
+  'no-fold-bn': { type: 'boolean' },
+} as const;
+
+export const compileCommand: Command = {
+  name: 'compile',
+  summary: 'lower a network to TensorFlow.js (model.json + weights, optionally model.ts) or ONNX',
+  help: `Usage: incc compile FILE --target tfjs --out DIR [--seed N] [--emit-ts]
+       incc compile FILE --target onnx --out FILE.onnx [--seed N] [--weights DIR/model.json]
+                    [--no-fold-bn] [--layout nchw|nhwc]
+  common options: [--network NAME] [--set NAME=VALUE]... [--rules RULE]...
+
+Elaborates one network of FILE, applies its rules, and writes it for a target.
+The output appears complete or not at all.
+
+  --target tfjs      DIR/model.json (tfjs layers format: modelTopology +
+                     weightsManifest) and its weight shards (group1-shard*.bin,
+                     4 MiB each). Stock @tensorflow/tfjs loads it with
+                     tf.loadLayersModel(tf.io.fromMemory(...)); with
+                     @tensorflow/tfjs-node: tf.loadLayersModel('file://DIR/model.json')
+  --target onnx      an ONNX model (opset 13) for inference
+
+Options:
+  --out PATH         where to write (tfjs: a folder, which may already exist only
+                     if it holds nothing but an earlier compile's files)
+  --seed N           seed of the initial weights (default 0): the same file,
+                     arguments and seed give byte-identical output
+  --emit-ts          tfjs: also DIR/model.ts, a TypeScript module that builds the
+                     same model with tf.layers
+  --weights PATH     onnx: weights from a tfjs checkpoint (model.json)
+  --no-fold-bn       onnx: keep BatchNormalization nodes
+  --layout L         onnx: nchw (default) or nhwc input
+  --network NAME     the network to compile (needed when FILE declares several)
+  --set NAME=VALUE   set a network parameter (an .incp expression)
+  --rules RULE       apply a rule after the file's own (repeatable)
+
+Exit codes: 0 done, 1 errors in the file, 2 usage error, unreadable file or
+output that cannot be written.`,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, options);
+    if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
+    const targetName = values['target'] as string | undefined;
+    if (targetName === undefined) throw new UsageError(`--target is required (${Object.keys(targets).join(', ')})`);
+    const loadTarget = Object.hasOwn(targets, targetName) ? targets[targetName] : undefined;
+    if (!loadTarget) throw new UsageError(`unknown target '${targetName}' (known: ${Object.keys(targets).join(', ')})`);
+    const out = values['out'] as string | undefined;
+    if (out === undefined || out === '') throw new UsageError('--out is required');
+    const seedText = (values['seed'] as string | undefined) ?? '0';
+    if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff) throw new UsageError(`--seed takes an integer from 0 to 4294967295, got '${seedText}'`);
+    const setArgs = parseSetArgs(values['set'] as string[] | undefined);
+
+    const program = readProgramOrExit(positionals[0]!, loadProgram);
+    if (program === undefined) return 2;
+    if (program.diagnostics.some((d) => d.severity === 'error')) {
+      printDiagnostics(program.diagnostics, program.sourceOf);
+      return 1;
+    }
+    const result = buildNetwork(program, { network: values['network'] as string | undefined, args: setArgs, rules: values['rules'] as string[] | undefined });
+    printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
+    if (!result.graph) return 1;
+
+    const target = await loadTarget();
+    return target.compile({ graph: result.graph, program, out, seed: Number(seedText), values });
+  },
+};
