@@ -429,91 +429,75 @@ export class AstBuilder {
 
   // ---- expressions ------------------------------------------------------------------------------
 
+  /**
+   * An expression: the parser gives operands and operators in a row; precedence climbing builds the tree
+   * the grammar of spec/language.md describes (or < and < not < comparisons and `in` < `..` < + - < * / %
+   * < unary minus), left-associative.
+   */
   private expression(n: CstNode): A.Expr {
-    return this.orExpr(this.node(n.children as Children, 'orExpr')!);
+    const c = n.children as Children;
+    const items: ExprItem[] = [];
+    for (const e of this.ordered(c, ['operand', ...Object.keys(binaryOps)])) {
+      if (isToken(e)) items.push({ kind: 'op', token: e });
+      else this.operandItems(e, items);
+    }
+    const state = { items, at: 0 };
+    return this.climb(state, 0);
   }
 
-  /** A left-associative chain `operand (op operand)*`, the operators given by token name. */
-  private leftAssoc(n: CstNode, operandKey: string, opKeys: Record<string, A.BinaryOperator>, operand: (n: CstNode) => A.Expr): A.Expr {
-    const c = n.children as Children;
-    const parts = this.ordered(c, [operandKey, ...Object.keys(opKeys)]);
-    let left = operand(parts[0] as CstNode);
-    for (let i = 1; i + 1 < parts.length; i += 2) {
-      const opTok = parts[i] as IToken;
-      const right = operand(parts[i + 1] as CstNode);
-      const binary: A.Expr = { kind: 'Binary', op: opKeys[opTok.tokenType.name]!, left, right, span: this.join(left.span, right.span) };
-      left = this.nested(binary, [left, right], this.tokenSpan(opTok));
+  private climb(state: { items: ExprItem[]; at: number }, minPrecedence: number): A.Expr {
+    let left = this.prefixed(state);
+    while (state.at < state.items.length) {
+      const item = state.items[state.at]!;
+      if (item.kind !== 'op') break;
+      const op = binaryOps[item.token.tokenType.name]!;
+      if (op.precedence < minPrecedence) break;
+      state.at++;
+      const right = this.climb(state, op.precedence + 1);
+      const span = this.join(left.span, right.span);
+      const node: A.Expr = op.op === '..' ? { kind: 'Range', low: left, high: right, span } : { kind: 'Binary', op: op.op, left, right, span };
+      left = this.nested(node, [left, right], this.tokenSpan(item.token));
     }
     return left;
   }
 
-  private orExpr(n: CstNode): A.Expr {
-    return this.leftAssoc(n, 'andExpr', { Or: 'or' }, (x) => this.andExpr(x));
+  /** An operand with its prefix operators: `-` binds tightest; `not` takes a comparison (`not a == b`). */
+  private prefixed(state: { items: ExprItem[]; at: number }): A.Expr {
+    const item = state.items[state.at++]!;
+    if (item.kind === 'atom') return item.expr;
+    if (item.kind !== 'prefix') throw new Error('operator where an operand was expected');
+    const minus = item.token.tokenType.name === 'Minus';
+    const operand = minus ? this.prefixed(state) : this.climb(state, NOT_OPERAND_PRECEDENCE);
+    const span = this.join(this.tokenSpan(item.token), operand.span);
+    return this.nested({ kind: 'Unary', op: minus ? '-' : 'not', operand, span }, [operand], span);
   }
 
-  private andExpr(n: CstNode): A.Expr {
-    return this.leftAssoc(n, 'notExpr', { And: 'and' }, (x) => this.notExpr(x));
-  }
-
-  private notExpr(n: CstNode): A.Expr {
+  /** Size := Postfix { "x" Postfix }, Postfix := Primary { "." Identifier }, after the prefix operators. */
+  private operandItems(n: CstNode, items: ExprItem[]): void {
     const c = n.children as Children;
-    const inner = this.node(c, 'notExpr');
-    if (inner) {
-      const operand = this.notExpr(inner);
-      return this.nested({ kind: 'Unary', op: 'not', operand, span: this.nodeSpan(n) }, [operand], this.nodeSpan(n));
+    const dims: A.Expr[] = [];
+    let current: A.Expr | undefined;
+    let pendingDot = false;
+    for (const e of this.ordered(c, ['Minus', 'Not', 'primary', 'Dot', 'Identifier', 'Cross'])) {
+      if (!isToken(e)) {
+        current = this.primary(e);
+        continue;
+      }
+      const name = e.tokenType.name;
+      if (name === 'Minus' || name === 'Not') items.push({ kind: 'prefix', token: e });
+      else if (name === 'Dot') pendingDot = true;
+      else if (name === 'Identifier' && pendingDot && current) {
+        const property = this.identifier(e);
+        current = this.nested({ kind: 'Member', object: current, property, span: this.join(current.span, property.span) }, [current], property.span);
+        pendingDot = false;
+      } else if (name === 'Cross' && current) {
+        dims.push(current);
+        current = undefined;
+      }
     }
-    return this.comparison(this.node(c, 'comparison')!);
-  }
-
-  private comparison(n: CstNode): A.Expr {
-    return this.leftAssoc(
-      n,
-      'rangeExpr',
-      { EqEq: '==', NotEq: '!=', LessEq: '<=', GreaterEq: '>=', Less: '<', Greater: '>', In: 'in' },
-      (x) => this.rangeExpr(x),
-    );
-  }
-
-  private rangeExpr(n: CstNode): A.Expr {
-    const parts = this.nodes(n.children as Children, 'additive');
-    const low = this.additive(parts[0]!);
-    if (!parts[1]) return low;
-    const high = this.additive(parts[1]);
-    return this.nested({ kind: 'Range', low, high, span: this.nodeSpan(n) }, [low, high], this.nodeSpan(n));
-  }
-
-  private additive(n: CstNode): A.Expr {
-    return this.leftAssoc(n, 'multiplicative', { Plus: '+', Minus: '-' }, (x) => this.multiplicative(x));
-  }
-
-  private multiplicative(n: CstNode): A.Expr {
-    return this.leftAssoc(n, 'unary', { Star: '*', Slash: '/', Percent: '%' }, (x) => this.unary(x));
-  }
-
-  private unary(n: CstNode): A.Expr {
-    const c = n.children as Children;
-    const inner = this.node(c, 'unary');
-    if (inner) {
-      const operand = this.unary(inner);
-      return this.nested({ kind: 'Unary', op: '-', operand, span: this.nodeSpan(n) }, [operand], this.nodeSpan(n));
-    }
-    return this.size(this.node(c, 'size')!);
-  }
-
-  private size(n: CstNode): A.Expr {
-    const dims = this.nodes(n.children as Children, 'postfix').map((p) => this.postfix(p));
-    if (dims.length === 1) return dims[0]!;
-    return this.nested({ kind: 'Size', dims, span: this.nodeSpan(n) }, dims, this.nodeSpan(n));
-  }
-
-  private postfix(n: CstNode): A.Expr {
-    const c = n.children as Children;
-    let e = this.primary(this.node(c, 'primary')!);
-    for (const t of this.tokens(c, 'Identifier')) {
-      const property = this.identifier(t);
-      e = this.nested({ kind: 'Member', object: e, property, span: this.join(e.span, property.span) }, [e], property.span);
-    }
-    return e;
+    dims.push(current!);
+    const expr = dims.length === 1 ? dims[0]! : this.nested({ kind: 'Size', dims, span: this.join(dims[0]!.span, dims[dims.length - 1]!.span) } as A.SizeExpr, dims, dims[0]!.span);
+    items.push({ kind: 'atom', expr });
   }
 
   private primary(n: CstNode): A.Expr {
@@ -556,6 +540,30 @@ export class AstBuilder {
     return { kind: 'String', value, span: this.tokenSpan(t) };
   }
 }
+
+type ExprItem = { kind: 'atom'; expr: A.Expr } | { kind: 'prefix'; token: IToken } | { kind: 'op'; token: IToken };
+
+/** The binary operators by token name, with their precedence (higher binds tighter). */
+const binaryOps: Record<string, { op: A.BinaryOperator | '..'; precedence: number }> = {
+  Or: { op: 'or', precedence: 1 },
+  And: { op: 'and', precedence: 2 },
+  EqEq: { op: '==', precedence: 4 },
+  NotEq: { op: '!=', precedence: 4 },
+  Less: { op: '<', precedence: 4 },
+  LessEq: { op: '<=', precedence: 4 },
+  Greater: { op: '>', precedence: 4 },
+  GreaterEq: { op: '>=', precedence: 4 },
+  In: { op: 'in', precedence: 4 },
+  DotDot: { op: '..', precedence: 5 },
+  Plus: { op: '+', precedence: 6 },
+  Minus: { op: '-', precedence: 6 },
+  Star: { op: '*', precedence: 7 },
+  Slash: { op: '/', precedence: 7 },
+  Percent: { op: '%', precedence: 7 },
+};
+
+/** `not` applies to a comparison and what binds tighter: `not a == b` is `not (a == b)`, `not a and b` is `(not a) and b`. */
+const NOT_OPERAND_PRECEDENCE = 4;
 
 function start(e: CstElement): number {
   return isToken(e) ? e.startOffset : (e.location?.startOffset ?? 0);

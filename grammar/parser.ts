@@ -5,6 +5,7 @@
  */
 import { CstParser, EOF, tokenLabel, type CstNode, type IToken, type IRecognitionException, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
+import { grammarSelfChecks } from './self-checks.js';
 
 
 /** The parse stops after this many syntax errors (parse.ts reports no more than that anyway). */
@@ -17,7 +18,7 @@ const saveError = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParse
 
 class IncpParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: expectationMessages });
+    super(T.allTokens, { skipValidations: !grammarSelfChecks, recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: expectationMessages });
     this.performSelfAnalysis();
   }
 
@@ -357,121 +358,51 @@ class IncpParser extends CstParser {
     this.SUBRULE(this.expression, { ARGS: [allowDivision] });
   });
 
-  /** Expr := OrExpr */
+  /**
+   * Expr := OrExpr
+   * OrExpr := AndExpr { "or" AndExpr }
+   * AndExpr := NotExpr { "and" NotExpr }
+   * NotExpr := "not" NotExpr | Comparison
+   * Comparison := RangeExpr [ ( "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" ) RangeExpr ]
+   * RangeExpr := Additive [ ".." Additive ]
+   * Additive := Multiplicative { ( "+" | "-" ) Multiplicative }
+   * Multiplicative := Unary { ( "*" | "%" | "/" ) Unary }   ("/" only where division is allowed)
+   * Unary := "-" Unary | Size
+   *
+   * Parsed flat, operands and operators in a row (a precedence chain of rules would make a dozen CST
+   * nodes per number); compiler/ast-builder.ts applies the precedence above.
+   */
   expression = this.RULE('expression', (allowDivision?: boolean) => {
-    this.SUBRULE(this.orExpr, { ARGS: [allowDivision] });
-  });
-
-  /** OrExpr := AndExpr { "or" AndExpr } */
-  orExpr = this.RULE('orExpr', (allowDivision?: boolean) => {
-    this.SUBRULE(this.andExpr, { ARGS: [allowDivision] });
-    this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpr, { ARGS: [allowDivision] });
-    });
-  });
-
-  /** AndExpr := NotExpr { "and" NotExpr } */
-  andExpr = this.RULE('andExpr', (allowDivision?: boolean) => {
-    this.SUBRULE(this.notExpr, { ARGS: [allowDivision] });
-    this.MANY(() => {
-      this.CONSUME(T.And);
-      this.SUBRULE2(this.notExpr, { ARGS: [allowDivision] });
-    });
-  });
-
-  /** NotExpr := "not" NotExpr | Comparison */
-  notExpr = this.RULE('notExpr', (allowDivision?: boolean) => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.SUBRULE(this.notExpr, { ARGS: [allowDivision] });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison, { ARGS: [allowDivision] }) },
-    ]);
-  });
-
-  /** Comparison := RangeExpr [ ( "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" ) RangeExpr ] */
-  comparison = this.RULE('comparison', (allowDivision?: boolean) => {
-    this.SUBRULE(this.rangeExpr, { ARGS: [allowDivision] });
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.EqEq) },
-        { ALT: () => this.CONSUME(T.NotEq) },
-        { ALT: () => this.CONSUME(T.LessEq) },
-        { ALT: () => this.CONSUME(T.GreaterEq) },
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.Greater) },
-        { ALT: () => this.CONSUME(T.In) },
-      ]);
-      this.SUBRULE2(this.rangeExpr, { ARGS: [allowDivision] });
-    });
-  });
-
-  /** RangeExpr := Additive [ ".." Additive ] */
-  rangeExpr = this.RULE('rangeExpr', (allowDivision?: boolean) => {
-    this.SUBRULE(this.additive, { ARGS: [allowDivision] });
-    this.OPTION(() => {
-      this.CONSUME(T.DotDot);
-      this.SUBRULE2(this.additive, { ARGS: [allowDivision] });
-    });
-  });
-
-  /** Additive := Multiplicative { ( "+" | "-" ) Multiplicative } */
-  additive = this.RULE('additive', (allowDivision?: boolean) => {
-    this.SUBRULE(this.multiplicative, { ARGS: [allowDivision] });
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      this.SUBRULE2(this.multiplicative, { ARGS: [allowDivision] });
-    });
-  });
-
-  /** Multiplicative := Unary { ( "*" | "%" | "/" ) Unary }   ("/" only where division is allowed) */
-  multiplicative = this.RULE('multiplicative', (allowDivision?: boolean) => {
-    this.SUBRULE(this.unary);
+    this.SUBRULE(this.operand);
     this.MANY({
       GATE: () => allowDivision === true || this.LA(1).tokenType !== T.Slash,
       DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(T.Star) },
-          { ALT: () => this.CONSUME(T.Percent) },
-          { ALT: () => this.CONSUME(T.Slash) },
-        ]);
-        this.SUBRULE2(this.unary);
+        this.OR(binaryOperators.map((t) => ({ ALT: () => this.CONSUME(t) })));
+        this.SUBRULE2(this.operand);
       },
     });
   });
 
-  /** Unary := "-" Unary | Size */
-  unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.size) },
-    ]);
-  });
-
-  /** Size := Postfix { "x" Postfix }   (`3x3`, `1xn`, `299x299x3`) */
-  size = this.RULE('size', () => {
-    this.SUBRULE(this.postfix);
-    this.MANY(() => {
-      this.CONSUME(T.Cross);
-      this.SUBRULE2(this.postfix);
-    });
-  });
-
-  /** Postfix := Primary { "." Identifier } */
-  postfix = this.RULE('postfix', () => {
+  /**
+   * Size := Postfix { "x" Postfix }   (`3x3`, `1xn`, `299x299x3`)
+   * Postfix := Primary { "." Identifier }
+   *
+   * One operand of an expression, with its prefix operators (`-`, `not`).
+   */
+  operand = this.RULE('operand', () => {
+    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Not) }]));
     this.SUBRULE(this.primary);
-    this.MANY(() => {
+    this.MANY2(() => {
       this.CONSUME(T.Dot);
       this.CONSUME(T.Identifier);
+    });
+    this.MANY3(() => {
+      this.CONSUME(T.Cross);
+      this.SUBRULE2(this.primary);
+      this.MANY4(() => {
+        this.CONSUME2(T.Dot);
+        this.CONSUME2(T.Identifier);
+      });
     });
   });
 
@@ -523,6 +454,9 @@ class IncpParser extends CstParser {
     return this.LA(2).tokenType === T.DotDot && this.LA(3).tokenType === T.Identifier && this.LA(4).tokenType === T.Colon;
   }
 }
+
+/** The binary operators, in the order the parser tries them (multi-character ones first). */
+const binaryOperators = [T.Or, T.And, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Less, T.Greater, T.In, T.DotDot, T.Plus, T.Minus, T.Star, T.Percent, T.Slash];
 
 /** A call's `(` touches its name: `InceptionA(32)` is a call, `conv (n)x1 64` is a layer whose kernel is `(n)x1`. */
 function adjacent(name: IToken, next: IToken): boolean {
