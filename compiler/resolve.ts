@@ -100,6 +100,11 @@ class Resolver {
       this.diagnostics.push(diagnostic('unknown-layer-kind', s.target.span, { name: s.target.name, hint: didYouMean(s.target.name, layerSpecs.keys()) }));
       return;
     }
+    for (const a of s.args) {
+      if (a.kind !== 'NamedArg') {
+        this.diagnostics.push(diagnostic('misplaced-statement', a.span, { what: 'a positional argument', why: 'defaults take named options only (`defaults conv(bias=false)`)' }));
+      }
+    }
     this.layerArgs(spec.name, spec.options.map((o) => o.name), s.args, names);
   }
 
