@@ -87,7 +87,8 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
   const suppressions = new Map<string, Suppression[]>();
   for (const f of program.files.values()) suppressions.set(f.displayName, parseSuppressions(f.ast?.comments ?? []));
   const seen = new Set<string>();
-  for (const decl of networksOf(program)) {
+  const networks = networksOf(program);
+  for (const decl of networks) {
     const built = buildNetwork(program, { network: decl.name.name });
     if (!built.graph) {
       result.failures.push(...built.diagnostics.filter((d) => d.severity === 'error'));
@@ -95,7 +96,9 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
     }
     for (const active of rules) runRule(active, built.graph, file, suppressions, seen, result);
   }
-  for (const s of suppressions.get(file) ?? []) {
+  // A file with no network (a block library) checked nothing: its comments are used, or not, by the files
+  // that instantiate its blocks, so none is reported unused here.
+  for (const s of networks.length > 0 ? (suppressions.get(file) ?? []) : []) {
     for (const id of s.rules.filter((r) => !s.used.has(r))) {
       const known = rules.some((r) => r.rule.id === id);
       addMessage(result, {

@@ -1,11 +1,21 @@
-/** Running the built CLI (dist/cli/incc.js) as a user would, from the repository root. */
+/** Running the built CLI (the package's bin, dist/bin/incc.js) as a user would, from the repository root. */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cliPath = join(repoRoot, 'dist', 'cli', 'incc.js');
+/** tsc's output, module by module. */
+export const unbundledCliPath = join(repoRoot, 'dist', 'cli', 'incc.js');
+/** The bundle (scripts/bundle.mjs), what `incc` runs once installed. */
+export const bundledCliPath = join(repoRoot, 'dist', 'bin', 'incc.js');
+/**
+ * The CLI the tests run: the bundle, which `npm test` builds (`npm run build`) before Jest starts. After a
+ * bare `tsc` the bundle is missing or older than tsc's output; then the tests run tsc's output instead
+ * (the same code) rather than a stale bundle.
+ */
+export const cliPath =
+  existsSync(bundledCliPath) && (!existsSync(unbundledCliPath) || statSync(bundledCliPath).mtimeMs >= statSync(unbundledCliPath).mtimeMs) ? bundledCliPath : unbundledCliPath;
 
 /** `incc ARGS...` with `cwd` (the repository root by default); NO_COLOR so output is plain. */
 export function incc(args: string[], cwd = repoRoot): SpawnSyncReturns<string> {

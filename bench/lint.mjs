@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * `incc lint` benchmark: lint all of stdlib/ and examples/ in one whole process, as CI runs it
+ * (`node dist/bin/incc.js lint stdlib examples`: start-up, module loading, parser construction, parsing,
+ * elaboration, rewriting and every rule). Build first (`npm run build`); `npm run bench:lint`.
+ *
+ * Budget: 0.5 s a run (issue 5). Timed, interleaved run by run so that both see the same machine load:
+ *   - bundle:   dist/bin/incc.js, the package's `bin` (scripts/bundle.mjs: one file, grammar checks off);
+ *   - unbundled: dist/cli/incc.js, tsc's output loaded module by module, grammar checks on (the CLI as it
+ *     was before the bundle: the "before" of the ratio).
+ * Each prints milliseconds per run, wall clock and CPU time (user + system, reported by the child), the
+ * fastest run (the least disturbed by other processes) and the median, then the ratio unbundled / bundle. Both must print the same report (checked on every run).
+ *
+ * Usage: node bench/lint.mjs [--runs N] [--check] [-- PATHS...]
+ *   --runs N   timed runs of each (default 10, after one untimed warm-up run of each)
+ *   --check    exit 1 when the bundle's fastest run is over the budget
+ *   PATHS      what to lint instead of `stdlib examples`
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const budgetMs = 500;
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+};
+const runs = option('--runs', 10);
+const check = args.includes('--check');
+const dashes = args.indexOf('--');
+const paths = dashes >= 0 ? args.slice(dashes + 1) : ['stdlib', 'examples'];
+
+const variants = [
+  { name: 'bundle', cli: join(root, 'dist', 'bin', 'incc.js') },
+  { name: 'unbundled', cli: join(root, 'dist', 'cli', 'incc.js') },
+];
+for (const v of variants) {
+  if (!existsSync(v.cli)) {
+    console.error(`bench/lint: ${v.cli} is missing: run \`npm run build\` first`);
+    process.exit(2);
+  }
+}
+
+/**
+ * The child reports its own CPU time (user + system) on exit, through a preloaded module: on a busy
+ * machine the wall clock waits for a core, the CPU time much less so.
+ */
+const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, `\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });")}`;
+
+/** One whole process: wall-clock and CPU milliseconds, and its report. Exit 0 or 1 (findings) is a lint run. */
+function lintOnce(v) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', cpuReporter, v.cli, 'lint', ...paths, '--format', 'json'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) {
+    console.error(`bench/lint: ${v.name} exited ${r.status}\n${r.stderr}`);
+    process.exit(2);
+  }
+  const cpu = Number(/@@cpu ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { ms, cpu, out: r.stdout };
+}
+
+const reports = variants.map((v) => lintOnce(v).out);
+if (reports[0] !== reports[1]) {
+  console.error('bench/lint: the bundle and the unbundled CLI print different reports');
+  process.exit(2);
+}
+const results = JSON.parse(reports[0]);
+const findings = results.reduce((n, r) => n + r.messages.length, 0);
+
+const samples = variants.map(() => ({ wall: [], cpu: [] }));
+for (let i = 0; i < runs; i++) {
+  variants.forEach((v, k) => {
+    const { ms, cpu, out } = lintOnce(v);
+    if (out !== reports[0]) {
+      console.error(`bench/lint: ${v.name} printed a different report on run ${i + 1}`);
+      process.exit(2);
+    }
+    samples[k].wall.push(ms);
+    samples[k].cpu.push(cpu);
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summary = (xs) => ({ min: Math.min(...xs), median: median(xs) });
+const stats = samples.map((s) => ({ wall: summary(s.wall), cpu: summary(s.cpu) }));
+const [bundle, unbundled] = stats;
+console.log(`incc lint ${paths.join(' ')}: ${results.length} files, ${findings} findings; ${runs} runs each, interleaved (node ${process.version})`);
+console.log('  ms per run: wall clock, fastest (median); CPU time, fastest (median)');
+variants.forEach((v, k) => {
+  const { wall, cpu } = stats[k];
+  console.log(`  ${v.name.padEnd(10)} wall ${wall.min.toFixed(0).padStart(5)} (${wall.median.toFixed(0)})  cpu ${cpu.min.toFixed(0).padStart(5)} (${cpu.median.toFixed(0)})   node ${v.cli.slice(root.length + 1)} lint ${paths.join(' ')}`);
+});
+console.log(`  ratio unbundled / bundle: wall ${(unbundled.wall.min / bundle.wall.min).toFixed(2)} (medians ${(unbundled.wall.median / bundle.wall.median).toFixed(2)}), cpu ${(unbundled.cpu.min / bundle.cpu.min).toFixed(2)} (medians ${(unbundled.cpu.median / bundle.cpu.median).toFixed(2)})`);
+const over = bundle.wall.min > budgetMs;
+console.log(`  budget ${budgetMs} ms: ${over ? 'OVER' : 'within'} (bundle, fastest run ${bundle.wall.min.toFixed(0)} ms wall)`);
+if (check && over) process.exit(1);

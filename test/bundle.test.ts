@@ -1,0 +1,72 @@
+/**
+ * The package's `bin` is the bundled CLI (scripts/bundle.mjs; bench/lint.mjs says why): one file with the
+ * parser stack inside, built by `npm run build`, that behaves exactly as tsc's output does.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { bundledCliPath, repoRoot, unbundledCliPath } from './helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
+
+const run = (cli: string, args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+describe('the bundled CLI', () => {
+  test('is the package bin, built by npm run build (run it before these tests: npm test does)', () => {
+    expect(pkg.bin['incc']).toBe('dist/bin/incc.js');
+    expect(pkg.scripts['build']).toContain('scripts/bundle.mjs');
+    expect(existsSync(bundledCliPath)).toBe(true);
+    expect(statSync(bundledCliPath).mtimeMs).toBeGreaterThanOrEqual(statSync(unbundledCliPath).mtimeMs);
+  });
+
+  test('starts with no package to load: chevrotain is inside, and what imports packages is a lazy chunk', () => {
+    const text = readFileSync(bundledCliPath, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    // What a run loads before any command's lazy import: the entry and the chunks it imports statically.
+    const loaded = new Set<string>();
+    const packages: string[] = [];
+    const visit = (file: string): void => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const code = readFileSync(file, 'utf8');
+      for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{][^;]*?from\s*)?["']([^"']+)["']/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('./') || spec.startsWith('../')) visit(join(dirname(file), spec));
+        else if (!spec.startsWith('node:')) packages.push(spec);
+      }
+    };
+    visit(bundledCliPath);
+    expect(packages).toEqual([]);
+    expect(loaded.size).toBeLessThan(12);
+  });
+
+  test('prints the version', () => {
+    const r = run(bundledCliPath, ['--version']);
+    expect([r.status, r.stdout.trim()]).toEqual([0, pkg.version]);
+  });
+
+  test('lints stdlib/ and examples/ exactly as the unbundled CLI does (with the grammar checks off)', () => {
+    const args = ['lint', 'stdlib', 'examples', '--format', 'json'];
+    const bundled = run(bundledCliPath, args);
+    const unbundled = run(unbundledCliPath, args);
+    expect(bundled.stderr).toBe(unbundled.stderr);
+    expect(bundled.status).toBe(unbundled.status);
+    expect(bundled.stdout).toBe(unbundled.stdout);
+    expect(JSON.parse(bundled.stdout).length).toBeGreaterThan(10);
+  });
+
+  test('reports syntax errors exactly as the unbundled CLI does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'incc-bundle-'));
+    try {
+      const file = join(dir, 'bad.incp');
+      writeFileSync(file, 'network N {\n  input 8x8x3\n  conv 3x3 (8\n  conv(3x3, = 2)\n  concat { a: conv 1x1 8 b: }\n  repeat 3 {\n}\n');
+      const bundled = run(bundledCliPath, ['check', file]);
+      const unbundled = run(unbundledCliPath, ['check', file]);
+      expect(bundled.stderr).toMatch(/error/);
+      expect([bundled.status, bundled.stderr]).toEqual([unbundled.status, unbundled.stderr]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
