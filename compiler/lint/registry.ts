@@ -4,8 +4,12 @@
  */
 import type { LintRule } from './rule.js';
 import largeUnfactorizedKernel from './rules/large-unfactorized-kernel.js';
+import asymmetricGridRange from './rules/asymmetric-grid-range.js';
+import auxiliaryClassifier from './rules/auxiliary-classifier.js';
+import coarseGridExpansion from './rules/coarse-grid-expansion.js';
+import trainingRecipe from './rules/training-recipe.js';
 
-export const lintRules: LintRule[] = [largeUnfactorizedKernel];
+export const lintRules: LintRule[] = [largeUnfactorizedKernel, asymmetricGridRange, auxiliaryClassifier, coarseGridExpansion, trainingRecipe];
 
 export function findRule(id: string): LintRule | undefined {
   return lintRules.find((r) => r.id === id);
