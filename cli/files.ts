@@ -4,7 +4,7 @@
  * free of duplicates, so the order of output is the same on every machine.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, normalize, relative, sep } from 'node:path';
 
 const skipped = new Set(['node_modules', '.git', 'dist']);
 
@@ -63,7 +63,7 @@ export function expandFiles(args: string[]): { files: string[]; missing: string[
       const found: string[] = [];
       walk(arg, found);
       found.forEach((f) => files.add(f));
-    } else files.add(arg);
+    } else files.add(normalize(arg)); // `./a.incp` and `a.incp` are one file
   }
   return { files: [...files].sort(), missing };
 }
