@@ -1,0 +1,74 @@
+/**
+ * costly-grid-reduction (section 5, Figure 9 right): a widening convolution at full resolution followed by
+ * a stride-2 pool. It avoids the bottleneck of "pool then conv", but pays for every output of the
+ * convolution and then discards three quarters of them: the paper counts 2d²m²k² operations for
+ * d x d x k -> d/2 x d/2 x 2k, four times the "pool then conv" order. Figure 10 gets the same output
+ * without either cost: a stride-2 convolution beside the stride-2 pool, concatenated.
+ *
+ * The message compares the conv with that replacement, computed as std/rules
+ * efficient_grid_reduction_conv_pool builds it: a conv with the pool's kernel, stride and padding on the
+ * conv's input, producing (filters - in_channels) channels, beside the pool of the input (a pool costs no
+ * multiply-adds, spec/ir.md). Reported when the replacement saves at least `minSaving` of the multiply-adds.
+ */
+import { groupDigits } from '../../values.js';
+import { outputLength } from '../../shapes.js';
+import { defineRule } from '../rule.js';
+import { consumersOf, kernelText, percent } from '../trunk.js';
+
+export default defineRule<{ minSaving: number }>({
+  id: 'costly-grid-reduction',
+  section: 'section 5',
+  description: 'A widening convolution at full resolution followed by a stride-2 pool (Figure 9 right), where a parallel reduction (Figure 10) costs far less.',
+  defaultSeverity: 'warn',
+  options: {
+    minSaving: { description: 'the least fraction of the multiply-adds the parallel reduction must save to be reported', default: 0.5 },
+  },
+  messages: {
+    convThenPool:
+      'conv {kernel} {filters} {name} runs at full resolution on {input} ({macsBefore} multiply-adds) and {pool} {poolName} then keeps a quarter of its outputs: a stride-2 conv {poolKernel} of {extra} filters beside the pool (Figure 10) gives the same {output} for {macsAfter} multiply-adds ({macsSaved} fewer, {saving}); {fix}',
+  },
+  check(graph, context) {
+    const consumers = consumersOf(graph);
+    for (const c of graph.nodes) {
+      if (c.attrs.op !== 'conv' || c.attrs.stride[0] !== 1 || c.attrs.stride[1] !== 1 || c.attrs.padding !== 'same') continue;
+      const readers = consumers.get(c.id) ?? [];
+      if (readers.length !== 1 || readers[0]! < 0) continue;
+      const p = graph.nodes[readers[0]!]!;
+      if (p.attrs.op !== 'maxpool' && p.attrs.op !== 'avgpool') continue;
+      if (p.attrs.stride[0] !== 2 || p.attrs.stride[1] !== 2 || p.inputs.length !== 1) continue;
+      const [h, w, cin] = graph.nodes[c.inputs[0]!]!.shape as [number, number, number];
+      const filters = c.attrs.filters;
+      if (filters <= cin) continue;
+      // The replacement: conv p.kernel /2 p.padding of (filters - cin) on the conv's input, beside the pool.
+      const [pkh, pkw] = p.attrs.kernel;
+      const oh = outputLength(h, pkh, 2, p.attrs.padding);
+      const ow = outputLength(w, pkw, 2, p.attrs.padding);
+      const before = c.macs + p.macs;
+      const after = oh * ow * pkh * pkw * cin * (filters - cin);
+      if ((before - after) / before < context.options.minSaving) continue;
+      context.report({
+        node: c,
+        messageId: 'convThenPool',
+        data: {
+          kernel: kernelText(c.attrs),
+          filters,
+          name: c.name,
+          input: graph.nodes[c.inputs[0]!]!.shape.join('x'),
+          macsBefore: groupDigits(before),
+          pool: `${p.attrs.op} ${kernelText(p.attrs)}`,
+          poolName: p.name,
+          poolKernel: `${pkh}x${pkw}/2${p.attrs.padding === 'valid' ? ' valid' : ''}`,
+          extra: filters - cin,
+          output: p.shape.join('x'),
+          macsAfter: groupDigits(after),
+          macsSaved: groupDigits(before - after),
+          saving: percent(before - after, before),
+          fix:
+            p.attrs.op === 'maxpool'
+              ? 'apply std/rules efficient_grid_reduction_conv_pool'
+              : 'write the parallel reduction with this average pool (std/rules efficient_grid_reduction_conv_pool matches max pools only)',
+        },
+      });
+    }
+  },
+});
