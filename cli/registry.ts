@@ -7,6 +7,7 @@ import { lintCommand } from './commands/lint.js';
 import { parseCommand } from './commands/parse.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { summaryCommand } from './commands/summary.js';
+import { trainCommand } from './commands/train.js';
 
 export interface Command {
   name: string;
@@ -15,7 +16,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand, fmtCommand, compileCommand];
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand, fmtCommand, compileCommand, trainCommand];
 
 export const VERSION: string = packageVersion();
 

@@ -1,0 +1,441 @@
+/**
+ * `incc train`: trains the tfjs lowering of an IR graph with the network's recipe (recipe.ts) in a custom
+ * loop (no model.fit(): it can end the process silently without tfjs-node, TOOLCHAIN.md):
+ *
+ *   for each step: lr from the schedule -> forward (training mode) -> smoothed loss (+ aux x weight,
+ *   + weight decay) -> optimizer.computeGradients -> clipping -> optimizer.applyGradients -> EMA update
+ *
+ * The loss is computed from logits: the model trained is the compiled one with its final softmax taken
+ * out (a trailing Softmax or softmax Activation layer is bypassed; a dense / conv layer with
+ * activation=softmax is built with a linear activation). Same layer names, same variables: the checkpoint
+ * (checkpoint.ts) is the compiled model, softmax included, with the trained weights.
+ */
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { IRGraph } from '../../../compiler/ir.js';
+import { modelOfPlan, setInitialWeights } from '../model.js';
+import { planLayers, type LayerPlan } from '../plan.js';
+import { selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
+import { packTensors, readModelWeights, readState, saveLayersModel, STATE_FILE, unpackTensor, writeState, type TensorEntry, type TrainState } from './checkpoint.js';
+import { DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type Split } from './data.js';
+import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
+import { Progress, formatDuration } from './progress.js';
+import { describeRecipe, learningRateAt, resolveRecipe, type Recipe, type RecipeOverrides } from './recipe.js';
+
+export { DataError } from './data.js';
+export { resolveRecipe, learningRateAt, PAPER_DEFAULTS } from './recipe.js';
+export type { Recipe, RecipeOverrides } from './recipe.js';
+
+/** A problem that stops training with a message (exit 1), not an internal error. */
+export class TrainError extends Error {}
+
+export interface TrainOptions {
+  graph: IRGraph;
+  /** `synthetic`, `synthetic:N` (N images) or a folder. */
+  data: string;
+  /** Checkpoints and metrics; none written when left out. */
+  out?: string;
+  resume?: boolean;
+  overrides?: RecipeOverrides;
+  /** At most this many steps an epoch (smoke runs). */
+  stepsPerEpoch?: number;
+  backend?: BackendChoice;
+  /** Where progress and messages go (stderr). */
+  stream?: NodeJS.WritableStream;
+  /** Checked after every step: true stops training after saving. */
+  shouldStop?: () => boolean;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  step: number;
+  lr: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  grad_norm: number;
+  images_per_second: number;
+  seconds: number;
+  time: string;
+}
+
+export interface TrainResult {
+  backend: SelectedBackend;
+  recipe: Recipe;
+  epochs: EpochMetrics[];
+  /** Epochs completed in all (resumed ones included). */
+  epoch: number;
+  globalStep: number;
+  stopped: boolean;
+  model: tf.LayersModel;
+}
+
+/** The plan trained: the compiled plan with each output's softmax taken out (see the header). */
+export function logitsPlan(plan: LayerPlan): LayerPlan {
+  const layers = plan.layers.map((l) => ({ ...l, config: { ...l.config } }));
+  const byName = new Map(layers.map((l) => [l.name, l]));
+  const outputs = plan.outputs.map((name) => {
+    const l = byName.get(name)!;
+    if (l.factory === 'softmax' || (l.factory === 'activation' && l.config['activation'] === 'softmax')) return l.inputs[0]!;
+    if ((l.factory === 'dense' || l.factory === 'conv2d') && l.config['activation'] === 'softmax') l.config['activation'] = 'linear';
+    else if (l.factory === 'activation' || ((l.factory === 'dense' || l.factory === 'conv2d') && l.config['activation'] !== 'linear')) {
+      throw new TrainError(`the output ${name} ends in ${String(l.config['activation'])}: incc train needs logits or a softmax at the end of each head`);
+    }
+    return name;
+  });
+  const needed = new Set<string>();
+  const visit = (n: string): void => {
+    if (needed.has(n)) return;
+    needed.add(n);
+    for (const i of byName.get(n)!.inputs) visit(i);
+  };
+  outputs.forEach(visit);
+  return { ...plan, layers: layers.filter((l) => needed.has(l.name)), outputs };
+}
+
+/**
+ * tfjs-layers 4.22's BatchNormalization reads `gamma` in training mode even when scale=false (Keras's
+ * InceptionV3 setting) and crashes; give such layers a constant gamma of ones (not a variable: the layer's
+ * weights and its saved config are unchanged, and ones is what scale=false means).
+ */
+export function patchBatchNormWithoutScale(model: tf.LayersModel): tf.Tensor[] {
+  const made: tf.Tensor[] = [];
+  for (const layer of model.layers) {
+    const bn = layer as unknown as { gamma?: { read(): tf.Tensor } | null; movingMean?: tf.LayerVariable };
+    if (layer.getClassName() !== 'BatchNormalization' || bn.gamma != null || !bn.movingMean) continue;
+    const ones = tf.ones(bn.movingMean.shape as number[]);
+    made.push(ones);
+    bn.gamma = { read: () => ones };
+  }
+  return made;
+}
+
+function makeOptimizer(r: Recipe): tf.Optimizer {
+  const o = r.optimizer;
+  switch (o.name) {
+    case 'rmsprop':
+      return tf.train.rmsprop(o.lr, o.decay, o.momentum, o.epsilon, false);
+    case 'momentum':
+      return tf.train.momentum(o.lr, o.momentum, o.nesterov);
+    case 'sgd':
+      return tf.train.sgd(o.lr);
+    case 'adam':
+      return tf.train.adam(o.lr, o.beta1, o.beta2, o.epsilon);
+  }
+}
+
+/** The learning rate is read on every step: sgd and momentum keep it as a tensor (setLearningRate). */
+function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (o.learningRate === lr) return;
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+function loadData(spec: string, shape: [number, number, number], classes: number, r: Recipe): Dataset {
+  const m = /^synthetic(?::(\d+))?$/.exec(spec);
+  if (m) {
+    const count = m[1] === undefined ? undefined : Number(m[1]);
+    if (count !== undefined && count < 4) throw new DataError('synthetic', `needs at least 4 images, not ${count}`);
+    return syntheticDataset(shape, classes, { count, seed: r.seed, validationSplit: r.validationSplit });
+  }
+  return imageFolderDataset(spec, shape, classes, { seed: r.seed, validationSplit: r.validationSplit });
+}
+
+/** A batch of images (x / 127.5 - 1) and labels. */
+function batchOf(split: Split, indices: ArrayLike<number>, shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const pixels = shape[0] * shape[1] * shape[2];
+  const n = indices.length;
+  const x = new Float32Array(n * pixels);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const src = indices[i]! * pixels;
+    for (let p = 0; p < pixels; p++) x[i * pixels + p] = split.images[src + p]! / 127.5 - 1;
+    y[i] = split.labels[indices[i]!]!;
+  }
+  return { x: tf.tensor4d(x, [n, ...shape]), y: tf.tensor1d(y, 'int32') };
+}
+
+function outputsOf(model: tf.LayersModel, x: tf.Tensor, training: boolean): tf.Tensor2D[] {
+  const out = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
+  return (Array.isArray(out) ? out : [out]) as tf.Tensor2D[];
+}
+
+function accuracyOf(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
+  return tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), tf.cast(y, 'int32')), 'float32'));
+}
+
+/** Validation: the main head's smoothed loss and accuracy, in batches, inference mode. */
+function evaluate(model: tf.LayersModel, split: Split, shape: [number, number, number], batchSize: number, eps: number): { loss: number; accuracy: number } | null {
+  if (split.count === 0) return null;
+  let loss = 0;
+  let correct = 0;
+  for (let start = 0; start < split.count; start += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, split.count - start) }, (_, i) => start + i);
+    tf.tidy(() => {
+      const { x, y } = batchOf(split, idx, shape);
+      const main = outputsOf(model, x, false)[0]!;
+      loss += smoothedCrossEntropy(y, main, eps).dataSync()[0]! * idx.length;
+      correct += accuracyOf(main, y).dataSync()[0]! * idx.length;
+    });
+  }
+  return { loss: loss / split.count, accuracy: correct / split.count };
+}
+
+/** The exported model's weights from the trained one (or from the averages), by variable name. */
+function copyWeights(from: Map<string, tf.Tensor>, to: tf.LayersModel): void {
+  for (const w of to.weights) {
+    const t = from.get(w.originalName);
+    if (!t) throw new Error(`no trained value for ${w.originalName}`);
+    w.write(t);
+  }
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const stream = options.stream ?? process.stderr;
+  const say = (line: string): void => void stream.write(`${line}\n`);
+  const graph = options.graph;
+  const recipe = resolveRecipe(graph, options.overrides ?? {});
+
+  const inputNode = graph.nodes[graph.input]!;
+  const outputNode = graph.nodes[graph.output]!;
+  if (inputNode.shape.length !== 3) throw new TrainError(`the input of ${graph.network} is ${inputNode.shape.join('x')}: incc train needs an image input HxWxC`);
+  if (outputNode.shape.length !== 1) throw new TrainError(`the output of ${graph.network} is ${outputNode.shape.join('x')}: incc train needs a vector of class scores`);
+  const shape = inputNode.shape as [number, number, number];
+  const classes = outputNode.shape[0]!;
+  for (const h of graph.aux) {
+    const s = graph.nodes[h.output]!.shape;
+    if (s.length !== 1 || s[0] !== classes) throw new TrainError(`the aux head ${h.name} gives ${s.join('x')}, not the ${classes} classes of the main output`);
+  }
+
+  const backend = await selectBackend(options.backend ?? 'auto');
+  say(`incc train: ${graph.network} on the ${backend.name} backend (${backend.package})`);
+  if (backend.advice) say(backend.advice);
+
+  const data = loadData(options.data, shape, classes, recipe);
+  say(`data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shape.join('x')}`);
+  if (data.train.count === 0) throw new DataError(data.source, 'leaves no training images after the validation split');
+  for (const line of describeRecipe(recipe)) say(`  ${line}`);
+
+  // The model trained (logits) and the model exported (as compiled).
+  const plan = planLayers(graph);
+  const trainPlan = logitsPlan(plan);
+  const model = modelOfPlan(trainPlan);
+  setInitialWeights(model, graph, trainPlan, recipe.seed);
+  const constants = patchBatchNormWithoutScale(model);
+  const trainable = model.trainableWeights;
+  const variables = trainable.map((w) => w.read() as tf.Variable);
+  const decayed = new Set(trainable.filter((w) => /\/kernel$/.test(w.originalName)).map((w) => w.originalName));
+  const optimizer = makeOptimizer(recipe);
+
+  const batchSize = recipe.batchSize;
+  const fullSteps = Math.ceil(data.train.count / batchSize);
+  const stepsPerEpoch = Math.max(1, Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps));
+
+  let epoch = 0;
+  let stepInEpoch = 0;
+  let globalStep = 0;
+  let ema: tf.Variable[] | null = recipe.ema ? variables.map((v) => tf.variable(v.clone(), false)) : null;
+
+  if (options.resume) {
+    if (!options.out) throw new TrainError('--resume needs --out DIR (the folder of the checkpoint)');
+    if (!existsSync(join(options.out, STATE_FILE))) throw new TrainError(`${options.out} has no checkpoint to resume (${STATE_FILE} is missing)`);
+    const { state, bin } = readState(options.out);
+    if (state.network !== graph.network) throw new TrainError(`the checkpoint in ${options.out} is of network ${state.network}, not ${graph.network}`);
+    if (state.data.classNames.join('\n') !== data.classNames.join('\n')) throw new TrainError(`the checkpoint in ${options.out} was trained on other classes (${state.data.classNames.join(', ')})`);
+    if (state.optimizer.name !== recipe.optimizer.name) throw new TrainError(`the checkpoint in ${options.out} used ${state.optimizer.name}, the recipe says ${recipe.optimizer.name}`);
+    // The weights: model.json's, or with ema the live ones of the state.
+    const saved = new Map<string, tf.Tensor>();
+    if (state.live) for (const e of state.live) saved.set(e.name, unpackTensor(bin, e));
+    else for (const [name, w] of readModelWeights(options.out)) saved.set(name, tf.tensor(w.values, w.shape, 'float32'));
+    for (const w of model.weights) {
+      const t = saved.get(w.originalName);
+      if (!t || t.shape.join(',') !== w.shape.join(',')) throw new TrainError(`the checkpoint in ${options.out} does not fit ${graph.network}: ${w.originalName} is ${t ? `[${t.shape}]` : 'missing'}`);
+      w.write(t);
+    }
+    tf.dispose([...saved.values()]);
+    const slots = state.optimizer.slots.map((e) => ({ name: e.name, tensor: unpackTensor(bin, e) }));
+    if (slots.length > 0) await optimizer.setWeights(slots);
+    if (ema && state.ema) {
+      ema.forEach((v, i) => v.assign(unpackTensor(bin, state.ema![i]!)));
+    }
+    epoch = state.epoch;
+    stepInEpoch = state.stepsPerEpoch === stepsPerEpoch ? state.stepInEpoch : 0;
+    globalStep = state.globalStep;
+    say(`resuming ${options.out}: ${epoch} epoch${epoch === 1 ? '' : 's'} done, step ${globalStep}${stepInEpoch ? ` (${stepInEpoch} into epoch ${epoch + 1})` : ''}`);
+    if (epoch >= recipe.epochs) say(`already trained ${epoch} epochs: pass --epochs N with N > ${epoch} to train more`);
+  } else if (recipe.optimizer.name === 'rmsprop' && recipe.optimizer.initialMeanSquare !== 0) {
+    // TF1's RMSProp starts its mean square at 1 (tfjs's at 0): set the slots before the first step.
+    const ms = variables.map((v) => ({ name: `${v.name}/rms`, tensor: tf.fill(v.shape, recipe.optimizer.name === 'rmsprop' ? recipe.optimizer.initialMeanSquare : 0) }));
+    const mom = variables.map((v) => ({ name: `${v.name}/momentum`, tensor: tf.zerosLike(v) }));
+    await optimizer.setWeights([{ name: 'iter', tensor: tf.scalar(0, 'int32') }, ...ms, ...mom]);
+  }
+
+  let exportModel: tf.LayersModel | undefined;
+  const out = options.out;
+  if (out) mkdirSync(out, { recursive: true });
+
+  const checkpoint = async (last: EpochMetrics | null): Promise<void> => {
+    if (!out) return;
+    exportModel ??= modelOfPlan(plan);
+    const values = new Map<string, tf.Tensor>();
+    for (const w of model.weights) values.set(w.originalName, w.read());
+    if (ema) trainable.forEach((w, i) => values.set(w.originalName, ema![i]!));
+    copyWeights(values, exportModel);
+    await saveLayersModel(exportModel, out, { incc: { network: graph.network, file: graph.file, classNames: data.classNames, epoch, ema: recipe.ema !== null } });
+    const slots = await optimizer.getWeights();
+    const named = [
+      ...slots.map((s) => ({ name: `optimizer/${s.name}`, tensor: s.tensor })),
+      ...(ema ? model.weights.map((w) => ({ name: `live/${w.originalName}`, tensor: w.read() as tf.Tensor })) : []),
+      ...(ema ? trainable.map((w, i) => ({ name: `ema/${w.originalName}`, tensor: ema![i]! as tf.Tensor })) : []),
+    ];
+    const { entries, data: bin } = await packTensors(named);
+    const strip = (prefix: string): TensorEntry[] => entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ ...e, name: e.name.slice(prefix.length) }));
+    const state: TrainState = {
+      format: 'incc-train-state',
+      version: 1,
+      network: graph.network,
+      file: graph.file,
+      args: graph.args,
+      epoch,
+      stepInEpoch,
+      globalStep,
+      stepsPerEpoch,
+      recipe,
+      data: { source: data.source, classNames: data.classNames, train: data.train.count, validation: data.validation.count },
+      optimizer: { name: recipe.optimizer.name, slots: strip('optimizer/') },
+      live: ema ? strip('live/') : null,
+      ema: ema ? strip('ema/') : null,
+      lastMetrics: last as unknown as Record<string, unknown> | null,
+      saved: new Date().toISOString(),
+    };
+    writeState(out, state, bin);
+  };
+
+  const progress = new Progress(stream);
+  const history: EpochMetrics[] = [];
+  let stopped = false;
+  const evalWithEma = (): { loss: number; accuracy: number } | null => {
+    if (!ema) return evaluate(model, data.validation, shape, batchSize, recipe.labelSmoothing);
+    // Swap the averages in for validation.
+    const live = variables.map((v) => tf.clone(v));
+    variables.forEach((v, i) => v.assign(ema![i]!));
+    try {
+      return evaluate(model, data.validation, shape, batchSize, recipe.labelSmoothing);
+    } finally {
+      variables.forEach((v, i) => v.assign(live[i]!));
+      tf.dispose(live);
+    }
+  };
+
+  while (epoch < recipe.epochs && !stopped) {
+    const order = permutation(data.train.count, mixSeed(recipe.seed, 0xe90c, epoch));
+    progress.startEpoch();
+    const t0 = performance.now();
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    let lastNorm = 0;
+    let lr = learningRateAt(recipe, globalStep, stepsPerEpoch);
+    const firstStep = stepInEpoch;
+    for (let step = firstStep; step < stepsPerEpoch; step++) {
+      const idx = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, data.train.count));
+      lr = learningRateAt(recipe, globalStep, stepsPerEpoch);
+      setLearningRate(optimizer, lr);
+      const [loss, acc, norm] = tf.tidy(() => {
+        const { x, y } = batchOf(data.train, idx, shape);
+        let accuracy: tf.Scalar | undefined;
+        const { value, grads } = optimizer.computeGradients(() => {
+          const [main, ...aux] = outputsOf(model, x, true);
+          const parts = trainingLoss(y, main!, aux, recipe.labelSmoothing, recipe.auxWeights);
+          accuracy = tf.keep(accuracyOf(main!, y));
+          let total = parts.total;
+          if (recipe.weightDecay > 0) {
+            const l2 = tf.addN(trainable.filter((w) => decayed.has(w.originalName)).map((w) => tf.sum(tf.square(w.read()))));
+            total = tf.add(total, tf.mul(l2, recipe.weightDecay / 2));
+          }
+          return total;
+        }, variables);
+        const clipped = clipGradients(grads, recipe.clip);
+        // Every variable, in a fixed order (the optimizer keeps its slots by position); none missing.
+        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped.grads[v.name] ?? tf.zerosLike(v) })));
+        if (ema) {
+          const d = Math.min(recipe.ema!.decay, (1 + globalStep) / (10 + globalStep));
+          ema.forEach((e, i) => e.assign(tf.sub(e, tf.mul(tf.sub(e, variables[i]!), 1 - d))));
+        }
+        const r = [value.dataSync()[0]!, accuracy!.dataSync()[0]!, clipped.norm.dataSync()[0]!];
+        accuracy!.dispose();
+        return r;
+      });
+      lossSum += loss * idx.length;
+      accSum += acc * idx.length;
+      seen += idx.length;
+      lastNorm = norm;
+      globalStep++;
+      stepInEpoch = step + 1;
+      const elapsed = (performance.now() - t0) / 1000;
+      const done = step + 1 - firstStep;
+      progress.update(epoch + 1, recipe.epochs, {
+        step: step + 1,
+        steps: stepsPerEpoch,
+        loss: lossSum / seen,
+        accuracy: accSum / seen,
+        imagesPerSecond: seen / Math.max(elapsed, 1e-9),
+        eta: (elapsed / done) * (stepsPerEpoch - step - 1),
+      });
+      if (!Number.isFinite(loss)) {
+        progress.note(`the loss is ${loss} at step ${globalStep}: stopping (lower the learning rate, or clip the gradients)`);
+        stopped = true;
+        break;
+      }
+      // Let signal handlers (Ctrl-C) run between steps.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    if (stopped && stepInEpoch < stepsPerEpoch) {
+      progress.note(`stopped in epoch ${epoch + 1} at step ${stepInEpoch}/${stepsPerEpoch}${out ? `; saving the state to ${out}` : ''}`);
+      await checkpoint(null);
+      break;
+    }
+    epoch++;
+    stepInEpoch = 0;
+    const val = evalWithEma();
+    const m: EpochMetrics = {
+      epoch,
+      step: globalStep,
+      lr,
+      loss: lossSum / Math.max(seen, 1),
+      accuracy: accSum / Math.max(seen, 1),
+      val_loss: val?.loss ?? null,
+      val_accuracy: val?.accuracy ?? null,
+      grad_norm: lastNorm,
+      images_per_second: seen / Math.max(seconds, 1e-9),
+      seconds,
+      time: new Date().toISOString(),
+    };
+    history.push(m);
+    progress.endEpoch(
+      `epoch ${epoch}/${recipe.epochs}  loss ${m.loss.toFixed(4)}  acc ${m.accuracy.toFixed(3)}` +
+        (val ? `  val_loss ${val.loss.toFixed(4)}  val_acc ${val.accuracy.toFixed(3)}` : '') +
+        `  lr ${lr.toPrecision(4)}  ${m.images_per_second.toFixed(1)} img/s  ${formatDuration(seconds)}`,
+    );
+    if (out) {
+      appendFileSync(join(out, 'metrics.jsonl'), `${JSON.stringify(m)}\n`);
+      await checkpoint(m);
+    }
+  }
+
+  if (ema) variables.forEach((v, i) => v.assign(ema![i]!));
+  optimizer.dispose();
+  if (ema) tf.dispose(ema);
+  ema = null;
+  exportModel?.dispose();
+  tf.dispose(constants);
+  return { backend, recipe, epochs: history, epoch, globalStep, stopped, model };
+}

@@ -1,0 +1,139 @@
+import { buildNetwork } from '../../compiler/pipeline.js';
+import { DiagnosticError } from '../../compiler/diagnostics.js';
+import { loadProgram } from '../../compiler/program.js';
+import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
+import type { Command } from '../registry.js';
+
+function positiveInt(name: string, v: unknown, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} needs an integer >= ${min}, got '${String(v)}'`);
+  return n;
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a network with TensorFlow.js and the paper\'s recipe; checkpoints, metrics, --resume',
+  help: `Usage: incc train FILE --data DIR|synthetic[:N] [--epochs N] [--out DIR] [--resume] [options]
+
+Trains one network of FILE with TensorFlow.js, using its train { ... } section over
+the paper's recipe (RMSProp decay 0.9 epsilon 1.0 momentum 0.9, lr 0.045 x0.94 every
+2 epochs, label smoothing 0.1, gradient clipping 2.0 by global norm, aux loss x0.4,
+batch size 32). Progress goes to stderr; with --out, each epoch writes a checkpoint
+(model.json + weight shards, loadable by stock tfjs; train-state.json + .bin for
+--resume) and a line of metrics.jsonl. Ctrl-C stops after saving the current state.
+
+Options:
+  --data DIR|synthetic   a folder with one subfolder of PNG/JPEG images per class, or
+                         synthetic[:N]: N generated images (default 1024) of shapes
+  --epochs N             train until N epochs are done in all (a resumed run counts
+                         the epochs before it)
+  --out DIR              checkpoints and metrics.jsonl
+  --resume               continue from the checkpoint in --out (epoch, step, schedule,
+                         optimizer state)
+  --seed N               data split and shuffling, initial weights (default: the
+                         network's seed, else 1)
+  --batch-size N         override the network's batch_size
+  --steps-per-epoch N    at most N steps an epoch (quick runs)
+  --backend NAME         auto (default), tensorflow, cpu or wasm
+  --network NAME         the network to train (needed when FILE declares several)
+  --set NAME=VALUE       set a network parameter (an .incp expression)
+  --rules RULE           apply a rule after the file's own (repeatable)
+
+Backends: @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node, when installed next to
+incc (npm install @tensorflow/tfjs-node; TFJS_NODE_BASE_URI or TFJS_NODE_CDN_STORAGE
+point its download at a mirror); else the pure-JS cpu backend.
+
+Exit codes: 0 done, 1 errors in the file or the data, 2 usage error or unreadable
+file, 130 stopped by Ctrl-C (after saving).`,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      data: { type: 'string' },
+      epochs: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean' },
+      seed: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'steps-per-epoch': { type: 'string' },
+      backend: { type: 'string' },
+      network: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      rules: { type: 'string', multiple: true },
+    });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
+    const data = values['data'] as string | undefined;
+    if (!data) throw new UsageError('--data is required: a folder of class subfolders, or synthetic');
+    const backend = (values['backend'] as string | undefined) ?? 'auto';
+    if (!['auto', 'tensorflow', 'cpu', 'wasm'].includes(backend)) throw new UsageError(`--backend is auto, tensorflow, cpu or wasm, not '${backend}'`);
+    if (values['resume'] && !values['out']) throw new UsageError('--resume needs --out DIR (the folder of the checkpoint)');
+    const overrides = {
+      epochs: positiveInt('epochs', values['epochs']),
+      batchSize: positiveInt('batch-size', values['batch-size']),
+      seed: positiveInt('seed', values['seed'], 0),
+    };
+    const stepsPerEpoch = positiveInt('steps-per-epoch', values['steps-per-epoch']);
+
+    const program = readProgramOrExit(positionals[0]!, loadProgram);
+    if (program === undefined) return 2;
+    if (program.diagnostics.some((d) => d.severity === 'error')) {
+      printDiagnostics(program.diagnostics, program.sourceOf);
+      return 1;
+    }
+    const result = buildNetwork(program, { network: values['network'] as string | undefined, args: parseSetArgs(values['set'] as string[] | undefined), rules: values['rules'] as string[] | undefined });
+    printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
+    if (!result.graph) return 1;
+
+    // The recipe is checked before tfjs loads: a bad setting is reported at once.
+    const { resolveRecipe } = await import('../../backends/tfjs/train/recipe.js');
+    try {
+      resolveRecipe(result.graph, overrides);
+    } catch (e) {
+      if (e instanceof DiagnosticError) {
+        printDiagnostics([e.diagnostic], program.sourceOf);
+        return 1;
+      }
+      throw e;
+    }
+
+    // tfjs loads here, never for the other commands.
+    const trainer = await import('../../backends/tfjs/train/index.js');
+    let stop = false;
+    const onSigint = (): void => {
+      if (stop) {
+        process.stderr.write('\nincc train: interrupted again: quitting without saving\n');
+        process.exit(130);
+      }
+      stop = true;
+      process.stderr.write('\nincc train: stopping after this step and saving (Ctrl-C again to quit at once)\n');
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const r = await trainer.train({
+        graph: result.graph,
+        data,
+        out: values['out'] as string | undefined,
+        resume: values['resume'] === true,
+        overrides,
+        stepsPerEpoch,
+        backend: backend as 'auto',
+        shouldStop: () => stop,
+      });
+      const last = r.epochs[r.epochs.length - 1];
+      if (last?.val_accuracy != null) process.stderr.write(`validation accuracy ${(last.val_accuracy * 100).toFixed(1)}% after ${r.epoch} epochs\n`);
+      if (values['out']) process.stderr.write(`checkpoint: ${values['out']}/model.json\n`);
+      return stop ? 130 : 0;
+    } catch (e) {
+      if (e instanceof trainer.DataError || e instanceof trainer.TrainError) {
+        process.stderr.write(`incc train: ${e.message}\n`);
+        return 1;
+      }
+      if (e instanceof DiagnosticError) {
+        printDiagnostics([e.diagnostic], program.sourceOf);
+        return 1;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
