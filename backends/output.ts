@@ -60,6 +60,26 @@ function tempName(dest: string, what: string): string {
 }
 
 /**
+ * Whether `dir` may be written by writeFolderAtomic: true when it exists and holds only entries
+ * `replaceable` accepts, false when it does not exist; an OutputError otherwise. Backends call it before
+ * the (slow) compile as well, to fail early.
+ */
+export function checkFolderReplaceable(dir: string, replaceable: (name: string) => boolean): boolean {
+  const dest = resolve(dir);
+  if (!exists(dest)) return false;
+  if (!statSync(dest).isDirectory()) throw new OutputError(`${dir} exists and is not a folder`);
+  let entries: string[];
+  try {
+    entries = readdirSync(dest);
+  } catch (e) {
+    throw new OutputError(`cannot write ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const others = entries.filter((name) => !replaceable(name));
+  if (others.length > 0) throw new OutputError(`${dir} holds files incc did not write (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}); name a new or empty folder`);
+  return true;
+}
+
+/**
  * Writes `files` (relative names, `/`-separated, no `..`) as the folder `dir`. `replaceable(name)` says
  * which entries of an existing `dir` may be replaced; any other entry makes it an OutputError.
  */
@@ -68,13 +88,7 @@ export function writeFolderAtomic(dir: string, files: ReadonlyMap<string, FileDa
   for (const name of files.keys()) {
     if (name === '' || name.split('/').some((part) => part === '' || part === '.' || part === '..')) throw new OutputError(`bad output file name ${JSON.stringify(name)}`);
   }
-  let replace = false;
-  if (exists(dest)) {
-    if (!statSync(dest).isDirectory()) throw new OutputError(`${dir} exists and is not a folder`);
-    const others = readdirSync(dest).filter((name) => !replaceable(name));
-    if (others.length > 0) throw new OutputError(`${dir} holds files incc did not write (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}); name a new or empty folder`);
-    replace = true;
-  }
+  const replace = checkFolderReplaceable(dir, replaceable);
   const made = makeParents(dirname(dest), dir);
   const temp = tempName(dest, 'tmp');
   let aside: string | undefined;

@@ -7,9 +7,12 @@
  *    reaches no file that imports them statically.
  * 3. A fresh process running `incc check` and `incc summary` on stdlib/inception_v3.incp (dist/, built
  *    by `npm test`) resolves no module under @tensorflow/ or onnxruntime*, as a loader hook records.
+ * 4. `incc compile` imports each target only when it is chosen: its --help and its usage errors load
+ *    neither, and `--target tfjs` loads tfjs but no ONNX package.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +39,20 @@ function specifiers(text: string): { spec: string; kind: 'static' | 'dynamic' }[
   for (const m of code.matchAll(/\b(?:import|require)\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g)) out.push({ spec: m[1]!, kind: 'dynamic' });
   return out;
 }
+
+/** A fresh `incc ARGS` (dist/, built by `npm test`) with a loader hook (node:module register) that records every resolved URL. */
+function runWithHook(args: string[]): { status: number | null; stdout: string; loaded: string[] } {
+  const cli = join(root, 'dist', 'cli', 'incc.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
+  const hook = `data:text/javascript,${encodeURIComponent(
+    "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+  )}`;
+  const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
+  const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, loaded: [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!) };
+}
+
+const heavyLoaded = (loaded: string[]) => loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime|onnx-proto)/.test(u));
 
 describe('the light path loads neither tfjs nor onnxruntime', () => {
   test('the specifier scanner finds the forms it looks for', () => {
@@ -85,19 +102,41 @@ describe('the light path loads neither tfjs nor onnxruntime', () => {
   });
 
   test.each([['check'], ['summary']])('a fresh `incc %s stdlib/inception_v3.incp` resolves no such module', (command) => {
-    const cli = join(root, 'dist', 'cli', 'incc.js');
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
-    // A loader hook (node:module register) that writes every resolved URL to stderr.
-    const hook = `data:text/javascript,${encodeURIComponent(
-      "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
-    )}`;
-    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-    const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, command, 'stdlib/inception_v3.incp'], { cwd: root, encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    const loaded = [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!);
+    const { status, loaded } = runWithHook([command, 'stdlib/inception_v3.incp']);
+    expect(status).toBe(0);
     // The hook works: the compiler's own modules and chevrotain show up.
     expect(loaded.some((u) => u.endsWith('/dist/compiler/elaborate.js'))).toBe(true);
     expect(loaded.some((u) => u.includes('/node_modules/chevrotain/'))).toBe(true);
     expect(loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime)/.test(u))).toEqual([]);
+  });
+
+  test('`incc compile` imports its targets only on use: no static import of a backend or a heavy package', () => {
+    const file = join(root, 'cli', 'commands', 'compile.ts');
+    const found = specifiers(readFileSync(file, 'utf8'));
+    expect(found.filter((s) => s.kind === 'static' && (HEAVY.test(s.spec) || s.spec.includes('/backends/')))).toEqual([]);
+    expect(found.filter((s) => s.kind === 'dynamic').map((s) => s.spec)).toEqual(expect.arrayContaining(['../../backends/tfjs/target.js']));
+  });
+
+  test('a fresh `incc compile --help` and a compile that stops at a usage error resolve no such module', () => {
+    const help = runWithHook(['compile', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--target tfjs');
+    expect(help.loaded.some((u) => u.endsWith('/dist/cli/commands/compile.js'))).toBe(true);
+    expect(heavyLoaded(help.loaded)).toEqual([]);
+    const usage = runWithHook(['compile', 'stdlib/inception_v3.incp', '--target', 'tfjs']);
+    expect(usage.status).toBe(2);
+    expect(heavyLoaded(usage.loaded)).toEqual([]);
+  });
+
+  test('a fresh `incc compile --target tfjs` loads tfjs, and no ONNX package', () => {
+    const out = mkdtempSync(join(tmpdir(), 'incc-light-'));
+    try {
+      const r = runWithHook(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', join(out, 'm')]);
+      expect(r.status).toBe(0);
+      expect(r.loaded.some((u) => u.includes('/node_modules/@tensorflow/tfjs/'))).toBe(true);
+      expect(r.loaded.filter((u) => /node_modules\/(onnxruntime|onnx-proto)/.test(u))).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

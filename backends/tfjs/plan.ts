@@ -11,6 +11,7 @@
  *   activation is linear, Activation `<name>/<activation>` (as Keras's InceptionV3 builds conv2d_bn). Its
  *   variables are `<name>/kernel`, `<name>/bias`, `<name>/bn/gamma`, ... as backends/weights.ts names them;
  * - `conv` without batch norm, `dense`: one layer with the activation inside;
+ * - kernels say `glorotUniform` (Keras's default and backends/weights.ts's; tfjs's own default is glorotNormal);
  * - `maxpool`, `avgpool`: MaxPooling2D, AveragePooling2D (tfjs, like TF, leaves the SAME padding out of the
  *   average: checked in test/tfjs-compile.test.ts);
  * - `gap`, `dropout`, `batchnorm`, `activation`, `softmax`, `flatten`: the layer of that name;
@@ -95,7 +96,7 @@ export function planLayers(graph: IRGraph): LayerPlan {
         add(primary, 'input', { shape: [...a.shape] }, []);
         break;
       case 'conv': {
-        const conv = { filters: a.filters, kernelSize: [...a.kernel], strides: [...a.stride], padding: a.padding, useBias: a.bias };
+        const conv = { filters: a.filters, kernelSize: [...a.kernel], strides: [...a.stride], padding: a.padding, useBias: a.bias, kernelInitializer: 'glorotUniform' };
         if (a.bn) {
           add(primary, 'conv2d', { ...conv, activation: 'linear' }, inputs);
           const bnName = names.take(`${primary}/bn`);
@@ -115,7 +116,7 @@ export function planLayers(graph: IRGraph): LayerPlan {
         add(primary, 'dropout', { rate: a.rate }, inputs);
         break;
       case 'dense':
-        add(primary, 'dense', { units: a.units, useBias: a.bias, activation: a.activation }, inputs);
+        add(primary, 'dense', { units: a.units, useBias: a.bias, activation: a.activation, kernelInitializer: 'glorotUniform' }, inputs);
         break;
       case 'batchnorm':
         add(primary, 'batchNormalization', batchNormConfig(primary, a.bn), inputs);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CompileTarget } from '../../cli/commands/compile.js';
-import { OutputError, writeFolderAtomic } from '../output.js';
+import { checkFolderReplaceable, OutputError, writeFolderAtomic } from '../output.js';
 import { isTfjsOutputFile } from './artifacts.js';
 import { compileTfjs } from './index.js';
 
@@ -12,14 +12,17 @@ export const tfjsTarget: CompileTarget = {
   async compile({ graph, out, seed, values }) {
     // Production mode: no "install tfjs-node" banner from the cpu backend on a compile (nothing runs here).
     tf.enableProdMode();
-    const { model, files } = await compileTfjs(graph, { seed, emitTs: values['emit-ts'] === true });
-    const what =
-      `${graph.network}, ${model.layers.length} tfjs layers, ${model.countParams().toLocaleString('en-US')} parameters, ` +
-      `outputs ${model.outputs.map((o) => `[${o.shape.map((d) => (d === null ? 'null' : d)).join(', ')}]`).join(', ')}`;
-    model.dispose();
-    const bytes = [...files.values()].reduce((n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength), 0);
     try {
+      checkFolderReplaceable(out, isTfjsOutputFile);
+      const { model, files } = await compileTfjs(graph, { seed, emitTs: values['emit-ts'] === true });
+      const what =
+        `${graph.network}, ${model.layers.length} tfjs layers, ${model.countParams().toLocaleString('en-US')} parameters, ` +
+        `outputs ${model.outputs.map((o) => `[${o.shape.map((d) => (d === null ? 'null' : d)).join(', ')}]`).join(', ')}`;
+      model.dispose();
+      const bytes = [...files.values()].reduce((n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength), 0);
       writeFolderAtomic(out, files, isTfjsOutputFile);
+      process.stdout.write(`wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; seed ${seed}\n`);
+      return 0;
     } catch (e) {
       if (e instanceof OutputError) {
         process.stderr.write(`incc compile: ${e.message}\n`);
@@ -27,7 +30,5 @@ export const tfjsTarget: CompileTarget = {
       }
       throw e;
     }
-    process.stdout.write(`wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; seed ${seed}\n`);
-    return 0;
   },
 };
