@@ -14,7 +14,7 @@
  * from node_modules, as in the unbundled build: backends' optional extras, native addons and large
  * packages a single command loads keep working as they did, and the bundle stays small.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -49,10 +49,9 @@ const keepPackagesOutside = {
   },
 };
 
-// Chunks of an earlier build would pile up.
-rmSync(join(root, 'dist', 'bin'), { recursive: true, force: true });
+const outDir = join(root, 'dist', 'bin');
 
-await build({
+const { outputFiles } = await build({
   absWorkingDir: root,
   entryPoints: { incc: 'dist/cli/incc.js' },
   outdir: 'dist/bin',
@@ -72,4 +71,22 @@ await build({
   minifyWhitespace: true,
   legalComments: 'eof',
   logLevel: 'warning',
+  write: false,
 });
+
+// Written so that a CLI started from the previous build keeps working while this one is written (test runs
+// and builds share a checkout): each file replaced in one step (written beside, then renamed), the chunks
+// before the entry that imports them, and an earlier build's chunks (other names: the hash of their
+// content) left for an hour, for a process that imports one lazily, then removed.
+const entry = join(outDir, 'incc.js');
+mkdirSync(join(outDir, 'chunks'), { recursive: true });
+for (const file of [...outputFiles].sort((a, b) => (a.path === entry) - (b.path === entry))) {
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, file.contents, { mode: file.path === entry ? 0o755 : 0o644 });
+  renameSync(tmp, file.path);
+}
+const written = new Set(outputFiles.map((f) => f.path));
+for (const name of readdirSync(join(outDir, 'chunks'))) {
+  const path = join(outDir, 'chunks', name);
+  if (!written.has(path) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+}
