@@ -88,8 +88,20 @@ class Emitter {
     return out;
   }
 
+  /** Fork points found so far, by concat id: `ancestry` goes through every concat before it, so without
+   * this each one recomputes all the forks above it (exponential in the number of modules). */
+  private readonly forks = new Map<number, number>();
+
   /** The node a concat's branches all start from. */
   private fork(concat: IRNode): number {
+    const known = this.forks.get(concat.id);
+    if (known !== undefined) return known;
+    const found = this.findFork(concat);
+    this.forks.set(concat.id, found);
+    return found;
+  }
+
+  private findFork(concat: IRNode): number {
     const [first, ...rest] = concat.inputs.map((b) => [b, ...this.ancestry(b)]);
     const others = rest.map((a) => new Set(a));
     const common = first!.find((id) => others.every((s) => s.has(id)) && !concat.inputs.includes(id));

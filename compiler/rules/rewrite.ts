@@ -50,8 +50,8 @@ function compile(decl: A.RuleDecl): CompiledRule {
     fail('rule-invalid', decl.name.span, { rule: decl.name.name, why: 'a rule has exactly one `match` and one `replace` clause' });
   }
   const pattern = matches[0]!.pattern.elements.map((el) => {
-    if (el.kind !== 'Layer' || !layerSpecs.has(el.callee.name)) {
-      fail('rule-invalid', el.span, { rule: decl.name.name, why: 'a pattern is a chain of built-in layers (`match maxpool -> conv`)' });
+    if (el.kind !== 'Layer' || !layerSpecs.has(el.callee.name) || el.callee.name === 'input') {
+      fail('rule-invalid', el.span, { rule: decl.name.name, why: 'a pattern is a chain of built-in layers other than input (`match maxpool -> conv`)' });
     }
     return el;
   });
@@ -234,8 +234,10 @@ class WorkGraph {
         { related: [{ message: `the layer it would replace`, span: last.span }, { message: 'applied here', span: request.span }] },
       );
     }
-    // The replacement's output takes the replaced node's name; the others are named under it.
-    builder.rename(out, last.name);
+    // The replacement's output takes the replaced node's name; the others are named under it. A
+    // replacement that makes no layer (`replace if false { ... }`: the matched layers removed) leaves
+    // its output, the node before the match, with its own name.
+    if (made.includes(out)) builder.rename(out, last.name);
     // Rewire: consumers of the last matched node read the replacement's output.
     for (const id of this.order) {
       const n = this.byId.get(id)!;
