@@ -67,6 +67,10 @@ export const diagnosticTable = {
   'rule-matches-nothing': { severity: 'warning', message: 'rule {rule} matches nothing{where}' },
   'rule-invalid': { severity: 'error', message: 'rule {rule} is not well formed: {why}' },
   'rule-changes-shape': { severity: 'error', message: 'rule {rule} would change the shape of {node} from {before} to {after}: a replacement must produce the shape of what it replaces' },
+
+  // Backends (backends/)
+  'onnx-unsupported': { severity: 'error', message: '{what} of {node} has no ONNX form' },
+  'onnx-too-large': { severity: 'error', message: 'network {network} has {size} of weights, more than the {limit} one ONNX file can hold' },
 } as const satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof diagnosticTable;

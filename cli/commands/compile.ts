@@ -35,6 +35,7 @@ export interface CompileTarget {
 /** --target NAME -> the module that implements it, imported on use. */
 export const targets: Record<string, () => Promise<CompileTarget>> = {
   tfjs: async () => (await import('../../backends/tfjs/target.js')).tfjsTarget,
+  onnx: async () => (await import('./compile-onnx.js')).onnxTarget,
 };
 
 const options = {
