@@ -11,6 +11,9 @@
  * folded) runs in about 57 ms per image in onnxruntime-node with 2 threads on these machines. The ratio
  * printed is incc / reference (below 1: faster).
  *
+ * On a busy machine the wall time says little; the CPU time per image per thread (process.cpuUsage over the
+ * timed runs, divided by the threads) is printed too: on an idle machine the two are close.
+ *
  * Usage: node bench/onnx-infer.mjs [--runs N] [--threads T]
  */
 import { dirname, join } from 'node:path';
@@ -53,18 +56,24 @@ for (const batch of [1, 8]) {
   const n = batch === 1 ? runs : Math.max(2, Math.ceil(runs / 4));
   for (let i = 0; i < 2; i++) await session.run(feeds); // warm-up
   const times = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await session.run(feeds);
     times.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
+  // CPU time per image spread over the threads: close to the wall time on an idle machine, and a better
+  // estimate of it than the wall time when other processes compete for the cores.
+  const cpuPerImage = (cpu.user + cpu.system) / 1000 / (n * batch) / threads;
   times.sort((a, b) => a - b);
   const best = times[0] / batch;
   const median = times[Math.floor(times.length / 2)] / batch;
   const gflops = (2 * macs) / (best / 1000) / 1e9;
   console.log(
     `  batch ${batch}: ${best.toFixed(1)} ms/image (median ${median.toFixed(1)}), ${gflops.toFixed(1)} GFLOP/s; ` +
-      `vs torchvision's ${REFERENCE_MS} ms/image: ratio ${(best / REFERENCE_MS).toFixed(2)} (${n} runs)`,
+      `vs torchvision's ${REFERENCE_MS} ms/image: ratio ${(best / REFERENCE_MS).toFixed(2)} (${n} runs); ` +
+      `CPU ${cpuPerImage.toFixed(1)} ms/image per thread`,
   );
 }
 await session.release();
