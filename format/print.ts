@@ -6,8 +6,8 @@
  * - named arguments `name=value`, settings and defaults `name = value`;
  * - sizes tight unless a bare name stands before an x (`3x3`, `1xn`, `(n)x1`, but `n x 1`), the stride
  *   against the kernel (`3x3/2`);
- * - one statement a line in declarations; `concat`, `repeat`, `if` and aux bodies on one line when they fit,
- *   one statement a line otherwise; at most one blank line kept between statements, one always between
+ * - one statement a line in declarations and in a module (a concat with named or more than two branches);
+ *   other `concat`, `repeat`, `if` and aux bodies on one line when they fit, one statement a line otherwise; at most one blank line kept between statements, one always between
  *   top-level declarations.
  */
 import { doc, util, type AstPath, type Doc, type ParserOptions } from 'prettier';
@@ -138,6 +138,12 @@ function printNode(path: AstPath<Node>, options: Options, print: Print): Doc {
     case 'Body': {
       const parent = path.parent as Node;
       if (parent.kind === 'BlockDecl' || parent.kind === 'NetworkDecl') return brokenBody(path, print, 'statements', options);
+      // A module (named branches, or more than two) is drawn one branch a line, as the paper draws it;
+      // a small split such as Figure 7's `concat { conv 1x3 384; conv 3x1 384 }` may stay on one line.
+      const body = node as A.Body;
+      if (parent.kind === 'Concat' && (body.statements.length > 2 || body.statements.some((st) => st.kind === 'Chain' && st.label))) {
+        return brokenBody(path, print, 'statements', options);
+      }
       return flexibleBody(path, print, options, parent.kind !== 'If');
     }
     case 'Defaults':
