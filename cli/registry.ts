@@ -3,6 +3,7 @@ import { packageVersion } from '../compiler/program.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { fmtCommand } from './commands/fmt.js';
+import { graphCommand } from './commands/graph.js';
 import { lintCommand } from './commands/lint.js';
 import { parseCommand } from './commands/parse.js';
 import { rewriteCommand } from './commands/rewrite.js';
@@ -16,7 +17,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, lintCommand, fmtCommand, compileCommand, trainCommand];
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, graphCommand, lintCommand, fmtCommand, compileCommand, trainCommand];
 
 export const VERSION: string = packageVersion();
 

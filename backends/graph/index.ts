@@ -1,0 +1,173 @@
+/**
+ * `incc graph`: from a selected graph (select.ts) to a diagram in one of four formats (spec/graph.md).
+ * The CLI imports this module dynamically; the layout library (elkjs, layout.ts) is loaded only for the
+ * formats that need coordinates (svg, html).
+ */
+import type { IRGraph, IRNode } from '../../compiler/ir.js';
+import { totalMacs, totalParams } from '../../compiler/ir.js';
+import { lintFile, type LintMessage } from '../../compiler/lint/lint.js';
+import type { Application } from '../../compiler/rules/rewrite.js';
+import { renderDot } from './dot.js';
+import { renderHtml, type HtmlBlock, type HtmlFinding } from './html.js';
+import { opLine, shapeText } from './labels.js';
+import type { Direction } from './layout.js';
+import { renderMermaid } from './mermaid.js';
+import { findInstance, placeMarks, viewOf, type InstanceRef, type Mark, type View, type ViewNode } from './scope.js';
+import type { Selection } from './select.js';
+import { renderSvg, type Panel } from './svg.js';
+
+export { select, type Selection, type SelectOptions } from './select.js';
+export { viewOf, findInstance, instancesOf, type View, type ViewNode, type ViewEdge, type Mark, type InstanceRef } from './scope.js';
+
+export type GraphFormat = 'svg' | 'dot' | 'mermaid' | 'html';
+export const FORMATS: GraphFormat[] = ['svg', 'dot', 'mermaid', 'html'];
+
+export interface RenderOptions {
+  format: GraphFormat;
+  /** Levels of block instances opened below the scope; default: 1 for a network, all for a block. */
+  depth?: number;
+  /** Before and after the rewrite pass, side by side. */
+  diff?: boolean;
+  /** Overlay lint findings (the html report always shows them). */
+  lint?: boolean;
+  direction?: Direction;
+}
+
+export interface Rendered {
+  text: string;
+  /** Things to tell the user (on stderr). */
+  notes: string[];
+}
+
+const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** Lint findings about one network of the linted file. */
+function lintFindings(sel: Selection, network: string): { messages: LintMessage[]; note?: string } {
+  try {
+    const result = lintFile(sel.lintPath, sel.lintHost ? { host: sel.lintHost } : {});
+    if (result.failures.length > 0) return { messages: [], note: `lint could not run on ${result.file}: ${result.failures[0]!.message}` };
+    const messages = result.messages.filter((m) => m.network === undefined || m.network === network);
+    return { messages, note: messages.length === 0 ? `lint found nothing in ${network}` : undefined };
+  } catch (e) {
+    return { messages: [], note: `lint could not run: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+const severityOf = (m: LintMessage): Mark['severity'] => m.severity;
+
+function lintMarks(messages: LintMessage[]): Mark[] {
+  return messages.filter((m) => m.node !== undefined).map((m) => ({ kind: 'lint', severity: severityOf(m), rule: m.ruleId, text: m.message, node: m.node! }));
+}
+
+/** The marks of a rewrite: new nodes in the graph after, the nodes they replaced in the graph before. */
+function rewriteMarks(before: IRGraph, after: IRGraph, applications: Application[]): { before: Mark[]; after: Mark[] } {
+  const original = new Map(before.nodes.map((n) => [n.name, n]));
+  const replaced: Mark[] = [];
+  for (const a of applications) {
+    const chain = a.after.map(opLine).join(' -> ');
+    for (const b of a.before) {
+      if (b.rewrite || original.get(b.name)?.id !== b.id) continue;
+      replaced.push({ kind: 'replaced', rule: a.rule, text: `becomes ${chain}`, node: b.name });
+    }
+  }
+  const rewritten: Mark[] = after.nodes
+    .filter((n) => n.rewrite)
+    .map((n) => {
+      const was = original.get(n.rewrite!.replaced);
+      return { kind: 'rewritten', rule: n.rewrite!.rule, text: `from ${n.rewrite!.replaced}${was ? ` (${opLine(was)})` : ''}`, node: n.name };
+    });
+  return { before: replaced, after: rewritten };
+}
+
+/** The instance a block box of a view stands for. */
+function instanceOfBox(v: ViewNode): InstanceRef {
+  const level = v.members[0]!.origin.findIndex((f) => f.instance === v.name);
+  return { instance: v.name, block: v.block!, level };
+}
+
+function scopeNodes(graph: IRGraph, instance: InstanceRef | undefined): IRNode[] {
+  return instance ? graph.nodes.filter((n) => n.origin[instance.level]?.instance === instance.instance) : graph.nodes;
+}
+
+export async function render(sel: Selection, options: RenderOptions): Promise<Rendered> {
+  const graph = sel.graph!;
+  const notes: string[] = [];
+  const instance = sel.instance;
+  const depth = options.depth ?? (instance ? Infinity : 1);
+  const view = viewOf(graph, { instance, depth });
+  if (sel.title) view.title = sel.title;
+  const withLint = options.lint === true || options.format === 'html';
+
+  let messages: LintMessage[] = [];
+  let lintNote: string | undefined;
+  const footnotes: string[] = [];
+  if (withLint) {
+    const found = lintFindings(sel, graph.network);
+    messages = found.messages;
+    lintNote = found.note;
+    if (found.note && options.lint) notes.push(found.note);
+    const unplaced = placeMarks(view, lintMarks(messages));
+    // Findings about no node, or about a node this drawing does not have, go under the diagram (for a whole network).
+    if (!instance) {
+      for (const m of messages.filter((x) => x.node === undefined)) footnotes.push(`${m.severity} ${m.ruleId} (${m.file}:${m.line}): ${m.message}`);
+      for (const m of unplaced) footnotes.push(`${m.severity} ${m.rule} (${m.node}): ${m.text}`);
+    }
+  }
+
+  const panels: { view: View; heading?: string }[] = [];
+  if (options.diff) {
+    const before = sel.elaborated ?? graph;
+    const beforeInstance = instance ? findInstance(before, instance.instance) : undefined;
+    const beforeView = viewOf(before, { instance: beforeInstance, depth });
+    const marks = rewriteMarks(before, graph, sel.applications);
+    if (instance) for (const m of [...marks.before, ...marks.after]) m.text = m.text.split(`${instance.instance}/`).join('');
+    placeMarks(beforeView, marks.before);
+    placeMarks(view, marks.after);
+    const inScope = marks.after.filter((m) => view.members.some((n) => n.name === m.node)).length;
+    const rules = [...new Set(sel.applications.map((a) => a.rule))];
+    if (sel.applications.length === 0) notes.push('no rule was applied: before and after are the same');
+    else if (inScope === 0) notes.push('no rule rewrote a layer of the drawn scope');
+    panels.push({ view: beforeView, heading: 'before: as written' }, { view, heading: `after: ${rules.join(', ') || 'no rule'}` });
+  } else {
+    panels.push({ view });
+  }
+  const title = options.diff ? `${view.title}: before and after the rules` : view.title;
+
+  switch (options.format) {
+    case 'dot':
+      return { text: renderDot(panels, title, view.subtitle), notes };
+    case 'mermaid':
+      return { text: renderMermaid(panels, title), notes };
+    case 'svg': {
+      const { layoutView } = await import('./layout.js');
+      const laid: Panel[] = [];
+      for (const p of panels) laid.push({ laid: await layoutView(p.view, options.direction), ...(p.heading ? { heading: p.heading } : {}) });
+      return { text: renderSvg(laid, { title, subtitle: view.subtitle, footnotes }), notes };
+    }
+    case 'html': {
+      const { layoutView } = await import('./layout.js');
+      const laid: Panel[] = [];
+      for (const p of panels) laid.push({ laid: await layoutView(p.view, options.direction), ...(p.heading ? { heading: p.heading } : {}) });
+      const diagram = renderSvg(laid, { title, subtitle: view.subtitle, footnotes, idPrefix: 'g-', linkBlocks: '' });
+      // Each collapsed block, opened one more level, and so on down.
+      const blocks: HtmlBlock[] = [];
+      const queue: { box: ViewNode; parent?: string }[] = view.nodes.filter((v) => v.kind === 'block').map((box) => ({ box }));
+      for (let k = 0; k < queue.length; k++) {
+        const { box, parent } = queue[k]!;
+        const sub = viewOf(graph, { instance: instanceOfBox(box), depth: 1 });
+        placeMarks(sub, lintMarks(messages));
+        const svg = renderSvg([{ laid: await layoutView(sub, options.direction) }], { title: sub.title, subtitle: sub.subtitle, idPrefix: `b${k}-`, linkBlocks: '' });
+        blocks.push({ instance: box.name, block: box.block!, summary: `${shapeText(box.shape)}, ${groupDigits(box.params)} params, ${groupDigits(box.macs)} mult-adds, ${box.members.length} layers`, svg, ...(parent ? { parent } : {}) });
+        for (const inner of sub.nodes.filter((v) => v.kind === 'block')) queue.push({ box: inner, parent: box.name });
+      }
+      const rows = scopeNodes(graph, instance);
+      const findings: HtmlFinding[] = messages
+        .filter((m) => !instance || (m.node !== undefined && rows.some((r) => r.name === m.node)))
+        .map((m) => ({ severity: m.severity, rule: m.ruleId, message: m.message, where: `${m.file}:${m.line}`, ...(m.node ? { node: m.node } : {}) }));
+      const p = totalParams(rows);
+      const totals = `${rows.length} layers; ${groupDigits(p.total)} params (trainable ${groupDigits(p.trainable)}, non-trainable ${groupDigits(p.nonTrainable)}); ${groupDigits(totalMacs(rows))} mult-adds`;
+      const text = renderHtml({ title, subtitle: view.subtitle, diagram, blocks, rows, totals, findings, ...(lintNote ? { lintNote } : {}) });
+      return { text, notes };
+    }
+  }
+}
