@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
+import { mulberry32 } from '../../random.js';
 
 /** A problem with the data, naming the file or folder at fault. */
 export class DataError extends Error {
@@ -35,18 +36,6 @@ export interface Dataset {
   shape: [number, number, number];
   train: Split;
   validation: Split;
-}
-
-/** mulberry32 (as backends/weights.ts): uniform floats in [0, 1). */
-export function mulberry32(state: number): () => number {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 32-bit seed mixed from several integers. */
