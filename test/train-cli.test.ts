@@ -29,7 +29,9 @@ afterAll(async () => {
 const mini = readFileSync(join(repoRoot, 'examples', 'train', 'mini.incp'), 'utf8');
 /** mini.incp with a schedule that decays every epoch, so a resumed run shows it continuing. */
 const fastDecay = join(work, 'mini-fast-decay.incp');
-writeFileSync(fastDecay, mini.replace('schedule = exponential(rate = 0.94, every = 2)', 'schedule = exponential(rate = 0.5, every = 1)'));
+const fastDecayText = mini.replace(/schedule = exponential\(rate ?= ?0\.94, every ?= ?2\)/, 'schedule = exponential(rate=0.5, every=1)');
+if (fastDecayText === mini) throw new Error('examples/train/mini.incp no longer has the schedule this test rewrites');
+writeFileSync(fastDecay, fastDecayText);
 
 interface Metrics {
   epoch: number;
