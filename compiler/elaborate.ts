@@ -134,7 +134,7 @@ class Elaborator {
   /** Repeat iterations run so far (at most MAX_ITERATIONS). */
   private iterations = 0;
 
-  constructor(private readonly program: Program) {
+  constructor(program: Program) {
     for (const f of program.files.values()) for (const d of f.own) this.fileOf.set(d, f);
   }
 

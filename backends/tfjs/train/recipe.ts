@@ -16,7 +16,6 @@
  *   overrides every head.
  * - batch size 32; epochs 100 (the paper's; the command line usually says fewer).
  */
-import type { Span } from '../../../compiler/ast.js';
 import { diagnostic, DiagnosticError, didYouMean } from '../../../compiler/diagnostics.js';
 import type { IRGraph, TrainingSetting } from '../../../compiler/ir.js';
 
