@@ -6,6 +6,7 @@
  */
 import type { IRGraph, IRNode } from './ir.js';
 import { layerSpecs, optionsOf } from './layers.js';
+import { strideText } from './summary.js';
 import { formatNumber } from './values.js';
 
 /** Longer branch chains are broken after each `->`. */
@@ -151,8 +152,7 @@ class Emitter {
     if ('kernel' in options) {
       const kernel = take('kernel') as number[];
       const stride = take('stride') as number[];
-      const strideText = stride[0] === 1 && stride[1] === 1 ? '' : stride[0] === stride[1] ? `/${stride[0]}` : `/${stride.join('x')}`;
-      parts.push(`${kernel.join('x')}${strideText}`);
+      parts.push(`${kernel.join('x')}${strideText(stride)}`);
     }
     for (const k of ['filters', 'units', 'rate']) if (k in options) parts.push(literal(take(k)));
     const spec = layerSpecs.get(kind);

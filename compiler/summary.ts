@@ -77,6 +77,12 @@ function summaryNode(n: IRNode, graph: IRGraph): SummaryNode {
   };
 }
 
+/** A stride as .incp writes it after a kernel: `/2`, `/2x1`, or nothing for stride 1. */
+export function strideText(stride: readonly number[]): string {
+  if (stride[0] === 1 && stride[1] === 1) return '';
+  return stride[0] === stride[1] ? `/${stride[0]}` : `/${stride.join('x')}`;
+}
+
 /** Describes a node's op in a few characters: `conv 3x3/2 valid`, `maxpool 3x3/2`. */
 export function describeOp(n: IRNode): string {
   const a = n.attrs;
@@ -84,8 +90,7 @@ export function describeOp(n: IRNode): string {
     case 'conv':
     case 'maxpool':
     case 'avgpool': {
-      const stride = a.stride[0] === 1 && a.stride[1] === 1 ? '' : a.stride[0] === a.stride[1] ? `/${a.stride[0]}` : `/${a.stride.join('x')}`;
-      return `${a.op} ${a.kernel.join('x')}${stride}${a.padding === 'valid' ? ' valid' : ''}`;
+      return `${a.op} ${a.kernel.join('x')}${strideText(a.stride)}${a.padding === 'valid' ? ' valid' : ''}`;
     }
     case 'dropout':
       return `dropout ${a.rate}`;

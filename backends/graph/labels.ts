@@ -8,6 +8,8 @@
  * the SVG, and the same text gives the same size on every machine.
  */
 import type { IRNode } from '../../compiler/ir.js';
+import { strideText } from '../../compiler/summary.js';
+import { groupDigits } from '../../compiler/values.js';
 
 export const FONT_SIZE = 12;
 export const SMALL_SIZE = 10;
@@ -18,15 +20,9 @@ export const PAD_Y = 6;
 export const MONO_FONT = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace";
 export const SANS_FONT = "'DejaVu Sans', Helvetica, Arial, 'Liberation Sans', sans-serif";
 
-const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 export const shapeText = (shape: number[]) => shape.join('x');
 
-/** `/2`, `/1x2`, or nothing for stride 1. */
-function strideText(stride: [number, number]): string {
-  if (stride[0] === 1 && stride[1] === 1) return '';
-  return stride[0] === stride[1] ? `/${stride[0]}` : `/${stride.join('x')}`;
-}
 
 /** The op line of a layer, in .incp syntax. */
 export function opLine(n: IRNode): string {
