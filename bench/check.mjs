@@ -38,8 +38,8 @@ const runs = option('--runs', 5);
 const targetLines = option('--lines', 5000);
 const keep = process.argv.includes('--keep');
 
-const { checkFiles } = await import(join(dist, 'compiler', 'check.js'));
-const { parseSource } = await import(join(dist, 'compiler', 'parse.js'));
+const { checkFiles } = await import(join(dist, 'compiler', 'program', 'check.js'));
+const { parseSource } = await import(join(dist, 'compiler', 'syntax', 'parse.js'));
 const { tokenize } = await import(join(dist, 'grammar', 'lexer.js'));
 
 // ---- the generated program --------------------------------------------------------------------------

@@ -28,8 +28,8 @@ import { performance, PerformanceObserver } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'compiler');
-const { loadProgram, loadProgramFromText } = await import(join(dist, 'program.js'));
-const { elaborate } = await import(join(dist, 'elaborate.js'));
+const { loadProgram, loadProgramFromText } = await import(join(dist, 'program', 'program.js'));
+const { elaborate } = await import(join(dist, 'ir', 'elaborate.js'));
 
 const quick = process.argv.includes('--quick');
 
@@ -159,9 +159,9 @@ console.log(`\nParse (load) of the flat text, not part of elaborate(): 1k lines 
 // ---- the light path: no tfjs, no onnxruntime ------------------------------------------------------
 
 const probe = `
-const { loadProgram } = await import(${JSON.stringify(join(dist, 'program.js'))});
-const { elaborate } = await import(${JSON.stringify(join(dist, 'elaborate.js'))});
-const { summarize } = await import(${JSON.stringify(join(dist, 'summary.js'))});
+const { loadProgram } = await import(${JSON.stringify(join(dist, 'program', 'program.js'))});
+const { elaborate } = await import(${JSON.stringify(join(dist, 'ir', 'elaborate.js'))});
+const { summarize } = await import(${JSON.stringify(join(dist, 'print', 'summary.js'))});
 const r = elaborate(loadProgram(${JSON.stringify(inceptionPath)}));
 summarize(r.graph);
 const { createRequire } = await import('node:module');

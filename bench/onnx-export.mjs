@@ -44,10 +44,10 @@ try {
   const bytes = statSync(out).size;
 
   // ---- 2. bytes per parameter -----------------------------------------------------------------------
-  const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program.js'));
-  const { buildNetwork } = await import(join(root, 'dist', 'compiler', 'pipeline.js'));
+  const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program', 'program.js'));
+  const { buildNetwork } = await import(join(root, 'dist', 'compiler', 'program', 'pipeline.js'));
   const onnxApi = await import(join(root, 'dist', 'backends', 'onnx', 'index.js'));
-  const { initialWeights } = await import(join(root, 'dist', 'backends', 'weights.js'));
+  const { initialWeights } = await import(join(root, 'dist', 'backends', 'common', 'weights.js'));
   const t0 = performance.now();
   const graph = buildNetwork(loadProgram(source), {}).graph;
   const tElaborate = performance.now() - t0;

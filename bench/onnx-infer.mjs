@@ -30,8 +30,8 @@ const runs = arg('--runs', 10);
 const threads = arg('--threads', 2);
 const REFERENCE_MS = 57;
 
-const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program.js'));
-const { buildNetwork } = await import(join(root, 'dist', 'compiler', 'pipeline.js'));
+const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program', 'program.js'));
+const { buildNetwork } = await import(join(root, 'dist', 'compiler', 'program', 'pipeline.js'));
 const { exportOnnx } = await import(join(root, 'dist', 'backends', 'onnx', 'index.js'));
 
 const graph = buildNetwork(loadProgram(join(root, 'stdlib', 'inception_v3.incp')), {}).graph;

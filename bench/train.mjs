@@ -10,8 +10,8 @@
 // Timings are medians; the machine may be shared and noisy.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { loadProgram } from '../dist/compiler/program.js';
-import { buildNetwork } from '../dist/compiler/pipeline.js';
+import { loadProgram } from '../dist/compiler/program/program.js';
+import { buildNetwork } from '../dist/compiler/program/pipeline.js';
 import { planLayers } from '../dist/backends/tfjs/plan.js';
 import { modelOfPlan, setInitialWeights } from '../dist/backends/tfjs/model.js';
 import { logitsPlan, patchBatchNormWithoutScale } from '../dist/backends/tfjs/train/index.js';

@@ -1,9 +1,9 @@
 /** What the commands share: argument parsing, reading input files, printing diagnostics. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { formatDiagnostic } from '../compiler/code-frame.js';
-import type { Diagnostic } from '../compiler/diagnostics.js';
-import { parseValue } from '../compiler/parse-value.js';
-import type { Value } from '../compiler/values.js';
+import { formatDiagnostic } from '../compiler/print/code-frame.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
+import { parseValue } from '../compiler/syntax/parse-value.js';
+import type { Value } from '../compiler/ir/values.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly showHelp = true) {

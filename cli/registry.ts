@@ -1,5 +1,5 @@
 /** The list of incc commands, each a thin wrapper in cli/commands/. */
-import { packageVersion } from '../compiler/program.js';
+import { packageVersion } from '../compiler/program/program.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { fmtCommand } from './commands/fmt.js';

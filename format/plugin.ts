@@ -4,8 +4,8 @@
  * the language the compiler reads, and refuses files with syntax errors.
  */
 import type { Parser, Plugin, Printer, SupportLanguage } from 'prettier';
-import type * as A from '../compiler/ast.js';
-import { parseSource } from '../compiler/parse.js';
+import type * as A from '../compiler/syntax/ast.js';
+import { parseSource } from '../compiler/syntax/parse.js';
 import { printIncp } from './print.js';
 
 type Node = A.Node;

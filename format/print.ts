@@ -11,8 +11,8 @@
  *   top-level declarations.
  */
 import { doc, util, type AstPath, type Doc, type ParserOptions } from 'prettier';
-import type * as A from '../compiler/ast.js';
-import { layerSpecs } from '../compiler/layers.js';
+import type * as A from '../compiler/syntax/ast.js';
+import { layerSpecs } from '../compiler/ir/layers.js';
 
 const { group, indent, line, softline, hardline, join, ifBreak } = doc.builders;
 

@@ -1,7 +1,7 @@
 /**
  * The .incp grammar as a pure Chevrotain CstParser: no semantics, only the productions of
  * spec/language.md ("Grammar"). Each rule's doc comment is the production it implements.
- * compiler/ast-builder.ts turns the CST into the AST.
+ * compiler/syntax/builder.ts turns the CST into the AST.
  */
 import { CstParser, EOF, tokenLabel, type CstNode, type IToken, type IRecognitionException, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
@@ -370,7 +370,7 @@ class IncpParser extends CstParser {
    * Unary := "-" Unary | Size
    *
    * Parsed flat, operands and operators in a row (a precedence chain of rules would make a dozen CST
-   * nodes per number); compiler/ast-builder.ts applies the precedence above.
+   * nodes per number); compiler/syntax/builder.ts applies the precedence above.
    */
   expression = this.RULE('expression', (allowDivision?: boolean) => {
     this.SUBRULE(this.operand);
@@ -511,7 +511,7 @@ export function parseTokens(tokens: IToken[]): CstResult {
 
 /**
  * Parse errors carry what was expected as data: the message is JSON (`{"expected": [...]}`), read back
- * by parseTokens. The words of the diagnostic come from compiler/diagnostics.ts, not from here.
+ * by parseTokens. The words of the diagnostic come from compiler/diagnostics/diagnostics.ts, not from here.
  */
 const expectationMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected }) => JSON.stringify({ expected: [tokenLabel(expected)] }),

@@ -1,11 +1,11 @@
 /**
- * bindLayer (compiler/layers.ts): explicit arguments, then scoped defaults, then built-in defaults, into
+ * bindLayer (compiler/ir/layers.ts): explicit arguments, then scoped defaults, then built-in defaults, into
  * a node's attributes. Pins the result while the binding is tuned for speed (it builds the options
  * object with a loop, not Object.fromEntries: see bench/elaborate.mjs).
  */
-import type { Span } from '../compiler/ast.js';
-import { bindLayer, layerSpecs, type GivenArg } from '../compiler/layers.js';
-import type { Value } from '../compiler/values.js';
+import type { Span } from '../compiler/syntax/ast.js';
+import { bindLayer, layerSpecs, type GivenArg } from '../compiler/ir/layers.js';
+import type { Value } from '../compiler/ir/values.js';
 
 const span: Span = { file: 'x.incp', startOffset: 0, endOffset: 1, startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 };
 const positional = (value: Value): GivenArg => ({ kind: 'PositionalArg', value, span });

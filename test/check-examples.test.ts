@@ -3,8 +3,8 @@
  * And the examples, together, show the whole language: every built-in layer kind and every kind of
  * AST node appears in at least one of them (spec/language.md points readers to examples/ for that).
  */
-import { parseSource } from '../compiler/parse.js';
-import { layerSpecs } from '../compiler/layers.js';
+import { parseSource } from '../compiler/syntax/parse.js';
+import { layerSpecs } from '../compiler/ir/layers.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { incc, incpFiles, repoRoot } from './helpers/cli.js';
@@ -12,7 +12,7 @@ import { incc, incpFiles, repoRoot } from './helpers/cli.js';
 const examples = incpFiles('examples');
 const stdlib = incpFiles('stdlib');
 
-/** Every AST node kind (compiler/ast.ts). */
+/** Every AST node kind (compiler/syntax/ast.ts). */
 const astKinds = [
   'SourceFile', 'Comment', 'Identifier', 'Import', 'BlockDecl', 'NetworkDecl', 'RuleDecl', 'Param',
   'Match', 'When', 'Replace', 'Body', 'Label', 'Defaults', 'ApplyRules', 'Target', 'Path', 'Train', 'Setting',

@@ -1,11 +1,11 @@
 /**
- * spec/diagnostics.md and the diagnostics table (compiler/diagnostics.ts) list the same codes, each with
+ * spec/diagnostics.md and the diagnostics table (compiler/diagnostics/diagnostics.ts) list the same codes, each with
  * its severity; and every example on the page, run through the CLI, reports the code it illustrates.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diagnosticTable } from '../compiler/diagnostics.js';
+import { diagnosticTable } from '../compiler/diagnostics/diagnostics.js';
 import { incc, repoRoot } from './helpers/cli.js';
 
 interface Section {

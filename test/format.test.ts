@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSource } from '../compiler/parse.js';
+import { parseSource } from '../compiler/syntax/parse.js';
 import { formatIncp } from '../format/index.js';
 
 const goldenDir = 'test/format';

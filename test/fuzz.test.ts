@@ -11,10 +11,10 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkFiles } from '../compiler/check.js';
-import { formatDiagnostic } from '../compiler/code-frame.js';
-import type { Diagnostic } from '../compiler/diagnostics.js';
-import { nodeFileHost, type FileHost } from '../compiler/program.js';
+import { checkFiles } from '../compiler/program/check.js';
+import { formatDiagnostic } from '../compiler/print/code-frame.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
+import { nodeFileHost, type FileHost } from '../compiler/program/program.js';
 import { repoRoot } from './helpers/cli.js';
 
 const FUZZ_SEED = Number(process.env['FUZZ_SEED'] ?? 20_240_601);
@@ -357,5 +357,4 @@ describe('fuzzing the front end and checker', () => {
         `slowest ${totals.maxMs.toFixed(0)} ms (input ${totals.slowest}); ${totals.clean} checked clean\n`,
     );
   });
-});
 });

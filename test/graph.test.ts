@@ -8,9 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { IRGraph, IRNode } from '../compiler/ir.js';
-import { buildNetwork } from '../compiler/pipeline.js';
-import { loadProgram } from '../compiler/program.js';
+import type { IRGraph, IRNode } from '../compiler/ir/ir.js';
+import { buildNetwork } from '../compiler/program/pipeline.js';
+import { loadProgram } from '../compiler/program/program.js';
 import { incc, repoRoot } from './helpers/cli.js';
 import { parseDot, parseSvg, type ParsedSvg, type SvgBox } from './helpers/diagram.js';
 
@@ -407,7 +407,7 @@ describe('incc graph: only the graph command loads the layout library', () => {
   test.each([[['check', 'stdlib/inception_v3.incp']], [['lint', 'stdlib/inception_v3.incp']], [['summary', 'stdlib/inception_v3.incp']]])('`incc %s` loads neither elkjs nor backends/graph', (args) => {
     const { status, loaded } = loadedBy(args);
     expect(status).toBe(0);
-    expect(loaded.some((u) => u.endsWith('/dist/compiler/elaborate.js'))).toBe(true);
+    expect(loaded.some((u) => u.endsWith('/dist/compiler/ir/elaborate.js'))).toBe(true);
     expect(layoutLibrary(loaded)).toEqual([]);
   });
 

@@ -80,7 +80,7 @@ describe('the light path loads neither tfjs nor onnxruntime', () => {
   });
 
   test('the static import graph of the CLI and of elaboration reaches no file that imports them statically', () => {
-    const entries = ['cli/incc.ts', 'compiler/elaborate.ts', 'compiler/summary.ts', 'compiler/check.ts'].map((f) => join(root, f));
+    const entries = ['cli/incc.ts', 'compiler/ir/elaborate.ts', 'compiler/print/summary.ts', 'compiler/program/check.ts'].map((f) => join(root, f));
     const seen = new Set<string>();
     const offenders: string[] = [];
     const queue = entries.filter((f) => existsSync(f));
@@ -105,7 +105,7 @@ describe('the light path loads neither tfjs nor onnxruntime', () => {
     const { status, loaded } = runWithHook([command, 'stdlib/inception_v3.incp']);
     expect(status).toBe(0);
     // The hook works: the compiler's own modules and chevrotain show up.
-    expect(loaded.some((u) => u.endsWith('/dist/compiler/elaborate.js'))).toBe(true);
+    expect(loaded.some((u) => u.endsWith('/dist/compiler/ir/elaborate.js'))).toBe(true);
     expect(loaded.some((u) => u.includes('/node_modules/chevrotain/'))).toBe(true);
     expect(loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime)/.test(u))).toEqual([]);
   });

@@ -3,9 +3,9 @@
  * each used to end in a stack overflow (an internal error, or a diagnostic at 1:1 that named the wrong
  * problem) or to run for many seconds.
  */
-import { checkFiles } from '../compiler/check.js';
-import { parseSource, MAX_TOKENS } from '../compiler/parse.js';
-import { loadProgramFromText, nodeFileHost, type FileHost } from '../compiler/program.js';
+import { checkFiles } from '../compiler/program/check.js';
+import { parseSource, MAX_TOKENS } from '../compiler/syntax/parse.js';
+import { loadProgramFromText, nodeFileHost, type FileHost } from '../compiler/program/program.js';
 import { parseTokens, MAX_PARSE_ERRORS } from '../grammar/parser.js';
 import { tokenize } from '../grammar/lexer.js';
 

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatGithub } from '../compiler/lint/formatters/github.js';
-import type { LintMessage, LintResult } from '../compiler/lint/lint.js';
-import { lintRules } from '../compiler/lint/registry.js';
+import type { LintMessage, LintResult } from '../compiler/lint/engine/lint.js';
+import { lintRules } from '../compiler/lint/engine/registry.js';
 import { incc } from './helpers/cli.js';
 
 const LUK = 'large-unfactorized-kernel';

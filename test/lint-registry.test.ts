@@ -1,22 +1,22 @@
 /**
  * The lint rules as a whole: the safety net for rules landing one by one. A rule file, its registry entry,
- * its page spec/rules/<id>.md, its row in spec/lint.md and its examples/lint/<id>.before|after.incp pair
+ * its page spec/lint/<id>.md, its row in spec/lint.md and its examples/lint/<id>.before|after.incp pair
  * come together or this fails, saying which is missing. Per rule: its metadata is complete, its page
  * documents it (section, severity, rationale, incorrect and correct examples that behave as they say,
  * every option with its default), and its before/after pair does what a new user is told it does.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { rulesTable, RULES_TABLE_END, RULES_TABLE_START } from '../compiler/lint/docs.js';
-import { lintFile } from '../compiler/lint/lint.js';
-import { lintRules } from '../compiler/lint/registry.js';
-import type { LintRule, OptionValue } from '../compiler/lint/rule.js';
-import { nodeFileHost } from '../compiler/program.js';
+import { rulesTable, RULES_TABLE_END, RULES_TABLE_START } from '../compiler/lint/engine/docs.js';
+import { lintFile } from '../compiler/lint/engine/lint.js';
+import { lintRules } from '../compiler/lint/engine/registry.js';
+import type { LintRule, OptionValue } from '../compiler/lint/engine/rule.js';
+import { nodeFileHost } from '../compiler/program/program.js';
 import { repoRoot } from './helpers/cli.js';
 import { LINT_TEST_FILE } from './helpers/lint.js';
 
 const rulesDir = join(repoRoot, 'compiler', 'lint', 'rules');
-const pagesDir = join(repoRoot, 'spec', 'rules');
+const pagesDir = join(repoRoot, 'spec', 'lint');
 const examplesDir = join(repoRoot, 'examples', 'lint');
 
 const sorted = (xs: Iterable<string>) => [...xs].sort();
@@ -40,13 +40,13 @@ const publishedIds = [
   'training-recipe',
 ];
 
-/** Ids reported that are not rules (compiler/lint/lint.ts): no rule may take them. */
+/** Ids reported that are not rules (compiler/lint/engine/lint.ts): no rule may take them. */
 const reservedIds = ['unused-suppression'];
 
 const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 describe('the rule set', () => {
-  test('compiler/lint/rules/*.ts, the registry and spec/rules/*.md are the same set', () => {
+  test('compiler/lint/rules/*.ts, the registry and spec/lint/*.md are the same set', () => {
     expect({ registry: sorted(registryIds), pages }).toEqual({ registry: ruleFiles, pages: ruleFiles });
   });
 

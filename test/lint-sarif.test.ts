@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log, Result } from 'sarif';
-import { lintRules } from '../compiler/lint/registry.js';
+import { lintRules } from '../compiler/lint/engine/registry.js';
 import { incc } from './helpers/cli.js';
 
 declare global {
@@ -50,7 +50,7 @@ describe('SARIF over stdlib/ and examples/lint/', () => {
     for (const rule of lintRules) {
       const d = rules.find((r) => r.id === rule.id)!;
       expect(d.shortDescription?.text).toBe(rule.description);
-      expect(d.help?.text).toContain(`spec/rules/${rule.id}.md`);
+      expect(d.help?.text).toContain(`spec/lint/${rule.id}.md`);
       expect(d.defaultConfiguration?.level).toBe(levelOf[rule.defaultSeverity]);
     }
     expect(rules.at(-1)!.help?.text.length).toBeGreaterThan(0);

@@ -10,12 +10,12 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type pkg from 'onnx-proto';
 import { join } from 'node:path';
-import { networksOf } from '../compiler/elaborate.js';
-import type { IRGraph } from '../compiler/ir.js';
-import { loadProgram, stdlibDir } from '../compiler/program.js';
+import { networksOf } from '../compiler/ir/elaborate.js';
+import type { IRGraph } from '../compiler/ir/ir.js';
+import { loadProgram, stdlibDir } from '../compiler/program/program.js';
 import { CheckpointError, exportOnnx, OutputError, lowerToOnnx, matchWeights, OnnxExportError, readCheckpoint, tfjsCheckpointNames, WeightsMismatchError, writeFileAtomic } from '../backends/onnx/index.js';
 import { axisPads, onnxPads } from '../backends/onnx/pads.js';
-import { weightSpecs } from '../backends/weights.js';
+import { weightSpecs } from '../backends/common/weights.js';
 import { AttributeType, decodeModel, graphOf, maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, stdlibGraph, toNchw } from './helpers/onnx.js';
 
 /** Every (file, network) of the stdlib, found by loading each file. */

@@ -2,7 +2,7 @@
  * @jest-environment ./test/helpers/ort-environment.cjs
  */
 /**
- * Numerical parity of the two backends: the same graph and the same weights (backends/weights.ts, with
+ * Numerical parity of the two backends: the same graph and the same weights (backends/common/weights.ts, with
  * random batch-norm statistics and gammas so that folding is really exercised) give the same outputs in
  * tfjs (the wasm backend) and in onnxruntime-node, within 1e-4 max abs difference, with batch norm
  * folded and kept. An intermediate map is compared as well (relative to its largest value), so the
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { IRGraph } from '../compiler/ir.js';
+import type { IRGraph } from '../compiler/ir/ir.js';
 import { exportOnnx } from '../backends/onnx/index.js';
 import { buildModel, planLayers, tfjsWeightNames, writeTfjsModel } from '../backends/tfjs/index.js';
 import { incc, repoRoot } from './helpers/cli.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 
 /**
- * The tfjs model of the graph with these weights (by backends/weights.ts names); with a probe, a model
+ * The tfjs model of the graph with these weights (by backends/common/weights.ts names); with a probe, a model
  * whose outputs are the main output and the probe node's.
  */
 function tfjsModel(graph: IRGraph, weights: Map<string, Float32Array>, probe?: string): tf.LayersModel {

@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkProgram } from '../compiler/check.js';
-import type { Diagnostic } from '../compiler/diagnostics.js';
-import { loadProgramFromText } from '../compiler/program.js';
+import { checkProgram } from '../compiler/program/check.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
+import { loadProgramFromText } from '../compiler/program/program.js';
 import { incc } from './helpers/cli.js';
 import { buildText } from './helpers/rules.js';
 

@@ -8,11 +8,11 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emitNetwork } from '../compiler/emit.js';
-import { networksOf } from '../compiler/elaborate.js';
-import type { IRGraph } from '../compiler/ir.js';
-import { buildNetwork } from '../compiler/pipeline.js';
-import { loadProgram, stdlibDir } from '../compiler/program.js';
+import { emitNetwork } from '../compiler/print/emit.js';
+import { networksOf } from '../compiler/ir/elaborate.js';
+import type { IRGraph } from '../compiler/ir/ir.js';
+import { buildNetwork } from '../compiler/program/pipeline.js';
+import { loadProgram, stdlibDir } from '../compiler/program/program.js';
 import { spawnSync } from 'node:child_process';
 import { cliPath, incc, repoRoot } from './helpers/cli.js';
 import { firstIRDifference } from './helpers/ir-compare.js';

@@ -1,5 +1,5 @@
 /**
- * Shape inference and its errors (compiler/shapes.ts, through elaboration). Every expected shape, count
+ * Shape inference and its errors (compiler/ir/shapes.ts, through elaboration). Every expected shape, count
  * and span here is worked out by hand from the source text in the test (the arithmetic is in the
  * comments), never pasted from incc's output.
  *
@@ -10,11 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from '../compiler/diagnostics.js';
-import { elaborate } from '../compiler/elaborate.js';
-import type { IRGraph, IRNode } from '../compiler/ir.js';
-import { totalMacs, totalParams } from '../compiler/ir.js';
-import { loadProgramFromText, stdlibDir } from '../compiler/program.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
+import { elaborate } from '../compiler/ir/elaborate.js';
+import type { IRGraph, IRNode } from '../compiler/ir/ir.js';
+import { totalMacs, totalParams } from '../compiler/ir/ir.js';
+import { loadProgramFromText, stdlibDir } from '../compiler/program/program.js';
 
 const FILE = 'shapes-test.incp';
 

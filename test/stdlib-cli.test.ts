@@ -6,8 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { networksOf } from '../compiler/elaborate.js';
-import { loadProgram } from '../compiler/program.js';
+import { networksOf } from '../compiler/ir/elaborate.js';
+import { loadProgram } from '../compiler/program/program.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli', 'incc.js');

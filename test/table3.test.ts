@@ -8,9 +8,9 @@
  *   row 5:    bn_auxiliary batch-normalizes the aux head's dense 1024
  */
 import { join } from 'node:path';
-import { buildNetwork } from '../compiler/pipeline.js';
-import { loadProgram, stdlibDir } from '../compiler/program.js';
-import type { Summary } from '../compiler/summary.js';
+import { buildNetwork } from '../compiler/program/pipeline.js';
+import { loadProgram, stdlibDir } from '../compiler/program/program.js';
+import type { Summary } from '../compiler/print/summary.js';
 import { incc } from './helpers/cli.js';
 import { figure10, figure10Factorized, figure5, figure6, figure7, Tally } from './helpers/hand-count.js';
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import ts from 'typescript';
 import { compile, CompileError, graphOf, modelOfPlan, planLayers, safeLayerName, type ModelJson } from '../backends/tfjs/index.js';
-import { loadProgram } from '../compiler/program.js';
+import { loadProgram } from '../compiler/program/program.js';
 import { incc, repoRoot } from './helpers/cli.js';
 
 tf.enableProdMode();
@@ -109,7 +109,7 @@ describe('stdlib Inception-v3 through `incc compile --target tfjs`', () => {
     const names = model.layers.map((l) => l.name);
     expect(names).toEqual(expect.arrayContaining(['input', 'conv1', 'conv1/bn', 'conv1/relu', 'mixed0/branch5x5/conv2', 'mixed0', 'mixed10', 'avg_pool', 'predictions']));
     expect(model.getLayer('mixed0').getClassName()).toBe('Concatenate');
-    // weight names as backends/weights.ts gives them
+    // weight names as backends/common/weights.ts gives them
     expect(json.weightsManifest[0]!.weights.map((w) => w.name)).toEqual(expect.arrayContaining(['conv1/kernel', 'conv1/bn/beta', 'conv1/bn/moving_mean', 'conv1/bn/moving_variance', 'predictions/kernel', 'predictions/bias']));
     const incc = (json.userDefinedMetadata as { incc: { network: string; seed: number; outputs: string[]; layers: Record<string, string> } }).incc;
     expect(incc).toMatchObject({ network: 'InceptionV3', seed: 7, outputs: ['predictions'] });
@@ -124,8 +124,8 @@ describe('stdlib Inception-v3 through `incc compile --target tfjs`', () => {
     expect(conv).toMatchObject({ filters: 64, kernelSize: [5, 5], strides: [1, 1], padding: 'same', useBias: false, activation: 'linear' });
   });
 
-  test('the weights are those of backends/weights.ts for the seed', async () => {
-    const { weightSpecs, initialValue } = await import('../backends/weights.js');
+  test('the weights are those of backends/common/weights.ts for the seed', async () => {
+    const { weightSpecs, initialValue } = await import('../backends/common/weights.js');
     const graph = graphOf(join(repoRoot, 'stdlib/inception_v3.incp'));
     for (const name of ['mixed0/branch5x5/conv2/kernel', 'predictions/kernel']) {
       const spec = weightSpecs(graph).find((s) => s.name === name)!;

@@ -4,10 +4,10 @@
  * aux loss weight on worked examples computed by hand.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DiagnosticError } from '../compiler/diagnostics.js';
-import type { TrainingSetting } from '../compiler/ir.js';
-import { buildNetwork } from '../compiler/pipeline.js';
-import { loadProgram, loadProgramFromText } from '../compiler/program.js';
+import { DiagnosticError } from '../compiler/diagnostics/diagnostics.js';
+import type { TrainingSetting } from '../compiler/ir/ir.js';
+import { buildNetwork } from '../compiler/program/pipeline.js';
+import { loadProgram, loadProgramFromText } from '../compiler/program/program.js';
 import { clipGradients, globalNorm, smoothedCrossEntropy, smoothedTargets, trainingLoss } from '../backends/tfjs/train/loss.js';
 import { learningRateAt, PAPER_DEFAULTS, resolveRecipe } from '../backends/tfjs/train/recipe.js';
 import { repoRoot } from './helpers/cli.js';

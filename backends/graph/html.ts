@@ -9,7 +9,7 @@
  */
 import { escapeXml } from './svg.js';
 import { opLine, shapeText } from './labels.js';
-import type { IRNode } from '../../compiler/ir.js';
+import type { IRNode } from '../../compiler/ir/ir.js';
 
 export interface HtmlFinding {
   severity: 'error' | 'warning' | 'info';

@@ -3,10 +3,10 @@
  * The CLI imports this module dynamically; the layout library (elkjs, layout.ts) is loaded only for the
  * formats that need coordinates (svg, html).
  */
-import type { IRGraph, IRNode } from '../../compiler/ir.js';
-import { totalMacs, totalParams } from '../../compiler/ir.js';
-import { lintFile, type LintMessage } from '../../compiler/lint/lint.js';
-import type { Application } from '../../compiler/rules/rewrite.js';
+import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import { totalMacs, totalParams } from '../../compiler/ir/ir.js';
+import { lintFile, type LintMessage } from '../../compiler/lint/engine/lint.js';
+import type { Application } from '../../compiler/rewrite/rewrite.js';
 import { renderDot } from './dot.js';
 import { renderHtml, type HtmlBlock, type HtmlFinding } from './html.js';
 import { opLine, shapeText } from './labels.js';

@@ -7,9 +7,9 @@
  * (DejaVu Sans Mono, Menlo and Consolas all are, to 1%). The layout needs sizes before any browser sees
  * the SVG, and the same text gives the same size on every machine.
  */
-import type { IRNode } from '../../compiler/ir.js';
-import { strideText } from '../../compiler/summary.js';
-import { groupDigits } from '../../compiler/values.js';
+import type { IRNode } from '../../compiler/ir/ir.js';
+import { strideText } from '../../compiler/print/summary.js';
+import { groupDigits } from '../../compiler/ir/values.js';
 
 export const FONT_SIZE = 12;
 export const SMALL_SIZE = 10;

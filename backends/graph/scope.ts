@@ -6,8 +6,8 @@
  * Blocks are found through each node's `origin` (the chain of block instantiations that made it): the
  * nodes of one instance are those whose origin passes through it. Nothing here loads the layout library.
  */
-import type { IRGraph, IRNode } from '../../compiler/ir.js';
-import { totalMacs, totalParams } from '../../compiler/ir.js';
+import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import { totalMacs, totalParams } from '../../compiler/ir/ir.js';
 import { blockLines, externalLines, layerLines } from './labels.js';
 
 export type ViewNodeKind = 'layer' | 'block' | 'external';

@@ -11,13 +11,13 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Diagnostic } from '../../compiler/diagnostics.js';
-import { networksOf } from '../../compiler/elaborate.js';
-import type { IRGraph } from '../../compiler/ir.js';
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { loadProgram, loadProgramFromText, nodeFileHost, type FileHost, type Program } from '../../compiler/program.js';
-import type { Application } from '../../compiler/rules/rewrite.js';
-import type { ValueLike } from '../../compiler/values.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
+import { networksOf } from '../../compiler/ir/elaborate.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { loadProgram, loadProgramFromText, nodeFileHost, type FileHost, type Program } from '../../compiler/program/program.js';
+import type { Application } from '../../compiler/rewrite/rewrite.js';
+import type { ValueLike } from '../../compiler/ir/values.js';
 import { findInstance, type InstanceRef } from './scope.js';
 
 export interface SelectOptions {

@@ -10,21 +10,21 @@
  * `layout: 'nhwc'`), the inference form (dropout and aux heads dropped, batch norm folded unless
  * `foldBn: false`). See backends/onnx/lower.ts for the mapping of each IR op.
  */
-import type { Diagnostic } from '../../compiler/diagnostics.js';
-import type { IRGraph } from '../../compiler/ir.js';
-import { packageVersion } from '../../compiler/program.js';
-import { readCheckpoint } from '../checkpoint.js';
-import { matchCheckpoint, matchWeights } from '../weights-check.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { packageVersion } from '../../compiler/program/program.js';
+import { readCheckpoint } from '../tfjs/checkpoint.js';
+import { matchCheckpoint, matchWeights } from '../common/weights-match.js';
 import { encodeModel, lowerToOnnx, type LowerOptions } from './lower.js';
 
-export { writeFileAtomic, OutputError } from '../output.js';
-export { readCheckpoint, CheckpointError, type CheckpointWeight } from '../checkpoint.js';
-export { matchWeights, matchCheckpoint, tfjsCheckpointNames, WeightsMismatchError } from '../weights-check.js';
+export { writeFileAtomic, OutputError } from '../common/output.js';
+export { readCheckpoint, CheckpointError, type CheckpointWeight } from '../tfjs/checkpoint.js';
+export { matchWeights, matchCheckpoint, tfjsCheckpointNames, WeightsMismatchError } from '../common/weights-match.js';
 export { lowerToOnnx, encodeModel, OPSET, IR_VERSION, MAX_MODEL_BYTES, type LowerOptions, type LowerResult, type Layout } from './lower.js';
 export { axisPads, onnxPads } from './pads.js';
 
 export interface OnnxExportOptions extends Omit<LowerOptions, 'weights'> {
-  /** Weight values by the names of backends/weights.ts (Keras layouts); checked against the graph's variables. */
+  /** Weight values by the names of backends/common/weights.ts (Keras layouts); checked against the graph's variables. */
   weights?: ReadonlyMap<string, Float32Array>;
   /** A tfjs layers-model checkpoint (model.json path) to take the weights from. */
   checkpoint?: string;

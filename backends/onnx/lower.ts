@@ -13,16 +13,16 @@
  *
  * Each IR node becomes one ONNX node or a short chain of them (conv -> BatchNormalization -> Relu); the
  * chain's last output tensor carries the IR node's qualified name, the first node too, the others a
- * suffix (`mixed0/branch1x1/relu`). Initializers take the weight names of backends/weights.ts
+ * suffix (`mixed0/branch1x1/relu`). Initializers take the weight names of backends/common/weights.ts
  * (`mixed0/branch1x1/kernel`, OIHW here; folded kernels keep the name). Every node's doc_string gives
  * the .incp source location (and line) it came from.
  */
 import { endianness } from 'node:os';
 import pkg from 'onnx-proto';
-import type { Span } from '../../compiler/ast.js';
-import { diagnostic, type Diagnostic } from '../../compiler/diagnostics.js';
-import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir.js';
-import { initialValue, weightSpecs, type WeightSpec } from '../weights.js';
+import type { Span } from '../../compiler/syntax/ast.js';
+import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
+import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import { initialValue, weightSpecs, type WeightSpec } from '../common/weights.js';
 import { onnxPads } from './pads.js';
 
 const { onnx } = pkg;
@@ -40,9 +40,9 @@ export const MAX_MODEL_BYTES = 2 ** 31 - 2 ** 24;
 export type Layout = 'nchw' | 'nhwc';
 
 export interface LowerOptions {
-  /** Seed of the deterministic initial weights (backends/weights.ts), when `weights` is not given. Default 0. */
+  /** Seed of the deterministic initial weights (backends/common/weights.ts), when `weights` is not given. Default 0. */
   seed?: number;
-  /** Weight values by the names of backends/weights.ts (Keras layouts: conv kernels HWIO); all must be present. */
+  /** Weight values by the names of backends/common/weights.ts (Keras layouts: conv kernels HWIO); all must be present. */
   weights?: ReadonlyMap<string, Float32Array>;
   /** Fold batch normalization into the conv or dense layer before it (default true). */
   foldBn?: boolean;

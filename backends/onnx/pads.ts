@@ -4,7 +4,7 @@
  * begin = floor(total / 2), end = total - begin. VALID pads nothing. `auto_pad` is deprecated in ONNX,
  * so the backend always emits the numbers.
  */
-import type { Padding } from '../../compiler/ir.js';
+import type { Padding } from '../../compiler/ir/ir.js';
 
 /** [begin, end] for one spatial axis. */
 export function axisPads(input: number, kernel: number, stride: number, padding: Padding): [number, number] {

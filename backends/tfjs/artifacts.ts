@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFolderAtomic, type FileData } from '../output.js';
+import { writeFolderAtomic, type FileData } from '../common/output.js';
 
 /** The tfjs converter's default shard size. */
 export const SHARD_BYTES = 4 * 1024 * 1024;
@@ -81,7 +81,7 @@ export function isTfjsOutputFile(name: string): boolean {
   return name === 'model.json' || name === 'model.ts' || /^group\d+-shard\d+of\d+(\.bin)?$/.test(name);
 }
 
-/** Writes model.json and its shards as the folder `dir`, atomically (backends/output.ts). */
+/** Writes model.json and its shards as the folder `dir`, atomically (backends/common/output.ts). */
 export async function writeTfjsModel(model: tf.LayersModel, dir: string, options: TfjsFilesOptions = {}): Promise<string[]> {
   return writeFolderAtomic(dir, await tfjsFiles(model, options), isTfjsOutputFile);
 }

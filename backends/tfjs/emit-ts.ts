@@ -9,7 +9,7 @@
  * identifiers are made from names by keeping [A-Za-z0-9_] only, then checked against a pattern and the
  * reserved words; comments print names through the same escaping and with `*\/` broken up.
  */
-import type { IRGraph, IRNode } from '../../compiler/ir.js';
+import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import type { ConfigValue, LayerFactory, LayerPlan, PlannedLayer } from './plan.js';
 
 /** A string literal that cannot end early or start a new line, in any JS or TS context. */

@@ -11,11 +11,11 @@
  *   emitTypeScript(graph, plan)        model.ts
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Diagnostic } from '../../compiler/diagnostics.js';
-import type { IRGraph } from '../../compiler/ir.js';
-import { buildNetwork, type BuildOptions } from '../../compiler/pipeline.js';
-import { loadProgram, packageVersion, type Program } from '../../compiler/program.js';
-import type { FileData } from '../output.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { buildNetwork, type BuildOptions } from '../../compiler/program/pipeline.js';
+import { loadProgram, packageVersion, type Program } from '../../compiler/program/program.js';
+import type { FileData } from '../common/output.js';
 import { tfjsFiles } from './artifacts.js';
 import { emitTypeScript } from './emit-ts.js';
 import { buildModel } from './model.js';
@@ -26,7 +26,7 @@ export { planLayers, type LayerPlan, type PlannedLayer, type LayerFactory, type 
 export { safeLayerName, TFJS_NAME } from './names.js';
 export { tfjsFiles, writeTfjsModel, loadTfjsModel, readTfjsArtifacts, modelArtifacts, isTfjsOutputFile, SHARD_BYTES, type ModelJson, type TfjsFilesOptions } from './artifacts.js';
 export { emitTypeScript, typeScriptSource, stringLiteral, commentText, type EmitOptions } from './emit-ts.js';
-export { writeFolderAtomic, writeFileAtomic, OutputError, type FileData } from '../output.js';
+export { writeFolderAtomic, writeFileAtomic, OutputError, type FileData } from '../common/output.js';
 
 /** What model.json's userDefinedMetadata.incc holds (model.getUserDefinedMetadata() after loading). */
 export interface InccMetadata {
@@ -63,7 +63,7 @@ export class CompileError extends Error {
 }
 
 export interface CompileOptions extends BuildOptions {
-  /** Seed of the initial weights (backends/weights.ts); 0 when left out. */
+  /** Seed of the initial weights (backends/common/weights.ts); 0 when left out. */
   seed?: number;
 }
 

@@ -1,14 +1,14 @@
 /**
  * Building the tf.LayersModel of an IR graph with the tfjs functional API, and setting its weights to the
- * deterministic initial values of backends/weights.ts (the ONNX backend gives the same for the same seed).
+ * deterministic initial values of backends/common/weights.ts (the ONNX backend gives the same for the same seed).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { IRGraph } from '../../compiler/ir.js';
-import { initialValue, weightSpecs, type WeightSpec } from '../weights.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { initialValue, weightSpecs, type WeightSpec } from '../common/weights.js';
 import { planLayers, type LayerPlan, type PlannedLayer } from './plan.js';
 
 export interface BuildModelOptions {
-  /** Seed of the initial weights (backends/weights.ts); 0 when left out. */
+  /** Seed of the initial weights (backends/common/weights.ts); 0 when left out. */
   seed?: number;
   /** A plan made before (planLayers(graph)); made here when left out. */
   plan?: LayerPlan;
@@ -73,7 +73,7 @@ export function modelOfPlan(plan: LayerPlan, placeholderInit = false): tf.Layers
   return tf.model({ inputs: tensors.get(plan.input)!, outputs: outputs.length === 1 ? outputs[0]! : outputs, name: plan.modelName });
 }
 
-/** The tfjs layer and weight name of each variable of backends/weights.ts. */
+/** The tfjs layer and weight name of each variable of backends/common/weights.ts. */
 export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec, string> {
   const byNode = new Map<number, PlannedLayer[]>();
   for (const l of plan.layers) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
@@ -88,16 +88,16 @@ export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec
   return out;
 }
 
-/** Sets every variable of the model to its initial value from backends/weights.ts. */
+/** Sets every variable of the model to its initial value from backends/common/weights.ts. */
 export function setInitialWeights(model: tf.LayersModel, graph: IRGraph, plan: LayerPlan, seed: number): void {
   const byName = new Map<string, tf.LayerVariable>();
   for (const w of model.weights) byName.set(w.originalName, w);
   const names = tfjsWeightNames(graph, plan);
-  if (names.size !== byName.size) throw new Error(`tfjs backend: the model has ${byName.size} variables, backends/weights.ts lists ${names.size}`);
+  if (names.size !== byName.size) throw new Error(`tfjs backend: the model has ${byName.size} variables, backends/common/weights.ts lists ${names.size}`);
   for (const [spec, name] of names) {
     const variable = byName.get(name);
     if (!variable) throw new Error(`tfjs backend: the model has no variable ${name}`);
-    if (variable.shape.join(',') !== spec.shape.join(',')) throw new Error(`tfjs backend: ${name} is [${variable.shape}] in tfjs, [${spec.shape}] in backends/weights.ts`);
+    if (variable.shape.join(',') !== spec.shape.join(',')) throw new Error(`tfjs backend: ${name} is [${variable.shape}] in tfjs, [${spec.shape}] in backends/common/weights.ts`);
     const value = tf.tensor(initialValue(spec, seed), spec.shape, 'float32');
     variable.write(value);
     value.dispose();
@@ -106,7 +106,7 @@ export function setInitialWeights(model: tf.LayersModel, graph: IRGraph, plan: L
 
 /**
  * The tf.LayersModel of a graph: outputs the main output, then each aux head in graph.aux order; weights
- * from backends/weights.ts with `seed`.
+ * from backends/common/weights.ts with `seed`.
  */
 export function buildModel(graph: IRGraph, options: BuildModelOptions = {}): tf.LayersModel {
   const plan = options.plan ?? planLayers(graph);

@@ -9,9 +9,9 @@
  * - `conv` with batch norm: Conv2D `<name>` (linear, the bias only when the node has one), then
  *   BatchNormalization `<name>/bn` (the node's epsilon, momentum and scale; center always), then, unless the
  *   activation is linear, Activation `<name>/<activation>` (as Keras's InceptionV3 builds conv2d_bn). Its
- *   variables are `<name>/kernel`, `<name>/bias`, `<name>/bn/gamma`, ... as backends/weights.ts names them;
+ *   variables are `<name>/kernel`, `<name>/bias`, `<name>/bn/gamma`, ... as backends/common/weights.ts names them;
  * - `conv` without batch norm, `dense`: one layer with the activation inside;
- * - kernels say `glorotUniform` (Keras's default and backends/weights.ts's; tfjs's own default is glorotNormal);
+ * - kernels say `glorotUniform` (Keras's default and backends/common/weights.ts's; tfjs's own default is glorotNormal);
  * - `maxpool`, `avgpool`: MaxPooling2D, AveragePooling2D (tfjs, like TF, leaves the SAME padding out of the
  *   average: checked in test/tfjs-compile.test.ts);
  * - `gap`, `dropout`, `batchnorm`, `activation`, `softmax`, `flatten`: the layer of that name;
@@ -19,7 +19,7 @@
  *   inputs) is a linear Activation, the identity.
  * Layer names: see names.ts.
  */
-import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir.js';
+import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { LayerNames, safeLayerName, TFJS_NAME } from './names.js';
 
 export type LayerFactory =

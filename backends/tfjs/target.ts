@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CompileTarget } from '../../cli/commands/compile.js';
-import { checkFolderReplaceable, OutputError, writeFolderAtomic } from '../output.js';
+import { checkFolderReplaceable, OutputError, writeFolderAtomic } from '../common/output.js';
 import { isTfjsOutputFile } from './artifacts.js';
 import { compileTfjs } from './index.js';
 

@@ -1,4 +1,4 @@
-import { checkFiles } from '../../compiler/check.js';
+import { checkFiles } from '../../compiler/program/check.js';
 import { parseCommandArgs, printDiagnostics, summaryLine, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
 

@@ -5,9 +5,9 @@
  * other target, loads tfjs or onnxruntime (test/light-path.test.ts). A target module exports a
  * CompileTarget; adding one is a line in `targets` and its options in `options` below.
  */
-import type { IRGraph } from '../../compiler/ir.js';
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { loadProgram, type Program } from '../../compiler/program.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { loadProgram, type Program } from '../../compiler/program/program.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
 
@@ -35,7 +35,7 @@ export interface CompileTarget {
 /** --target NAME -> the module that implements it, imported on use. */
 export const targets: Record<string, () => Promise<CompileTarget>> = {
   tfjs: async () => (await import('../../backends/tfjs/target.js')).tfjsTarget,
-  onnx: async () => (await import('./compile-onnx.js')).onnxTarget,
+  onnx: async () => (await import('../../backends/onnx/target.js')).onnxTarget,
 };
 
 const options = {

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseSource } from '../../compiler/parse.js';
-import { displayNameOf } from '../../compiler/program.js';
+import { parseSource } from '../../compiler/syntax/parse.js';
+import { displayNameOf } from '../../compiler/program/program.js';
 import { expandFiles } from '../files.js';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../registry.js';

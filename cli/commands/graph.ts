@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { loadProgram } from '../../compiler/program.js';
+import { loadProgram } from '../../compiler/program/program.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
 

@@ -1,10 +1,10 @@
-import { ConfigError, parseRuleOverrides, readConfig, type LintConfig } from '../../compiler/lint/config.js';
+import { ConfigError, parseRuleOverrides, readConfig, type LintConfig } from '../../compiler/lint/engine/config.js';
 import { formatGithub } from '../../compiler/lint/formatters/github.js';
 import { formatJson } from '../../compiler/lint/formatters/json.js';
 import { formatSarif } from '../../compiler/lint/formatters/sarif.js';
 import { formatStylish } from '../../compiler/lint/formatters/stylish.js';
-import { lintFile, type LintResult } from '../../compiler/lint/lint.js';
-import { lintRules } from '../../compiler/lint/registry.js';
+import { lintFile, type LintResult } from '../../compiler/lint/engine/lint.js';
+import { lintRules } from '../../compiler/lint/engine/registry.js';
 import { expandFiles } from '../files.js';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../registry.js';

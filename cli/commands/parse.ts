@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseSource } from '../../compiler/parse.js';
-import { displayNameOf } from '../../compiler/program.js';
+import { parseSource } from '../../compiler/syntax/parse.js';
+import { displayNameOf } from '../../compiler/program/program.js';
 import { resolve } from 'node:path';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../registry.js';

@@ -1,9 +1,9 @@
-import { emitNetwork } from '../../compiler/emit.js';
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { loadProgram } from '../../compiler/program.js';
-import { costOf } from '../../compiler/rules/cost.js';
-import { explainApplications, explainText } from '../../compiler/rules/explain.js';
-import type { IRGraph, IRNode } from '../../compiler/ir.js';
+import { emitNetwork } from '../../compiler/print/emit.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { loadProgram } from '../../compiler/program/program.js';
+import { costOf } from '../../compiler/rewrite/cost.js';
+import { explainApplications, explainText } from '../../compiler/rewrite/explain.js';
+import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
 

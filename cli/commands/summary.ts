@@ -1,6 +1,6 @@
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { loadProgram } from '../../compiler/program.js';
-import { summarize, summaryTable } from '../../compiler/summary.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { loadProgram } from '../../compiler/program/program.js';
+import { summarize, summaryTable } from '../../compiler/print/summary.js';
 import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
 

@@ -1,6 +1,6 @@
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { DiagnosticError } from '../../compiler/diagnostics.js';
-import { loadProgram } from '../../compiler/program.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { DiagnosticError } from '../../compiler/diagnostics/diagnostics.js';
+import { loadProgram } from '../../compiler/program/program.js';
 import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
 

@@ -8,7 +8,7 @@
  * `firstIRDifference` names the first difference it finds, or returns undefined when there is none.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { IRGraph, IRNode } from '../../compiler/ir.js';
+import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 
 function show(v: unknown): string {
   return JSON.stringify(v);

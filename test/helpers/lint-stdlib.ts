@@ -4,9 +4,9 @@
  * suppressions only.
  */
 import { resolve } from 'node:path';
-import type { RuleSetting } from '../../compiler/lint/config.js';
-import { lintFile } from '../../compiler/lint/lint.js';
-import { lintRules } from '../../compiler/lint/registry.js';
+import type { RuleSetting } from '../../compiler/lint/engine/config.js';
+import { lintFile } from '../../compiler/lint/engine/lint.js';
+import { lintRules } from '../../compiler/lint/engine/registry.js';
 
 export const STDLIB_NETWORKS = ['stdlib/inception_v3.incp', 'stdlib/inception_v2.incp', 'stdlib/googlenet.incp', 'stdlib/lowres.incp', 'stdlib/table3.incp'];
 

@@ -3,10 +3,10 @@
  * and get the messages back.
  */
 import { resolve } from 'node:path';
-import type { RuleSetting } from '../../compiler/lint/config.js';
-import { lintFile, type LintMessage, type LintResult } from '../../compiler/lint/lint.js';
-import { lintRules } from '../../compiler/lint/registry.js';
-import { nodeFileHost } from '../../compiler/program.js';
+import type { RuleSetting } from '../../compiler/lint/engine/config.js';
+import { lintFile, type LintMessage, type LintResult } from '../../compiler/lint/engine/lint.js';
+import { lintRules } from '../../compiler/lint/engine/registry.js';
+import { nodeFileHost } from '../../compiler/program/program.js';
 
 export const LINT_TEST_FILE = resolve('test-output/lint/case.incp');
 

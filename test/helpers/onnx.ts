@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import pkg from 'onnx-proto';
-import type { IRGraph } from '../../compiler/ir.js';
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { loadProgram, loadProgramFromText, stdlibDir } from '../../compiler/program.js';
-import { initialValue, weightSpecs } from '../../backends/weights.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { loadProgram, loadProgramFromText, stdlibDir } from '../../compiler/program/program.js';
+import { initialValue, weightSpecs } from '../../backends/common/weights.js';
 
 const { onnx } = pkg;
 

@@ -1,9 +1,9 @@
 /** Building small networks with rules from source text, for the rule tests. */
 import { join } from 'node:path';
-import type { Diagnostic } from '../../compiler/diagnostics.js';
-import type { IRGraph, IRNode } from '../../compiler/ir.js';
-import { buildNetwork, type BuildResult } from '../../compiler/pipeline.js';
-import { loadProgramFromText } from '../../compiler/program.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
+import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import { buildNetwork, type BuildResult } from '../../compiler/program/pipeline.js';
+import { loadProgramFromText } from '../../compiler/program/program.js';
 import { repoRoot } from './cli.js';
 
 /** Loads `text` as if it were the file `name` at the repository root, and builds its one network. */

@@ -1,8 +1,8 @@
 /** Loads and elaborates a network of the shipped stdlib, for the stdlib tests. */
 import { join } from 'node:path';
-import { elaborate } from '../../compiler/elaborate.js';
-import { loadProgram, stdlibDir } from '../../compiler/program.js';
-import { summarize, type Summary } from '../../compiler/summary.js';
+import { elaborate } from '../../compiler/ir/elaborate.js';
+import { loadProgram, stdlibDir } from '../../compiler/program/program.js';
+import { summarize, type Summary } from '../../compiler/print/summary.js';
 
 export function stdlibPath(file: string): string {
   return join(stdlibDir, file);

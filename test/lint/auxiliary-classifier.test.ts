@@ -1,10 +1,10 @@
 /** auxiliary-classifier: position, count and batch norm of aux heads, with the stdlib networks' heads turned on. */
 import { join } from 'node:path';
-import { findRule } from '../../compiler/lint/registry.js';
-import type { Report } from '../../compiler/lint/rule.js';
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { loadProgram, stdlibDir } from '../../compiler/program.js';
-import { lintFile } from '../../compiler/lint/lint.js';
+import { findRule } from '../../compiler/lint/engine/registry.js';
+import type { Report } from '../../compiler/lint/engine/rule.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { loadProgram, stdlibDir } from '../../compiler/program/program.js';
+import { lintFile } from '../../compiler/lint/engine/lint.js';
 import { findings, lintText } from '../helpers/lint.js';
 
 const rule = 'auxiliary-classifier';

@@ -1,11 +1,11 @@
 /** training-recipe: the train section against the paper's recipe (sections 7, 8). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRule } from '../../compiler/lint/registry.js';
-import type { Report } from '../../compiler/lint/rule.js';
-import { buildNetwork } from '../../compiler/pipeline.js';
-import { loadProgram, stdlibDir } from '../../compiler/program.js';
-import { lintFile } from '../../compiler/lint/lint.js';
+import { findRule } from '../../compiler/lint/engine/registry.js';
+import type { Report } from '../../compiler/lint/engine/rule.js';
+import { buildNetwork } from '../../compiler/program/pipeline.js';
+import { loadProgram, stdlibDir } from '../../compiler/program/program.js';
+import { lintFile } from '../../compiler/lint/engine/lint.js';
 import { findings, lintText } from '../helpers/lint.js';
 
 const rule = 'training-recipe';

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { mulberry32 } from '../../random.js';
+import { mulberry32 } from '../../common/random.js';
 
 /** A problem with the data, naming the file or folder at fault. */
 export class DataError extends Error {

@@ -13,7 +13,7 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { IRGraph } from '../../../compiler/ir.js';
+import type { IRGraph } from '../../../compiler/ir/ir.js';
 import { modelOfPlan, setInitialWeights } from '../model.js';
 import { planLayers, type LayerPlan } from '../plan.js';
 import { selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';

@@ -16,8 +16,8 @@
  *   overrides every head.
  * - batch size 32; epochs 100 (the paper's; the command line usually says fewer).
  */
-import { diagnostic, DiagnosticError, didYouMean } from '../../../compiler/diagnostics.js';
-import type { IRGraph, TrainingSetting } from '../../../compiler/ir.js';
+import { diagnostic, DiagnosticError, didYouMean } from '../../../compiler/diagnostics/diagnostics.js';
+import type { IRGraph, TrainingSetting } from '../../../compiler/ir/ir.js';
 
 export type OptimizerConfig =
   | { name: 'rmsprop'; lr: number; decay: number; momentum: number; epsilon: number; initialMeanSquare: number }

@@ -2,7 +2,7 @@
  * `--format github`: GitHub Actions workflow commands, one annotation a finding:
  * `::warning file=F,line=L,col=C,endLine=L2,endColumn=C2,title=T::message`.
  */
-import type { LintResult } from '../lint.js';
+import type { LintResult } from '../engine/lint.js';
 
 /** Message text escapes % CR LF; property values also escape : and , (the runner's own rules). */
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

@@ -1,5 +1,5 @@
 /** `--format json`: ESLint's LintResult[] shape (severity 2 error, 1 warning; info is 1 with "level": "info"). */
-import type { LintResult } from '../lint.js';
+import type { LintResult } from '../engine/lint.js';
 
 export function formatJson(results: LintResult[]): string {
   return JSON.stringify(

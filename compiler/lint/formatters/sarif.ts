@@ -4,9 +4,9 @@
  * do (rule, file, network, node name and message id).
  */
 import { createHash } from 'node:crypto';
-import type { LintMessage, LintResult } from '../lint.js';
-import { lintRules } from '../registry.js';
-import { packageVersion } from '../../program.js';
+import type { LintMessage, LintResult } from '../engine/lint.js';
+import { lintRules } from '../engine/registry.js';
+import { packageVersion } from '../../program/program.js';
 
 const levelOf = { error: 'error', warning: 'warning', info: 'note' } as const;
 const ruleLevel = { error: 'error', warn: 'warning', info: 'note' } as const;
@@ -20,7 +20,7 @@ export function formatSarif(results: LintResult[]): string {
       name: r.id,
       shortDescription: { text: r.description },
       fullDescription: { text: `${r.description} (${r.section} of "Rethinking the Inception Architecture for Computer Vision").` },
-      help: { text: `See spec/rules/${r.id}.md in the incc package.`, markdown: `See [spec/rules/${r.id}.md](spec/rules/${r.id}.md).` },
+      help: { text: `See spec/lint/${r.id}.md in the incc package.`, markdown: `See [spec/lint/${r.id}.md](spec/lint/${r.id}.md).` },
       defaultConfiguration: { level: ruleLevel[r.defaultSeverity] },
       properties: { section: r.section },
     })),

@@ -1,6 +1,6 @@
 /** `--format stylish` (the default): each finding with its code frame, grouped by file, then a summary line. */
-import { formatDiagnostic } from '../../code-frame.js';
-import type { LintResult } from '../lint.js';
+import { formatDiagnostic } from '../../print/code-frame.js';
+import type { LintResult } from '../engine/lint.js';
 
 export function formatStylish(results: LintResult[], options: { color?: boolean } = {}): string {
   const out: string[] = [];

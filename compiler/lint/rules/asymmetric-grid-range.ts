@@ -14,8 +14,8 @@
  * n x n: the paper splits the output there "to promote high dimensional representations" on the
  * coarsest grid (option `expandedFilterBanks`).
  */
-import type { IRGraph, IRNode } from '../../ir.js';
-import { defineRule } from '../rule.js';
+import type { IRGraph, IRNode } from '../../ir/ir.js';
+import { defineRule } from '../engine/rule.js';
 
 type Conv = IRNode & { attrs: Extract<IRNode['attrs'], { op: 'conv' }> };
 

@@ -17,9 +17,9 @@
  *   has no batch norm, fused or in a batchnorm layer right after it: BN-auxiliary normalizes "the fully
  *   connected layer of the auxiliary classifier" too (std/rules bn_auxiliary does it for a dense layer).
  */
-import type { AuxHead, IRGraph, IRNode } from '../../ir.js';
-import { defineRule } from '../rule.js';
-import { gridOf, gridSequence, gridStages, gridText } from '../grids.js';
+import type { AuxHead, IRGraph, IRNode } from '../../ir/ir.js';
+import { defineRule } from '../engine/rule.js';
+import { gridOf, gridSequence, gridStages, gridText } from '../engine/grids.js';
 
 const sameGrid = (a: [number, number], b: [number, number]) => a[0] === b[0] && a[1] === b[1];
 

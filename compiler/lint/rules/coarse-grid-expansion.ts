@@ -11,9 +11,9 @@
  * d x d x k -> d/2 x d/2 x 2k), so a coarsest grid narrower than that has not been widened at all where
  * the paper widens most. Inception-v3: 2048 / 768 = 2.67, clean; GoogLeNet: 1024 / 832 = 1.23, reported.
  */
-import { groupDigits } from '../../values.js';
-import { defineRule } from '../rule.js';
-import { gridSequence, gridText } from '../grids.js';
+import { groupDigits } from '../../ir/values.js';
+import { defineRule } from '../engine/rule.js';
+import { gridSequence, gridText } from '../engine/grids.js';
 
 export default defineRule<{ minWidening: number }>({
   id: 'coarse-grid-expansion',

@@ -10,10 +10,10 @@
  * conv's input, producing (filters - in_channels) channels, beside the pool of the input (a pool costs no
  * multiply-adds, spec/ir.md). Reported when the replacement saves at least `minSaving` of the multiply-adds.
  */
-import { groupDigits } from '../../values.js';
-import { outputLength } from '../../shapes.js';
-import { defineRule } from '../rule.js';
-import { consumersOf, kernelText, percent } from '../trunk.js';
+import { groupDigits } from '../../ir/values.js';
+import { outputLength } from '../../ir/shapes.js';
+import { defineRule } from '../engine/rule.js';
+import { consumersOf, kernelText, percent } from '../engine/trunk.js';
 
 export default defineRule<{ minSaving: number }>({
   id: 'costly-grid-reduction',

@@ -5,10 +5,10 @@
  * weights and multiply-adds that factorization saves, computed as std/rules does it (the stride on the
  * last factor or split by axis, the padding kept), with the cheaper of the input and output widths between.
  */
-import { groupDigits } from '../../values.js';
-import type { IRGraph, IRNode } from '../../ir.js';
-import { outputLength } from '../../shapes.js';
-import { defineRule } from '../rule.js';
+import { groupDigits } from '../../ir/values.js';
+import type { IRGraph, IRNode } from '../../ir/ir.js';
+import { outputLength } from '../../ir/shapes.js';
+import { defineRule } from '../engine/rule.js';
 
 const pct = (before: number, after: number) => `${Math.round(((before - after) / before) * 100)}%`;
 

@@ -11,9 +11,9 @@
  * Strided convs are left out unless `includeStrided`: compressing the channels right where the grid
  * shrinks is the bottleneck principle 1 warns against, and Figure 10's stride-2 branch has no reduction.
  */
-import { groupDigits } from '../../values.js';
-import { defineRule } from '../rule.js';
-import { kernelText, percent } from '../trunk.js';
+import { groupDigits } from '../../ir/values.js';
+import { defineRule } from '../engine/rule.js';
+import { kernelText, percent } from '../engine/trunk.js';
 
 export default defineRule<{ minInputChannels: number; reduction: number; minSaving: number; includeStrided: boolean }>({
   id: 'missing-dimension-reduction',

@@ -1,7 +1,7 @@
 /**
  * representational-bottleneck (principle 1, section 2; section 5 and Figure 9 left): the representation
  * size H*W*C should shrink gently from the input to the classifier, with no extreme compression in one
- * step, especially early. The rule follows the trunk (compiler/lint/trunk.ts: one step is a layer of a
+ * step, especially early. The rule follows the trunk (compiler/lint/engine/trunk.ts: one step is a layer of a
  * chain or a whole module) and reports
  * - `shrinkEarly` / `shrink`: a step whose output holds more than `maxShrinkEarly` (while the grid side
  *   is above `earlyGrid` of the input's) or `maxShrink` (later) times fewer values than its input;
@@ -11,10 +11,10 @@
  * The classifier is left out: steps from the first one whose output is a vector or a 1x1 map (global
  * pooling, flatten, dense) on reach the final representation "used for the task at hand".
  */
-import { groupDigits } from '../../values.js';
-import type { IRGraph, IRNode } from '../../ir.js';
-import { defineRule } from '../rule.js';
-import { consumersOf, describeNode, isSpatial, representationSize, times, trunkOf } from '../trunk.js';
+import { groupDigits } from '../../ir/values.js';
+import type { IRGraph, IRNode } from '../../ir/ir.js';
+import { defineRule } from '../engine/rule.js';
+import { consumersOf, describeNode, isSpatial, representationSize, times, trunkOf } from '../engine/trunk.js';
 
 const show = (n: IRNode) => n.shape.join('x');
 const area = (n: IRNode) => n.shape[0]! * n.shape[1]!;

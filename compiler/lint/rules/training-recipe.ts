@@ -20,8 +20,8 @@
  * `every`, `decay_rate` for `rate`, and a bare number or any call whose first argument is the threshold
  * for `clip` (the paper does not say which norm it clips).
  */
-import type { TrainingSetting } from '../../ir.js';
-import { defineRule } from '../rule.js';
+import type { TrainingSetting } from '../../ir/ir.js';
+import { defineRule } from '../engine/rule.js';
 
 interface Call {
   name: string;

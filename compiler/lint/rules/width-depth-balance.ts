@@ -1,7 +1,7 @@
 /**
  * width-depth-balance (principle 4, section 2): for a given compute budget, the best networks grow their
  * width (filters per stage) and their depth together; the budget should be spread over both. The rule
- * measures each stage of the main head (a resolution level, compiler/lint/trunk.ts): its width (the most
+ * measures each stage of the main head (a resolution level, compiler/lint/engine/trunk.ts): its width (the most
  * channels of its trunk representation), its depth (the most convolutions on one path through it) and its
  * share of the network's multiply-adds, and reports
  * - `widthJump`: a stage whose width grows more than `maxWidthGrowth` times over the previous stage's
@@ -12,10 +12,10 @@
  * The first stage with a convolution is not compared with the input (its width grows from the image's
  * colour channels).
  */
-import { groupDigits } from '../../values.js';
-import type { IRGraph, IRNode } from '../../ir.js';
-import { defineRule } from '../rule.js';
-import { describeNode, kernelText, percent, stagesOf, times, type Stage } from '../trunk.js';
+import { groupDigits } from '../../ir/values.js';
+import type { IRGraph, IRNode } from '../../ir/ir.js';
+import { defineRule } from '../engine/rule.js';
+import { describeNode, kernelText, percent, stagesOf, times, type Stage } from '../engine/trunk.js';
 
 const grid = (s: Stage) => `${s.grid[0]}x${s.grid[1]}`;
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;

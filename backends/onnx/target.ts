@@ -1,0 +1,73 @@
+/**
+ * `incc compile --target onnx`: loaded by compile.ts only when this target is chosen (it loads onnx-proto).
+ */
+import type pkg from 'onnx-proto';
+import { packageVersion } from '../../compiler/program/program.js';
+import { CheckpointError, readCheckpoint } from '../tfjs/checkpoint.js';
+import { encodeModel, lowerToOnnx, type Layout } from './lower.js';
+import { matchCheckpoint, WeightsMismatchError } from '../common/weights-match.js';
+import { OutputError, writeFileAtomic } from '../common/output.js';
+import { printDiagnostics, UsageError } from '../../cli/io.js';
+import type { CompileTarget } from '../../cli/commands/compile.js';
+
+function megabytes(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+export const onnxTarget: CompileTarget = {
+  async compile({ graph, program, out, seed, values }) {
+    const layout = (values['layout'] as string | undefined) ?? 'nchw';
+    if (layout !== 'nchw' && layout !== 'nhwc') throw new UsageError(`--layout takes nchw or nhwc, not '${layout}'`);
+    const weightsPath = values['weights'] as string | undefined;
+    if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
+    let weights: Map<string, Float32Array> | undefined;
+    if (weightsPath !== undefined) {
+      try {
+        weights = matchCheckpoint(graph, readCheckpoint(weightsPath), weightsPath);
+      } catch (e) {
+        if (e instanceof CheckpointError) {
+          process.stderr.write(`incc compile: ${e.message}\n`);
+          return 2;
+        }
+        if (e instanceof WeightsMismatchError) {
+          process.stderr.write(`incc compile: error: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      }
+    }
+    const foldBn = values['no-fold-bn'] !== true;
+    const result = lowerToOnnx(graph, {
+      seed,
+      weights,
+      foldBn,
+      layout: layout as Layout,
+      sourceOf: program.sourceOf,
+      weightsSource: weightsPath !== undefined ? `checkpoint ${weightsPath}` : `initial, seed ${seed}`,
+      producerVersion: packageVersion(),
+    });
+    if (!result.model) {
+      printDiagnostics(result.diagnostics, program.sourceOf);
+      return 1;
+    }
+    const bytes = encodeModel(result.model);
+    try {
+      writeFileAtomic(out, bytes);
+    } catch (e) {
+      if (e instanceof OutputError) {
+        process.stderr.write(`incc compile: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+    const g = result.model.graph!;
+    const params = (g.initializer ?? []).reduce((sum, t) => sum + (t.dims ?? []).reduce<number>((a, b) => a * Number(b), 1), 0);
+    const dims = (v: pkg.onnx.IValueInfoProto): string => `[${v.type!.tensorType!.shape!.dim!.map((d: pkg.onnx.TensorShapeProto.IDimension) => d.dimParam ?? String(d.dimValue)).join(', ')}]`;
+    process.stdout.write(
+      `wrote ${out} (${megabytes(bytes.length)}): ${graph.network}, ONNX opset 13, ${g.node!.length} nodes, ${params.toLocaleString('en-US')} weights; ` +
+        `input ${g.input![0]!.name} ${dims(g.input![0]!)} ${layout.toUpperCase()}, output ${g.output!.map((o) => `${o.name} ${dims(o)}`).join(', ')}; ` +
+        `batch norm ${foldBn ? 'folded' : 'kept'}; weights ${weightsPath !== undefined ? `from ${weightsPath}` : `initial (seed ${seed})`}\n`,
+    );
+    return 0;
+  },
+};

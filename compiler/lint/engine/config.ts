@@ -1,0 +1,122 @@
+/**
+ * Lint configuration (spec/lint.md, "Configuration"): `incc.config.json`, found by searching upward from
+ * the linted file, and `--rule` overrides. Each rule is "off", "info", "warn" or "error", or
+ * [severity, { option: value }].
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { didYouMean } from '../../diagnostics/diagnostics.js';
+import { findRule, lintRules } from './registry.js';
+import type { LintRule, LintSeverity, OptionValue } from './rule.js';
+
+export const CONFIG_FILE = 'incc.config.json';
+
+export type RuleSetting = LintSeverity | [LintSeverity] | [LintSeverity, Record<string, OptionValue>];
+
+export interface LintConfig {
+  rules?: Record<string, RuleSetting>;
+}
+
+export interface ActiveRule {
+  rule: LintRule;
+  severity: Exclude<LintSeverity, 'off'>;
+  options: Record<string, OptionValue>;
+}
+
+/** A configuration problem: the command reports it and exits 2. */
+export class ConfigError extends Error {}
+
+const severities: LintSeverity[] = ['off', 'info', 'warn', 'error'];
+
+/** The nearest incc.config.json at or above `dir`, if any. */
+export function findConfig(dir: string): string | undefined {
+  let current = resolve(dir);
+  while (true) {
+    const candidate = join(current, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+export function readConfig(path: string): LintConfig {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${path}: expected an object with a "rules" field`);
+  const config = parsed as LintConfig;
+  for (const key of Object.keys(config)) if (key !== 'rules') throw new ConfigError(`${path}: unknown field "${key}" (the config has "rules")`);
+  for (const [id, setting] of Object.entries(config.rules ?? {})) checkSetting(id, setting, path);
+  return config;
+}
+
+function checkSetting(id: string, setting: unknown, where: string): void {
+  const rule = findRule(id);
+  if (!rule) throw new ConfigError(`${where}: unknown rule "${id}"${didYouMean(id, lintRules.map((r) => r.id))}`);
+  const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
+  if (!severities.includes(severity as LintSeverity)) throw new ConfigError(`${where}: rule "${id}": severity must be one of ${severities.join(', ')}, not ${JSON.stringify(severity)}`);
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`${where}: rule "${id}": options must be an object`);
+  for (const [name, value] of Object.entries(options as Record<string, unknown>)) {
+    const option = rule.options[name];
+    if (!option) throw new ConfigError(`${where}: rule "${id}" has no option "${name}"${didYouMean(name, Object.keys(rule.options))}`);
+    const expected = Array.isArray(option.default) ? 'array' : typeof option.default;
+    const actual = Array.isArray(value) ? 'array' : typeof value;
+    if (expected !== actual) throw new ConfigError(`${where}: rule "${id}" option "${name}" must be a ${expected}, not ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * `--rule` overrides: `ID=SEVERITY` or `ID.OPTION=VALUE` (VALUE as JSON: 4, true, "x", [12, 20]).
+ * Returns them as config settings to lay over the file's.
+ */
+export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting> {
+  const out: Record<string, [LintSeverity, Record<string, OptionValue>]> = {};
+  for (const text of texts) {
+    const m = /^([a-z0-9-]+)(?:\.([A-Za-z_][A-Za-z0-9_]*))?=(.+)$/.exec(text);
+    if (!m) throw new ConfigError(`--rule '${text}': write ID=SEVERITY or ID.OPTION=VALUE`);
+    const [, id, option, raw] = m as unknown as [string, string, string | undefined, string];
+    const rule = findRule(id);
+    if (!rule) throw new ConfigError(`--rule: unknown rule "${id}"${didYouMean(id, lintRules.map((r) => r.id))}`);
+    const entry = (out[id] ??= [undefined as unknown as LintSeverity, {}]);
+    if (option === undefined) {
+      entry[0] = raw as LintSeverity;
+    } else {
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        value = raw;
+      }
+      entry[1][option] = value as OptionValue;
+    }
+  }
+  const settings: Record<string, RuleSetting> = {};
+  for (const [id, [severity, options]] of Object.entries(out)) {
+    settings[id] = [severity ?? (undefined as unknown as LintSeverity), options];
+    if (severity !== undefined) checkSetting(id, settings[id], '--rule');
+    else checkSetting(id, [findRule(id)!.defaultSeverity, options], '--rule');
+  }
+  return settings;
+}
+
+/** The rules that run, with their severities and options: defaults, then the config file, then overrides. */
+export function activeRules(config: LintConfig, overrides: Record<string, RuleSetting> = {}): ActiveRule[] {
+  const out: ActiveRule[] = [];
+  for (const rule of lintRules) {
+    let severity: LintSeverity = rule.defaultSeverity;
+    const options: Record<string, OptionValue> = Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default]));
+    for (const setting of [config.rules?.[rule.id], overrides[rule.id]]) {
+      if (setting === undefined) continue;
+      const [s, o] = Array.isArray(setting) ? setting : [setting, undefined];
+      if (s !== undefined) severity = s;
+      Object.assign(options, o ?? {});
+    }
+    if (severity !== 'off') out.push({ rule, severity, options });
+  }
+  return out;
+}

@@ -1,0 +1,179 @@
+/**
+ * `incc lint`: elaborate and rewrite every network of a file, run the active rules over the IR, place each
+ * finding on a line of the linted file, apply suppressions, and collect the results (spec/lint.md).
+ */
+import { dirname, resolve } from 'node:path';
+import type { Span } from '../../syntax/ast.js';
+import { networksOf } from '../../ir/elaborate.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { IRGraph, IRNode } from '../../ir/ir.js';
+import { buildNetwork } from '../../program/pipeline.js';
+import { loadProgram, nodeFileHost, type FileHost, type Program } from '../../program/program.js';
+import { resolveFile } from '../../program/resolve.js';
+import { activeRules, findConfig, readConfig, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
+import type { Report } from './rule.js';
+import { parseSuppressions, suppressedBy, type Suppression } from './suppress.js';
+
+export type MessageSeverity = 'error' | 'warning' | 'info';
+
+export interface LintMessage {
+  ruleId: string;
+  messageId: string;
+  severity: MessageSeverity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The IR node the finding is about, when there is one. */
+  node?: string;
+  network?: string;
+  /** Where the layer really is, when the finding is placed on the line that instantiated it. */
+  related?: { message: string; file: string; line: number; column: number }[];
+}
+
+export interface LintResult {
+  /** The path as given on the command line. */
+  filePath: string;
+  /** The display name used in messages. */
+  file: string;
+  messages: LintMessage[];
+  /** Findings silenced by suppression comments (kept for SARIF's `suppressions`). */
+  suppressed: (LintMessage & { reason?: string })[];
+  errorCount: number;
+  warningCount: number;
+  infoCount: number;
+  source: string;
+  /** Parse or elaboration errors: the file could not be linted. */
+  failures: Diagnostic[];
+  sourceOf(file: string): string | undefined;
+}
+
+export interface LintOptions {
+  /** Use this configuration instead of searching for incc.config.json. */
+  config?: LintConfig;
+  overrides?: Record<string, RuleSetting>;
+  host?: FileHost;
+}
+
+const severityOf: Record<ActiveRule['severity'], MessageSeverity> = { error: 'error', warn: 'warning', info: 'info' };
+
+export function lintFile(path: string, options: LintOptions = {}): LintResult {
+  const program = loadProgram(path, options.host ?? nodeFileHost);
+  const file = program.entry.displayName;
+  const result: LintResult = {
+    filePath: path,
+    file,
+    messages: [],
+    suppressed: [],
+    errorCount: 0,
+    warningCount: 0,
+    infoCount: 0,
+    source: program.entry.text,
+    failures: [],
+    sourceOf: program.sourceOf,
+  };
+  const failures = failuresOf(program);
+  if (failures.length > 0) {
+    result.failures = failures;
+    return result;
+  }
+  const configPath = options.config ? undefined : findConfig(dirname(resolve(path)));
+  const config = options.config ?? (configPath ? readConfig(configPath) : {});
+  const rules = activeRules(config, options.overrides);
+  // Suppressions of every loaded file: a comment beside a layer in a block's file silences that layer
+  // wherever the block is used. Unused ones are reported for the linted file only.
+  const suppressions = new Map<string, Suppression[]>();
+  for (const f of program.files.values()) suppressions.set(f.displayName, parseSuppressions(f.ast?.comments ?? []));
+  const seen = new Set<string>();
+  const networks = networksOf(program);
+  for (const decl of networks) {
+    const built = buildNetwork(program, { network: decl.name.name });
+    if (!built.graph) {
+      result.failures.push(...built.diagnostics.filter((d) => d.severity === 'error'));
+      continue;
+    }
+    for (const active of rules) runRule(active, built.graph, file, suppressions, seen, result);
+  }
+  // A file with no network (a block library) checked nothing: its comments are used, or not, by the files
+  // that instantiate its blocks, so none is reported unused here.
+  for (const s of networks.length > 0 ? (suppressions.get(file) ?? []) : []) {
+    for (const id of s.rules.filter((r) => !s.used.has(r))) {
+      const known = rules.some((r) => r.rule.id === id);
+      addMessage(result, {
+        ruleId: 'unused-suppression',
+        messageId: 'unused',
+        severity: 'warning',
+        message: known ? `this ${s.scope} suppression of ${id} suppresses nothing: remove it` : `this suppression names ${id}, which is not an active lint rule`,
+        ...position(s.span),
+      });
+    }
+  }
+  // Code-unit order, not localeCompare: the same on every machine, and no ICU collator to load (its first
+  // call cost a tenth of a lint run).
+  result.messages.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  return result;
+}
+
+function failuresOf(program: Program): Diagnostic[] {
+  if (program.diagnostics.some((d) => d.severity === 'error')) return program.diagnostics.filter((d) => d.severity === 'error');
+  return [...program.files.values()].flatMap(resolveFile).filter((d) => d.severity === 'error');
+}
+
+function runRule(active: ActiveRule, graph: IRGraph, file: string, suppressions: Map<string, Suppression[]>, seen: Set<string>, result: LintResult): void {
+  const report = (r: Report) => {
+    const message = fill(active.rule.messages[r.messageId] ?? r.messageId, r.data ?? {});
+    const placed = r.node ? place(r.node, file) : { span: r.span!, related: [] };
+    const m: LintMessage = {
+      ruleId: active.rule.id,
+      messageId: r.messageId,
+      severity: severityOf[active.severity],
+      message,
+      ...position(placed.span),
+      network: graph.network,
+    };
+    if (r.node) m.node = r.node.name;
+    if (placed.related.length > 0) m.related = placed.related;
+    const key = `${m.ruleId}|${m.line}|${m.column}|${m.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const by =
+      suppressedBy(suppressions.get(m.file) ?? [], m.ruleId, m.line) ??
+      (r.node && r.node.span.file !== m.file ? suppressedBy(suppressions.get(r.node.span.file) ?? [], m.ruleId, r.node.span.startLine) : undefined);
+    if (by) {
+      const s: LintMessage & { reason?: string } = { ...m };
+      if (by.reason) s.reason = by.reason;
+      result.suppressed.push(s);
+      return;
+    }
+    addMessage(result, m);
+  };
+  active.rule.check(graph, { options: active.options, report });
+}
+
+/**
+ * Where a finding about a node is shown: the node's own line when it is in the linted file; otherwise the
+ * innermost line of the linted file that instantiated it (the layer's real place goes in `related`).
+ */
+function place(node: IRNode, file: string): { span: Span; related: NonNullable<LintMessage['related']> } {
+  if (node.span.file === file) return { span: node.span, related: [] };
+  const frame = [...node.origin].reverse().find((f) => f.span.file === file);
+  const related = [{ message: `the layer ${node.name} is here`, file: node.span.file, line: node.span.startLine, column: node.span.startColumn }];
+  return { span: frame?.span ?? node.span, related };
+}
+
+function position(span: Span) {
+  return { file: span.file, line: span.startLine, column: span.startColumn, endLine: span.endLine, endColumn: span.endColumn };
+}
+
+function addMessage(result: LintResult, m: LintMessage): void {
+  result.messages.push(m);
+  if (m.severity === 'error') result.errorCount++;
+  else if (m.severity === 'warning') result.warningCount++;
+  else result.infoCount++;
+}
+
+function fill(template: string, data: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => (data[k] === undefined ? `{${k}}` : String(data[k])));
+}

@@ -1,0 +1,16 @@
+/** One .incp expression given outside a file (`incc summary --set classes=10`), evaluated with no names in scope. */
+import { parseSource } from './parse.js';
+import { DiagnosticError } from '../diagnostics/diagnostics.js';
+import { emptyEnv, evaluate, type Value } from '../ir/values.js';
+
+export function parseValue(text: string): Value | undefined {
+  const wrapped = parseSource(`network N(v = ${text}) {}`, '<--set>');
+  const param = wrapped.ast?.items[0]?.kind === 'NetworkDecl' ? wrapped.ast.items[0].params[0] : undefined;
+  if (!param?.default || wrapped.ast!.items.length !== 1 || wrapped.diagnostics.length > 0) return undefined;
+  try {
+    return evaluate(param.default, emptyEnv, () => true);
+  } catch (e) {
+    if (e instanceof DiagnosticError) return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Text -> AST: the lexer, the nesting guard, the Chevrotain parser, then the CST -> AST visitor.
+ * Never throws on bad input; every problem comes back as a diagnostic with a span.
+ */
+import type { IToken, TokenType } from 'chevrotain';
+import { tokenize } from '../../grammar/lexer.js';
+import { parseTokens } from '../../grammar/parser.js';
+import * as T from '../../grammar/tokens.js';
+import type { SourceFile, Span } from './ast.js';
+import { AstBuilder } from './builder.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+
+/** Brackets and prefix operators nest the parser's recursion; past this, report instead of recursing. */
+export const MAX_NESTING = 64;
+/**
+ * The most tokens parsed from one file. Parsing costs some 10 to 30 microseconds a token (a layer
+ * argument or a list item is a dozen CST nodes deep, and the CST is garbage-collected as it grows):
+ * this keeps checking any file to several seconds. A realistic 5,000-line file has about 40,000
+ * tokens; 30,000 lines of `conv 3x3 8` have 180,000.
+ */
+export const MAX_TOKENS = 250_000;
+/** At most this many syntax errors are reported for one file (the first ones; the rest are noise). */
+const MAX_SYNTAX_ERRORS = 20;
+
+export interface ParseResult {
+  ast?: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+export function parseSource(text: string, file: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = tokenize(text);
+  if (lexed.tokens.length > MAX_TOKENS) {
+    diagnostics.push(diagnostic('file-too-large', spanAt(file, 0, 1, 1, 1, text), { size: `${lexed.tokens.length} tokens`, limit: `${MAX_TOKENS} tokens` }));
+    return { diagnostics };
+  }
+  for (const p of lexed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
+    const span = spanAt(file, p.offset, p.length, p.line, p.column, text);
+    diagnostics.push(diagnostic(p.code, span, { text: JSON.stringify(p.text) }));
+  }
+  const deep = tooDeep(lexed.tokens);
+  if (deep) {
+    diagnostics.push(diagnostic('nesting-too-deep', tokenSpan(file, deep.token), { depth: `over ${MAX_NESTING}`, limit: MAX_NESTING }));
+    return { diagnostics };
+  }
+  try {
+    const parsed = parseTokens(lexed.tokens);
+    for (const p of parsed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
+      diagnostics.push(syntaxError(file, text, p.token, p.expected));
+    }
+    if (diagnostics.length > 0 || !parsed.cst) return { diagnostics };
+    const builder = new AstBuilder(file);
+    const ast = builder.sourceFile(parsed.cst, text, lexed.comments);
+    // At most MAX_SYNTAX_ERRORS of them (a file of 100,000 `1e999` would give as many), and no
+    // `push(...xs)` of an unbounded array: spreading too many arguments overflows the stack.
+    diagnostics.push(...builder.diagnostics.slice(0, MAX_SYNTAX_ERRORS));
+    return { ast, diagnostics };
+  } catch (e) {
+    // The guard above keeps recursion shallow (an `else if` chain thousands long is the one way past it);
+    // this is the last line of defence against a stack overflow.
+    if (e instanceof RangeError) {
+      diagnostics.push(diagnostic('nesting-too-deep', spanAt(file, 0, 1, 1, 1, text), { depth: 'too many', limit: MAX_NESTING }));
+      return { diagnostics };
+    }
+    throw e;
+  }
+}
+
+function syntaxError(file: string, text: string, token: IToken, expected: string[]): Diagnostic {
+  const atEnd = token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset);
+  const found = atEnd ? 'end of file' : describeToken(token);
+  const span = atEnd ? endOfFile(file, text) : tokenSpan(file, token);
+  return diagnostic('syntax-error', span, { found }, { expected });
+}
+
+function describeToken(t: IToken): string {
+  if (t.tokenType === T.Newline) return 'end of line';
+  if (t.tokenType === T.Identifier) return `name \`${t.image}\``;
+  if (t.tokenType === T.IntegerLiteral || t.tokenType === T.FloatLiteral) return `number ${t.image}`;
+  if (t.tokenType === T.StringLiteral) return `string ${t.image.length > 30 ? t.image.slice(0, 27) + '..."' : t.image}`;
+  return `\`${t.image}\``;
+}
+
+function tokenSpan(file: string, t: IToken): Span {
+  return {
+    file,
+    startOffset: t.startOffset,
+    endOffset: (t.endOffset ?? t.startOffset) + 1,
+    startLine: t.startLine ?? 1,
+    startColumn: t.startColumn ?? 1,
+    endLine: t.endLine ?? t.startLine ?? 1,
+    endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
+  };
+}
+
+/** A line break as the lexer counts them (spec/language.md: `\n`, `\r\n` and `\r`). */
+const lineBreak = /\r\n|\r|\n/g;
+
+function spanAt(file: string, offset: number, length: number, line: number, column: number, text: string): Span {
+  lineBreak.lastIndex = offset;
+  const firstLineEnd = lineBreak.exec(text)?.index ?? -1;
+  const len = firstLineEnd >= 0 ? Math.min(length, Math.max(1, firstLineEnd - offset)) : length;
+  return { file, startOffset: offset, endOffset: offset + len, startLine: line, startColumn: column, endLine: line, endColumn: column + len };
+}
+
+function endOfFile(file: string, text: string): Span {
+  const lines = text.split(/\r\n|\r|\n/);
+  const line = lines.length;
+  const column = lines[line - 1]!.length + 1;
+  return { file, startOffset: text.length, endOffset: text.length, startLine: line, startColumn: column, endLine: line, endColumn: column + 1 };
+}
+
+/**
+ * The first token where brackets, `else if` links and runs of prefix operators (`-`, `not`) nest deeper
+ * than MAX_NESTING. An `else if` nests the rest of its chain (the grammar recurses on it), so each link
+ * counts as one level until the chain ends: at a `}` not followed by `else`.
+ */
+function tooDeep(tokens: IToken[]): { token: IToken } | undefined {
+  // Open brackets, and `else if` links (marked ELSE_IF), innermost last.
+  const open: (TokenType | typeof ELSE_IF)[] = [];
+  let prefixRun = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const type = t.tokenType;
+    if (type === T.LParen || type === T.LBracket || type === T.LBrace) open.push(type);
+    else if (type === T.If && tokens[i - 1]?.tokenType === T.Else) open.push(ELSE_IF);
+    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) {
+      while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop(); // a bracket closed inside a chain ends it
+      open.pop();
+      if (type === T.RBrace && tokens[i + 1]?.tokenType !== T.Else) {
+        while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop();
+      }
+    }
+    prefixRun = type === T.Minus || type === T.Not ? prefixRun + 1 : 0;
+    if (open.length + prefixRun > MAX_NESTING) return { token: t };
+  }
+  return undefined;
+}
+const ELSE_IF = Symbol('else if');
