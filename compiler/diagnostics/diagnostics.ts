@@ -66,6 +66,10 @@ export const diagnosticTable = {
   // Rules and application (compiler/rules)
   'rule-matches-nothing': { severity: 'warning', message: 'rule {rule} matches nothing{where}' },
   'rule-invalid': { severity: 'error', message: 'rule {rule} is not well formed: {why}' },
+  'rewrite-too-large': {
+    severity: 'error',
+    message: 'applying rule {rule} would make the network larger than {limit} nodes',
+  },
   'rule-changes-shape': { severity: 'error', message: 'rule {rule} would change the shape of {node} from {before} to {after}: a replacement must produce the shape of what it replaces' },
 
   // Backends (backends/)

@@ -8,6 +8,7 @@ import type * as A from '../syntax/ast.js';
 import { diagnostic, DiagnosticError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import type { IRGraph, IRNode, NodeAttrs } from '../ir/ir.js';
 import { bindExplicit, bindLayer, isLayerSymbol, layerSpecs, optionsOf, type GivenArg } from '../ir/layers.js';
+import { MAX_NODES } from '../ir/elaborate.js';
 import { coerce } from '../ir/params.js';
 import { inferNode, showShape } from '../ir/shapes.js';
 import { evaluate, MapEnv, type Value } from '../ir/values.js';
@@ -98,7 +99,7 @@ export function rewrite(graph: IRGraph, requests: RuleRequest[]): RewriteResult 
   try {
     for (const request of requests) {
       const made = work.apply(request);
-      applications.push(...made);
+      for (const a of made) applications.push(a);
       if (made.length === 0) {
         const where = request.targets.length > 0 ? ` in ${request.targets.join(', ')}` : ` in network ${graph.network}`;
         diagnostics.push(diagnostic('rule-matches-nothing', request.decl.name.span, { rule: request.decl.name.name, where }, { related: [{ message: 'applied here', span: request.span }] }));
@@ -111,34 +112,108 @@ export function rewrite(graph: IRGraph, requests: RuleRequest[]): RewriteResult 
   return { graph: work.finish(), applications, diagnostics };
 }
 
-/** The graph being rewritten: nodes by id, in an order kept topological. */
+/**
+ * The graph being rewritten: nodes by id, in an order kept topological. Every step of an application
+ * costs time in proportion to the nodes it matches or makes, never to the size of the graph: consumers,
+ * names and the order (a linked list) are kept up to date as nodes are replaced.
+ */
 class WorkGraph {
-  private readonly byId = new Map<number, IRNode>();
-  private order: number[];
+  /** Nodes by id (a sparse array: replaced nodes leave holes). */
+  private readonly nodes: (IRNode | undefined)[] = [];
+  private liveCount = 0;
+  /** For each node, the nodes that read it and how many times (an aux head reading it is -1). */
+  private readonly consumers = new Map<number, Map<number, number>>();
+  /** How many live nodes have each name. */
+  private readonly names = new Map<string, number>();
+  /** The topological order as a doubly linked list of ids. */
+  private readonly next = new Map<number, number>();
+  private readonly prev = new Map<number, number>();
+  private first: number;
   private nextId: number;
   private output: number;
   private aux: IRGraph['aux'];
 
   constructor(private readonly original: IRGraph) {
-    for (const n of original.nodes) this.byId.set(n.id, { ...n });
-    this.order = original.nodes.map((n) => n.id);
+    for (const n of original.nodes) this.insert({ ...n });
+    original.nodes.forEach((n, i) => {
+      if (i > 0) this.link(original.nodes[i - 1]!.id, n.id);
+    });
+    this.first = original.nodes[0]?.id ?? -1;
     this.nextId = original.nodes.length;
     this.output = original.output;
     this.aux = original.aux.map((a) => ({ ...a }));
+    for (const a of this.aux) this.addConsumer(a.from, -1);
   }
 
-  private consumers(): Map<number, number[]> {
-    const out = new Map<number, number[]>();
-    for (const id of this.order) for (const i of this.byId.get(id)!.inputs) out.set(i, [...(out.get(i) ?? []), id]);
-    for (const a of this.aux) out.set(a.from, [...(out.get(a.from) ?? []), -1]);
-    return out;
+  private insert(node: IRNode): void {
+    this.nodes[node.id] = node;
+    this.liveCount++;
+    this.names.set(node.name, (this.names.get(node.name) ?? 0) + 1);
+    for (const i of node.inputs) this.addConsumer(i, node.id);
   }
 
-  private get nodesView(): { nodes: IRNode[] } {
-    // nodeAttributes reads input shapes by id: a sparse array indexed by id serves.
-    const nodes: IRNode[] = [];
-    for (const [id, n] of this.byId) nodes[id] = n;
-    return { nodes };
+  private remove(node: IRNode): void {
+    this.nodes[node.id] = undefined;
+    this.liveCount--;
+    this.unname(node.name);
+    for (const i of node.inputs) this.dropConsumer(i, node.id);
+    this.consumers.delete(node.id);
+    const before = this.prev.get(node.id);
+    const after = this.next.get(node.id);
+    if (before !== undefined && after !== undefined) this.link(before, after);
+    else if (before !== undefined) this.next.delete(before);
+    else if (after !== undefined) this.prev.delete(after);
+    if (this.first === node.id) this.first = after ?? -1;
+    this.prev.delete(node.id);
+    this.next.delete(node.id);
+  }
+
+  private link(a: number, b: number): void {
+    this.next.set(a, b);
+    this.prev.set(b, a);
+  }
+
+  /** Puts `id` (not yet in the order) just before `before`. */
+  private placeBefore(id: number, before: number): void {
+    const p = this.prev.get(before);
+    if (p !== undefined) this.link(p, id);
+    else this.first = id;
+    this.link(id, before);
+  }
+
+  private addConsumer(of: number, consumer: number, times = 1): void {
+    let readers = this.consumers.get(of);
+    if (!readers) this.consumers.set(of, (readers = new Map()));
+    readers.set(consumer, (readers.get(consumer) ?? 0) + times);
+  }
+
+  private dropConsumer(of: number, consumer: number): void {
+    const readers = this.consumers.get(of);
+    const times = readers?.get(consumer);
+    if (times === undefined) return;
+    if (times > 1) readers!.set(consumer, times - 1);
+    else readers!.delete(consumer);
+  }
+
+  /** The only reader of node `id`, when exactly one node reads it once (-1: an aux head). */
+  private onlyReader(id: number): number | undefined {
+    const readers = this.consumers.get(id);
+    if (!readers || readers.size !== 1) return undefined;
+    const [[reader, times]] = readers;
+    return times === 1 ? reader : undefined;
+  }
+
+  private unname(name: string): void {
+    const count = this.names.get(name)!;
+    if (count > 1) this.names.set(name, count - 1);
+    else this.names.delete(name);
+  }
+
+  /** The ids in topological order. */
+  private orderedIds(): number[] {
+    const ids: number[] = [];
+    for (let id: number | undefined = this.first; id !== undefined && id >= 0; id = this.next.get(id)) ids.push(id);
+    return ids;
   }
 
   apply(request: RuleRequest): Application[] {
@@ -146,15 +221,12 @@ class WorkGraph {
     const applications: Application[] = [];
     const used = new Set<number>();
     const startId = this.nextId;
-    // Consumers are computed once, and again only after a replacement changed the graph.
-    let consumers = this.consumers();
-    for (const id of [...this.order]) {
-      if (id >= startId || used.has(id) || !this.byId.has(id)) continue;
-      const matched = this.matchAt(id, rule, request, used, startId, consumers);
+    for (const id of this.orderedIds()) {
+      if (id >= startId || used.has(id) || !this.nodes[id]) continue;
+      const matched = this.matchAt(id, rule, request, used, startId);
       if (!matched) continue;
       for (const m of matched.nodes) used.add(m.id);
       applications.push(this.replace(matched.nodes, matched.env, rule, request));
-      consumers = this.consumers();
     }
     return applications;
   }
@@ -166,16 +238,15 @@ class WorkGraph {
     request: RuleRequest,
     used: Set<number>,
     startId: number,
-    consumers: Map<number, number[]>,
   ): { nodes: IRNode[]; env: MapEnv } | undefined {
     const nodes: IRNode[] = [];
-    let current = this.byId.get(id)!;
+    let current = this.nodes[id]!;
     if (optionsOf(current.attrs).kind !== rule.pattern[0]!.callee.name) return undefined;
     for (let i = 0; i < rule.pattern.length; i++) {
       if (i > 0) {
-        const next = consumers.get(nodes[i - 1]!.id) ?? [];
-        if (next.length !== 1 || next[0]! < 0) return undefined;
-        const candidate = this.byId.get(next[0]!)!;
+        const next = this.onlyReader(nodes[i - 1]!.id);
+        if (next === undefined || next < 0) return undefined;
+        const candidate = this.nodes[next]!;
         if (candidate.inputs.length !== 1 || used.has(candidate.id) || candidate.id >= startId) return undefined;
         current = candidate;
       }
@@ -183,7 +254,8 @@ class WorkGraph {
     }
     if (nodes.some((n, i) => optionsOf(n.attrs).kind !== rule.pattern[i]!.callee.name)) return undefined;
     if (request.targets.length > 0 && !nodes.every((n) => request.targets.some((t) => n.name === t || n.name.startsWith(`${t}/`)))) return undefined;
-    const view = this.nodesView;
+    // nodeAttributes reads input shapes by id: the sparse array indexed by id serves.
+    const view = { nodes: this.nodes as IRNode[] };
     const attrs = nodes.map((n) => nodeAttributes(n, view));
     // The rule's names: the attributes of the first matched layer's input; with one layer, all its
     // attributes; a labeled pattern layer as a record (`p.stride`).
@@ -225,7 +297,7 @@ class WorkGraph {
     const builder = new ReplacementBuilder(this, matched, env, request, last.name);
     const out = builder.chain(rule.replacement, firstInput);
     const made = builder.made;
-    const outNode = this.byId.get(out)!;
+    const outNode = this.nodes[out]!;
     if (showShape(outNode.shape) !== showShape(last.shape)) {
       fail(
         'rule-changes-shape',
@@ -239,49 +311,64 @@ class WorkGraph {
     // its output, the node before the match, with its own name.
     if (made.includes(out)) builder.rename(out, last.name);
     // Rewire: consumers of the last matched node read the replacement's output.
-    for (const id of this.order) {
-      const n = this.byId.get(id)!;
-      n.inputs = n.inputs.map((i) => (i === last.id ? out : i));
+    const readers = this.consumers.get(last.id) ?? new Map<number, number>();
+    for (const [id, times] of readers) {
+      if (id >= 0) {
+        const n = this.nodes[id]!;
+        n.inputs = n.inputs.map((i) => (i === last.id ? out : i));
+      }
+      this.addConsumer(out, id, times);
     }
+    this.consumers.delete(last.id);
     if (this.output === last.id) this.output = out;
     for (const a of this.aux) {
       if (a.from === last.id) a.from = out;
       if (a.output === last.id) a.output = out;
     }
-    const inputShape = (n: IRNode) => (n.inputs.length > 0 ? this.byId.get(n.inputs[0]!)!.shape : []);
-    const after = made.map((id) => this.byId.get(id)!);
+    const inputShape = (n: IRNode) => (n.inputs.length > 0 ? this.nodes[n.inputs[0]!]!.shape : []);
+    const after = made.map((id) => this.nodes[id]!);
     const cost = { before: costOf(matched, inputShape), after: costOf(after, inputShape) };
-    const position = this.order.indexOf(last.id);
-    const matchedIds = new Set(matched.map((m) => m.id));
-    this.order.splice(position, 1, ...made);
-    this.order = this.order.filter((id) => !matchedIds.has(id));
-    for (const m of matched) this.byId.delete(m.id);
+    // The made nodes take the place of the last matched one in the order; the matched ones leave it.
+    for (const id of made) this.placeBefore(id, last.id);
+    for (const m of matched) this.remove(m);
     const args: Record<string, Value> = {};
     for (const p of request.decl.params) args[p.name.name] = env.lookup(p.name.name)!;
     return { rule: request.decl.name.name, args, before: matched, after, cost, applySpan: request.span };
   }
 
-  addNode(node: Omit<IRNode, 'id'>): number {
+  /** Adds a node made by a replacement (placed in the order by `replace`); stops at the node limit. */
+  addNode(node: Omit<IRNode, 'id'>, request: RuleRequest): number {
+    if (this.liveCount >= MAX_NODES) {
+      const related = [{ message: 'rewriting this layer', span: node.span }];
+      fail('rewrite-too-large', request.span, { rule: request.decl.name.name, limit: MAX_NODES }, { related });
+    }
     const id = this.nextId++;
-    this.byId.set(id, { ...node, id });
+    this.insert({ ...node, id });
     return id;
   }
 
   node(id: number): IRNode {
-    return this.byId.get(id)!;
+    return this.nodes[id]!;
   }
 
   hasName(name: string): boolean {
-    for (const n of this.byId.values()) if (n.name === name) return true;
-    return false;
+    return this.names.has(name);
+  }
+
+  rename(id: number, name: string): void {
+    const n = this.nodes[id]!;
+    this.unname(n.name);
+    n.name = name;
+    this.names.set(name, (this.names.get(name) ?? 0) + 1);
   }
 
   /** The rewritten graph, renumbered in topological order. */
   finish(): IRGraph {
+    const order = this.orderedIds();
     const renumber = new Map<number, number>();
-    this.order.forEach((id, i) => renumber.set(id, i));
-    const nodes = this.order.map((id, i) => {
-      const n = this.byId.get(id)!;
+    order.forEach((id, i) => renumber.set(id, i));
+    const nodes = order.map((id, i) => {
+      const n = this.nodes[id]!;
       return { ...n, id: i, inputs: n.inputs.map((x) => renumber.get(x)!) };
     });
     return {
@@ -387,18 +474,21 @@ class ReplacementBuilder {
       if (e instanceof DiagnosticError) (e.diagnostic.related ??= []).push({ message: `rewriting ${last.name}`, span: last.span });
       throw e;
     }
-    const id = this.graph.addNode({
-      name,
-      attrs,
-      inputs,
-      shape: cost.shape,
-      params: cost.params,
-      macs: cost.macs,
-      span: last.span,
-      origin: last.origin,
-      head: last.head,
-      rewrite: { rule: this.request.decl.name.name, ruleSpan, applySpan: this.request.span, replaced: last.name },
-    });
+    const id = this.graph.addNode(
+      {
+        name,
+        attrs,
+        inputs,
+        shape: cost.shape,
+        params: cost.params,
+        macs: cost.macs,
+        span: last.span,
+        origin: last.origin,
+        head: last.head,
+        rewrite: { rule: this.request.decl.name.name, ruleSpan, applySpan: this.request.span, replaced: last.name },
+      },
+      this.request,
+    );
     this.made.push(id);
     return id;
   }
@@ -413,6 +503,6 @@ class ReplacementBuilder {
   }
 
   rename(id: number, name: string): void {
-    this.graph.node(id).name = name;
+    this.graph.rename(id, name);
   }
 }
