@@ -42,7 +42,9 @@ Options:
 
 Backends: @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node, when installed next to
 incc (npm install @tensorflow/tfjs-node; TFJS_NODE_BASE_URI or TFJS_NODE_CDN_STORAGE
-point its download at a mirror); else the pure-JS wasm backend (or cpu).
+point its download at a mirror; scripts/tfjs-node-from-wheel.sh builds it from the
+tensorflow-cpu wheel where the download is blocked); else the pure-JS wasm backend (or
+cpu). One that is installed but does not load is named, with its error.
 
 Exit codes: 0 done, 1 errors in the file or the data, 2 usage error or unreadable
 file, 130 stopped by Ctrl-C (after saving).`,

@@ -1,8 +1,13 @@
 /**
  * Which tfjs backend trains: @tensorflow/tfjs-node-gpu (CUDA) when installed, else @tensorflow/tfjs-node
- * (libtensorflow on the CPU), else the pure-JS `cpu` backend with the fast filter-gradient kernel of
+ * (libtensorflow on the CPU), else the pure-JS wasm backend (or `cpu`) with the filter-gradient kernels of
  * kernels.ts. The native packages download libtensorflow in their install script, so incc never depends
- * on them: users who can download install them next to incc (README, "Training").
+ * on them: users install them next to incc (README, "Training": `npm install @tensorflow/tfjs-node`, or
+ * scripts/tfjs-node-from-wheel.sh where that download is blocked).
+ *
+ * Telling the truth: a native package that is installed but does not load (no addon built, a missing
+ * libtensorflow, a CUDA mismatch) is reported with its load error, on one line, before falling back;
+ * `--backend tensorflow` fails with the reasons when neither loads.
  *
  * Pure JS: `wasm` (@tensorflow/tfjs-backend-wasm, XNNPACK convolutions) with the composed filter-gradient
  * kernel of kernels.ts, else `cpu` with the flat-array one. Measured with bench/train.mjs on the CI network
@@ -11,6 +16,8 @@
  * SplitV, the broadcasting element-wise ops of batch norm and the pooling gradients). `--backend cpu` (or
  * wasm) picks one.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels } from './kernels.js';
 
@@ -24,22 +31,62 @@ export interface SelectedBackend {
   gpu: boolean;
   /** Advice printed when a faster one could be installed. */
   advice?: string;
+  /** Native packages that are installed but did not load, each with its load error on one line. */
+  failures: string[];
 }
+
+/** A backend that was asked for (`--backend tensorflow`, `--backend wasm`) and is not available. */
+export class BackendError extends Error {}
 
 export const INSTALL_ADVICE = [
   'faster training: install TensorFlow for Node next to incc, which downloads libtensorflow (about 100-400 MB):',
   '  npm install @tensorflow/tfjs-node        # CPU, with libtensorflow',
   '  npm install @tensorflow/tfjs-node-gpu    # NVIDIA GPU (CUDA 11.2, cuDNN 8.1)',
-  '  behind a mirror: TFJS_NODE_BASE_URI=<mirror of the libtensorflow downloads> (or TFJS_NODE_CDN_STORAGE) npm install ...',
+  '  where that download is blocked: scripts/tfjs-node-from-wheel.sh (in the incc package) builds tfjs-node',
+  '  against the libtensorflow of the tensorflow-cpu Python wheel; or TFJS_NODE_BASE_URI=<mirror> npm install ...',
 ].join('\n');
 
-async function tryImport(name: string): Promise<boolean> {
-  try {
-    await import(name);
-    return true;
-  } catch {
-    return false;
+const NATIVE = [
+  ['@tensorflow/tfjs-node-gpu', true],
+  ['@tensorflow/tfjs-node', false],
+] as const;
+
+/** Where a package is installed, next to incc or in the current project (the file Node would load), or null. */
+function installed(name: string): string | null {
+  for (const base of [import.meta.url, `${process.cwd()}/`]) {
+    try {
+      return createRequire(base).resolve(name);
+    } catch {
+      // not there
+    }
   }
+  return null;
+}
+
+/** The first line of an error, without the stack. */
+export function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'unknown error';
+}
+
+/**
+ * Imports a native tfjs package and switches to its `tensorflow` backend: null when it works, the reason
+ * when it does not. libtensorflow's informational log lines are turned off unless TF_CPP_MIN_LOG_LEVEL is set.
+ */
+async function loadNative(path: string): Promise<string | null> {
+  process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
+  try {
+    await import(pathToFileURL(path).href);
+  } catch (e) {
+    return oneLine(e);
+  }
+  try {
+    if (!tf.findBackend('tensorflow')) return 'it loaded but registered no tensorflow backend (a second copy of @tensorflow/tfjs?)';
+    if (!(await tf.setBackend('tensorflow'))) return 'its tensorflow backend did not start';
+  } catch (e) {
+    return oneLine(e);
+  }
+  return null;
 }
 
 /** Silences tfjs's "looks like you are running TensorFlow.js in Node.js" banner (incc prints its own advice). */
@@ -49,26 +96,40 @@ function quietCpu(): void {
 }
 
 export async function selectBackend(choice: BackendChoice = 'auto'): Promise<SelectedBackend> {
+  const failures: string[] = [];
   if (choice === 'auto' || choice === 'tensorflow') {
-    for (const [pkg, gpu] of [
-      ['@tensorflow/tfjs-node-gpu', true],
-      ['@tensorflow/tfjs-node', false],
-    ] as const) {
-      if ((await tryImport(pkg)) && (await tf.setBackend('tensorflow'))) return { name: 'tensorflow', package: pkg, gpu };
+    for (const [pkg, gpu] of NATIVE) {
+      const path = installed(pkg);
+      if (path === null) continue;
+      const why = await loadNative(path);
+      if (why === null) return { name: 'tensorflow', package: pkg, gpu, failures };
+      failures.push(`${pkg} is installed but does not load: ${why}`);
     }
-    if (choice === 'tensorflow') throw new Error(`neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed\n${INSTALL_ADVICE}`);
+    if (choice === 'tensorflow') {
+      const reasons = failures.length > 0 ? failures.join('\n') : 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed';
+      throw new BackendError(`--backend tensorflow is not available: ${reasons}\n${INSTALL_ADVICE}`);
+    }
   }
   if (choice === 'auto' || choice === 'wasm') {
     const wasm = '@tensorflow/tfjs-backend-wasm';
-    const ok = (await tryImport(wasm)) && (await tf.setBackend('wasm').catch(() => false));
-    if (ok) {
-      registerFastKernels('wasm');
-      return { name: 'wasm', package: `${wasm} (pure JavaScript and WebAssembly, with incc's filter-gradient kernel)`, gpu: false, advice: INSTALL_ADVICE };
+    let why: string | null = null;
+    try {
+      await import(wasm);
+      if (!(await tf.setBackend('wasm'))) why = 'the backend did not start';
+    } catch (e) {
+      why = oneLine(e);
     }
-    if (choice === 'wasm') throw new Error(`the wasm backend (${wasm}) is not installed or did not start`);
+    if (why === null) {
+      registerFastKernels('wasm');
+      const pkg = `${wasm} (pure JavaScript and WebAssembly, with incc's filter-gradient kernel)`;
+      return { name: 'wasm', package: pkg, gpu: false, advice: INSTALL_ADVICE, failures };
+    }
+    if (choice === 'wasm') throw new BackendError(`--backend wasm is not available: ${wasm}: ${why}`);
+    failures.push(`${wasm} does not load: ${why}`);
   }
   await tf.setBackend('cpu');
   quietCpu();
   registerFastKernels('cpu');
-  return { name: 'cpu', package: '@tensorflow/tfjs (pure JavaScript, with incc\'s fast filter-gradient kernel)', gpu: false, advice: INSTALL_ADVICE };
+  const pkg = '@tensorflow/tfjs (pure JavaScript, with incc\'s fast filter-gradient kernel)';
+  return { name: 'cpu', package: pkg, gpu: false, advice: INSTALL_ADVICE, failures };
 }

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { IRGraph } from '../../../compiler/ir/ir.js';
 import { modelOfPlan, setInitialWeights } from '../model.js';
 import { planLayers, type LayerPlan } from '../plan.js';
-import { selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
+import { BackendError, selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
 import { packTensors, readModelWeights, readState, saveLayersModel, STATE_FILE, unpackTensor, writeState, type TensorEntry, type TrainState } from './checkpoint.js';
 import { DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type Split } from './data.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
@@ -210,7 +210,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (s.length !== 1 || s[0] !== classes) throw new TrainError(`the aux head ${h.name} gives ${s.join('x')}, not the ${classes} classes of the main output`);
   }
 
-  const backend = await selectBackend(options.backend ?? 'auto');
+  const backend = await selectBackend(options.backend ?? 'auto').catch((e: unknown) => {
+    throw e instanceof BackendError ? new TrainError(e.message) : e;
+  });
+  for (const f of backend.failures) say(`incc train: ${f}; falling back`);
   say(`incc train: ${graph.network} on the ${backend.name} backend (${backend.package})`);
   if (backend.advice) say(backend.advice);
 
