@@ -57,7 +57,7 @@ const files: Record<string, string> = {
 
 let root: string;
 const lint = (...args: string[]) => incc(['lint', ...args], root);
-const json = (stdout: string) => JSON.parse(stdout) as { filePath: string; messages: (LintMessage & { severity: number })[]; suppressedMessages: { ruleId: string; line: number; suppressions: { kind: string; justification: string }[] }[]; errorCount: number; warningCount: number }[];
+const json = (stdout: string) => JSON.parse(stdout) as { filePath: string; messages: (Omit<LintMessage, 'severity'> & { severity: number; level: string })[]; suppressedMessages: { ruleId: string; line: number; suppressions: { kind: string; justification: string }[] }[]; errorCount: number; warningCount: number }[];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'incc-lint-cli-'));

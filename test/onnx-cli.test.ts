@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pkg from 'onnx-proto';
 import { cliPath, incc, repoRoot } from './helpers/cli.js';
+import { decodeModel } from './helpers/onnx.js';
 
 const { onnx } = pkg;
 
@@ -33,7 +34,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const model = (path: string) => onnx.ModelProto.decode(readFileSync(path));
+const model = (path: string) => decodeModel(readFileSync(path));
 
 describe('incc compile --target onnx', () => {
   test('writes the model and says what it wrote', () => {
@@ -57,9 +58,9 @@ describe('incc compile --target onnx', () => {
     const a = run('a.onnx', '--seed', '3');
     expect(run('b.onnx', '--seed', '3').equals(a)).toBe(true);
     expect(run('c.onnx', '--seed', '4').equals(a)).toBe(false);
-    const unfolded = onnx.ModelProto.decode(run('d.onnx', '--no-fold-bn'));
+    const unfolded = decodeModel(run('d.onnx', '--no-fold-bn'));
     expect(unfolded.graph!.node.filter((n) => n.opType === 'BatchNormalization')).toHaveLength(3);
-    const nhwc = onnx.ModelProto.decode(run('e.onnx', '--layout', 'nhwc'));
+    const nhwc = decodeModel(run('e.onnx', '--layout', 'nhwc'));
     expect(nhwc.graph!.input[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 33, 33, 3]);
     expect(nhwc.graph!.node[0]!.opType).toBe('Transpose');
   });

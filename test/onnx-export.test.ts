@@ -16,7 +16,7 @@ import { loadProgram, stdlibDir } from '../compiler/program/program.js';
 import { CheckpointError, exportOnnx, OutputError, lowerToOnnx, matchWeights, OnnxExportError, readCheckpoint, tfjsCheckpointNames, WeightsMismatchError, writeFileAtomic } from '../backends/onnx/index.js';
 import { axisPads, onnxPads } from '../backends/onnx/pads.js';
 import { weightSpecs } from '../backends/common/weights.js';
-import { AttributeType, decodeModel, graphOf, maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, stdlibGraph, toNchw } from './helpers/onnx.js';
+import { AttributeType, type Decoded, decodeModel, graphOf, maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, stdlibGraph, toNchw } from './helpers/onnx.js';
 
 /** Every (file, network) of the stdlib, found by loading each file. */
 const stdlibNetworks: [string, string][] = readdirSync(stdlibDir)
@@ -72,8 +72,8 @@ describe('every stdlib network exports and runs in onnxruntime-node', () => {
 
 describe('the model', () => {
   let v3: IRGraph;
-  let folded: pkg.onnx.ModelProto;
-  let unfolded: pkg.onnx.ModelProto;
+  let folded: Decoded<pkg.onnx.ModelProto>;
+  let unfolded: Decoded<pkg.onnx.ModelProto>;
   let foldedBytes: number;
   beforeAll(() => {
     v3 = stdlibGraph('inception_v3.incp', undefined, { aux_head: true, dropout_rate: 0.2 });

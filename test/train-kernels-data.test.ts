@@ -45,12 +45,14 @@ const cases: Case[] = [
   ['3x3 stride 3 valid, rows left over', [2, 8, 8, 3], [3, 3, 3, 2], [3, 3], 'valid'],
 ];
 
+type Shape4 = [number, number, number, number];
+
 /** The filter gradient of sum(conv2d(x, w) * dy) on the current backend. */
 function filterGradient(xShape: number[], fShape: number[], strides: [number, number], pad: 'same' | 'valid', seed: number): Float32Array {
   return tf.tidy(() => {
     const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-    const x = tf.tensor(values(size(xShape), seed, true), xShape) as tf.Tensor4D;
-    const w = tf.tensor(values(size(fShape), seed + 1), fShape) as tf.Tensor4D;
+    const x = tf.tensor(values(size(xShape), seed, true), xShape as Shape4) as tf.Tensor4D;
+    const w = tf.tensor(values(size(fShape), seed + 1), fShape as Shape4) as tf.Tensor4D;
     const yShape = tf.conv2d(x, w, strides, pad).shape;
     const dy = tf.tensor(values(size(yShape), seed + 2), yShape);
     return tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, strides, pad), dy)))(w).dataSync() as Float32Array;

@@ -104,8 +104,20 @@ export function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-export function decodeModel(bytes: Uint8Array): pkg.onnx.ModelProto {
-  return onnx.ModelProto.decode(bytes);
+/**
+ * A decoded message with every field present: protobufjs types each field as optional and nullable, but a
+ * decoded message has them all (empty lists, zero values); a test that reads a missing one fails anyway.
+ */
+export type Decoded<T> = T extends Uint8Array | string | number | boolean | { low: number; high: number }
+  ? T
+  : T extends readonly (infer U)[]
+    ? Decoded<U>[]
+    : T extends object
+      ? { [K in keyof T]-?: Decoded<NonNullable<T[K]>> }
+      : T;
+
+export function decodeModel(bytes: Uint8Array): Decoded<pkg.onnx.ModelProto> {
+  return onnx.ModelProto.decode(bytes) as unknown as Decoded<pkg.onnx.ModelProto>;
 }
 
 export const AttributeType = onnx.AttributeProto.AttributeType;
