@@ -2,10 +2,24 @@
 /**
  * The incc command line: a thin layer over the library API. Exit codes: 0 clean, 1 diagnostics with
  * errors, 2 usage error or unreadable file. An unexpected exception is reported as an internal error
- * (exit 70), never as a bare stack trace.
+ * (exit 70), never as a bare stack trace. When the reader of standard output or standard error goes away
+ * (`incc parse --json | head`), incc stops at once and quietly with status 141 (128 + SIGPIPE: what the
+ * shell reports for `cat` or `yes` in that pipe); every command's output goes through these two streams,
+ * so this is the one place that handles it.
  */
 import { commands, printUsage, VERSION } from './registry.js';
 import { UsageError } from './io.js';
+
+/** The status of a process whose output pipe was closed by its reader: 128 + SIGPIPE (13). */
+const CLOSED_PIPE_STATUS = 141;
+
+function endOnOutputError(stream: NodeJS.WriteStream, name: string): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
+    if (stream !== process.stderr) process.stderr.write(`incc: cannot write to ${name}: ${e.message}\n`);
+    process.exit(2);
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -38,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+endOnOutputError(process.stdout, 'standard output');
+endOnOutputError(process.stderr, 'standard error');
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -36,7 +36,8 @@ export function printUsage(stream: NodeJS.WritableStream): void {
       '  --help, -h     show help (also: incc <command> --help)',
       '  --version, -v  print the version',
       '',
-      'Exit codes: 0 clean, 1 diagnostics with errors, 2 usage error or unreadable file.',
+      'Exit codes: 0 clean, 1 diagnostics with errors, 2 usage error or unreadable file,',
+      '141 output pipe closed by its reader.',
       '',
     ].join('\n'),
   );
