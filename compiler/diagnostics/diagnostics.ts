@@ -1,10 +1,14 @@
 /**
- * The one table of diagnostics. Every stage reports through `diagnostic(code, span, values)`: the code
- * picks the severity and the message template; `{name}` placeholders are filled from `values`.
+ * The one table of diagnostics. Every stage reports through `diagnostic(code, span, params)`: the code
+ * picks the severity and the message template. A template names its parameters as `{name}` (`{name?}`
+ * for one that may be left out, printed as nothing); the parameters a call passes are typed from the
+ * template (compiler/diagnostics/template.ts), so a missing or unknown one is a compile error.
  * spec/diagnostics.md lists the table; a test checks the two agree.
  */
 import type { Span } from '../syntax/ast.js';
+import { fillTemplate, type TemplateParams } from './template.js';
 
+/** How serious a finding is: the one vocabulary of diagnostics and lint (lint configs also say `warn`). */
 export type Severity = 'error' | 'warning' | 'info';
 
 interface Entry {
@@ -25,20 +29,20 @@ export const diagnosticTable = {
   // Names and declarations
   'duplicate-name': { severity: 'error', message: '{what} `{name}` is already declared' },
   'duplicate-argument': { severity: 'error', message: 'argument `{name}` is given twice' },
-  'unknown-name': { severity: 'error', message: 'unknown name `{name}`{hint}' },
-  'unknown-layer-kind': { severity: 'error', message: 'unknown layer kind or block `{name}`{hint}' },
-  'unknown-rule': { severity: 'error', message: 'unknown rule `{name}`{hint}' },
-  'unknown-parameter': { severity: 'error', message: '{callee} has no parameter `{name}`{hint}' },
-  'unknown-function': { severity: 'error', message: 'unknown function `{name}`{hint}' },
+  'unknown-name': { severity: 'error', message: 'unknown name `{name}`{hint?}' },
+  'unknown-layer-kind': { severity: 'error', message: 'unknown layer kind or block `{name}`{hint?}' },
+  'unknown-rule': { severity: 'error', message: 'unknown rule `{name}`{hint?}' },
+  'unknown-parameter': { severity: 'error', message: '{callee} has no parameter `{name}`{hint?}' },
+  'unknown-function': { severity: 'error', message: 'unknown function `{name}`{hint?}' },
   'unknown-type': { severity: 'error', message: 'unknown type `{name}`: the types are int, float, bool, size and string' },
-  'unknown-setting': { severity: 'error', message: 'unknown training setting `{name}`{hint}' },
-  'unknown-node': { severity: 'error', message: 'no node named `{name}` in network {network}{hint}' },
+  'unknown-setting': { severity: 'error', message: 'unknown training setting `{name}`{hint?}' },
+  'unknown-node': { severity: 'error', message: 'no node named `{name}` in network {network}{hint?}' },
   'too-many-arguments': { severity: 'error', message: '{callee} takes {max} positional argument(s) but {count} were given' },
   'missing-argument': { severity: 'error', message: '{callee} needs argument `{name}`' },
   'misplaced-statement': { severity: 'error', message: '{what} is not allowed here: {why}' },
   'import-not-found': { severity: 'error', message: 'cannot find the file to import: {path}' },
   'import-cycle': { severity: 'error', message: 'import cycle: {cycle}' },
-  'unknown-import-name': { severity: 'error', message: '{path} declares no `{name}`{hint}' },
+  'unknown-import-name': { severity: 'error', message: '{path} declares no `{name}`{hint?}' },
   'shadowed-declaration': { severity: 'warning', message: '`{name}` is declared both here and in {other}; this declaration wins' },
 
   // Values
@@ -64,7 +68,7 @@ export const diagnosticTable = {
   'network-too-large': { severity: 'error', message: 'the network needs more than {limit} {what}: is a repeat count, or a nest of repeats and blocks, far larger than meant?' },
 
   // Rules and application (compiler/rules)
-  'rule-matches-nothing': { severity: 'warning', message: 'rule {rule} matches nothing{where}' },
+  'rule-matches-nothing': { severity: 'warning', message: 'rule {rule} matches nothing{where?}' },
   'rule-invalid': { severity: 'error', message: 'rule {rule} is not well formed: {why}' },
   'rewrite-too-large': {
     severity: 'error',
@@ -95,24 +99,34 @@ export interface Diagnostic {
   related?: RelatedInformation[];
 }
 
-export type DiagnosticValues = Record<string, string | number>;
+/** The parameters a code's message template names, by name. */
+export type DiagnosticParams<C extends DiagnosticCode> = TemplateParams<(typeof diagnosticTable)[C]['message']>;
 
-export function diagnostic(
-  code: DiagnosticCode,
+type Extra = Pick<Diagnostic, 'expected' | 'related'>;
+
+/** The arguments after the span: the parameters (which may be left out when the template needs none), then extras. */
+export type DiagnosticArgs<C extends DiagnosticCode> =
+  Record<string, never> extends DiagnosticParams<C>
+    ? [params?: DiagnosticParams<C>, extra?: Extra]
+    : [params: DiagnosticParams<C>, extra?: Extra];
+
+export function diagnostic<C extends DiagnosticCode>(
+  code: C,
   span: Span | undefined,
-  values: DiagnosticValues = {},
-  extra: Pick<Diagnostic, 'expected' | 'related'> = {},
+  ...[params, extra = {}]: DiagnosticArgs<C>
 ): Diagnostic {
   const entry: Entry = diagnosticTable[code];
-  const message = entry.message.replace(/\{(\w+)\}/g, (_, key: string) => {
-    const v = values[key];
-    return v === undefined ? (key === 'hint' || key === 'where' ? '' : `{${key}}`) : clipped(String(v));
-  });
+  const message = fillTemplate(entry.message, (params ?? {}) as Record<string, string | number | undefined>, clipped);
   const d: Diagnostic = { code, severity: entry.severity, message };
   if (span) d.span = span;
   if (extra.expected && extra.expected.length > 0) d.expected = extra.expected;
   if (extra.related && extra.related.length > 0) d.related = extra.related;
   return d;
+}
+
+/** Stops a stage at an error it cannot go past: throws the diagnostic, for the stage's edge to catch. */
+export function fail<C extends DiagnosticCode>(code: C, span: Span | undefined, ...args: DiagnosticArgs<C>): never {
+  throw new DiagnosticError(diagnostic(code, span, ...args));
 }
 
 /** A value longer than this (a name or string thousands of characters long) is shortened in messages. */

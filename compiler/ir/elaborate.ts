@@ -4,7 +4,7 @@
  * parameters and multiply-adds. Stops at the first error in a network (later shapes would be wrong).
  */
 import type * as A from '../syntax/ast.js';
-import { diagnostic, DiagnosticError, didYouMean, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { diagnostic, DiagnosticError, fail, didYouMean, type Diagnostic } from '../diagnostics/diagnostics.js';
 import type { AuxHead, Frame, IRGraph, IRNode, NodeAttrs, TrainingSetting } from './ir.js';
 import { bindLayer, checkDefaultsNames, isLayerSymbol, layerSpecs, type GivenArg } from './layers.js';
 import type { Declaration, LoadedFile, Program } from '../program/program.js';
@@ -88,9 +88,6 @@ interface NamedThing {
   span: A.Span;
 }
 
-function fail(...args: Parameters<typeof diagnostic>): never {
-  throw new DiagnosticError(diagnostic(...args));
-}
 
 export function networksOf(program: Program): A.NetworkDecl[] {
   return program.entry.own.filter((d): d is A.NetworkDecl => d.kind === 'NetworkDecl');

@@ -3,7 +3,7 @@
  * arguments bind, and the check of each value. Binding yields the IR attributes of a node.
  */
 import type { Span } from '../syntax/ast.js';
-import { diagnostic, DiagnosticError, didYouMean } from '../diagnostics/diagnostics.js';
+import { fail, didYouMean } from '../diagnostics/diagnostics.js';
 import type { Activation, NodeAttrs, Padding } from './ir.js';
 import { describeValue, type Value } from './values.js';
 
@@ -175,9 +175,6 @@ export interface GivenArg {
   span: Span;
 }
 
-function fail(...args: Parameters<typeof diagnostic>): never {
-  throw new DiagnosticError(diagnostic(...args));
-}
 
 function checked(spec: LayerSpec, option: OptionSpec, value: Value, span: Span): unknown {
   const r = option.check(value);

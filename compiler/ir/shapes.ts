@@ -5,7 +5,7 @@
  * scale, moving mean and variance non-trainable. Multiply-adds count conv and dense only.
  */
 import type { Span } from '../syntax/ast.js';
-import { diagnostic, DiagnosticError } from '../diagnostics/diagnostics.js';
+import { fail } from '../diagnostics/diagnostics.js';
 import type { NodeAttrs, ParamCount, Shape } from './ir.js';
 
 export interface NodeCost {
@@ -14,9 +14,6 @@ export interface NodeCost {
   macs: number;
 }
 
-function fail(...args: Parameters<typeof diagnostic>): never {
-  throw new DiagnosticError(diagnostic(...args));
-}
 
 export function showShape(s: Shape): string {
   return s.join('x');

@@ -5,7 +5,7 @@
  * training section).
  */
 import type * as A from '../syntax/ast.js';
-import { diagnostic, DiagnosticError, didYouMean } from '../diagnostics/diagnostics.js';
+import { fail, didYouMean } from '../diagnostics/diagnostics.js';
 
 export type Value =
   | { t: 'int'; v: number }
@@ -87,9 +87,6 @@ export function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
 }
 
-function fail(code: Parameters<typeof diagnostic>[0], span: A.Span, values: Record<string, string | number> = {}): never {
-  throw new DiagnosticError(diagnostic(code, span, values));
-}
 
 function checkedInt(n: number, span: A.Span): Value {
   if (!Number.isSafeInteger(n)) fail('integer-overflow', span, { value: formatNumber(n) });

@@ -3,7 +3,7 @@
  * into the rule declaration, the arguments given, and the node names it is limited to.
  */
 import type * as A from '../syntax/ast.js';
-import { diagnostic, DiagnosticError, didYouMean } from '../diagnostics/diagnostics.js';
+import { fail, didYouMean } from '../diagnostics/diagnostics.js';
 import type { IRGraph } from '../ir/ir.js';
 import { isLayerSymbol } from '../ir/layers.js';
 import { coerce } from '../ir/params.js';
@@ -23,9 +23,6 @@ export interface RuleRequest {
   span: A.Span;
 }
 
-function fail(...args: Parameters<typeof diagnostic>): never {
-  throw new DiagnosticError(diagnostic(...args));
-}
 
 /** The file of `programs` that declares `decl`. */
 export function fileDeclaring(decl: Declaration, ...programs: Program[]): LoadedFile {

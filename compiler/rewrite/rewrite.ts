@@ -5,7 +5,7 @@
  * A replacement must produce the shape of what it replaces.
  */
 import type * as A from '../syntax/ast.js';
-import { diagnostic, DiagnosticError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { diagnostic, DiagnosticError, fail, type Diagnostic } from '../diagnostics/diagnostics.js';
 import type { IRGraph, IRNode, NodeAttrs } from '../ir/ir.js';
 import { bindExplicit, bindLayer, isLayerSymbol, layerSpecs, optionsOf, type GivenArg } from '../ir/layers.js';
 import { MAX_NODES } from '../ir/elaborate.js';
@@ -34,9 +34,6 @@ export interface RewriteResult {
   diagnostics: Diagnostic[];
 }
 
-function fail(...args: Parameters<typeof diagnostic>): never {
-  throw new DiagnosticError(diagnostic(...args));
-}
 
 interface CompiledRule {
   pattern: A.LayerElement[];
