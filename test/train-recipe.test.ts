@@ -1,5 +1,5 @@
 /**
- * The training recipe of `incc train` (backends/tfjs/train/): the settings resolved over the paper's
+ * The training recipe (compiler/ir/recipe.ts) and `incc train`'s loss (backends/tfjs/train/): the settings resolved over the paper's
  * defaults and checked; the label-smoothed loss, the learning-rate schedule, gradient clipping and the
  * aux loss weight on worked examples computed by hand.
  */
@@ -9,7 +9,7 @@ import type { TrainingSetting } from '../compiler/ir/ir.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
 import { loadProgram, loadProgramFromText } from '../compiler/program/program.js';
 import { clipGradients, globalNorm, smoothedCrossEntropy, smoothedTargets, trainingLoss } from '../backends/tfjs/train/loss.js';
-import { learningRateAt, PAPER_DEFAULTS, resolveRecipe } from '../backends/tfjs/train/recipe.js';
+import { learningRateAt, PAPER_DEFAULTS, resolveRecipe } from '../compiler/ir/recipe.js';
 import { repoRoot } from './helpers/cli.js';
 import { join } from 'node:path';
 
@@ -100,9 +100,11 @@ describe('the recipe: the paper\'s defaults, the network\'s settings, the checks
 
   test('a bad setting in a file reports the file, line and column', () => {
     const program = loadProgramFromText('network N {\n input 8x8x3\n gap\n dense 2\n train {\n  optimizer = adamw(lr = 0.1)\n }\n}\n', join(repoRoot, 'bad.incp'));
-    const graph = buildNetwork(program).graph!;
-    const d = diagnosticOf(() => resolveRecipe(graph)) as { span: { startLine: number; startColumn: number } };
-    expect(d.span).toMatchObject({ startLine: 6, startColumn: 3 });
+    // Elaboration checks the recipe (compiler/ir/recipe.ts): the network does not build.
+    const built = buildNetwork(program);
+    expect(built.graph).toBeUndefined();
+    expect(built.diagnostics.map((d) => d.code)).toEqual(['value-out-of-range']);
+    expect(built.diagnostics[0]!.span).toMatchObject({ file: 'bad.incp', startLine: 6, startColumn: 3 });
   });
 });
 

@@ -85,18 +85,7 @@ file, 130 stopped by Ctrl-C (after saving).`,
     printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
     if (!result.graph) return 1;
 
-    // The recipe is checked before tfjs loads: a bad setting is reported at once.
-    const { resolveRecipe } = await import('../../backends/tfjs/train/recipe.js');
-    try {
-      resolveRecipe(result.graph, overrides);
-    } catch (e) {
-      if (e instanceof DiagnosticError) {
-        printDiagnostics([e.diagnostic], program.sourceOf);
-        return 1;
-      }
-      throw e;
-    }
-
+    // The recipe was checked with the network (compiler/ir/recipe.ts): a bad setting is reported before tfjs loads.
     // tfjs loads here, never for the other commands.
     const trainer = await import('../../backends/tfjs/train/index.js');
     let stop = false;

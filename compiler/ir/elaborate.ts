@@ -10,6 +10,7 @@ import { bindLayer, checkDefaultsNames, isLayerSymbol, layerSpecs, type GivenArg
 import type { Declaration, LoadedFile, Program } from '../program/program.js';
 import { inferNode, showShape } from './shapes.js';
 import { coerce, paramTypes } from './params.js';
+import { resolveRecipe } from './recipe.js';
 import { trainingSettings } from './training.js';
 import { describeValue, evaluate, MapEnv, toPlain, toValue, type Env, type Value, type ValueLike } from './values.js';
 
@@ -169,6 +170,8 @@ class Elaborator {
     for (const [a, where] of pending) this.auxHead(a, where);
     const args: Record<string, unknown> = {};
     for (const p of decl.params) args[p.name.name] = toPlain(env.lookup(p.name.name)!);
+    // The train sections, once all are collected, against the one recipe schema every trainer reads.
+    resolveRecipe({ training: this.training, aux: this.aux });
     return {
       network: decl.name.name,
       file: file.displayName,

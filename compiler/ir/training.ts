@@ -1,25 +1,13 @@
 /**
  * The `train { ... }` section of a network (spec/language.md, "Training"): known settings, evaluated to
- * plain values. What each setting means, and its defaults, are the training backend's (spec/training.md).
+ * plain values. What each setting means, its arguments and defaults are the recipe schema's (recipe.ts),
+ * which elaboration checks once the network's sections are collected.
  */
 import type * as A from '../syntax/ast.js';
 import { diagnostic, DiagnosticError, didYouMean } from '../diagnostics/diagnostics.js';
 import type { TrainingSetting } from './ir.js';
+import { trainingKeys } from './recipe.js';
 import { evaluate, toPlain, type Env } from './values.js';
-
-export const trainingKeys: readonly string[] = [
-  'optimizer',
-  'schedule',
-  'label_smoothing',
-  'clip',
-  'batch_size',
-  'epochs',
-  'aux_weight',
-  'validation_split',
-  'seed',
-  'ema',
-  'weight_decay',
-];
 
 export function trainingSettings(stmt: A.TrainStmt, env: Env): TrainingSetting[] {
   const seen = new Map<string, A.Span>();

@@ -66,7 +66,7 @@ describe(rule, () => {
     ['no clip', recipe({ clip: null }), {}, [[1, 1, 'noClip']]],
     ['clip = false', recipe({ clip: 'false' }), {}, [[8, 5, 'noClip']]],
     ['clip by a norm of 5', recipe({ clip: 'global_norm(5.0)' }), {}, [[8, 5, 'deviates']]],
-    ['clip without a threshold', recipe({ clip: 'by_value' }), {}, [[8, 5, 'deviates']]],
+    // (A clip without a threshold, `clip = by_value`, does not build: test/recipe-spellings.test.ts.)
     ['no optimizer', recipe({ optimizer: null }), {}, [[1, 1, 'missing']]],
     ['SGD with momentum (Table 3 row 1)', recipe({ optimizer: 'momentum(lr = 0.045, momentum = 0.9)' }), {}, [[6, 5, 'kind']]],
     ['rmsprop with no arguments', recipe({ optimizer: 'rmsprop' }), {}, [[6, 5, 'argMissing'], [6, 5, 'argMissing'], [6, 5, 'argMissing']]],

@@ -1,5 +1,5 @@
 /**
- * `incc train`: trains the tfjs lowering of an IR graph with the network's recipe (recipe.ts) in a custom
+ * `incc train`: trains the tfjs lowering of an IR graph with the network's recipe (compiler/ir/recipe.ts) in a custom
  * loop (no model.fit(): it can end the process silently without tfjs-node, TOOLCHAIN.md):
  *
  *   for each step: lr from the schedule -> forward (training mode) -> smoothed loss (+ aux x weight,
@@ -21,11 +21,11 @@ import { packTensors, readModelWeights, readState, saveLayersModel, STATE_FILE, 
 import { DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type Split } from './data.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
 import { Progress, formatDuration } from './progress.js';
-import { describeRecipe, learningRateAt, resolveRecipe, type Recipe, type RecipeOverrides } from './recipe.js';
+import { describeRecipe, learningRateAt, resolveRecipe, type Recipe, type RecipeOverrides } from '../../../compiler/ir/recipe.js';
 
 export { DataError } from './data.js';
-export { resolveRecipe, learningRateAt, PAPER_DEFAULTS } from './recipe.js';
-export type { Recipe, RecipeOverrides } from './recipe.js';
+export { resolveRecipe, learningRateAt, PAPER_DEFAULTS } from '../../../compiler/ir/recipe.js';
+export type { Recipe, RecipeOverrides } from '../../../compiler/ir/recipe.js';
 
 /** A problem that stops training with a message (exit 1), not an internal error. */
 export class TrainError extends Error {}

@@ -1,5 +1,5 @@
 /**
- * The training objective and the gradient transforms of the recipe (recipe.ts):
+ * The training objective and the gradient transforms of the recipe (compiler/ir/recipe.ts):
  * - label-smoothed softmax cross-entropy from logits (paper section 7): q'(k) = (1 - eps) * delta(k, y) + eps / K,
  *   loss = -sum_k q'(k) log softmax(z)_k, averaged over the batch;
  * - the total: main loss + sum of aux weight x aux loss (each head smoothed the same way, as TF-slim does);
@@ -7,7 +7,7 @@
  *   clip / max(global_norm, clip)) or per tensor (Keras clipnorm: each by clip / max(||g||, clip)).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ClipConfig } from './recipe.js';
+import type { ClipConfig } from '../../../compiler/ir/recipe.js';
 
 /** One-hot of integer labels, smoothed: (1 - eps) * onehot + eps / K. */
 export function smoothedTargets(labels: tf.Tensor1D, classes: number, eps: number): tf.Tensor2D {

@@ -16,11 +16,12 @@
  *   label_smoothing = 0.1
  *   batch_size = 32
  *
- * Also read: `learning_rate` for `lr`, `rho` for `decay`, `eps` for `epsilon`, `every_epochs` for
- * `every`, `decay_rate` for `rate`, and a bare number or any call whose first argument is the threshold
- * for `clip` (the paper does not say which norm it clips).
+ * The settings are read from the resolved recipe (compiler/ir/recipe.ts, the schema `incc check` and every
+ * trainer use), so each alias (`learning_rate` for `lr`, `rho` for `decay`, a bare number for `clip`, ...)
+ * means here what it means to the trainer. A section the schema rejects does not build, so it is never linted.
  */
 import type { TrainingSetting } from '../../ir/ir.js';
+import { PAPER_DEFAULTS, resolveRecipe, type OptimizerConfig, type ScheduleConfig } from '../../ir/recipe.js';
 import { defineRule } from '../engine/rule.js';
 
 interface Call {
@@ -29,30 +30,27 @@ interface Call {
   [named: string]: unknown;
 }
 
-const isCall = (v: unknown): v is Call => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Call).name === 'string';
+const isCall = (v: unknown): v is Call =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Call).name === 'string';
 
 /** A setting's value written back as .incp: `rmsprop(lr = 0.045, decay = 0.9)`. */
 export function renderValue(v: unknown): string {
   if (isCall(v)) {
     const named = Object.entries(v).filter(([k]) => k !== 'name' && k !== 'args');
-    return `${v.name}(${[...v.args.map(renderValue), ...named.map(([k, x]) => `${k} = ${renderValue(x)}`)].join(', ')})`;
+    const args = [...v.args.map(renderValue), ...named.map(([k, x]) => `${k} = ${renderValue(x)}`)];
+    return `${v.name}(${args.join(', ')})`;
   }
   if (Array.isArray(v)) return `[${v.map(renderValue).join(', ')}]`;
   if (typeof v === 'string') return v;
   return String(v);
 }
 
-/** The name of a call or bare word (`rmsprop`, `rmsprop(...)`). */
-const nameOf = (v: unknown): string | undefined => (isCall(v) ? v.name : typeof v === 'string' ? v : undefined);
-
-/** A named argument of a call, under any of its spellings. */
-function argOf(v: unknown, names: string[]): unknown {
-  if (!isCall(v)) return undefined;
-  for (const n of names) if (v[n] !== undefined) return v[n];
-  return undefined;
-}
-
 const round = (x: number) => Number(x.toPrecision(6));
+
+/** The paper's numbers, as the recipe schema states them. */
+const rmsprop = PAPER_DEFAULTS.optimizer as Extract<OptimizerConfig, { name: 'rmsprop' }>;
+const exponential = PAPER_DEFAULTS.schedule as Extract<ScheduleConfig, { name: 'exponential' }>;
+const clipThreshold = (PAPER_DEFAULTS.clip as { value: number }).value;
 
 export const paper = {
   optimizer: 'rmsprop(lr = 0.045, decay = 0.9, epsilon = 1.0)',
@@ -104,80 +102,74 @@ export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
       return;
     }
     const settings = new Map<string, TrainingSetting>(graph.training.map((s) => [s.key, s]));
+    const recipe = resolveRecipe(graph);
+    const written = new Set(recipe.written);
 
     /** Reports `actual` when it is further than the tolerance from `expected` (on 1 - x with `complement`). */
-    const compare = (s: TrainingSetting, what: string, actual: unknown, expected: number, section: string, complement = false) => {
-      if (typeof actual !== 'number') {
-        context.report({ span: s.span, messageId: 'deviates', data: { what, actual: renderValue(actual), how: `not a number; the paper's is ${expected}`, section } });
-        return;
-      }
+    const compare = (s: TrainingSetting, what: string, actual: number, expected: number, section: string, complement = false) => {
       const a = complement ? 1 - actual : actual;
       const p = complement ? 1 - expected : expected;
       const diff = Math.abs(a - p) / Math.abs(p);
       if (diff <= tolerance + 1e-9) return;
       const pct = `${Math.round(diff * 100)}% ${a < p ? 'below' : 'above'}`;
       const arg = what.split(' ').pop();
-      const how = complement ? `the paper's is ${expected}; on 1 - ${arg}, ${round(a)} is ${pct} its ${round(p)}` : `${pct} the paper's ${expected}`;
+      const how = complement
+        ? `the paper's is ${expected}; on 1 - ${arg}, ${round(a)} is ${pct} its ${round(p)}`
+        : `${pct} the paper's ${expected}`;
       context.report({ span: s.span, messageId: 'deviates', data: { what, actual, how, section } });
     };
     const missing = (setting: keyof typeof paper, section: string) =>
       context.report({ span: graph.span, messageId: 'missing', data: { network, setting, paper: paper[setting], section } });
 
-    /** A call's argument, compared; reported missing when it is not there. */
-    const argument = (s: TrainingSetting, arg: string, aliases: string[], expected: number, section: string, complement = false) => {
-      const value = argOf(s.value, [arg, ...aliases]);
-      if (value === undefined) {
-        context.report({ span: s.span, messageId: 'argMissing', data: { setting: s.key, actual: renderValue(s.value), arg, paper: expected, section } });
+    /** A call's argument, compared; reported missing when the network did not write it. */
+    const argument = (s: TrainingSetting, arg: string, actual: number, expected: number, section: string, complement = false) => {
+      if (!written.has(`${s.key}.${arg}`)) {
+        const data = { setting: s.key, actual: renderValue(s.value), arg, paper: expected, section };
+        context.report({ span: s.span, messageId: 'argMissing', data });
         return;
       }
-      compare(s, `${s.key} ${arg}`, value, expected, section, complement);
+      compare(s, `${s.key} ${arg}`, actual, expected, section, complement);
     };
+    const kind = (s: TrainingSetting, setting: keyof typeof paper, section: string) =>
+      context.report({ span: s.span, messageId: 'kind', data: { setting, actual: renderValue(s.value), paper: paper[setting], section } });
 
     const optimizer = settings.get('optimizer');
+    const o = recipe.optimizer;
     if (!optimizer) missing('optimizer', 'section 8');
-    else if (nameOf(optimizer.value) !== 'rmsprop') {
-      context.report({
-        span: optimizer.span,
-        messageId: 'kind',
-        data: { setting: 'optimizer', actual: renderValue(optimizer.value), paper: paper.optimizer, section: 'section 8; Table 3: + RMSProp took top-1 error from 23.4% to 23.1%' },
-      });
-    } else {
-      argument(optimizer, 'lr', ['learning_rate'], 0.045, 'section 8');
-      argument(optimizer, 'decay', ['rho'], 0.9, 'section 8', true);
-      argument(optimizer, 'epsilon', ['eps'], 1.0, 'section 8');
+    else if (o.name !== 'rmsprop') kind(optimizer, 'optimizer', 'section 8; Table 3: + RMSProp took top-1 error from 23.4% to 23.1%');
+    else {
+      argument(optimizer, 'lr', o.lr, rmsprop.lr, 'section 8');
+      argument(optimizer, 'decay', o.decay, rmsprop.decay, 'section 8', true);
+      argument(optimizer, 'epsilon', o.epsilon, rmsprop.epsilon, 'section 8');
     }
 
     const schedule = settings.get('schedule');
+    const sc = recipe.schedule;
     const scheduleSection = 'section 8: the learning rate decayed every two epochs by an exponential rate of 0.94';
     if (!schedule) missing('schedule', scheduleSection);
-    else if (nameOf(schedule.value) !== 'exponential') {
-      context.report({ span: schedule.span, messageId: 'kind', data: { setting: 'schedule', actual: renderValue(schedule.value), paper: paper.schedule, section: scheduleSection } });
-    } else {
-      argument(schedule, 'rate', ['decay_rate'], 0.94, 'section 8', true);
-      argument(schedule, 'every', ['every_epochs'], 2, 'section 8');
+    else if (sc.name !== 'exponential') kind(schedule, 'schedule', scheduleSection);
+    else {
+      argument(schedule, 'rate', sc.rate, exponential.rate, 'section 8', true);
+      argument(schedule, 'every', sc.every, exponential.every, 'section 8');
     }
 
     const clip = settings.get('clip');
     const clipSection = 'section 8: clipping "useful to stabilize the training"';
     if (!clip) context.report({ span: graph.span, messageId: 'noClip', data: { network, how: 'without gradient clipping' } });
-    else {
-      const v = clip.value;
-      const threshold = typeof v === 'number' ? v : isCall(v) ? (v.args[0] ?? argOf(v, ['threshold', 'max_norm', 'norm', 'value'])) : undefined;
-      if (v === false || v === 0 || v === 'none' || threshold === 0) {
-        context.report({ span: clip.span, messageId: 'noClip', data: { network, how: `with clip = ${renderValue(v)}` } });
-      } else if (threshold === undefined) {
-        context.report({ span: clip.span, messageId: 'deviates', data: { what: 'clip', actual: renderValue(v), how: `no threshold; the paper's is ${paper.clip}`, section: clipSection } });
-      } else compare(clip, 'the clipping threshold', threshold, 2.0, clipSection);
-    }
+    else if (recipe.clip.mode === 'none') {
+      context.report({ span: clip.span, messageId: 'noClip', data: { network, how: `with clip = ${renderValue(clip.value)}` } });
+    } else compare(clip, 'the clipping threshold', recipe.clip.value, clipThreshold, clipSection);
 
     const smoothing = settings.get('label_smoothing');
     if (!smoothing) context.report({ span: graph.span, messageId: 'noLabelSmoothing', data: { network, how: 'without label smoothing' } });
-    else if (smoothing.value === 0 || smoothing.value === false) {
-      context.report({ span: smoothing.span, messageId: 'noLabelSmoothing', data: { network, how: `with label_smoothing = ${renderValue(smoothing.value)}` } });
-    } else compare(smoothing, 'label_smoothing', smoothing.value, 0.1, 'section 7');
+    else if (recipe.labelSmoothing === 0) {
+      const how = `with label_smoothing = ${renderValue(smoothing.value)}`;
+      context.report({ span: smoothing.span, messageId: 'noLabelSmoothing', data: { network, how } });
+    } else compare(smoothing, 'label_smoothing', recipe.labelSmoothing, PAPER_DEFAULTS.labelSmoothing, 'section 7');
 
     const batch = settings.get('batch_size');
-    if (!batch) missing('batch_size', 'section 8: 32 per replica, on 50 replicas');
-    else compare(batch, 'batch_size', batch.value, 32, 'section 8: 32 per replica, on 50 replicas');
+    const batchSection = 'section 8: 32 per replica, on 50 replicas';
+    if (!batch) missing('batch_size', batchSection);
+    else compare(batch, 'batch_size', recipe.batchSize, PAPER_DEFAULTS.batchSize, batchSection);
   },
 });
