@@ -33,7 +33,8 @@ export type OptimizerConfig =
   | { name: 'sgd'; lr: number }
   | { name: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number };
 
-export type ScheduleConfig = { name: 'constant' } | { name: 'exponential'; rate: number; every: number; staircase: boolean };
+export type ScheduleConfig =
+  { name: 'constant' } | { name: 'exponential'; rate: number; every: number; staircase: boolean };
 
 export type ClipConfig = { mode: 'global_norm' | 'clip_norm'; value: number } | { mode: 'none' };
 
@@ -153,11 +154,15 @@ class Checker {
   ) {}
 
   fail(what: string, expected: string, actual: unknown): never {
-    throw new DiagnosticError(diagnostic('type-mismatch', this.setting.span, { what, expected, actual: describe(actual) }));
+    throw new DiagnosticError(
+      diagnostic('type-mismatch', this.setting.span, { what, expected, actual: describe(actual) }),
+    );
   }
 
   range(what: string, range: string, value: unknown): never {
-    throw new DiagnosticError(diagnostic('value-out-of-range', this.setting.span, { what, range, value: describe(value) }));
+    throw new DiagnosticError(
+      diagnostic('value-out-of-range', this.setting.span, { what, range, value: describe(value) }),
+    );
   }
 
   number(what: string, v: unknown, test: (x: number) => boolean, range: string): number {
@@ -178,7 +183,11 @@ class Checker {
   }
 
   /** A call or a bare word of `calls`: its name and its arguments by canonical name (aliases resolved). */
-  call<K extends string>(what: string, v: unknown, calls: Record<K, Arguments>): { name: K; named: Record<string, unknown> } {
+  call<K extends string>(
+    what: string,
+    v: unknown,
+    calls: Record<K, Arguments>,
+  ): { name: K; named: Record<string, unknown> } {
     const names = Object.keys(calls) as K[];
     let c: Call;
     if (typeof v === 'string') c = { name: v, args: [] };
@@ -186,7 +195,9 @@ class Checker {
     else this.fail(what, `one of ${list(names)}`, v);
     if (!names.includes(c.name as K)) {
       const range = `one of ${list(names)}${hintText(didYouMean(c.name, names))}`;
-      throw new DiagnosticError(diagnostic('value-out-of-range', this.setting.span, { what, range, value: `\`${c.name}\`` }));
+      throw new DiagnosticError(
+        diagnostic('value-out-of-range', this.setting.span, { what, range, value: `\`${c.name}\`` }),
+      );
     }
     const name = c.name as K;
     const params: Arguments = calls[name];
@@ -198,14 +209,18 @@ class Checker {
       const p = canonical.find((q) => q === k || params[q]!.includes(k));
       if (p === undefined) {
         const spellings = canonical.flatMap((q) => [q, ...params[q]!]);
-        throw new DiagnosticError(diagnostic('unknown-parameter', this.setting.span, { callee, name: k, hint: didYouMean(k, spellings) }));
+        throw new DiagnosticError(
+          diagnostic('unknown-parameter', this.setting.span, { callee, name: k, hint: didYouMean(k, spellings) }),
+        );
       }
       if (p in named) throw new DiagnosticError(diagnostic('duplicate-argument', this.setting.span, { name: p }));
       named[p] = x;
     }
     if (c.args.length > canonical.length) {
       const count = c.args.length;
-      throw new DiagnosticError(diagnostic('too-many-arguments', this.setting.span, { callee, max: canonical.length, count }));
+      throw new DiagnosticError(
+        diagnostic('too-many-arguments', this.setting.span, { callee, max: canonical.length, count }),
+      );
     }
     c.args.forEach((x, i) => {
       const p = canonical[i]!;
@@ -238,7 +253,12 @@ function optimizerOf(ck: Checker, v: unknown): OptimizerConfig {
       };
     case 'momentum': {
       const nesterov = 'nesterov' in named ? ck.boolean('momentum nesterov', named['nesterov']) : false;
-      return { name, lr: num('lr', d.lr, positive, '> 0'), momentum: num('momentum', 0.9, unit, '>= 0 and < 1'), nesterov };
+      return {
+        name,
+        lr: num('lr', d.lr, positive, '> 0'),
+        momentum: num('momentum', 0.9, unit, '>= 0 and < 1'),
+        nesterov,
+      };
     }
     case 'sgd':
       return { name, lr: num('lr', d.lr, positive, '> 0') };
@@ -259,7 +279,8 @@ function scheduleOf(ck: Checker, v: unknown): ScheduleConfig {
   const d = PAPER_DEFAULTS.schedule as Extract<ScheduleConfig, { name: 'exponential' }>;
   return {
     name,
-    rate: 'rate' in named ? ck.number('exponential rate', named['rate'], (x) => x > 0 && x <= 1, '> 0 and <= 1') : d.rate,
+    rate:
+      'rate' in named ? ck.number('exponential rate', named['rate'], (x) => x > 0 && x <= 1, '> 0 and <= 1') : d.rate,
     every: 'every' in named ? ck.number('exponential every', named['every'], positive, '> 0 (epochs)') : d.every,
     staircase: 'staircase' in named ? ck.boolean('exponential staircase', named['staircase']) : d.staircase,
   };
@@ -273,7 +294,10 @@ function clipOf(ck: Checker, v: unknown, written: string[]): ClipConfig {
   }
   const { name, named } = ck.call('clip', v, RECIPE_SCHEMA.clip);
   if (name === 'none') return { mode: 'none' };
-  if (!('value' in named)) throw new DiagnosticError(diagnostic('missing-argument', ck.setting.span, { callee: `clip ${name}`, name: 'value' }));
+  if (!('value' in named))
+    throw new DiagnosticError(
+      diagnostic('missing-argument', ck.setting.span, { callee: `clip ${name}`, name: 'value' }),
+    );
   return { mode: name, value: ck.number(`clip ${name}`, named['value'], positive, '> 0') };
 }
 
@@ -289,7 +313,12 @@ function emaOf(ck: Checker, v: unknown): Recipe['ema'] {
  */
 export function resolveRecipe(graph: Pick<IRGraph, 'training' | 'aux'>, overrides: RecipeOverrides = {}): Recipe {
   const written: string[] = [];
-  const r: Recipe = { ...structuredClone(PAPER_DEFAULTS), auxWeights: graph.aux.map((a) => a.weight), source: {}, written };
+  const r: Recipe = {
+    ...structuredClone(PAPER_DEFAULTS),
+    auxWeights: graph.aux.map((a) => a.weight),
+    source: {},
+    written,
+  };
   for (const key of trainingKeys) r.source[key] = 'default';
   for (const s of graph.training) {
     const ck = new Checker(s, written);
@@ -331,7 +360,9 @@ export function resolveRecipe(graph: Pick<IRGraph, 'training' | 'aux'>, override
         r.ema = emaOf(ck, v);
         break;
       default:
-        throw new DiagnosticError(diagnostic('unknown-setting', s.span, { name: s.key, hint: didYouMean(s.key, trainingKeys) }));
+        throw new DiagnosticError(
+          diagnostic('unknown-setting', s.span, { name: s.key, hint: didYouMean(s.key, trainingKeys) }),
+        );
     }
     r.source[s.key] = 'network';
   }
@@ -350,7 +381,11 @@ export function resolveRecipe(graph: Pick<IRGraph, 'training' | 'aux'>, override
  * The learning rate at a global step (0-based): lr0 * rate^(epochs / every), epochs = step / stepsPerEpoch,
  * floored first when the schedule is a staircase. Set on the optimizer before every step.
  */
-export function learningRateAt(recipe: Pick<Recipe, 'optimizer' | 'schedule'>, step: number, stepsPerEpoch: number): number {
+export function learningRateAt(
+  recipe: Pick<Recipe, 'optimizer' | 'schedule'>,
+  step: number,
+  stepsPerEpoch: number,
+): number {
   const lr0 = recipe.optimizer.lr;
   const s = recipe.schedule;
   if (s.name === 'constant') return lr0;
@@ -375,7 +410,10 @@ function optimizerText(o: OptimizerConfig): string {
 /** One line per setting, for a training run's header. */
 export function describeRecipe(r: Recipe): string[] {
   const s = r.schedule;
-  const sched = s.name === 'constant' ? 'constant' : `exponential(rate=${s.rate}, every=${s.every} epochs${s.staircase ? '' : ', smooth'})`;
+  const sched =
+    s.name === 'constant'
+      ? 'constant'
+      : `exponential(rate=${s.rate}, every=${s.every} epochs${s.staircase ? '' : ', smooth'})`;
   const clip = r.clip.mode === 'none' ? 'none' : `${r.clip.mode}(${r.clip.value})`;
   const paper = ['optimizer', 'schedule', 'clip', 'label_smoothing', 'batch_size', 'epochs'];
   const tag = (k: string): string => {

@@ -63,10 +63,15 @@ export const paper = {
 export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
   id: 'training-recipe',
   section: 'sections 7, 8',
-  description: "A train section that leaves out or departs from the paper's recipe (RMSProp, exponential decay, clipping, label smoothing, batch 32).",
+  description:
+    "A train section that leaves out or departs from the paper's recipe (RMSProp, exponential decay, clipping, label smoothing, batch 32).",
   defaultSeverity: 'info',
   options: {
-    requireTrainSection: { description: 'report a network with no train section (off: a network without one is an architecture, not a recipe)', default: false },
+    requireTrainSection: {
+      description:
+        'report a network with no train section (off: a network without one is an architecture, not a recipe)',
+      default: false,
+    },
     tolerance: {
       description: "the relative difference from the paper's value a number may have (on 1 - x for the decay rates)",
       default: 0.25,
@@ -89,9 +94,11 @@ export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
       'network {network} trains {how}: label smoothing with epsilon 0.1 improved top-1 and top-5 error by about 0.2% absolute (section 7; Table 3: 23.1% -> 22.8% top-1); set label_smoothing = 0.1',
     noClip:
       'network {network} trains {how}: the paper clips gradients at a norm of 2.0, "useful to stabilize the training" (section 8); set clip = global_norm(2.0)',
-    missing: "network {network}'s train section sets no {setting}: the backend's default applies; the paper uses {setting} = {paper} ({section})",
+    missing:
+      "network {network}'s train section sets no {setting}: the backend's default applies; the paper uses {setting} = {paper} ({section})",
     kind: "{setting} is {actual}, not the paper's {paper} ({section})",
-    argMissing: "{setting} = {actual} sets no {arg}: the backend's default applies; the paper uses {arg} = {paper} ({section})",
+    argMissing:
+      "{setting} = {actual} sets no {arg}: the backend's default applies; the paper uses {arg} = {paper} ({section})",
     deviates: '{what} is {actual}: {how} ({section})',
   },
   check(graph, context) {
@@ -106,7 +113,14 @@ export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
     const written = new Set(recipe.written);
 
     /** Reports `actual` when it is further than the tolerance from `expected` (on 1 - x with `complement`). */
-    const compare = (s: TrainingSetting, what: string, actual: number, expected: number, section: string, complement = false) => {
+    const compare = (
+      s: TrainingSetting,
+      what: string,
+      actual: number,
+      expected: number,
+      section: string,
+      complement = false,
+    ) => {
       const a = complement ? 1 - actual : actual;
       const p = complement ? 1 - expected : expected;
       const diff = Math.abs(a - p) / Math.abs(p);
@@ -119,10 +133,21 @@ export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
       context.report({ span: s.span, messageId: 'deviates', data: { what, actual, how, section } });
     };
     const missing = (setting: keyof typeof paper, section: string) =>
-      context.report({ span: graph.span, messageId: 'missing', data: { network, setting, paper: paper[setting], section } });
+      context.report({
+        span: graph.span,
+        messageId: 'missing',
+        data: { network, setting, paper: paper[setting], section },
+      });
 
     /** A call's argument, compared; reported missing when the network did not write it. */
-    const argument = (s: TrainingSetting, arg: string, actual: number, expected: number, section: string, complement = false) => {
+    const argument = (
+      s: TrainingSetting,
+      arg: string,
+      actual: number,
+      expected: number,
+      section: string,
+      complement = false,
+    ) => {
       if (!written.has(`${s.key}.${arg}`)) {
         const data = { setting: s.key, actual: renderValue(s.value), arg, paper: expected, section };
         context.report({ span: s.span, messageId: 'argMissing', data });
@@ -131,12 +156,17 @@ export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
       compare(s, `${s.key} ${arg}`, actual, expected, section, complement);
     };
     const kind = (s: TrainingSetting, setting: keyof typeof paper, section: string) =>
-      context.report({ span: s.span, messageId: 'kind', data: { setting, actual: renderValue(s.value), paper: paper[setting], section } });
+      context.report({
+        span: s.span,
+        messageId: 'kind',
+        data: { setting, actual: renderValue(s.value), paper: paper[setting], section },
+      });
 
     const optimizer = settings.get('optimizer');
     const o = recipe.optimizer;
     if (!optimizer) missing('optimizer', 'section 8');
-    else if (o.name !== 'rmsprop') kind(optimizer, 'optimizer', 'section 8; Table 3: + RMSProp took top-1 error from 23.4% to 23.1%');
+    else if (o.name !== 'rmsprop')
+      kind(optimizer, 'optimizer', 'section 8; Table 3: + RMSProp took top-1 error from 23.4% to 23.1%');
     else {
       argument(optimizer, 'lr', o.lr, rmsprop.lr, 'section 8');
       argument(optimizer, 'decay', o.decay, rmsprop.decay, 'section 8', true);
@@ -155,13 +185,23 @@ export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
 
     const clip = settings.get('clip');
     const clipSection = 'section 8: clipping "useful to stabilize the training"';
-    if (!clip) context.report({ span: graph.span, messageId: 'noClip', data: { network, how: 'without gradient clipping' } });
+    if (!clip)
+      context.report({ span: graph.span, messageId: 'noClip', data: { network, how: 'without gradient clipping' } });
     else if (recipe.clip.mode === 'none') {
-      context.report({ span: clip.span, messageId: 'noClip', data: { network, how: `with clip = ${renderValue(clip.value)}` } });
+      context.report({
+        span: clip.span,
+        messageId: 'noClip',
+        data: { network, how: `with clip = ${renderValue(clip.value)}` },
+      });
     } else compare(clip, 'the clipping threshold', recipe.clip.value, clipThreshold, clipSection);
 
     const smoothing = settings.get('label_smoothing');
-    if (!smoothing) context.report({ span: graph.span, messageId: 'noLabelSmoothing', data: { network, how: 'without label smoothing' } });
+    if (!smoothing)
+      context.report({
+        span: graph.span,
+        messageId: 'noLabelSmoothing',
+        data: { network, how: 'without label smoothing' },
+      });
     else if (recipe.labelSmoothing === 0) {
       const how = `with label_smoothing = ${renderValue(smoothing.value)}`;
       context.report({ span: smoothing.span, messageId: 'noLabelSmoothing', data: { network, how } });
