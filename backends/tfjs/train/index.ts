@@ -19,6 +19,7 @@ import { planLayers, type LayerPlan } from '../plan.js';
 import { BackendError, selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
 import { packTensors, readModelWeights, readState, saveLayersModel, STATE_FILE, unpackTensor, writeState, type TensorEntry, type TrainState } from './checkpoint.js';
 import { DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type Split } from './data.js';
+import { isOutOfMemory, memoryProblem, outOfMemoryMessage } from './fit.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
 import { Progress, formatDuration } from './progress.js';
 import { describeRecipe, learningRateAt, resolveRecipe, type Recipe, type RecipeOverrides } from '../../../compiler/ir/recipe.js';
@@ -193,7 +194,22 @@ function copyWeights(from: Map<string, tf.Tensor>, to: tf.LayersModel): void {
   }
 }
 
+/**
+ * Trains; a run that cannot fit in memory stops before it starts (fit.ts), and one that runs out anyway
+ * (wasm's `Aborted()`) ends with the same kind of message, as a TrainError.
+ */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  try {
+    return await trainUnchecked(options);
+  } catch (e) {
+    if (!(e instanceof TrainError) && isOutOfMemory(e)) {
+      throw new TrainError(outOfMemoryMessage(options.graph, resolveRecipe(options.graph, options.overrides ?? {}), tf.getBackend()));
+    }
+    throw e;
+  }
+}
+
+async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   const stream = options.stream ?? process.stderr;
   const say = (line: string): void => void stream.write(`${line}\n`);
   const graph = options.graph;
@@ -216,6 +232,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   for (const f of backend.failures) say(`incc train: ${f}; falling back`);
   say(`incc train: ${graph.network} on the ${backend.name} backend (${backend.package})`);
   if (backend.advice) say(backend.advice);
+  const tooBig = memoryProblem(graph, recipe, backend);
+  if (tooBig) throw new TrainError(tooBig);
 
   const data = loadData(options.data, shape, classes, recipe);
   say(`data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shape.join('x')}`);
