@@ -9,7 +9,7 @@ import { totalmem } from 'node:os';
 import type { IRGraph } from '../../../compiler/ir/ir.js';
 import { formatBytes, largestBatchFitting, optimizerSlots, RUNTIMES, trainingMemory, type MemoryRuntime, type TrainingMemory } from '../../common/memory.js';
 import type { SelectedBackend } from './backend.js';
-import type { Recipe } from './recipe.js';
+import type { Recipe } from '../../../compiler/ir/recipe.js';
 
 /** The memory this process may use: the machine's, or its cgroup's limit when lower. */
 export function memoryLimit(): number {
