@@ -5,7 +5,7 @@
  * as an external label. Two views (--diff) become two clusters, `before` and `after`. No layout is run here.
  */
 import { COLORS, MARK_COLORS, family } from './svg.js';
-import type { Mark, View, ViewNode } from './scope.js';
+import { edgesInTargetOrder, type Mark, type View, type ViewNode } from './scope.js';
 
 export interface DotPanel {
   view: View;
@@ -39,8 +39,9 @@ function body(view: View, prefix: string, indent: string): string[] {
   const out: string[] = [];
   for (const v of view.nodes) out.push(indent + nodeStatement(v, dotString(prefix + v.key)).trimStart());
   // Edges into each target in branch order: with `ordering=in`, dot keeps them left to right.
-  const edges = [...view.edges].sort((a, b) => view.nodes.findIndex((v) => v.key === a.to) - view.nodes.findIndex((v) => v.key === b.to) || a.index - b.index);
-  for (const e of edges) out.push(`${indent}${dotString(prefix + e.from)} -> ${dotString(prefix + e.to)};`);
+  for (const e of edgesInTargetOrder(view)) {
+    out.push(`${indent}${dotString(prefix + e.from)} -> ${dotString(prefix + e.to)};`);
+  }
   return out;
 }
 
@@ -51,13 +52,13 @@ export function renderDot(panels: DotPanel[], title: string, subtitle?: string):
   out.push('  node [shape=box, fontname="DejaVu Sans Mono", fontsize=10, margin="0.12,0.06"];');
   out.push('  edge [arrowsize=0.6, color="#57606a"];');
   if (panels.length === 1) {
-    out.push(...body(panels[0]!.view, '', '  '));
+    for (const line of body(panels[0]!.view, '', '  ')) out.push(line);
   } else {
     panels.forEach((p, i) => {
       const name = p.heading?.split(':')[0]?.trim() || `panel${i + 1}`;
       out.push(`  subgraph ${dotString(`cluster_${name}`)} {`);
       out.push(`    label=${dotString(p.heading ?? name)};`);
-      out.push(...body(p.view, `${name}:`, '    '));
+      for (const line of body(p.view, `${name}:`, '    ')) out.push(line);
       out.push('  }');
     });
   }

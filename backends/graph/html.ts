@@ -110,7 +110,13 @@ const SCRIPT = `
 
 export function renderHtml(input: HtmlInput): string {
   const findingsByNode = new Map<string, HtmlFinding[]>();
-  for (const f of input.findings) if (f.node) findingsByNode.set(f.node, [...(findingsByNode.get(f.node) ?? []), f]);
+  for (const f of input.findings) {
+    if (!f.node) continue;
+    const list = findingsByNode.get(f.node);
+    if (list) list.push(f);
+    else findingsByNode.set(f.node, [f]);
+  }
+  const rowNames = new Set(input.rows.map((r) => r.name));
   const out: string[] = [];
   out.push('<!DOCTYPE html>');
   out.push('<html lang="en">');
@@ -154,7 +160,8 @@ export function renderHtml(input: HtmlInput): string {
   if (input.findings.length > 0) {
     out.push('<ul class="findings">');
     for (const f of input.findings) {
-      const where = f.node && input.rows.some((r) => r.name === f.node) ? `<a href="#${escapeXml(rowAnchor(f.node))}"><code>${escapeXml(f.node)}</code></a>` : f.node ? `<code>${escapeXml(f.node)}</code>` : '';
+      const code = f.node ? `<code>${escapeXml(f.node)}</code>` : '';
+      const where = f.node && rowNames.has(f.node) ? `<a href="#${escapeXml(rowAnchor(f.node))}">${code}</a>` : code;
       out.push(`<li class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code> ${where} (<code>${escapeXml(f.where)}</code>): ${escapeXml(f.message)}</li>`);
     }
     out.push('</ul>');

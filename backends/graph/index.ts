@@ -123,7 +123,8 @@ export async function render(sel: Selection, options: RenderOptions): Promise<Re
     if (instance) for (const m of [...marks.before, ...marks.after]) m.text = m.text.split(`${instance.instance}/`).join('');
     placeMarks(beforeView, marks.before);
     placeMarks(view, marks.after);
-    const inScope = marks.after.filter((m) => view.members.some((n) => n.name === m.node)).length;
+    const memberNames = new Set(view.members.map((n) => n.name));
+    const inScope = marks.after.filter((m) => memberNames.has(m.node)).length;
     const rules = [...new Set(sel.applications.map((a) => a.rule))];
     if (sel.applications.length === 0) notes.push('no rule was applied: before and after are the same');
     else if (inScope === 0) notes.push('no rule rewrote a layer of the drawn scope');
@@ -161,8 +162,9 @@ export async function render(sel: Selection, options: RenderOptions): Promise<Re
         for (const inner of sub.nodes.filter((v) => v.kind === 'block')) queue.push({ box: inner, parent: box.name });
       }
       const rows = scopeNodes(graph, instance);
+      const rowNames = new Set(rows.map((r) => r.name));
       const findings: HtmlFinding[] = messages
-        .filter((m) => !instance || (m.node !== undefined && rows.some((r) => r.name === m.node)))
+        .filter((m) => !instance || (m.node !== undefined && rowNames.has(m.node)))
         .map((m) => ({ severity: m.severity, rule: m.ruleId, message: m.message, where: `${m.file}:${m.line}`, ...(m.node ? { node: m.node } : {}) }));
       const p = totalParams(rows);
       const totals = `${rows.length} layers; ${groupDigits(p.total)} params (trainable ${groupDigits(p.trainable)}, non-trainable ${groupDigits(p.nonTrainable)}); ${groupDigits(totalMacs(rows))} mult-adds`;

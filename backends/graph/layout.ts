@@ -8,11 +8,12 @@
  * starts right above what it reads and the branches stand side by side as columns; a concat's inputs
  * enter it in branch order, left to right (ports in a fixed order); nodes keep their order in the graph
  * (ELK's model order), so the branches appear in source order. ELK is deterministic: the same view gives
- * the same coordinates.
+ * the same coordinates. A view of more than ELK_MAX_BOXES boxes is laid out by plain-layout.ts instead.
  */
 import elkModule from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ELKConstructorArguments, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { boxSize } from './labels.js';
+import { ELK_MAX_BOXES, plainLayout } from './plain-layout.js';
 import type { View } from './scope.js';
 
 export type Direction = 'up' | 'down';
@@ -61,18 +62,33 @@ export async function layoutView(view: View, direction: Direction = 'up'): Promi
     inbound.set(e.to, (inbound.get(e.to) ?? 0) + 1);
     outbound.set(e.from, (outbound.get(e.from) ?? 0) + 1);
   }
-  const blockWidth = Math.max(0, ...view.nodes.filter((v) => v.kind === 'block').map((v) => boxSize(v.short, v.lines).width));
+  let blockWidth = 0;
+  for (const v of view.nodes) {
+    if (v.kind === 'block') blockWidth = Math.max(blockWidth, boxSize(v.short, v.lines).width);
+  }
   for (const v of view.nodes) {
     const n = inbound.get(v.key) ?? 0;
     sizes.set(v.key, boxSize(v.short, v.lines, Math.max(n > 1 ? n * PORT_SPACING : 0, v.kind === 'block' ? blockWidth - 20 : 0)));
   }
+  if (view.nodes.length > ELK_MAX_BOXES) return plainLayout(view, sizes, direction);
   const first = await runElk(view, sizes, inbound, direction);
+  const sources = new Map<string, string[]>();
+  const targets = new Map<string, string[]>();
+  const append = (m: Map<string, string[]>, key: string, value: string) => {
+    const list = m.get(key);
+    if (list) list.push(value);
+    else m.set(key, [value]);
+  };
+  for (const e of view.edges) {
+    append(sources, e.to, e.from);
+    append(targets, e.from, e.to);
+  }
   let widened = false;
   for (const v of view.nodes) {
     if (v.op !== 'concat' && v.kind !== 'external' && v.op !== 'input') continue;
     const ends = [
-      ...((inbound.get(v.key) ?? 0) > 1 ? view.edges.filter((e) => e.to === v.key).map((e) => e.from) : []),
-      ...((outbound.get(v.key) ?? 0) > 1 ? view.edges.filter((e) => e.from === v.key).map((e) => e.to) : []),
+      ...((inbound.get(v.key) ?? 0) > 1 ? sources.get(v.key)! : []),
+      ...((outbound.get(v.key) ?? 0) > 1 ? targets.get(v.key)! : []),
     ];
     if (ends.length === 0) continue;
     const boxes = ends.map((k) => first.boxes.get(k)!);

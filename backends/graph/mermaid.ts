@@ -6,7 +6,7 @@
  * hold the slashes of IR names.
  */
 import { COLORS, MARK_COLORS, family } from './svg.js';
-import type { View } from './scope.js';
+import { edgesInTargetOrder, type View } from './scope.js';
 
 export interface MermaidPanel {
   view: View;
@@ -24,23 +24,26 @@ function body(view: View, prefix: string, indent: string, classes: Map<string, s
     const lines = [v.short, ...v.lines, ...v.marks.map((m) => (m.kind === 'lint' ? `⚠ ${m.rule}: ${m.text}` : `${m.kind} (${m.rule})`))];
     out.push(`${indent}${id}["${lines.map(text).join('<br/>')}"]`);
     const cls = [family(v), ...(v.marks.some((m) => m.kind === 'lint') ? ['lint'] : []), ...(v.marks.some((m) => m.kind === 'rewritten') ? ['rewritten'] : []), ...(v.marks.some((m) => m.kind === 'replaced') ? ['replaced'] : [])];
-    for (const c of cls) classes.set(c, [...(classes.get(c) ?? []), id]);
+    for (const c of cls) {
+      const ids = classes.get(c);
+      if (ids) ids.push(id);
+      else classes.set(c, [id]);
+    }
   }
-  const edges = [...view.edges].sort((a, b) => view.nodes.findIndex((v) => v.key === a.to) - view.nodes.findIndex((v) => v.key === b.to) || a.index - b.index);
-  for (const e of edges) out.push(`${indent}${ids.get(e.from)} --> ${ids.get(e.to)}`);
+  for (const e of edgesInTargetOrder(view)) out.push(`${indent}${ids.get(e.from)} --> ${ids.get(e.to)}`);
   return out;
 }
 
 export function renderMermaid(panels: MermaidPanel[], title: string): string {
   const out: string[] = ['---', `title: ${JSON.stringify(title)}`, '---', 'flowchart BT'];
   const classes = new Map<string, string[]>();
-  if (panels.length === 1) out.push(...body(panels[0]!.view, '', '  ', classes));
+  if (panels.length === 1) for (const line of body(panels[0]!.view, '', '  ', classes)) out.push(line);
   else {
     panels.forEach((p, i) => {
       const prefix = i === 0 ? 'b_' : 'a_';
       out.push(`  subgraph ${prefix}panel["${text(p.heading ?? `panel ${i + 1}`)}"]`);
       out.push('    direction BT');
-      out.push(...body(p.view, prefix, '    ', classes));
+      for (const line of body(p.view, prefix, '    ', classes)) out.push(line);
       out.push('  end');
     });
   }

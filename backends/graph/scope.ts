@@ -259,6 +259,12 @@ export function viewOf(graph: IRGraph, options: ScopeOptions = {}): View {
   };
 }
 
+/** The edges sorted by target (in view order), each target's inputs in branch order. */
+export function edgesInTargetOrder(view: View): ViewEdge[] {
+  const position = new Map(view.nodes.map((v, i) => [v.key, i]));
+  return [...view.edges].sort((a, b) => position.get(a.to)! - position.get(b.to)! || a.index - b.index);
+}
+
 /** The block boxes of a view (collapsed instances), for the html report's expandable sections. */
 export function collapsedBlocks(view: View): ViewNode[] {
   return view.nodes.filter((v) => v.kind === 'block');

@@ -181,7 +181,9 @@ function planPanel(panel: Panel, x: number): PanelPlan {
     notes.push({ v: n.v, mark: n.mark, lines: n.lines, y });
     floor = y + h + 6;
   }
-  const notesWidth = notes.length > 0 ? NOTE_GAP + Math.ceil(Math.max(...notes.flatMap((n) => n.lines.map((l) => l.length))) * NOTE_SIZE * 0.6) + 8 : 0;
+  let longest = 0;
+  for (const n of notes) for (const l of n.lines) longest = Math.max(longest, l.length);
+  const notesWidth = notes.length > 0 ? NOTE_GAP + Math.ceil(longest * NOTE_SIZE * 0.6) + 8 : 0;
   const height = heading + Math.max(laid.height, floor);
   return { panel, x, drawWidth: laid.width, width: laid.width + notesWidth, height, notes };
 }
@@ -275,8 +277,8 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
       const ty = n.y + NOTE_LINE - 3;
       texts.push(`<g ${attrs}>${n.lines.map((line, k) => `<text x="${num(nx)}" y="${num(ty + k * NOTE_LINE)}">${escapeXml(line)}</text>`).join('')}</g>`);
     }
-    out.splice(edgesAt, 0, '<g class="leaders">', ...lines, '</g>');
-    out.push('<g class="notes">', ...texts, '</g>');
+    out[edgesAt] = ['<g class="leaders">', ...lines, '</g>', out[edgesAt]].join('\n');
+    out.push('<g class="notes">', texts.join('\n'), '</g>');
   }
   out.push('</g>');
   return out.join('\n');
