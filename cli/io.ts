@@ -26,8 +26,23 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O):
 /** At most this many diagnostics are printed (a generated file can have hundreds of thousands); the summary line counts them all. */
 export const MAX_PRINTED_DIAGNOSTICS = 100;
 
-export function printDiagnostics(diagnostics: readonly Diagnostic[], sourceOf: (file: string) => string | undefined, stream: NodeJS.WritableStream = process.stderr): void {
-  const color = (stream as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'];
+/**
+ * Whether to colour what goes to `stream`, as Node's own tools and chalk decide: FORCE_COLOR (other than
+ * "0" or "false") turns colour on, NO_COLOR turns it off, otherwise a terminal gets colour.
+ */
+export function useColor(stream: NodeJS.WritableStream): boolean {
+  const force = process.env['FORCE_COLOR'];
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (force !== undefined || process.env['NO_COLOR']) return false;
+  return (stream as NodeJS.WriteStream).isTTY === true;
+}
+
+export function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  sourceOf: (file: string) => string | undefined,
+  stream: NodeJS.WritableStream = process.stderr,
+): void {
+  const color = useColor(stream);
   for (const d of diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS)) stream.write(`${formatDiagnostic(d, sourceOf, { color })}\n`);
   const more = diagnostics.length - MAX_PRINTED_DIAGNOSTICS;
   if (more > 0) stream.write(`... and ${more} more diagnostic${more === 1 ? '' : 's'} not shown\n`);

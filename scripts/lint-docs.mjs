@@ -1,19 +1,33 @@
 #!/usr/bin/env node
 /**
- * Writes the rule table of spec/lint.md from the registry (compiler/lint/engine/docs.ts), over tsc's output in
- * dist/: `npm run docs:lint` (it builds first). test/lint-registry.test.ts fails when the table is stale.
+ * Writes what is made from the lint rule registry, over tsc's output in dist/ (`npm run docs:lint` builds
+ * first): the rule table of spec/lint.md (compiler/lint/engine/docs.ts) and the JSON Schema of
+ * incc.config.json, schema/incc.config.schema.json (compiler/lint/engine/schema.ts).
+ * test/lint-registry.test.ts fails when either is stale.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { withRulesTable } = await import(join(root, 'dist', 'compiler', 'lint', 'engine', 'docs.js'));
-const page = join(root, 'spec', 'lint.md');
-const before = readFileSync(page, 'utf8');
-const after = withRulesTable(before);
-if (after === before) console.log('spec/lint.md: the rule table is up to date');
-else {
-  writeFileSync(page, after);
-  console.log('spec/lint.md: rule table rewritten');
+const { configSchema } = await import(join(root, 'dist', 'compiler', 'lint', 'engine', 'schema.js'));
+
+function update(path, make) {
+  let before = '';
+  try {
+    before = readFileSync(path, 'utf8');
+  } catch {
+    // a new file
+  }
+  const after = make(before);
+  if (after === before) console.log(`${path}: up to date`);
+  else {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, after);
+    console.log(`${path}: rewritten`);
+  }
 }
+
+update(join(root, 'spec', 'lint.md'), withRulesTable);
+update(join(root, 'schema', 'incc.config.schema.json'), () => `${JSON.stringify(configSchema(), null, 2)}\n`);

@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bundledCliPath, repoRoot, unbundledCliPath } from './helpers/cli.js';
+import { bundledCliPath, repoRoot, unbundledCliPath, plainEnv } from './helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
 
-const run = (cli: string, args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const run = (cli: string, args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: plainEnv() });
 
 describe('the bundled CLI', () => {
   test('is the package bin, built by npm run build (run it before these tests: npm test does)', () => {

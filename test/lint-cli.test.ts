@@ -5,7 +5,7 @@
  * repository (so no incc.config.json of the checkout is found above them), each folder with a config that
  * leaves only large-unfactorized-kernel on: the other rules are tested on their own.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatGithub } from '../compiler/lint/formatters/github.js';
@@ -39,6 +39,8 @@ const files: Record<string, string> = {
   'badrule/w.incp': net('conv 5x5 64'),
   'badopt/incc.config.json': JSON.stringify({ rules: { [LUK]: ['warn', { minKernal: 7 }] } }),
   'badopt/w.incp': net('conv 5x5 64'),
+  'badignore/incc.config.json': JSON.stringify({ ignorePatterns: 'vendor' }),
+  'badignore/w.incp': net('conv 5x5 64'),
   'suppress/next-line.incp': `${head}  // incc-disable-next-line ${LUK} -- the reference keeps it\n  conv 5x5 64\n  conv 5x5 64\n}\n`,
   'suppress/line.incp': net(`conv 5x5 64   // incc-disable-line ${LUK} -- trailing`, 'conv 5x5 64'),
   'suppress/block-comment.incp': net(`conv 5x5 64   /* incc-disable-line ${LUK} */`),
@@ -53,6 +55,19 @@ const files: Record<string, string> = {
   'many/c/a.incp': net('conv 5x5 64'),
   'many/c/d/z.incp': net('conv 3x3 64'),
   'odd/we,ird:name.incp': net('conv 5x5 64'),
+  'ign/.git/HEAD': 'ref: refs/heads/main\n',
+  'ign/.gitignore': 'generated/\n*.tmp.incp\n',
+  'ign/incc.config.json': JSON.stringify({ $schema: '../schema/incc.config.schema.json', ignorePatterns: ['vendor/**'], rules: JSON.parse(config()).rules }),
+  'ign/a.incp': net('conv 5x5 64'),
+  'ign/b.tmp.incp': net('conv 5x5 64'),
+  'ign/generated/g.incp': net('conv 5x5 64'),
+  'ign/vendor/v.incp': net('conv 5x5 64'),
+  'ign/sub/.gitignore': 'local.incp\n',
+  'ign/sub/local.incp': net('conv 5x5 64'),
+  'ign/sub/kept.incp': net('conv 5x5 64'),
+  'ign/x1.incp': net('conv 5x5 64'),
+  'ign/x2.incp': net('conv 5x5 64'),
+  'ign/y1.incp': net('conv 5x5 64'),
 };
 
 let root: string;
@@ -78,6 +93,13 @@ describe('formats', () => {
     expect(r.stdout).toMatch(/^ +4 \| {3}conv 5x5 64$/m);
     expect(r.stdout).toMatch(/^ +\| {3}\^{11}$/m);
     expect(lines.at(-1)).toBe('1 problem (0 errors, 1 warning, 0 info) in 1 file');
+  });
+
+  test('colour: FORCE_COLOR turns it on without a terminal (as chalk and Node do), NO_COLOR alone keeps it off', () => {
+    const esc = '\u001b[';
+    expect(lint('warn.incp').stdout).not.toContain(esc);
+    expect(incc(['lint', 'warn.incp'], root, { FORCE_COLOR: '1' }).stdout).toContain(esc);
+    expect(incc(['lint', 'warn.incp'], root, { FORCE_COLOR: '0' }).stdout).not.toContain(esc);
   });
 
   test('stylish: a clean run says so', () => {
@@ -112,22 +134,23 @@ describe('formats', () => {
     const r = lint('two.incp', 'warn.incp', '--format', 'github', '--rule', `${LUK}=error`);
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
-    for (const line of lines) expect(line).toMatch(workflowCommand);
+    expect(lines).toHaveLength(4);
+    for (const line of lines.slice(0, 3)) expect(line).toMatch(workflowCommand);
     expect(lines[0]).toMatch(/^::error file=two\.incp,line=4,col=3,endLine=4,endColumn=14,title=incc large-unfactorized-kernel::conv 5x5 conv1 on 35x35x64 is unfactorized/);
     expect(lines[2]).toMatch(/^::error file=warn\.incp,line=4,/);
+    expect(lines[3]).toBe('::notice title=incc lint::3 problems (3 errors, 0 warnings, 0 info) in 2 files');
   });
 
   test('github: warning and notice commands; nothing printed when clean', () => {
     expect(lint('warn.incp', '--format', 'github').stdout).toMatch(/^::warning file=warn\.incp,/);
     expect(lint('warn.incp', '--format', 'github', '--rule', `${LUK}=info`).stdout).toMatch(/^::notice file=warn\.incp,/);
-    expect(lint('clean.incp', '--format', 'github').stdout).toBe('');
+    expect(lint('clean.incp', '--format', 'github').stdout).toBe('::notice title=incc lint::1 file linted: no problems\n');
   });
 
   test('github: a file name with a comma and a colon is escaped in the file property', () => {
     const r = lint('odd', '--format', 'github');
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(workflowCommand);
     expect(lines[0]).toMatch(/^::warning file=odd\/we%2Cird%3Aname\.incp,line=4,col=3,/);
   });
@@ -135,7 +158,23 @@ describe('formats', () => {
   test('github: the formatter escapes % CR LF in the message, and also : , in properties', () => {
     const m: LintMessage = { ruleId: LUK, messageId: 'large', severity: 'error', message: '100% of it:\r\nsecond, line', file: 'a:b,c%d.incp', line: 2, column: 5, endLine: 2, endColumn: 9 };
     const result: LintResult = { filePath: m.file, file: m.file, messages: [m], suppressed: [], errorCount: 1, warningCount: 0, infoCount: 0, source: '', failures: [], sourceOf: () => undefined };
-    expect(formatGithub([result])).toBe('::error file=a%3Ab%2Cc%25d.incp,line=2,col=5,endLine=2,endColumn=9,title=incc large-unfactorized-kernel::100%25 of it:%0D%0Asecond, line');
+    expect(formatGithub([result]).split('\n')[0]).toBe(
+      '::error file=a%3Ab%2Cc%25d.incp,line=2,col=5,endLine=2,endColumn=9,title=incc large-unfactorized-kernel::100%25 of it:%0D%0Asecond, line',
+    );
+  });
+
+  test('github: with GITHUB_STEP_SUMMARY set, the full table of findings goes to the job summary', () => {
+    const summary = join(root, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const r = incc(['lint', 'many', 'syntax.incp', '--format', 'github'], root, { GITHUB_STEP_SUMMARY: summary });
+    expect(r.status).toBe(1);
+    const text = readFileSync(summary, 'utf8');
+    expect(text.startsWith('# earlier step\n## incc lint\n')).toBe(true); // appended, as GitHub expects
+    expect(text).toContain('4 problems (1 error, 3 warnings, 0 info) in 5 files');
+    const rows = text.split('\n').filter((l) => /^\| [^-w]/.test(l));
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatch(/^\| many\/a\.incp:4:3 \| warning \| `large-unfactorized-kernel` \| conv 5x5/);
+    expect(rows[3]).toMatch(/^\| syntax\.incp:4:\d+ \| error \| `unexpected-character` \| /);
   });
 });
 
@@ -163,16 +202,36 @@ describe('exit codes', () => {
     expect(lint('two.incp', '--rule', `${LUK}=info`, '--max-warnings', '0').status).toBe(0);
   });
 
-  test('2: a file with a syntax error (reported on stderr; the other files are still linted)', () => {
+  test('1: a file that does not compile is a fatal error, as in ESLint (the other files are still linted)', () => {
     const r = lint('syntax.incp', 'warn.incp');
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/syntax\.incp:4:\d+: error/);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}syntax\.incp:4:\d+: error unexpected-character: /m);
+    expect(r.stdout).toMatch(/^ +4 \| {3}conv 5x5 @$/m);
     expect(r.stdout).toContain('warn.incp:4:3: warning large-unfactorized-kernel');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('2 problems (1 error, 1 warning, 0 info) in 2 files');
+  });
+
+  test('a file that does not compile is a fatal message in every format', () => {
+    const [j] = json(lint('syntax.incp', '--format', 'json').stdout);
+    expect(j!.messages).toEqual([expect.objectContaining({ ruleId: null, fatal: true, code: 'unexpected-character', severity: 2, line: 4 })]);
+    expect(j).toMatchObject({ errorCount: 1, fatalErrorCount: 1 });
+    const gh = lint('syntax.incp', '--format', 'github');
+    expect(gh.status).toBe(1);
+    expect(gh.stdout.split('\n')[0]).toMatch(/^::error file=syntax\.incp,line=4,col=\d+,endLine=4,endColumn=\d+,title=incc error unexpected-character::/);
+    const sarif = JSON.parse(lint('syntax.incp', '--format', 'sarif').stdout) as {
+      runs: { tool: { driver: { rules: { id: string; name: string; helpUri: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string }[] }[];
+    };
+    const run = sarif.runs[0]!;
+    expect(run.results).toEqual([expect.objectContaining({ ruleId: 'unexpected-character', level: 'error' })]);
+    const rule = run.tool.driver.rules[run.results[0]!.ruleIndex]!;
+    expect([rule.id, rule.name]).toEqual(['unexpected-character', 'UnexpectedCharacter']);
+    expect(rule.helpUri).toMatch(/^https:\/\/.*\/spec\/diagnostics\.md#unexpected-character$/);
   });
 
   test.each([
     ['a missing file', ['nope.incp'], /no \.incp file matches nope\.incp/],
     ['a glob that matches nothing', ['nowhere/**/*.incp'], /no \.incp file matches nowhere\/\*\*\/\*\.incp/],
+    ['ignorePatterns that is not a list of strings', ['badignore/w.incp'], /incc\.config\.json: "ignorePatterns" must be an array of strings/],
     ['no input', [], /no input files/],
     ['an unknown format', ['warn.incp', '--format', 'xml'], /--format must be one of stylish, json, sarif, github/],
     ['a bad --max-warnings', ['warn.incp', '--max-warnings', 'many'], /--max-warnings takes a whole number/],
@@ -301,6 +360,24 @@ describe('many files', () => {
       expect(first.status).toBe(0);
       expect(lint('many', 'suppress', 'blocks', '--format', format).stdout).toBe(first.stdout);
     }
+  });
+
+  test('globs: classes, braces and negation (tinyglobby)', () => {
+    const paths = (...args: string[]) => json(lint(...args, '--format', 'json').stdout).map((x) => x.filePath);
+    expect(paths('ign/[xy]1.incp')).toEqual(['ign/x1.incp', 'ign/y1.incp']);
+    expect(paths('ign/{x2,y1}.incp')).toEqual(['ign/x2.incp', 'ign/y1.incp']);
+    expect(paths('ign/x*.incp', 'ign/y*.incp', '!ign/x2.incp')).toEqual(['ign/x1.incp', 'ign/y1.incp']);
+    expect(paths('many/**/*.incp', '!many/c/**')).toEqual(['many/a.incp', 'many/b.incp']);
+  });
+
+  test('.gitignore files (up to the repository root) and ignorePatterns skip files found by folders and globs', () => {
+    const found = ['ign/a.incp', 'ign/sub/kept.incp', 'ign/x1.incp', 'ign/x2.incp', 'ign/y1.incp'];
+    const paths = (...args: string[]) => json(lint(...args, '--format', 'json').stdout).map((x) => x.filePath);
+    expect(paths('ign')).toEqual(found);
+    expect(paths('ign/**/*.incp')).toEqual(found);
+    // a file named on the command line is always linted; --no-ignore lints everything
+    expect(paths('ign/generated/g.incp', 'ign/vendor/v.incp')).toEqual(['ign/generated/g.incp', 'ign/vendor/v.incp']);
+    expect(paths('ign', '--no-ignore')).toEqual([...found, 'ign/b.tmp.incp', 'ign/generated/g.incp', 'ign/sub/local.incp', 'ign/vendor/v.incp'].sort());
   });
 
   test('stylish lists the files in order, and counts them all', () => {

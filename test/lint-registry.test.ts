@@ -5,9 +5,13 @@
  * documents it (section, severity, rationale, incorrect and correct examples that behave as they say,
  * every option with its default), and its before/after pair does what a new user is told it does.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import AjvModule from 'ajv';
 import { basename, join } from 'node:path';
+import { readConfig } from '../compiler/lint/engine/config.js';
 import { rulesTable, RULES_TABLE_END, RULES_TABLE_START } from '../compiler/lint/engine/docs.js';
+import { configSchema } from '../compiler/lint/engine/schema.js';
 import { lintFile } from '../compiler/lint/engine/lint.js';
 import { lintRules } from '../compiler/lint/engine/registry.js';
 import type { LintRule, OptionValue } from '../compiler/lint/engine/rule.js';
@@ -185,5 +189,51 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
     const a = lintFile(after, { config: {} });
     expect(a.failures).toEqual([]);
     expect(a.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`)).toEqual([]);
+  });
+});
+
+describe('the JSON Schema of incc.config.json (schema/incc.config.schema.json)', () => {
+  const schemaPath = join(repoRoot, 'schema', 'incc.config.schema.json');
+  const Ajv = AjvModule.default;
+  const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+
+  test('is current: made from the registry (npm run docs:lint writes it)', () => {
+    expect(readFileSync(schemaPath, 'utf8')).toBe(`${JSON.stringify(configSchema(), null, 2)}\n`);
+  });
+
+  test('accepts every config that readConfig accepts, and rejects what it rejects', () => {
+    const good = [
+      {},
+      { $schema: './node_modules/incc/schema/incc.config.schema.json' },
+      { rules: { 'large-unfactorized-kernel': 'error' } },
+      { rules: { 'large-unfactorized-kernel': ['warn', { minKernel: 7 }] } },
+      { rules: { 'asymmetric-grid-range': ['info', { low: 10, high: 24 }] } },
+      { ignorePatterns: ['vendor/**', '*.gen.incp'] },
+    ];
+    const bad = [
+      { rule: {} },
+      { rules: { 'large-unfactorised-kernel': 'warn' } },
+      { rules: { 'large-unfactorized-kernel': 'fatal' } },
+      { rules: { 'large-unfactorized-kernel': ['warn', { minKernal: 7 }] } },
+      { rules: { 'large-unfactorized-kernel': ['warn', { minKernel: true }] } },
+      { ignorePatterns: 'vendor' },
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'incc-schema-'));
+    try {
+      const readable = (config: object): boolean => {
+        const path = join(dir, 'incc.config.json');
+        writeFileSync(path, JSON.stringify(config));
+        try {
+          readConfig(path);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (const c of good) expect([c, validate(c), readable(c)]).toEqual([c, true, true]);
+      for (const c of bad) expect([c, validate(c), readable(c)]).toEqual([c, false, false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

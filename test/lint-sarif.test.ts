@@ -4,12 +4,12 @@
  * partialFingerprints that stay the same when lines are inserted above a finding.
  */
 import '@microsoft/jest-sarif';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log, Result } from 'sarif';
 import { lintRules } from '../compiler/lint/engine/registry.js';
-import { incc } from './helpers/cli.js';
+import { incc, repoRoot } from './helpers/cli.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -54,6 +54,33 @@ describe('SARIF over stdlib/ and examples/lint/', () => {
       expect(d.defaultConfiguration?.level).toBe(levelOf[rule.defaultSeverity]);
     }
     expect(rules.at(-1)!.help?.text.length).toBeGreaterThan(0);
+  });
+
+  test('rule names are PascalCase and differ from the ids (no SARIF1001 from the SARIF multitool)', () => {
+    const rules = log.runs[0]!.tool.driver.rules!;
+    for (const r of rules) {
+      expect(r.name).toMatch(/^[A-Z][A-Za-z0-9]*$/);
+      expect(r.name).not.toBe(r.id);
+      expect(r.name!.toLowerCase()).toBe(r.id.replace(/-/g, ''));
+    }
+    expect(rules.find((r) => r.id === 'large-unfactorized-kernel')!.name).toBe('LargeUnfactorizedKernel');
+  });
+
+  test("help links are absolute, under the repository of package.json; informationUri is that repository", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { repository: { url: string } };
+    const repo = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    expect(repo).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+    const driver = log.runs[0]!.tool.driver;
+    expect(driver.informationUri).toBe(repo);
+    for (const rule of lintRules) {
+      expect(driver.rules!.find((r) => r.id === rule.id)!.helpUri).toBe(`${repo}/blob/main/spec/lint/${rule.id}.md`);
+    }
+  });
+
+  test('--docs-url points the help links elsewhere (a fork, a mirror)', () => {
+    const forked = sarif(['examples/lint/large-unfactorized-kernel.before.incp', '--docs-url', 'https://example.org/incc/']);
+    const rule = forked.runs[0]!.tool.driver.rules!.find((r) => r.id === 'large-unfactorized-kernel')!;
+    expect(rule.helpUri).toBe('https://example.org/incc/spec/lint/large-unfactorized-kernel.md');
   });
 
   test('every rule reports in examples/lint, under its own stable id', () => {

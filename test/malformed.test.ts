@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliPath } from './helpers/cli.js';
+import { cliPath, plainEnv } from './helpers/cli.js';
 
 interface Case {
   name: string;
@@ -241,7 +241,7 @@ function run(c: Case): { status: number | null; stderr: string; ms: number } {
     for (const [name, text] of Object.entries(c.files ?? {})) writeFileSync(join(dir, name), text);
     const started = performance.now();
     // A hang is a failure, not a stuck test run: the process is killed after a minute (status null).
-    const r = spawnSync(process.execPath, [cliPath, ...(c.args ?? ['check', 'main.incp'])], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    const r = spawnSync(process.execPath, [cliPath, ...(c.args ?? ['check', 'main.incp'])], { cwd: dir, encoding: 'utf8', env: plainEnv(), timeout: 60_000 });
     return { status: r.status, stderr: r.stderr, ms: performance.now() - started };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import pngjs from 'pngjs';
 import { syntheticDataset } from '../backends/tfjs/train/data.js';
-import { cliPath, incc, repoRoot } from './helpers/cli.js';
+import { cliPath, incc, repoRoot, plainEnv } from './helpers/cli.js';
 
 tf.enableProdMode();
 
@@ -116,7 +116,7 @@ describe('incc train on synthetic data', () => {
 
   test('Ctrl-C saves the state mid-epoch (exit 130); --resume continues from that step', async () => {
     const dir = join(work, 'interrupted');
-    const child = spawn(process.execPath, [cliPath, 'train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic:640', '--epochs', '1', '--out', dir], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [cliPath, 'train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic:640', '--epochs', '1', '--out', dir], { env: plainEnv() });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {

@@ -1,12 +1,15 @@
 import { ConfigError, parseRuleOverrides, readConfig, type LintConfig } from '../../compiler/lint/engine/config.js';
-import { formatGithub } from '../../compiler/lint/formatters/github.js';
+import { appendFileSync } from 'node:fs';
+import { withFatalMessages } from '../../compiler/lint/engine/fatal.js';
+import { formatGithub, formatGithubSummary } from '../../compiler/lint/formatters/github.js';
 import { formatJson } from '../../compiler/lint/formatters/json.js';
 import { formatSarif } from '../../compiler/lint/formatters/sarif.js';
 import { formatStylish } from '../../compiler/lint/formatters/stylish.js';
 import { lintFile, type LintResult } from '../../compiler/lint/engine/lint.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
 import { expandFiles } from '../files.js';
-import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
+import { parseCommandArgs, UsageError, useColor } from '../io.js';
+import { packageInfo } from '../package-info.js';
 import type { Command } from '../registry.js';
 
 const formats = ['stylish', 'json', 'sarif', 'github'];
@@ -17,9 +20,11 @@ export const lintCommand: Command = {
   help: `Usage: incc lint FILE|DIR|GLOB... [--format stylish|json|sarif|github] [--config FILE]
                  [--rule ID=SEVERITY]... [--rule ID.OPTION=VALUE]... [--max-warnings N]
 
-Elaborates every network in each file (folders are searched for .incp files;
-globs take * ** ?), applies its rules, and checks it against the design
-principles of "Rethinking the Inception Architecture" (spec/lint.md).
+Elaborates every network in each file, applies its rules, and checks it
+against the design principles of "Rethinking the Inception Architecture"
+(spec/lint.md). Folders are searched for .incp files; globs take * ** ? [..]
+{a,b}, and !GLOB removes files; files found that way are skipped when a
+.gitignore or the config's ignorePatterns ignores them.
 
 Options:
   --format F           stylish (default), json (ESLint's shape), sarif (SARIF 2.1.0), github
@@ -27,13 +32,22 @@ Options:
   --rule ID=SEV        set a rule's severity: off, info, warn, error (repeatable)
   --rule ID.OPT=VALUE  set a rule option (VALUE as JSON: 4, true, [12, 20]) (repeatable)
   --max-warnings N     exit 1 when there are more than N warnings
+  --no-ignore          lint files that .gitignore or ignorePatterns ignore
+  --docs-url URL       where spec/ is on the web, for SARIF help links
+                       (default: the repository's, from package.json)
   --list-rules         list the rules with their sections and default severities
 
 Suppress a finding with a comment: // incc-disable-next-line RULE -- reason
 (also incc-disable-line and incc-disable-file).
 
-Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings),
-2 usage error, unreadable file, bad config, or a file that does not compile.`,
+A file that does not compile is reported as ESLint reports a parse error: an
+error (a fatal message) in every format.
+
+With --format github, a notice gives the totals, and when GITHUB_STEP_SUMMARY
+is set, the full table of findings is added to the job summary.
+
+Exit codes: 0 no errors, 1 errors (a file that does not compile included, or
+more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       format: { type: 'string' },
@@ -41,6 +55,8 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings),
       rule: { type: 'string', multiple: true },
       'max-warnings': { type: 'string' },
       'list-rules': { type: 'boolean' },
+      'no-ignore': { type: 'boolean' },
+      'docs-url': { type: 'string' },
     });
     if (values['list-rules']) {
       for (const r of lintRules) process.stdout.write(`${r.id.padEnd(34)} ${r.defaultSeverity.padEnd(6)} ${r.section.padEnd(14)} ${r.description}\n`);
@@ -61,7 +77,14 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings),
       if (e instanceof ConfigError) throw new UsageError(e.message, false);
       throw e;
     }
-    const { files, missing } = expandFiles(positionals);
+    let expanded;
+    try {
+      expanded = expandFiles(positionals, { ignoreFiles: values['no-ignore'] !== true });
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message, false);
+      throw e;
+    }
+    const { files, missing } = expanded;
     if (missing.length > 0) {
       for (const m of missing) process.stderr.write(`incc lint: no .incp file matches ${m}\n`);
       return 2;
@@ -78,16 +101,21 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings),
         failed = true;
         continue;
       }
-      if (r.failures.length > 0) {
-        printDiagnostics(r.failures, r.sourceOf);
-        failed = true;
-        continue;
-      }
-      results.push(r);
+      results.push(r.failures.length > 0 ? withFatalMessages(r) : r);
     }
-    const color = process.stdout.isTTY === true && !process.env['NO_COLOR'];
-    const text = format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results) : format === 'github' ? formatGithub(results) : formatStylish(results, { color });
+    const info = packageInfo();
+    const sarif = { version: info.version, informationUri: info.repositoryUrl, docsUrl: (values['docs-url'] as string | undefined) ?? info.docsUrl };
+    const text =
+      format === 'json'
+        ? formatJson(results)
+        : format === 'sarif'
+          ? formatSarif(results, sarif)
+          : format === 'github'
+            ? formatGithub(results)
+            : formatStylish(results, { color: useColor(process.stdout) });
     if (text.length > 0) process.stdout.write(`${text}\n`);
+    const summary = process.env['GITHUB_STEP_SUMMARY'];
+    if (format === 'github' && summary) appendFileSync(summary, formatGithubSummary(results));
     if (failed) return 2;
     const errors = results.reduce((n, r) => n + r.errorCount, 0);
     const warnings = results.reduce((n, r) => n + r.warningCount, 0);

@@ -18,8 +18,20 @@ export const cliPath =
   existsSync(bundledCliPath) && (!existsSync(unbundledCliPath) || statSync(bundledCliPath).mtimeMs >= statSync(unbundledCliPath).mtimeMs) ? bundledCliPath : unbundledCliPath;
 
 /** `incc ARGS...` with `cwd` (the repository root by default); NO_COLOR so output is plain. */
-export function incc(args: string[], cwd = repoRoot): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/**
+ * Runs the CLI with `args` in `cwd`, colour off (NO_COLOR; FORCE_COLOR, which Jest may set, and a CI's
+ * GITHUB_STEP_SUMMARY are removed), and `env` laid over that.
+ */
+export function incc(args: string[], cwd = repoRoot, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...plainEnv(), ...env } });
+}
+
+/** The test process's environment with colour off and no CI job summary, for running the CLI. */
+export function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env['FORCE_COLOR'];
+  delete env['GITHUB_STEP_SUMMARY'];
+  return env;
 }
 
 /** Every `.incp` file under `dir`, as paths relative to the repository root with `/`, sorted. */

@@ -14,8 +14,15 @@ export const CONFIG_FILE = 'incc.config.json';
 export type RuleSetting = LintSeverity | [LintSeverity] | [LintSeverity, Record<string, OptionValue>];
 
 export interface LintConfig {
+  /** The JSON Schema of the file (schema/incc.config.schema.json), for editors; not read by incc. */
+  $schema?: string;
   rules?: Record<string, RuleSetting>;
+  /** .gitignore-style patterns, relative to the config file's folder: files found there are not linted. */
+  ignorePatterns?: string[];
 }
+
+/** The fields of incc.config.json (schema/incc.config.schema.json describes the same; a test checks it). */
+export const CONFIG_FIELDS = ['$schema', 'rules', 'ignorePatterns'] as const;
 
 export interface ActiveRule {
   rule: LintRule;
@@ -47,9 +54,24 @@ export function readConfig(path: string): LintConfig {
   } catch (e) {
     throw new ConfigError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${path}: expected an object with a "rules" field`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`${path}: expected an object with a "rules" field`);
+  }
   const config = parsed as LintConfig;
-  for (const key of Object.keys(config)) if (key !== 'rules') throw new ConfigError(`${path}: unknown field "${key}" (the config has "rules")`);
+  const fields: readonly string[] = CONFIG_FIELDS;
+  for (const key of Object.keys(config)) {
+    if (!fields.includes(key)) {
+      throw new ConfigError(`${path}: unknown field "${key}" (the config has ${CONFIG_FIELDS.map((f) => `"${f}"`).join(', ')})`);
+    }
+  }
+  const patterns: unknown = config.ignorePatterns;
+  if (patterns !== undefined && (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string'))) {
+    throw new ConfigError(`${path}: "ignorePatterns" must be an array of strings`);
+  }
+  const rules: unknown = config.rules;
+  if (rules !== undefined && (typeof rules !== 'object' || rules === null || Array.isArray(rules))) {
+    throw new ConfigError(`${path}: "rules" must be an object`);
+  }
   for (const [id, setting] of Object.entries(config.rules ?? {})) checkSetting(id, setting, path);
   return config;
 }
@@ -62,7 +84,7 @@ function checkSetting(id: string, setting: unknown, where: string): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`${where}: rule "${id}": options must be an object`);
   for (const [name, value] of Object.entries(options as Record<string, unknown>)) {
-    const option = rule.options[name];
+    const option = Object.hasOwn(rule.options, name) ? rule.options[name] : undefined;
     if (!option) throw new ConfigError(`${where}: rule "${id}" has no option "${name}"${didYouMean(name, Object.keys(rule.options))}`);
     const expected = Array.isArray(option.default) ? 'array' : typeof option.default;
     const actual = Array.isArray(value) ? 'array' : typeof value;
@@ -75,14 +97,15 @@ function checkSetting(id: string, setting: unknown, where: string): void {
  * Returns them as config settings to lay over the file's.
  */
 export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting> {
-  const out: Record<string, [LintSeverity, Record<string, OptionValue>]> = {};
+  const out = new Map<string, [LintSeverity, Record<string, OptionValue>]>();
   for (const text of texts) {
     const m = /^([a-z0-9-]+)(?:\.([A-Za-z_][A-Za-z0-9_]*))?=(.+)$/.exec(text);
     if (!m) throw new ConfigError(`--rule '${text}': write ID=SEVERITY or ID.OPTION=VALUE`);
     const [, id, option, raw] = m as unknown as [string, string, string | undefined, string];
     const rule = findRule(id);
     if (!rule) throw new ConfigError(`--rule: unknown rule "${id}"${didYouMean(id, lintRules.map((r) => r.id))}`);
-    const entry = (out[id] ??= [undefined as unknown as LintSeverity, {}]);
+    let entry = out.get(id);
+    if (!entry) out.set(id, (entry = [undefined as unknown as LintSeverity, Object.create(null) as Record<string, OptionValue>]));
     if (option === undefined) {
       entry[0] = raw as LintSeverity;
     } else {
@@ -96,7 +119,7 @@ export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting>
     }
   }
   const settings: Record<string, RuleSetting> = {};
-  for (const [id, [severity, options]] of Object.entries(out)) {
+  for (const [id, [severity, options]] of out) {
     settings[id] = [severity ?? (undefined as unknown as LintSeverity), options];
     if (severity !== undefined) checkSetting(id, settings[id], '--rule');
     else checkSetting(id, [findRule(id)!.defaultSeverity, options], '--rule');

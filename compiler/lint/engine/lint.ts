@@ -31,6 +31,8 @@ export interface LintMessage {
   network?: string;
   /** Where the layer really is, when the finding is placed on the line that instantiated it. */
   related?: { message: string; file: string; line: number; column: number }[];
+  /** A compiler error that kept the file from being linted (ESLint's fatal message); ruleId is its code. */
+  fatal?: true;
 }
 
 export interface LintResult {

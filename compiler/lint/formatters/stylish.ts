@@ -1,12 +1,10 @@
 /** `--format stylish` (the default): each finding with its code frame, grouped by file, then a summary line. */
 import { formatDiagnostic } from '../../print/code-frame.js';
 import type { LintResult } from '../engine/lint.js';
+import { totalsText } from './totals.js';
 
 export function formatStylish(results: LintResult[], options: { color?: boolean } = {}): string {
   const out: string[] = [];
-  let errors = 0;
-  let warnings = 0;
-  let infos = 0;
   for (const r of results) {
     if (r.messages.length === 0) continue;
     out.push(r.file);
@@ -20,16 +18,7 @@ export function formatStylish(results: LintResult[], options: { color?: boolean 
       out.push(...text.split('\n').map((l) => `  ${l}`));
     }
     out.push('');
-    errors += r.errorCount;
-    warnings += r.warningCount;
-    infos += r.infoCount;
   }
-  const total = errors + warnings + infos;
-  const files = results.length;
-  out.push(
-    total === 0
-      ? `${files} file${files === 1 ? '' : 's'} linted: no problems`
-      : `${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info) in ${files} file${files === 1 ? '' : 's'}`,
-  );
+  out.push(totalsText(results));
   return out.join('\n');
 }
