@@ -9,8 +9,9 @@
  * the grammar. One file loads in a fraction of that, and NODE_ENV is defined as "production" so that
  * grammar/self-checks.ts turns the grammar checks off (the tests keep them on). bench/lint.mjs measures it.
  *
- * Only the parser stack is inlined (chevrotain and the packages it depends on, found from their
- * package.json files): it is what every command loads at start-up. Every other package stays an import
+ * Only what every command loads at start-up is inlined: the parser stack (chevrotain and the packages it
+ * depends on, found from their package.json files) and the file expansion of lint and fmt (tinyglobby,
+ * ignore). Every other package stays an import
  * from node_modules, as in the unbundled build: backends' optional extras, native addons and large
  * packages a single command loads keep working as they did, and the bundle stays small.
  */
@@ -38,7 +39,7 @@ function closure(name, from = root, out = new Set()) {
   for (const dep of Object.keys(pkg.dependencies ?? {})) closure(dep, dir, out);
   return out;
 }
-const inlined = closure('chevrotain');
+const inlined = ['chevrotain', 'tinyglobby', 'ignore'].reduce((set, name) => closure(name, root, set), new Set());
 
 const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 /** Bare imports of packages outside the parser stack stay imports (node: built-ins too). */

@@ -2,6 +2,7 @@
  * The package's `bin` is the bundled CLI (scripts/bundle.mjs; bench/lint.mjs says why): one file with the
  * parser stack inside, built by `npm run build`, that behaves exactly as tsc's output does.
  */
+import { isBuiltin } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ describe('the bundled CLI', () => {
       for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{][^;]*?from\s*)?["']([^"']+)["']/g)) {
         const spec = m[1]!;
         if (spec.startsWith('./') || spec.startsWith('../')) visit(join(dirname(file), spec));
-        else if (!spec.startsWith('node:')) packages.push(spec);
+        else if (!isBuiltin(spec)) packages.push(spec); // Node's own modules, with or without `node:`
       }
     };
     visit(bundledCliPath);

@@ -116,9 +116,15 @@ function uri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
+/**
+ * Stable across moved lines for findings about a layer (rule, file, network, layer, message id). A finding
+ * about no layer (a train-section setting) is placed by its line, and told apart from another on the same
+ * line (two settings of one schedule) by its message.
+ */
 function fingerprint(m: LintMessage): string {
+  const place = m.node ?? `${m.line}\u0000${m.message}`;
   return createHash('sha256')
-    .update([m.ruleId, m.file, m.network ?? '', m.node ?? `${m.line}`, m.messageId].join('\u0000'))
+    .update([m.ruleId, m.file, m.network ?? '', place, m.messageId].join('\u0000'))
     .digest('hex')
     .slice(0, 32);
 }
