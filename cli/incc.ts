@@ -8,6 +8,7 @@
  * so this is the one place that handles it.
  */
 import { commands, printUsage, VERSION } from './registry.js';
+import { didYouMean } from '../compiler/diagnostics/diagnostics.js';
 import { UsageError } from './io.js';
 
 /** The status of a process whose output pipe was closed by its reader: 128 + SIGPIPE (13). */
@@ -33,8 +34,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`incc: unknown command '${name}'\n\n`);
-    printUsage(process.stderr);
+    const close = didYouMean(name, commands.map((c) => c.name));
+    process.stderr.write(`incc: '${name}' is not an incc command${close}\nRun 'incc --help' for the commands.\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -45,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`incc ${name}: ${e.message}\n${e.showHelp ? `\n${command.help}\n` : ''}`);
+      // As git and npm do: the one line that says what is wrong, and where the usage is; not the whole help.
+      process.stderr.write(`incc ${name}: ${e.message}\n${e.showHelp ? `Run 'incc ${name} --help' for usage.\n` : ''}`);
       return 2;
     }
     throw e;
