@@ -104,7 +104,7 @@ describe('incc train on synthetic data', () => {
     ]);
     const data = syntheticDataset([32, 32, 3], 4, { count: COUNT, seed: 3, validationSplit: 0.25 });
     const v = data.validation;
-    const x = tf.tensor4d(Float32Array.from(v.images, (p) => p / 127.5 - 1), [v.count, 32, 32, 3]);
+    const x = tf.tensor4d(Float32Array.from(v.images!, (p) => p / 127.5 - 1), [v.count, 32, 32, 3]);
     const [probs] = model.predict(x) as tf.Tensor[];
     // The exported model keeps its softmax: rows sum to 1.
     const sums = tf.sum(probs!, -1).dataSync();

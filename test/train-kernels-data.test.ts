@@ -14,7 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { registerFastKernels, restoreStockKernels } from '../backends/tfjs/train/kernels.js';
-import { DataError, drawSynthetic, imageFolderDataset, jpegComponents, syntheticDataset } from '../backends/tfjs/train/data.js';
+import { DataError, drawSynthetic, imageFolderDataset, jpegComponents, readImages, syntheticDataset, type Split } from '../backends/tfjs/train/data.js';
 
 tf.enableProdMode();
 
@@ -99,8 +99,8 @@ describe('synthetic data', () => {
     const a = syntheticDataset([16, 16, 3], 4, { count: 40, seed: 5, validationSplit: 0.25 });
     const b = syntheticDataset([16, 16, 3], 4, { count: 40, seed: 5, validationSplit: 0.25 });
     const c = syntheticDataset([16, 16, 3], 4, { count: 40, seed: 6, validationSplit: 0.25 });
-    expect(Buffer.from(a.train.images).equals(Buffer.from(b.train.images))).toBe(true);
-    expect(Buffer.from(a.train.images).equals(Buffer.from(c.train.images))).toBe(false);
+    expect(Buffer.from(a.train.images!).equals(Buffer.from(b.train.images!))).toBe(true);
+    expect(Buffer.from(a.train.images!).equals(Buffer.from(c.train.images!))).toBe(false);
     expect([a.train.count, a.validation.count]).toEqual([30, 10]);
     const counts = [0, 0, 0, 0];
     for (const l of [...a.train.labels, ...a.validation.labels]) counts[l]!++;
@@ -143,7 +143,14 @@ describe('image folders', () => {
     return dir;
   };
 
-  test('PNG and JPEG, resized, labels by sorted folder name, a deterministic split', () => {
+  /** The folder's index, and every image of both splits read from disk (as training reads them per batch). */
+  const readFolder = async (dir: string, classes: number, validationSplit: number) => {
+    const d = imageFolderDataset(dir, [4, 4, 3], classes, { seed: 1, validationSplit });
+    const all = (split: Split) => readImages(split, Array.from({ length: split.count }, (_, i) => i), [4, 4, 3]);
+    return { ...d, pixels: [await all(d.train), await all(d.validation)] };
+  };
+
+  test('PNG and JPEG, resized, labels by sorted folder name, a deterministic split', async () => {
     const dir = folder('good', {
       'cats/a.png': png(20, 10, [200, 0, 0]),
       'cats/b.jpg': jpg(8, 8, [200, 0, 0]),
@@ -151,16 +158,16 @@ describe('image folders', () => {
       'dogs/d.jpeg': jpg(30, 12, [0, 0, 200]),
       'dogs/notes.txt': 'not an image',
     });
-    const d = imageFolderDataset(dir, [4, 4, 3], 2, { seed: 1, validationSplit: 0.25 });
+    const d = await readFolder(dir, 2, 0.25);
     expect(d.classNames).toEqual(['cats', 'dogs']);
     expect([d.train.count, d.validation.count]).toEqual([3, 1]);
     const all = [...d.train.labels, ...d.validation.labels].sort();
     expect(all).toEqual([0, 0, 1, 1]);
     // Every image is uniform: its resized pixels keep its colour (JPEG within a few levels).
     const images = [d.train, d.validation];
-    for (const split of images) {
+    for (const [k, split] of images.entries()) {
       for (let i = 0; i < split.count; i++) {
-        const px = split.images.subarray(i * 48, i * 48 + 3);
+        const px = d.pixels[k]!.subarray(i * 48, i * 48 + 3);
         if (split.labels[i] === 0) expect(px[0]).toBeGreaterThan(180);
         else expect(px[2]).toBeGreaterThan(180);
       }
@@ -169,9 +176,9 @@ describe('image folders', () => {
     expect(Array.from(again.validation.labels)).toEqual(Array.from(d.validation.labels));
   });
 
-  test('a grayscale image for a 3-channel network names the file', () => {
+  test('a grayscale image for a 3-channel network names the file', async () => {
     const dir = folder('gray', { 'a/x.png': png(4, 4, [9, 9, 9]), 'b/gray.png': png(4, 4, [9, 9, 9], true) });
-    expect(() => imageFolderDataset(dir, [4, 4, 3], 2, { seed: 1, validationSplit: 0 })).toThrow(new DataError(join(dir, 'b', 'gray.png'), 'is a grayscale image, but the network takes 3-channel (RGB) input: convert it to RGB or remove it'));
+    await expect(readFolder(dir, 2, 0)).rejects.toThrow(new DataError(join(dir, 'b', 'gray.png'), 'is a grayscale image, but the network takes 3-channel (RGB) input: convert it to RGB or remove it'));
   });
 
   test('a grayscale JPEG is recognized from its frame header', () => {
@@ -181,11 +188,11 @@ describe('image folders', () => {
     expect(jpegComponents(sof)).toBe(1);
   });
 
-  test('an unreadable image names the file', () => {
+  test('an unreadable image names the file', async () => {
     const dir = folder('broken', { 'a/ok.png': png(4, 4, [1, 2, 3]), 'b/broken.png': 'this is not a PNG', 'b/ok.png': png(4, 4, [1, 2, 3]) });
-    expect(() => imageFolderDataset(dir, [4, 4, 3], 2, { seed: 1, validationSplit: 0 })).toThrow(`${join(dir, 'b', 'broken.png')}: cannot decode this PNG image`);
+    await expect(readFolder(dir, 2, 0)).rejects.toThrow(`${join(dir, 'b', 'broken.png')}: cannot decode this PNG image`);
     const dir2 = folder('brokenjpg', { 'a/ok.png': png(4, 4, [1, 2, 3]), 'b/bad.jpg': Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) });
-    expect(() => imageFolderDataset(dir2, [4, 4, 3], 2, { seed: 1, validationSplit: 0 })).toThrow(`${join(dir2, 'b', 'bad.jpg')}: cannot decode this JPEG image`);
+    await expect(readFolder(dir2, 2, 0)).rejects.toThrow(`${join(dir2, 'b', 'bad.jpg')}: cannot decode this JPEG image`);
   });
 
   test('an empty class folder names the folder', () => {

@@ -35,6 +35,8 @@ Options:
                          network's seed, else 1)
   --batch-size N         override the network's batch_size
   --steps-per-epoch N    at most N steps an epoch (quick runs)
+  --augment              random crop (8-100% of the area, aspect 3/4 to 4/3) and
+                         horizontal flip of the training images, from the seed
   --backend NAME         auto (default), tensorflow, cpu or wasm
   --network NAME         the network to train (needed when FILE declares several)
   --set NAME=VALUE       set a network parameter (an .incp expression)
@@ -57,6 +59,7 @@ file, 130 stopped by Ctrl-C (after saving).`,
       seed: { type: 'string' },
       'batch-size': { type: 'string' },
       'steps-per-epoch': { type: 'string' },
+      augment: { type: 'boolean' },
       backend: { type: 'string' },
       network: { type: 'string' },
       set: { type: 'string', multiple: true },
@@ -106,6 +109,7 @@ file, 130 stopped by Ctrl-C (after saving).`,
         resume: values['resume'] === true,
         overrides,
         stepsPerEpoch,
+        augment: values['augment'] === true,
         backend: backend as 'auto',
         shouldStop: () => stop,
       });

@@ -19,6 +19,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import type { ImageDecoder } from './data.js';
 import { registerFastKernels } from './kernels.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'cpu' | 'wasm';
@@ -33,6 +34,27 @@ export interface SelectedBackend {
   advice?: string;
   /** Native packages that are installed but did not load, each with its load error on one line. */
   failures: string[];
+  /** tfjs-node's native image decoder (libtensorflow's), on the tensorflow backend. */
+  decodeImage?: ImageDecoder;
+}
+
+interface NativeModule {
+  node?: { decodeImage(contents: Uint8Array, channels?: number, dtype?: 'int32', expandAnimations?: boolean): tf.Tensor };
+}
+
+/** An ImageDecoder over tfjs-node's decodeImage (PNG, JPEG, BMP, GIF; the file's own channel count). */
+function nativeDecoder(mod: NativeModule): ImageDecoder | undefined {
+  const decode = mod.node?.decodeImage;
+  if (typeof decode !== 'function') return undefined;
+  return (_path, buf) => {
+    const t = tf.tidy(() => decode(buf, 0, 'int32', false));
+    try {
+      const [height, width, stride] = t.shape as [number, number, number];
+      return { width, height, data: Uint8Array.from(t.dataSync()), stride, channels: stride <= 2 ? 1 : 3 };
+    } finally {
+      t.dispose();
+    }
+  };
 }
 
 /** A backend that was asked for (`--backend tensorflow`, `--backend wasm`) and is not available. */
@@ -70,13 +92,14 @@ export function oneLine(e: unknown): string {
 }
 
 /**
- * Imports a native tfjs package and switches to its `tensorflow` backend: null when it works, the reason
+ * Imports a native tfjs package and switches to its `tensorflow` backend: the module when it works, the reason
  * when it does not. libtensorflow's informational log lines are turned off unless TF_CPP_MIN_LOG_LEVEL is set.
  */
-async function loadNative(path: string): Promise<string | null> {
+async function loadNative(path: string): Promise<string | NativeModule> {
   process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
+  let mod: NativeModule;
   try {
-    await import(pathToFileURL(path).href);
+    mod = (await import(pathToFileURL(path).href)) as NativeModule;
   } catch (e) {
     return oneLine(e);
   }
@@ -86,7 +109,7 @@ async function loadNative(path: string): Promise<string | null> {
   } catch (e) {
     return oneLine(e);
   }
-  return null;
+  return mod;
 }
 
 /** Silences tfjs's "looks like you are running TensorFlow.js in Node.js" banner (incc prints its own advice). */
@@ -101,9 +124,9 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Sel
     for (const [pkg, gpu] of NATIVE) {
       const path = installed(pkg);
       if (path === null) continue;
-      const why = await loadNative(path);
-      if (why === null) return { name: 'tensorflow', package: pkg, gpu, failures };
-      failures.push(`${pkg} is installed but does not load: ${why}`);
+      const loaded = await loadNative(path);
+      if (typeof loaded !== 'string') return { name: 'tensorflow', package: pkg, gpu, failures, decodeImage: nativeDecoder(loaded) };
+      failures.push(`${pkg} is installed but does not load: ${loaded}`);
     }
     if (choice === 'tensorflow') {
       const reasons = failures.length > 0 ? failures.join('\n') : 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed';

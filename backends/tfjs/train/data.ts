@@ -1,11 +1,20 @@
 /**
- * Training data: `synthetic` (generated in code) and image folders (one subfolder per class, as Keras's
- * image_dataset_from_directory reads them). Both give 8-bit NHWC images at the network's input size and
- * integer labels, split deterministically into training and validation parts. Loads no tfjs.
+ * Training data: `synthetic` (generated in code, held in memory) and image folders (one subfolder per
+ * class, as Keras's image_dataset_from_directory reads them), streamed from disk: an index of the files is
+ * built once (names and labels only), and each batch is read and decoded when it is needed, with a bounded
+ * prefetch of the next batches' file reads (BatchQueue), so memory does not grow with the number of images.
+ * Both give 8-bit NHWC images at the network's input size and integer labels, split deterministically into
+ * training and validation parts. Loads no tfjs (the tensorflow backend passes in tfjs-node's decoder).
+ *
+ * Augmentation (--augment, training images only): a random crop of 8% to 100% of the image's area with an
+ * aspect ratio from 3/4 to 4/3 (the crop GoogLeNet's paper describes, which TF-slim's Inception
+ * preprocessing also uses), resized to the input, then a horizontal flip with probability 1/2; drawn from
+ * the seed, the epoch and the image, so a run is reproducible. No colour distortion.
  *
  * Pixels reach the network as x / 127.5 - 1 (values in [-1, 1], Keras's inception_v3 preprocess_input).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
@@ -23,9 +32,11 @@ export class DataError extends Error {
 
 export interface Split {
   count: number;
-  /** count x H x W x C bytes, NHWC. */
-  images: Uint8Array;
   labels: Int32Array;
+  /** In memory (synthetic): count x H x W x C bytes, NHWC. */
+  images?: Uint8Array;
+  /** On disk (image folders): one file per image, read when its batch is needed. */
+  files?: string[];
 }
 
 export interface Dataset {
@@ -192,13 +203,43 @@ function splitOf(images: Uint8Array, labels: Int32Array, pixels: number, validat
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
-interface Decoded {
+export interface Decoded {
   width: number;
   height: number;
-  /** RGBA, 4 bytes a pixel. */
+  /** Interleaved pixels, `stride` bytes each (RGBA from the JavaScript decoders), R first. */
   data: Uint8Array;
+  /** Bytes per pixel in `data`: 4 by default. */
+  stride?: number;
   /** The channels the file stores (1 gray, 3 colour; alpha not counted). */
   channels: 1 | 3;
+}
+
+/** Decodes an image file's bytes; throws (any error) when it cannot. decodeImage is the JavaScript one. */
+export type ImageDecoder = (path: string, buf: Uint8Array) => Decoded;
+
+/** A crop of the source image (pixels) and whether to flip it horizontally. */
+export interface Crop {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  flip: boolean;
+}
+
+/** A random crop (8-100% of the area, aspect 3/4 to 4/3) and flip, from a uniform generator (see the header). */
+export function randomCrop(width: number, height: number, r: () => number): Crop {
+  const flip = r() < 0.5;
+  const area = width * height;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const target = area * (0.08 + 0.92 * r());
+    const aspect = Math.exp(Math.log(3 / 4) + r() * (Math.log(4 / 3) - Math.log(3 / 4)));
+    const w = Math.round(Math.sqrt(target * aspect));
+    const h = Math.round(Math.sqrt(target / aspect));
+    if (w >= 1 && h >= 1 && w <= width && h <= height) {
+      return { x: Math.floor(r() * (width - w + 1)), y: Math.floor(r() * (height - h + 1)), width: w, height: h, flip };
+    }
+  }
+  return { x: 0, y: 0, width, height, flip };
 }
 
 /** The number of components in a JPEG's start-of-frame segment (1 gray, 3 colour, 4 CMYK), or undefined. */
@@ -236,25 +277,33 @@ export function decodeImage(path: string, buf: Uint8Array): Decoded {
 }
 
 /**
- * Bilinear resize of an RGBA image to H x W x C (TF's resize_bilinear with half-pixel centres), into `out`.
- * C = 3 keeps R, G, B; C = 1 keeps the first channel (the image is gray).
+ * Bilinear resize of an image (or of a crop of it, optionally flipped) to H x W x C (TF's resize_bilinear
+ * with half-pixel centres), into `out`. C = 3 keeps R, G, B; C = 1 keeps the first channel (the image is gray).
  */
-export function resizeBilinear(img: { width: number; height: number; data: Uint8Array }, [H, W, C]: [number, number, number], out: Uint8Array, offset = 0): void {
+export function resizeBilinear(
+  img: { width: number; height: number; data: Uint8Array; stride?: number },
+  [H, W, C]: [number, number, number],
+  out: Uint8Array,
+  offset = 0,
+  crop: Crop = { x: 0, y: 0, width: img.width, height: img.height, flip: false },
+): void {
   const { width: iw, height: ih, data } = img;
-  const sy = ih / H;
-  const sx = iw / W;
+  const stride = img.stride ?? 4;
+  const sy = crop.height / H;
+  const sx = crop.width / W;
   for (let y = 0; y < H; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), ih - 1);
+    const fy = Math.min(Math.max(crop.y + (y + 0.5) * sy - 0.5, 0), ih - 1);
     const y0 = Math.floor(fy);
     const y1 = Math.min(y0 + 1, ih - 1);
     const wy = fy - y0;
     for (let x = 0; x < W; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), iw - 1);
+      const xs = crop.flip ? W - 1 - x : x;
+      const fx = Math.min(Math.max(crop.x + (xs + 0.5) * sx - 0.5, 0), iw - 1);
       const x0 = Math.floor(fx);
       const x1 = Math.min(x0 + 1, iw - 1);
       const wx = fx - x0;
       for (let c = 0; c < C; c++) {
-        const p = (yy: number, xx: number): number => data[(yy * iw + xx) * 4 + c]!;
+        const p = (yy: number, xx: number): number => data[(yy * iw + xx) * stride + c]!;
         const v = (p(y0, x0) * (1 - wx) + p(y0, x1) * wx) * (1 - wy) + (p(y1, x0) * (1 - wx) + p(y1, x1) * wx) * wy;
         out[offset + (y * W + x) * C + c] = Math.round(v);
       }
@@ -285,40 +334,126 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
 }
 
 /**
- * Reads a folder dataset: every image decoded, checked and resized to `shape` (8-bit, in memory), shuffled
- * with the seed, the last `validationSplit` for validation. Errors name the file.
+ * The index of a folder dataset: its files (names and labels, nothing decoded), shuffled with the seed, the
+ * last `validationSplit` for validation. Images are read per batch (readImages, BatchQueue).
  */
 export function imageFolderDataset(dir: string, shape: [number, number, number], classes: number, options: { seed: number; validationSplit: number }): Dataset {
   const { classNames, files } = listImageFolder(dir);
   if (classNames.length !== classes) {
     throw new DataError(dir, `has ${classNames.length} classes (${classNames.slice(0, 8).join(', ')}${classNames.length > 8 ? ', ...' : ''}) but the network's output has ${classes} units (e.g. --set classes=${classNames.length})`);
   }
-  const [H, W, C] = shape;
+  const C = shape[2];
   if (C !== 1 && C !== 3) throw new DataError(dir, `images have 1 or 3 channels, the network's input has ${C}`);
-  const pixels = H * W * C;
   const order = permutation(files.length, mixSeed(options.seed, 0xf01d));
-  const images = new Uint8Array(files.length * pixels);
-  const labels = new Int32Array(files.length);
-  for (let i = 0; i < files.length; i++) {
-    const f = files[order[i]!]!;
-    let buf: Uint8Array;
-    try {
-      buf = readFileSync(f.path);
-    } catch {
-      throw new DataError(f.path, 'cannot read this file');
-    }
-    const img = decodeImage(f.path, buf);
-    if (img.width < 1 || img.height < 1) throw new DataError(f.path, 'the image is empty');
-    if (img.channels !== C) {
-      throw new DataError(
-        f.path,
-        img.channels === 1
-          ? `is a grayscale image, but the network takes ${C}-channel (RGB) input: convert it to RGB or remove it`
-          : `is a colour image, but the network takes 1-channel (grayscale) input: convert it to grayscale or remove it`,
-      );
-    }
-    resizeBilinear(img, shape, images, i * pixels);
-    labels[i] = f.label;
+  const paths = Array.from(order, (i) => files[i]!.path);
+  const labels = Int32Array.from(order, (i) => files[i]!.label);
+  const n = files.length;
+  const nVal = options.validationSplit > 0 ? Math.max(1, Math.round(n * options.validationSplit)) : 0;
+  const nTrain = n - nVal;
+  return {
+    source: dir,
+    classNames,
+    shape,
+    train: { count: nTrain, files: paths.slice(0, nTrain), labels: labels.subarray(0, nTrain) },
+    validation: { count: nVal, files: paths.slice(nTrain), labels: labels.subarray(nTrain) },
+  };
+}
+
+export interface ReadOptions {
+  /** Random crop and flip (training only), drawn from mixSeed(seed, epoch, image). */
+  augment?: { seed: number; epoch: number };
+  /** The decoder: tfjs-node's native one on the tensorflow backend, else the JavaScript one. */
+  decode?: ImageDecoder;
+}
+
+/** One file's decoded image at the network's input size into `out` at `offset`; errors name the file. */
+function placeImage(path: string, buf: Uint8Array, shape: [number, number, number], out: Uint8Array, offset: number, index: number, options: ReadOptions): void {
+  let img: Decoded;
+  try {
+    img = (options.decode ?? decodeImage)(path, buf);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    const kind = extname(path).toLowerCase() === '.png' ? 'PNG' : 'JPEG';
+    throw new DataError(path, `cannot decode this ${kind} image (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
   }
-  return { source: dir, classNames, shape, ...splitOf(images, labels, pixels, options.validationSplit) };
+  if (img.width < 1 || img.height < 1) throw new DataError(path, 'the image is empty');
+  const C = shape[2];
+  if (img.channels !== C) {
+    throw new DataError(
+      path,
+      img.channels === 1
+        ? `is a grayscale image, but the network takes ${C}-channel (RGB) input: convert it to RGB or remove it`
+        : `is a colour image, but the network takes 1-channel (grayscale) input: convert it to grayscale or remove it`,
+    );
+  }
+  const crop = options.augment ? randomCrop(img.width, img.height, mulberry32(mixSeed(options.augment.seed, 0xa96, options.augment.epoch, index))) : undefined;
+  resizeBilinear(img, shape, out, offset, crop);
+}
+
+/**
+ * The images `indices` of a split, 8-bit NHWC (indices.length x H x W x C bytes): copied from memory, or
+ * read from disk (the files in parallel) and decoded. Errors name the file.
+ */
+export async function readImages(split: Split, indices: ArrayLike<number>, shape: [number, number, number], options: ReadOptions = {}): Promise<Uint8Array> {
+  const pixels = shape[0] * shape[1] * shape[2];
+  const out = new Uint8Array(indices.length * pixels);
+  if (split.images) {
+    for (let i = 0; i < indices.length; i++) out.set(split.images.subarray(indices[i]! * pixels, (indices[i]! + 1) * pixels), i * pixels);
+    return out;
+  }
+  const files = split.files!;
+  const bufs = await Promise.all(
+    Array.from(indices, (k) =>
+      readFile(files[k]!).catch(() => {
+        throw new DataError(files[k]!, 'cannot read this file');
+      }),
+    ),
+  );
+  bufs.forEach((buf, i) => placeImage(files[indices[i]!]!, buf, shape, out, i * pixels, indices[i]!, options));
+  return out;
+}
+
+/**
+ * Batches of a split in a given order, read ahead: at most `depth` batches are being read (their files in
+ * flight, then decoded) beyond the one being trained on, so memory is bounded by depth x the batch.
+ */
+export class BatchQueue {
+  private readonly pending: Promise<Uint8Array>[] = [];
+  private nextStep: number;
+
+  constructor(
+    private readonly split: Split,
+    private readonly order: ArrayLike<number>,
+    private readonly batchSize: number,
+    private readonly shape: [number, number, number],
+    private readonly steps: number,
+    firstStep: number,
+    private readonly options: ReadOptions = {},
+    private readonly depth = 2,
+  ) {
+    this.nextStep = firstStep;
+    this.fill();
+  }
+
+  /** The indices (in the split) of a step's batch. */
+  indicesOf(step: number): Int32Array {
+    const start = step * this.batchSize;
+    return Int32Array.from({ length: Math.max(0, Math.min(this.batchSize, this.split.count - start)) }, (_, i) => this.order[start + i]!);
+  }
+
+  private fill(): void {
+    while (this.pending.length < this.depth && this.nextStep < this.steps) {
+      const p = readImages(this.split, this.indicesOf(this.nextStep++), this.shape, this.options);
+      p.catch(() => undefined); // reported when taken
+      this.pending.push(p);
+    }
+  }
+
+  /** The next batch's pixels (in step order). */
+  async next(): Promise<Uint8Array> {
+    const p = this.pending.shift();
+    if (!p) throw new Error('BatchQueue: no more batches');
+    this.fill();
+    return p;
+  }
 }

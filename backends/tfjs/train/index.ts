@@ -18,7 +18,7 @@ import { modelOfPlan, setInitialWeights } from '../model.js';
 import { planLayers, type LayerPlan } from '../plan.js';
 import { BackendError, selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
 import { packTensors, readModelWeights, readState, saveLayersModel, STATE_FILE, unpackTensor, writeState, type TensorEntry, type TrainState } from './checkpoint.js';
-import { DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type Split } from './data.js';
+import { BatchQueue, DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type ImageDecoder, type ReadOptions, type Split } from './data.js';
 import { isOutOfMemory, memoryProblem, outOfMemoryMessage } from './fit.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
 import { Progress, formatDuration } from './progress.js';
@@ -39,6 +39,8 @@ export interface TrainOptions {
   out?: string;
   resume?: boolean;
   overrides?: RecipeOverrides;
+  /** Random crop and flip of the training images (data.ts). */
+  augment?: boolean;
   /** At most this many steps an epoch (smoke runs). */
   stepsPerEpoch?: number;
   backend?: BackendChoice;
@@ -145,17 +147,12 @@ function loadData(spec: string, shape: [number, number, number], classes: number
   return imageFolderDataset(spec, shape, classes, { seed: r.seed, validationSplit: r.validationSplit });
 }
 
-/** A batch of images (x / 127.5 - 1) and labels. */
-function batchOf(split: Split, indices: ArrayLike<number>, shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
-  const pixels = shape[0] * shape[1] * shape[2];
+/** A batch of images (x / 127.5 - 1) and labels: the pixels read for `indices` of the split. */
+function batchOf(split: Split, indices: ArrayLike<number>, pixels: Uint8Array, shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const n = indices.length;
-  const x = new Float32Array(n * pixels);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const src = indices[i]! * pixels;
-    for (let p = 0; p < pixels; p++) x[i * pixels + p] = split.images[src + p]! / 127.5 - 1;
-    y[i] = split.labels[indices[i]!]!;
-  }
+  const x = new Float32Array(pixels.length);
+  for (let p = 0; p < pixels.length; p++) x[p] = pixels[p]! / 127.5 - 1;
+  const y = Int32Array.from(indices, (i) => split.labels[i]!);
   return { x: tf.tensor4d(x, [n, ...shape]), y: tf.tensor1d(y, 'int32') };
 }
 
@@ -169,14 +166,18 @@ function accuracyOf(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
 }
 
 /** Validation: the main head's smoothed loss and accuracy, in batches, inference mode. */
-function evaluate(model: tf.LayersModel, split: Split, shape: [number, number, number], batchSize: number, eps: number): { loss: number; accuracy: number } | null {
+async function evaluate(model: tf.LayersModel, split: Split, shape: [number, number, number], batchSize: number, eps: number, read: ReadOptions): Promise<{ loss: number; accuracy: number } | null> {
   if (split.count === 0) return null;
   let loss = 0;
   let correct = 0;
-  for (let start = 0; start < split.count; start += batchSize) {
-    const idx = Array.from({ length: Math.min(batchSize, split.count - start) }, (_, i) => start + i);
+  const order = Int32Array.from({ length: split.count }, (_, i) => i);
+  const steps = Math.ceil(split.count / batchSize);
+  const queue = new BatchQueue(split, order, batchSize, shape, steps, 0, read);
+  for (let step = 0; step < steps; step++) {
+    const idx = queue.indicesOf(step);
+    const pixels = await queue.next();
     tf.tidy(() => {
-      const { x, y } = batchOf(split, idx, shape);
+      const { x, y } = batchOf(split, idx, pixels, shape);
       const main = outputsOf(model, x, false)[0]!;
       loss += smoothedCrossEntropy(y, main, eps).dataSync()[0]! * idx.length;
       correct += accuracyOf(main, y).dataSync()[0]! * idx.length;
@@ -236,6 +237,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   if (tooBig) throw new TrainError(tooBig);
 
   const data = loadData(options.data, shape, classes, recipe);
+  const decode = backend.decodeImage;
   say(`data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shape.join('x')}`);
   if (data.train.count === 0) throw new DataError(data.source, 'leaves no training images after the validation split');
   for (const line of describeRecipe(recipe)) say(`  ${line}`);
@@ -338,13 +340,13 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   const progress = new Progress(stream);
   const history: EpochMetrics[] = [];
   let stopped = false;
-  const evalWithEma = (): { loss: number; accuracy: number } | null => {
-    if (!ema) return evaluate(model, data.validation, shape, batchSize, recipe.labelSmoothing);
+  const evalWithEma = async (): Promise<{ loss: number; accuracy: number } | null> => {
+    if (!ema) return evaluate(model, data.validation, shape, batchSize, recipe.labelSmoothing, { decode });
     // Swap the averages in for validation.
     const live = variables.map((v) => tf.clone(v));
     variables.forEach((v, i) => v.assign(ema![i]!));
     try {
-      return evaluate(model, data.validation, shape, batchSize, recipe.labelSmoothing);
+      return await evaluate(model, data.validation, shape, batchSize, recipe.labelSmoothing, { decode });
     } finally {
       variables.forEach((v, i) => v.assign(live[i]!));
       tf.dispose(live);
@@ -361,12 +363,15 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     let lastNorm = 0;
     let lr = learningRateAt(recipe, globalStep, stepsPerEpoch);
     const firstStep = stepInEpoch;
+    const augment = options.augment ? { seed: recipe.seed, epoch } : undefined;
+    const queue = new BatchQueue(data.train, order, batchSize, shape, stepsPerEpoch, firstStep, { augment, decode });
     for (let step = firstStep; step < stepsPerEpoch; step++) {
-      const idx = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, data.train.count));
+      const idx = queue.indicesOf(step);
+      const pixels = await queue.next();
       lr = learningRateAt(recipe, globalStep, stepsPerEpoch);
       setLearningRate(optimizer, lr);
       const [loss, acc, norm] = tf.tidy(() => {
-        const { x, y } = batchOf(data.train, idx, shape);
+        const { x, y } = batchOf(data.train, idx, pixels, shape);
         let accuracy: tf.Scalar | undefined;
         const { value, grads } = optimizer.computeGradients(() => {
           const [main, ...aux] = outputsOf(model, x, true);
@@ -426,7 +431,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     }
     epoch++;
     stepInEpoch = 0;
-    const val = evalWithEma();
+    const val = await evalWithEma();
     const m: EpochMetrics = {
       epoch,
       step: globalStep,
