@@ -3,9 +3,10 @@
  */
 import type pkg from 'onnx-proto';
 import { packageVersion } from '../../compiler/program/program.js';
-import { CheckpointError, readCheckpoint } from '../tfjs/checkpoint.js';
+import { CheckpointError } from '../tfjs/checkpoint.js';
 import { encodeModel, lowerToOnnx, type Layout } from './lower.js';
-import { matchCheckpoint, WeightsMismatchError } from '../common/weights-match.js';
+import { WeightsMismatchError } from '../common/weights-match.js';
+import { isSafetensors, readWeightsFile, SafetensorsError } from '../common/weights-file.js';
 import { OutputError, writeFileAtomic } from '../common/output.js';
 import { printDiagnostics, UsageError } from '../../cli/io.js';
 import type { CompileTarget } from '../../cli/commands/compile.js';
@@ -23,9 +24,9 @@ export const onnxTarget: CompileTarget = {
     let weights: Map<string, Float32Array> | undefined;
     if (weightsPath !== undefined) {
       try {
-        weights = matchCheckpoint(graph, readCheckpoint(weightsPath), weightsPath);
+        weights = readWeightsFile(graph, weightsPath);
       } catch (e) {
-        if (e instanceof CheckpointError) {
+        if (e instanceof CheckpointError || e instanceof SafetensorsError) {
           process.stderr.write(`incc compile: ${e.message}\n`);
           return 2;
         }
@@ -43,7 +44,7 @@ export const onnxTarget: CompileTarget = {
       foldBn,
       layout: layout as Layout,
       sourceOf: program.sourceOf,
-      weightsSource: weightsPath !== undefined ? `checkpoint ${weightsPath}` : `initial, seed ${seed}`,
+      weightsSource: weightsPath !== undefined ? `${isSafetensors(weightsPath) ? 'safetensors' : 'checkpoint'} ${weightsPath}` : `initial, seed ${seed}`,
       producerVersion: packageVersion(),
     });
     if (!result.model) {

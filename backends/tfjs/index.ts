@@ -18,7 +18,7 @@ import { loadProgram, packageVersion, type Program } from '../../compiler/progra
 import type { FileData } from '../common/output.js';
 import { tfjsFiles } from './artifacts.js';
 import { emitTypeScript } from './emit-ts.js';
-import { buildModel } from './model.js';
+import { buildModel, setWeightValues } from './model.js';
 import { planLayers, type LayerPlan } from './plan.js';
 
 export { buildModel, modelOfPlan, setInitialWeights, tfjsWeightNames, makeLayer, type BuildModelOptions } from './model.js';
@@ -87,6 +87,8 @@ export interface CompileTfjsOptions {
   seed?: number;
   /** Add model.ts (emitTypeScript). */
   emitTs?: boolean;
+  /** Weights by weights.ts names (checked against the graph), instead of the initial ones of `seed`. */
+  weights?: ReadonlyMap<string, Float32Array>;
 }
 
 /** Every file `incc compile --target tfjs` writes, by name: model.json, the weight shards, model.ts. */
@@ -94,6 +96,7 @@ export async function compileTfjs(graph: IRGraph, options: CompileTfjsOptions = 
   const seed = options.seed ?? 0;
   const plan = planLayers(graph);
   const model = buildModel(graph, { seed, plan });
+  if (options.weights) setWeightValues(model, graph, plan, options.weights);
   const files = await tfjsFiles(model, { metadata: { incc: inccMetadata(graph, plan, seed) } });
   if (options.emitTs) files.set('model.ts', await emitTypeScript(graph, plan, { version: packageVersion() }));
   return { model, files };

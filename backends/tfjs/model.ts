@@ -89,6 +89,20 @@ export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec
 }
 
 /** Sets every variable of the model to its initial value from backends/common/weights.ts. */
+/** Writes given weights (by weights.ts names, Keras layouts, all present: matchWeights checked them) into the model. */
+export function setWeightValues(model: tf.LayersModel, graph: IRGraph, plan: LayerPlan, weights: ReadonlyMap<string, Float32Array>): void {
+  const byName = new Map<string, tf.LayerVariable>();
+  for (const w of model.weights) byName.set(w.originalName, w);
+  for (const [spec, name] of tfjsWeightNames(graph, plan)) {
+    const values = weights.get(spec.name);
+    const variable = byName.get(name);
+    if (!values || !variable) throw new Error(`tfjs backend: no value or variable for ${spec.name}`);
+    const value = tf.tensor(values, spec.shape, 'float32');
+    variable.write(value);
+    value.dispose();
+  }
+}
+
 export function setInitialWeights(model: tf.LayersModel, graph: IRGraph, plan: LayerPlan, seed: number): void {
   const byName = new Map<string, tf.LayerVariable>();
   for (const w of model.weights) byName.set(w.originalName, w);

@@ -5,6 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CompileTarget } from '../../cli/commands/compile.js';
 import { checkFolderReplaceable, OutputError, writeFolderAtomic } from '../common/output.js';
+import { WeightsMismatchError } from '../common/weights-match.js';
+import { readWeightsFile, SafetensorsError } from '../common/weights-file.js';
+import { UsageError } from '../../cli/io.js';
+import { CheckpointError } from './checkpoint.js';
 import { isTfjsOutputFile } from './artifacts.js';
 import { compileTfjs } from './index.js';
 
@@ -14,17 +18,25 @@ export const tfjsTarget: CompileTarget = {
     tf.enableProdMode();
     try {
       checkFolderReplaceable(out, isTfjsOutputFile);
-      const { model, files } = await compileTfjs(graph, { seed, emitTs: values['emit-ts'] === true });
+      const weightsPath = values['weights'] as string | undefined;
+      if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
+      const weights = weightsPath !== undefined ? readWeightsFile(graph, weightsPath) : undefined;
+      const { model, files } = await compileTfjs(graph, { seed, emitTs: values['emit-ts'] === true, weights });
       const what =
         `${graph.network}, ${model.layers.length} tfjs layers, ${model.countParams().toLocaleString('en-US')} parameters, ` +
         `outputs ${model.outputs.map((o) => `[${o.shape.map((d) => (d === null ? 'null' : d)).join(', ')}]`).join(', ')}`;
       model.dispose();
       const bytes = [...files.values()].reduce((n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength), 0);
       writeFolderAtomic(out, files, isTfjsOutputFile);
-      process.stdout.write(`wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; seed ${seed}\n`);
+      const from = weightsPath !== undefined ? `weights from ${weightsPath}` : `seed ${seed}`;
+      process.stdout.write(`wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; ${from}\n`);
       return 0;
     } catch (e) {
-      if (e instanceof OutputError) {
+      if (e instanceof WeightsMismatchError) {
+        process.stderr.write(`incc compile: error: ${e.message}\n`);
+        return 1;
+      }
+      if (e instanceof OutputError || e instanceof CheckpointError || e instanceof SafetensorsError) {
         process.stderr.write(`incc compile: ${e.message}\n`);
         return 2;
       }

@@ -36,6 +36,7 @@ export interface CompileTarget {
 export const targets: Record<string, () => Promise<CompileTarget>> = {
   tfjs: async () => (await import('../../backends/tfjs/target.js')).tfjsTarget,
   onnx: async () => (await import('../../backends/onnx/target.js')).onnxTarget,
+  pytorch: async () => (await import('../../backends/pytorch/target.js')).pytorchTarget,
 };
 
 const options = {
@@ -55,10 +56,11 @@ const options = {
 
 export const compileCommand: Command = {
   name: 'compile',
-  summary: 'lower a network to TensorFlow.js (model.json + weights, optionally model.ts) or ONNX',
-  help: `Usage: incc compile FILE --target tfjs --out DIR [--seed N] [--emit-ts]
-       incc compile FILE --target onnx --out FILE.onnx [--seed N] [--weights DIR/model.json]
+  summary: 'lower a network to TensorFlow.js (model.json + weights, optionally model.ts), ONNX or PyTorch',
+  help: `Usage: incc compile FILE --target tfjs --out DIR [--seed N | --weights PATH] [--emit-ts]
+       incc compile FILE --target onnx --out FILE.onnx [--seed N | --weights PATH]
                     [--no-fold-bn] [--layout nchw|nhwc]
+       incc compile FILE --target pytorch --out DIR [--seed N | --weights PATH]
   common options: [--network NAME] [--set NAME=VALUE]... [--rules RULE]...
 
 Elaborates one network of FILE, applies its rules, and writes it for a target.
@@ -70,6 +72,9 @@ The output appears complete or not at all.
                      tf.loadLayersModel(tf.io.fromMemory(...)); with
                      @tensorflow/tfjs-node: tf.loadLayersModel('file://DIR/model.json')
   --target onnx      an ONNX model (opset 13) for inference
+  --target pytorch   DIR/model.py (a torch.nn.Module), train.py (the network's
+                     recipe; torchrun, DDP), weights.safetensors, requirements.txt
+                     and README.md (spec/pytorch.md)
 
 Options:
   --out PATH         where to write (tfjs: a folder, which may already exist only
@@ -78,7 +83,8 @@ Options:
                      arguments and seed give byte-identical output
   --emit-ts          tfjs: also DIR/model.ts, a TypeScript module that builds the
                      same model with tf.layers
-  --weights PATH     onnx: weights from a tfjs checkpoint (model.json)
+  --weights PATH     weights (instead of --seed's) from a tfjs checkpoint (model.json)
+                     or a safetensors file with model.py's keys (train.py's output)
   --no-fold-bn       onnx: keep BatchNormalization nodes
   --layout L         onnx: nchw (default) or nhwc input
   --network NAME     the network to compile (needed when FILE declares several)

@@ -1,0 +1,30 @@
+/**
+ * `--weights PATH` for the compile targets: a safetensors file with model.py's state_dict keys (what the
+ * PyTorch backend writes and its train.py saves: backends/common/torch-state.ts), or an incc tfjs checkpoint
+ * (model.json, read without tfjs by backends/tfjs/checkpoint.ts). Returns the values by weights.ts names.
+ */
+import { readFileSync } from 'node:fs';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { readCheckpoint } from '../tfjs/checkpoint.js';
+import { decodeSafetensors, SafetensorsError } from './safetensors.js';
+import { fromTorchTensors } from './torch-state.js';
+import { matchCheckpoint } from './weights-match.js';
+
+export { SafetensorsError };
+
+export const isSafetensors = (path: string): boolean => path.toLowerCase().endsWith('.safetensors');
+
+/**
+ * Throws CheckpointError or SafetensorsError (the file cannot be read), or WeightsMismatchError (it does
+ * not fit the network).
+ */
+export function readWeightsFile(graph: IRGraph, path: string): Map<string, Float32Array> {
+  if (!isSafetensors(path)) return matchCheckpoint(graph, readCheckpoint(path), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new SafetensorsError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  return fromTorchTensors(graph, decodeSafetensors(bytes, path).tensors, path);
+}
