@@ -15,7 +15,7 @@ import { setWeightValues, modelOfPlan } from '../backends/tfjs/model.js';
 import { planLayers } from '../backends/tfjs/plan.js';
 import { logitsPlan, patchBatchNormWithoutScale } from '../backends/tfjs/train/index.js';
 import { clipGradients, trainingLoss } from '../backends/tfjs/train/loss.js';
-import { learningRateAt, resolveRecipe } from '../backends/tfjs/train/recipe.js';
+import { learningRateAt, resolveRecipe } from '../compiler/ir/recipe.js';
 import { graphOf, randomInput, randomizedWeights, toNchw } from './helpers/onnx.js';
 import { runPython, testWith, venvPython } from './helpers/python.js';
 

@@ -3,7 +3,7 @@
  * paper's defaults) as a torchrun-ready PyTorch script (spec/pytorch.md, "train.py"). The script is fixed
  * text; what depends on the network is the RECIPE literal at its top and model.py's constants.
  */
-import type { Recipe } from '../tfjs/train/recipe.js';
+import type { Recipe } from '../../compiler/ir/recipe.js';
 import { LINE, pyBool, pyFloat, pyString } from './python.js';
 
 type Py = number | boolean | string | null | Py[] | { [key: string]: Py };

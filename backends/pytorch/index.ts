@@ -11,7 +11,7 @@
  */
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { totalParams } from '../../compiler/ir/ir.js';
-import { resolveRecipe } from '../tfjs/train/recipe.js';
+import { resolveRecipe } from '../../compiler/ir/recipe.js';
 import type { FileData } from '../common/output.js';
 import { encodeSafetensors } from '../common/safetensors.js';
 import { toTorchTensors } from '../common/torch-state.js';

@@ -2,7 +2,7 @@
  * The generated folder's README.md and requirements.txt.
  */
 import type { IRGraph } from '../../compiler/ir/ir.js';
-import type { Recipe } from '../tfjs/train/recipe.js';
+import type { Recipe } from '../../compiler/ir/recipe.js';
 
 /** torchvision only for image folders (train.py imports it there); onnx for the export at the end. */
 export const REQUIREMENTS = `torch>=2.2
