@@ -10,6 +10,7 @@ import { buildNetwork } from '../../compiler/program/pipeline.js';
 import { loadProgram, type Program } from '../../compiler/program/program.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
+import { loadOptional } from '../optional.js';
 
 export interface TargetContext {
   /** The network after rules. */
@@ -34,7 +35,8 @@ export interface CompileTarget {
 
 /** --target NAME -> the module that implements it, imported on use. */
 export const targets: Record<string, () => Promise<CompileTarget>> = {
-  tfjs: async () => (await import('../../backends/tfjs/target.js')).tfjsTarget,
+  tfjs: async () =>
+    (await loadOptional(() => import('../../backends/tfjs/target.js'), 'incc compile --target tfjs')).tfjsTarget,
   onnx: async () => (await import('../../backends/onnx/target.js')).onnxTarget,
   pytorch: async () => (await import('../../backends/pytorch/target.js')).pytorchTarget,
 };

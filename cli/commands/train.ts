@@ -3,6 +3,7 @@ import { DiagnosticError } from '../../compiler/diagnostics/diagnostics.js';
 import { loadProgram } from '../../compiler/program/program.js';
 import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
+import { loadOptional } from '../optional.js';
 
 function positiveInt(name: string, v: unknown, min = 1): number | undefined {
   if (v === undefined) return undefined;
@@ -90,7 +91,7 @@ file, 130 stopped by Ctrl-C (after saving).`,
 
     // The recipe was checked with the network (compiler/ir/recipe.ts): a bad setting is reported before tfjs loads.
     // tfjs loads here, never for the other commands.
-    const trainer = await import('../../backends/tfjs/train/index.js');
+    const trainer = await loadOptional(() => import('../../backends/tfjs/train/index.js'), 'incc train');
     let stop = false;
     const onSigint = (): void => {
       if (stop) {
