@@ -84,7 +84,8 @@ function floatsOf(dtype: SafetensorsDtype, data: Uint8Array, count: number): Flo
   const out = new Float32Array(count);
   switch (dtype) {
     case 'F32':
-      if (littleEndian) out.set(new Float32Array(data.slice().buffer, 0, count));
+      // A copy first: the data may sit at any offset of a larger (Buffer pool) ArrayBuffer.
+      if (littleEndian) out.set(new Float32Array(Uint8Array.prototype.slice.call(data).buffer, 0, count));
       else for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
       return out;
     case 'F64':
