@@ -205,9 +205,9 @@ const cases: Case[] = [
 
   // ---- values and types ---------------------------------------------------------------------------
   // `network N(c: int = 2.5) {`: 2.5 at column 20.
-  { name: 'parameter default of the wrong type', text: lines('network N(c: int = 2.5) {', '  input 8x8x3', '  conv 3x3 c', '}'), code: 'type-mismatch', at: [1, 20] },
+  { name: 'parameter default of the wrong type', text: lines('network N(c: int = 2.5) {', '  input 8x8x3', '  conv 3x3 c', '}'), code: 'parameter-type-mismatch', at: [1, 20] },
   // `  conv 3x3 16 bias=1`: the argument at column 15.
-  { name: 'layer option of the wrong type', text: net('conv 3x3 16 bias=1'), code: 'type-mismatch', at: [3, 15], message: 'true or false' },
+  { name: 'layer option of the wrong type', text: net('conv 3x3 16 bias=1'), code: 'option-type-mismatch', at: [3, 15], message: 'true or false' },
   // The label `m1..m3:` at column 3 names three instances, the list has two.
   { name: 'range label count mismatch', text: net('m1..m3: repeat c in [4, 8] { conv 1x1 c }'), code: 'label-count-mismatch', at: [3, 3] },
 
@@ -227,6 +227,89 @@ const cases: Case[] = [
   { name: 'missing input', text: lines('network N {', '  conv 3x3 4', '}'), code: 'missing-input', at: [2, 3] },
   // A block that instantiates itself: stopped at 64 levels, at the call `  A` on line 2.
   { name: 'block that instantiates itself', text: lines('block A() {', '  A', '}', 'network N {', '  input 8x8x3', '  A', '}'), code: 'recursion-too-deep', at: [2, 3] },
+
+  // ---- one code per case: misplaced statements and arguments ---------------------------------------
+  // Line 5 is `    train { epochs = 3 }`, a branch of the concat opened on line 3: `train` at column 5.
+  { name: 'train among the branches of a concat', text: net('concat {', '  conv 1x1 4', '  train { epochs = 3 }', '}'), code: 'statement-in-concat', at: [5, 5] },
+  // `  input 8x8x3` again on line 4, column 3.
+  { name: 'a second input', text: net('conv 1x1 4', 'input 8x8x3'), code: 'misplaced-input', at: [4, 3] },
+  // `  a1..a2: conv 1x1 4`: the label at column 3.
+  { name: 'range label on a layer', text: net('a1..a2: conv 1x1 4'), code: 'misplaced-range-label', at: [3, 3] },
+  // `  dense/2 10` on line 4: dense at 3-7, the stride `/2` at 8.
+  { name: 'stride on dense', text: net('flatten', 'dense/2 10'), code: 'misplaced-stride', at: [4, 8], message: 'dense takes no stride' },
+  // `  A/2` on line 6: A at 3, the stride at 4.
+  {
+    name: 'stride on a block instance',
+    text: lines('block A() {', '  conv 1x1 8', '}', 'network N {', '  input 8x8x3', '  A/2', '}'),
+    code: 'misplaced-stride',
+    at: [6, 4],
+    message: 'block A takes no stride',
+  },
+  // `  defaults conv(false)`: defaults at 3-10, conv at 12-15, `(` at 16, false at 17.
+  { name: 'positional argument in defaults', text: net('defaults conv(false)', 'conv 1x1 4'), code: 'positional-default', at: [3, 17] },
+  // `  M` on line 7, where M is a network.
+  {
+    name: 'a network used as a layer',
+    text: lines('network M {', '  input 8x8x3', '  conv 1x1 4', '}', 'network N {', '  input 8x8x3', '  M', '}'),
+    code: 'not-a-layer',
+    at: [7, 3],
+    message: 'network `M`',
+  },
+  // The instance `  A()` on line 6: A's body makes no layer when its condition is false.
+  {
+    name: 'block that makes no layer',
+    text: lines('block A() {', '  if false { conv 1x1 4 }', '}', 'network N {', '  input 8x8x3', '  A()', '}'),
+    code: 'empty-block',
+    at: [6, 3],
+  },
+  // `  aux from c { ... }` on line 4: the head at column 3.
+  { name: 'aux head that makes no layer', text: net('c: conv 1x1 4', 'aux from c { if false { conv 1x1 4 } }', 'conv 1x1 4'), code: 'empty-aux-head', at: [4, 3] },
+
+  // ---- one code per case: types of values ---------------------------------------------------------
+  // `  if not 3 {`: if at 3, not at 6-8, 3 at 10.
+  { name: 'operand of the wrong type', text: net('if not 3 { conv 1x1 4 }'), code: 'type-mismatch', at: [3, 10], message: 'the operand of `not`' },
+  // `  conv 3x3 16 padding=full`: padding at 15-21, `=` at 22, full at 23.
+  { name: 'unknown word for a word option', text: net('conv 3x3 16 padding=full'), code: 'unknown-option-word', at: [3, 23], message: 'one of same, valid' },
+  // `  conv 3x3 "x"`: the string at column 12.
+  { name: 'positional argument no option takes', text: net('conv 3x3 "x"'), code: 'positional-argument-mismatch', at: [3, 12] },
+  // `  conv (k)x3 4` with k = 1.5: the dimension `(k)` at column 8.
+  {
+    name: 'size dimension that is not an integer',
+    text: lines('network N(k: float = 1.5) {', '  input 8x8x3', '  conv (k)x3 4', '}'),
+    code: 'non-integer-size',
+    at: [3, 8],
+    message: 'number 1.5',
+  },
+  // `  repeat i in 1.5..3 {`: repeat at 3, i at 10, in at 12, the range at 15.
+  { name: 'range end that is not an integer', text: net('repeat i in 1.5..3 { conv 1x1 4 }'), code: 'non-integer-range', at: [3, 15] },
+  // `  if 3 {`: the condition at column 6.
+  { name: 'if condition that is not a bool', text: net('if 3 { conv 1x1 4 }'), code: 'non-boolean-condition', at: [3, 6], message: 'an `if`' },
+  // `rule r(k: int) { match conv 5x5; when k; ...`: "rule r(k: int) { " is 17 columns, "match conv 5x5; " 16 more,
+  // so `when` is at 34 and k at 39.
+  {
+    name: 'when condition that is not a bool',
+    text: lines('rule r(k: int) { match conv 5x5; when k; replace conv 3x3 filters -> conv 3x3 filters }', 'network N {', '  input 8x8x3', '  conv 5x5 4', '  apply r(3)', '}'),
+    code: 'non-boolean-condition',
+    at: [1, 39],
+    message: 'a `when`',
+  },
+  // `  repeat i in 3 {`: the count at column 15.
+  { name: 'loop variable over a count', text: net('repeat i in 3 { conv 1x1 4 }'), code: 'repeat-in-count', at: [3, 15] },
+  // `  repeat [4, 8] {`: the list at column 10.
+  { name: 'repeat over a list without a variable', text: net('repeat [4, 8] { conv 1x1 4 }'), code: 'repeat-count-not-integer', at: [3, 10] },
+  // `  repeat true {`: the bool at column 10.
+  { name: 'repeat over a bool', text: net('repeat true { conv 1x1 4 }'), code: 'repeat-over-invalid', at: [3, 10] },
+  // `  aux from c weight -1 {` on line 4: aux 3, from 7, c 12, weight 14-19, -1 at 21.
+  { name: 'negative aux weight', text: net('c: conv 1x1 4', 'aux from c weight -1 { conv 1x1 4 }', 'conv 1x1 4'), code: 'invalid-aux-weight', at: [4, 21] },
+  // `  apply r to b2..b1` on line 6: apply 3, r 9, to 11-12, the range at 14.
+  {
+    name: 'target range with its ends swapped',
+    text: lines('rule r { match conv 5x5; replace conv 3x3 filters -> conv 3x3 filters }', 'network N {', '  input 8x8x3', '  b1: conv 1x1 4', '  b2: conv 1x1 4', '  apply r to b2..b1', '}'),
+    code: 'invalid-target-range',
+    at: [6, 14],
+  },
+  // `  train { batch_size = 0.5 }` on line 4: train 3, `{` 9, the setting at 11.
+  { name: 'training setting of the wrong type', text: net('conv 3x3 8', 'train { batch_size = 0.5 }'), code: 'setting-type-mismatch', at: [4, 11], message: 'an integer' },
 
   // ---- the command line ---------------------------------------------------------------------------
   // The name comes from the command line, so there is no source location to print.

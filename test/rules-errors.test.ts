@@ -148,7 +148,7 @@ network N {
   apply asymmetric(nx1_first=3)
 }
 `);
-    expect(ds.map((d) => d.code)).toEqual(['type-mismatch']);
+    expect(ds.map((d) => d.code)).toEqual(['parameter-type-mismatch']);
     expect(ds[0]!.span?.startLine).toBe(5);
   });
 });

@@ -350,7 +350,7 @@ describe('the input', () => {
 
   test('a second input', () => {
     const d = errorOf(src('network N {', '  input 8x8x3', '  conv 1x1 4', '  input 8x8x3', '}'));
-    expect(d.code).toBe('misplaced-statement');
+    expect(d.code).toBe('misplaced-input');
     expectSpan(d, 4, 3, [4, 14]);
     expect(d.message).toContain('input');
   });

@@ -85,13 +85,13 @@ describe('the recipe: the paper\'s defaults, the network\'s settings, the checks
   test.each([
     ['optimizer = rmsprop(decy = 0.9)', setting('optimizer', { name: 'rmsprop', args: [], decy: 0.9 }), 'unknown-parameter'],
     ['optimizer = rmsprop(lr = -1)', setting('optimizer', { name: 'rmsprop', args: [], lr: -1 }), 'value-out-of-range'],
-    ['optimizer = 12', setting('optimizer', 12), 'type-mismatch'],
+    ['optimizer = 12', setting('optimizer', 12), 'setting-type-mismatch'],
     ['schedule = cosine()', setting('schedule', { name: 'cosine', args: [] }), 'value-out-of-range'],
     ['clip = global_norm()', setting('clip', { name: 'global_norm', args: [] }), 'missing-argument'],
     ['clip = -2', setting('clip', -2), 'value-out-of-range'],
     ['label_smoothing = 1.5', setting('label_smoothing', 1.5), 'value-out-of-range'],
-    ['batch_size = 0.5', setting('batch_size', 0.5), 'type-mismatch'],
-    ['validation_split = "half"', setting('validation_split', 'half'), 'type-mismatch'],
+    ['batch_size = 0.5', setting('batch_size', 0.5), 'setting-type-mismatch'],
+    ['validation_split = "half"', setting('validation_split', 'half'), 'setting-type-mismatch'],
   ])('%s is %s', (_label, s, code) => {
     const d = diagnosticOf(() => recipeOf(s as TrainingSetting));
     expect(d.code).toBe(code);

@@ -16,70 +16,114 @@ interface Entry {
   message: string;
 }
 
+/** A message template written in parts (to keep lines short), joined into one literal type. */
+type Joined<P extends readonly string[]> = P extends readonly [infer H extends string, ...infer R extends string[]]
+  ? `${H}${Joined<R>}`
+  : '';
+
+function entry<S extends Severity, const P extends readonly string[]>(severity: S, parts: P) {
+  return { severity, message: parts.join('') as Joined<P> };
+}
+const error = <const P extends readonly string[]>(...parts: P) => entry('error', parts);
+const warning = <const P extends readonly string[]>(...parts: P) => entry('warning', parts);
+
 export const diagnosticTable = {
   // Lexical structure and syntax
-  'unexpected-character': { severity: 'error', message: 'unexpected character {text}' },
-  'unterminated-comment': { severity: 'error', message: 'unterminated block comment: `/*` has no closing `*/`' },
-  'unterminated-string': { severity: 'error', message: 'unterminated string: a string must close on the line it opens' },
-  'syntax-error': { severity: 'error', message: 'unexpected {found}' },
-  'number-out-of-range': { severity: 'error', message: 'the number {text} is out of range: integers go up to 2^53 - 1 and numbers must be finite' },
-  'nesting-too-deep': { severity: 'error', message: 'nesting is too deep ({depth} levels; at most {limit})' },
-  'file-too-large': { severity: 'error', message: 'the file is too large ({size}); incc reads files of at most {limit}' },
+  'unexpected-character': error('unexpected character {text}'),
+  'unterminated-comment': error('unterminated block comment: `/*` has no closing `*/`'),
+  'unterminated-string': error('unterminated string: a string must close on the line it opens'),
+  'syntax-error': error('unexpected {found}'),
+  'number-out-of-range': error(
+    'the number {text} is out of range: integers go up to 2^53 - 1 and numbers must be finite',
+  ),
+  'nesting-too-deep': error('nesting is too deep ({depth} levels; at most {limit})'),
+  'file-too-large': error('the file is too large ({size}); incc reads files of at most {limit}'),
 
   // Names and declarations
-  'duplicate-name': { severity: 'error', message: '{what} `{name}` is already declared' },
-  'duplicate-argument': { severity: 'error', message: 'argument `{name}` is given twice' },
-  'unknown-name': { severity: 'error', message: 'unknown name `{name}`{hint?}' },
-  'unknown-layer-kind': { severity: 'error', message: 'unknown layer kind or block `{name}`{hint?}' },
-  'unknown-rule': { severity: 'error', message: 'unknown rule `{name}`{hint?}' },
-  'unknown-parameter': { severity: 'error', message: '{callee} has no parameter `{name}`{hint?}' },
-  'unknown-function': { severity: 'error', message: 'unknown function `{name}`{hint?}' },
-  'unknown-type': { severity: 'error', message: 'unknown type `{name}`: the types are int, float, bool, size and string' },
-  'unknown-setting': { severity: 'error', message: 'unknown training setting `{name}`{hint?}' },
-  'unknown-node': { severity: 'error', message: 'no node named `{name}` in network {network}{hint?}' },
-  'too-many-arguments': { severity: 'error', message: '{callee} takes {max} positional argument(s) but {count} were given' },
-  'missing-argument': { severity: 'error', message: '{callee} needs argument `{name}`' },
-  'misplaced-statement': { severity: 'error', message: '{what} is not allowed here: {why}' },
-  'import-not-found': { severity: 'error', message: 'cannot find the file to import: {path}' },
-  'import-cycle': { severity: 'error', message: 'import cycle: {cycle}' },
-  'unknown-import-name': { severity: 'error', message: '{path} declares no `{name}`{hint?}' },
-  'shadowed-declaration': { severity: 'warning', message: '`{name}` is declared both here and in {other}; this declaration wins' },
+  'duplicate-name': error('{what} `{name}` is already declared'),
+  'duplicate-argument': error('argument `{name}` is given twice'),
+  'unknown-name': error('unknown name `{name}`{hint?}'),
+  'unknown-layer-kind': error('unknown layer kind or block `{name}`{hint?}'),
+  'unknown-rule': error('unknown rule `{name}`{hint?}'),
+  'unknown-parameter': error('{callee} has no parameter `{name}`{hint?}'),
+  'unknown-function': error('unknown function `{name}`{hint?}'),
+  'unknown-type': error('unknown type `{name}`: the types are int, float, bool, size and string'),
+  'unknown-setting': error('unknown training setting `{name}`{hint?}'),
+  'unknown-node': error('no node named `{name}` in network {network}{hint?}'),
+  'too-many-arguments': error('{callee} takes {max} positional argument(s) but {count} were given'),
+  'missing-argument': error('{callee} needs argument `{name}`'),
+  'misplaced-statement': error(
+    '{statement} belongs in the body of a network, not in a block, branch, repeat or aux head',
+  ),
+  'statement-in-concat': error('a concat holds branches only, not {statement}'),
+  'misplaced-input': error('`input` comes once, as the first statement of a network'),
+  'misplaced-range-label': error('only a repeat takes a range label (`mixed4..mixed7: repeat ...`)'),
+  'misplaced-stride': error('{callee} takes no stride: a stride (`/2`) is for layers with a kernel or window'),
+  'positional-default': error('`defaults` takes named options only (`defaults conv(bias=false)`)'),
+  'not-a-layer': error('{kind} `{name}` is not a layer or block: only layers and blocks can be used in a body'),
+  'empty-block': error('block {name} makes no layer: its body needs at least one'),
+  'empty-aux-head': error('an aux head needs at least one layer'),
+  'import-not-found': error('cannot find the file to import: {path}'),
+  'import-cycle': error('import cycle: {cycle}'),
+  'unknown-import-name': error('{path} declares no `{name}`{hint?}'),
+  'shadowed-declaration': warning('`{name}` is declared both here and in {other}; this declaration wins'),
 
   // Values
-  'type-mismatch': { severity: 'error', message: '{what} must be {expected}, not {actual}' },
-  'value-out-of-range': { severity: 'error', message: '{what} must be {range}, not {value}' },
-  'division-by-zero': { severity: 'error', message: 'division by zero' },
-  'integer-overflow': { severity: 'error', message: 'the value of this expression ({value}) is beyond 2^53 - 1' },
-  'label-count-mismatch': { severity: 'error', message: 'the label {first}..{last} names {names} nodes but the repeat makes {count}' },
-  'repeat-too-large': { severity: 'error', message: 'repeat count {count} is over the limit of {limit}' },
-  'recursion-too-deep': { severity: 'error', message: 'block instances nest {depth} deep (a block that instantiates itself?); the limit is {limit}' },
+  'type-mismatch': error('the {side} of `{operator}` must be {expected}, not {actual}'),
+  'parameter-type-mismatch': error('parameter `{name}` must be {expected}, not {actual}'),
+  'option-type-mismatch': error('{layer} {option} must be {expected}, not {actual}'),
+  'unknown-option-word': error('{layer} {option} must be one of {words}, not `{word}`'),
+  'positional-argument-mismatch': error('an argument of {layer} must be {expected}, not {actual}'),
+  'non-integer-size': error('a size dimension must be an integer, not {actual}'),
+  'non-integer-range': error('the ends of a range must be integers, not {actual}'),
+  'non-boolean-condition': error('the condition of {construct} must be true or false, not {actual}'),
+  'repeat-in-count': error('`repeat {variable} in` walks a list or a range, not {actual}'),
+  'repeat-count-not-integer': error('a repeat count must be an integer, not {actual} (or write `repeat x in ...`)'),
+  'repeat-over-invalid': error('a repeat walks a count, a list or a range, not {actual}'),
+  'invalid-aux-weight': error('an aux loss weight must be a number >= 0, not {actual}'),
+  'invalid-target-range': error(
+    'a target range must be two names that differ in a trailing number, ',
+    'the smaller first (`mixed4..mixed7`), not {range}',
+  ),
+  'setting-type-mismatch': error('{setting} must be {expected}, not {actual}'),
+  'value-out-of-range': error('{what} must be {range}, not {value}'),
+  'division-by-zero': error('division by zero'),
+  'integer-overflow': error('the value of this expression ({value}) is beyond 2^53 - 1'),
+  'label-count-mismatch': error('the label {first}..{last} names {names} nodes but the repeat makes {count}'),
+  'repeat-too-large': error('repeat count {count} is over the limit of {limit}'),
+  'recursion-too-deep': error(
+    'block instances nest {depth} deep (a block that instantiates itself?); the limit is {limit}',
+  ),
 
   // Networks and shapes
-  'no-network': { severity: 'error', message: '{file} declares no network' },
-  'unknown-network': { severity: 'error', message: 'no network named `{name}`; the file declares {available}' },
-  'network-required': { severity: 'error', message: 'the file declares several networks ({available}): choose one with --network' },
-  'missing-input': { severity: 'error', message: 'network {network} has no input here: its first layer must be `input HxWxC`' },
-  'concat-shape-mismatch': { severity: 'error', message: 'concat branches have different grids: {shapes}' },
-  'kernel-larger-than-input': { severity: 'error', message: '{op} {kernel} VALID does not fit its {input} input' },
-  'dense-on-spatial': { severity: 'error', message: 'dense needs a vector but gets a {shape} map: add flatten or a global pool before it' },
-  'spatial-after-flatten': { severity: 'error', message: '{op} needs an H x W x C map but gets a vector of {shape}' },
-  'shape-overflow': { severity: 'error', message: 'the {what} of {node} ({value}) is beyond 2^53 - 1' },
-  'empty-concat': { severity: 'error', message: 'concat needs at least one branch' },
-  'network-too-large': { severity: 'error', message: 'the network needs more than {limit} {what}: is a repeat count, or a nest of repeats and blocks, far larger than meant?' },
+  'no-network': error('{file} declares no network'),
+  'unknown-network': error('no network named `{name}`; the file declares {available}'),
+  'network-required': error('the file declares several networks ({available}): choose one with --network'),
+  'missing-input': error('network {network} has no input here: its first layer must be `input HxWxC`'),
+  'concat-shape-mismatch': error('concat branches have different grids: {shapes}'),
+  'kernel-larger-than-input': error('{op} {kernel} VALID does not fit its {input} input'),
+  'dense-on-spatial': error('dense needs a vector but gets a {shape} map: add flatten or a global pool before it'),
+  'spatial-after-flatten': error('{op} needs an H x W x C map but gets a vector of {shape}'),
+  'shape-overflow': error('the {what} of {node} ({value}) is beyond 2^53 - 1'),
+  'empty-concat': error('concat needs at least one branch'),
+  'network-too-large': error(
+    'the network needs more than {limit} {what}: ',
+    'is a repeat count, or a nest of repeats and blocks, far larger than meant?',
+  ),
 
   // Rules and application (compiler/rules)
-  'rule-matches-nothing': { severity: 'warning', message: 'rule {rule} matches nothing{where?}' },
-  'rule-invalid': { severity: 'error', message: 'rule {rule} is not well formed: {why}' },
-  'rewrite-too-large': {
-    severity: 'error',
-    message: 'applying rule {rule} would make the network larger than {limit} nodes',
-  },
-  'rule-changes-shape': { severity: 'error', message: 'rule {rule} would change the shape of {node} from {before} to {after}: a replacement must produce the shape of what it replaces' },
+  'rule-matches-nothing': warning('rule {rule} matches nothing{where?}'),
+  'rule-invalid': error('rule {rule} is not well formed: {why}'),
+  'rewrite-too-large': error('applying rule {rule} would make the network larger than {limit} nodes'),
+  'rule-changes-shape': error(
+    'rule {rule} would change the shape of {node} from {before} to {after}: ',
+    'a replacement must produce the shape of what it replaces',
+  ),
 
   // Backends (backends/)
-  'onnx-unsupported': { severity: 'error', message: '{what} of {node} has no ONNX form' },
-  'onnx-too-large': { severity: 'error', message: 'network {network} has {size} of weights, more than the {limit} one ONNX file can hold' },
-} as const satisfies Record<string, Entry>;
+  'onnx-unsupported': error('{what} of {node} has no ONNX form'),
+  'onnx-too-large': error('network {network} has {size} of weights, more than the {limit} one ONNX file can hold'),
+} satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof diagnosticTable;
 
@@ -147,7 +191,10 @@ export class DiagnosticError extends Error {
   }
 }
 
-/** "did you mean ...?" for a misspelt name: the closest candidate within an edit distance of a third of its length (at least 1). */
+/**
+ * "did you mean ...?" for a misspelt name: the closest candidate within an edit distance of a third of its
+ * length (at least 1).
+ */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   // Edit distance is quadratic in the lengths: no suggestion for names longer than anyone misspells.
   if (name.length > MAX_SUGGESTED_LENGTH) return '';
@@ -176,7 +223,8 @@ function editDistance(a: string, b: string): number {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j]!, before[j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        cur[j] = Math.min(cur[j]!, before[j - 2]! + 1);
     }
     before = prev;
     prev = cur;

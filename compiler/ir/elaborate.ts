@@ -213,7 +213,7 @@ class Elaborator {
     let position = 0;
     const callee = `block ${decl.name.name}`;
     for (const a of call.args) {
-      if (a.kind === 'StrideArg') fail('misplaced-statement', a.span, { what: 'a stride', why: `${callee} is a block, not a layer with a kernel` });
+      if (a.kind === 'StrideArg') fail('misplaced-stride', a.span, { callee });
       let name: string;
       if (a.kind === 'NamedArg') {
         name = a.name.name;
@@ -280,8 +280,7 @@ class Elaborator {
         case 'Train':
         case 'ApplyRules':
           if (!local.rootStatement) {
-            const what = s.kind === 'Aux' ? 'an aux head' : s.kind === 'Train' ? 'a train section' : 'an apply statement';
-            fail('misplaced-statement', s.span, { what, why: 'it belongs in the body of a network, not in a block, branch, repeat or aux head' });
+            fail('misplaced-statement', s.span, { statement: rootStatementName(s) });
           }
           local.rootStatement(s, local);
           break;
@@ -308,7 +307,7 @@ class Elaborator {
 
   private element(el: A.Element, label: A.Label | undefined, ctx: Ctx, input: number | undefined): number | undefined {
     if (label?.last && el.kind !== 'Repeat') {
-      fail('misplaced-statement', label.span, { what: 'a range label', why: 'only a repeat names several instances (`mixed4..mixed7: repeat ...`)' });
+      fail('misplaced-range-label', label.span);
     }
     switch (el.kind) {
       case 'Layer':
@@ -319,7 +318,7 @@ class Elaborator {
         return this.repeat(el, label, ctx, input);
       case 'If': {
         const cond = evaluate(el.condition, ctx.env, isLayerSymbol);
-        if (cond.t !== 'bool') fail('type-mismatch', el.condition.span, { what: 'an if condition', expected: 'true or false', actual: describeValue(cond) });
+        if (cond.t !== 'bool') fail('non-boolean-condition', el.condition.span, { construct: 'an `if`', actual: describeValue(cond) });
         const branch = cond.v ? el.then : el.else;
         if (!branch) return input;
         if (branch.kind === 'If') return this.element(branch, undefined, ctx, input);
@@ -334,13 +333,13 @@ class Elaborator {
     if (!spec) {
       const decl = ctx.file.scope.get(kind);
       if (decl?.kind === 'BlockDecl') return this.instance(el, decl, label, ctx, input);
-      if (decl) fail('misplaced-statement', el.callee.span, { what: `${decl.kind === 'NetworkDecl' ? 'network' : 'rule'} \`${kind}\``, why: 'only layers and blocks can be used in a body' });
+      if (decl) fail('not-a-layer', el.callee.span, { kind: decl.kind === 'NetworkDecl' ? 'network' : 'rule', name: kind });
       const candidates = [...layerSpecs.keys(), ...[...ctx.file.scope.values()].filter((d) => d.kind === 'BlockDecl').map((d) => d.name.name)];
       fail('unknown-layer-kind', el.callee.span, { name: kind, hint: didYouMean(kind, candidates) });
     }
     const attrs = bindLayer(spec, this.layerArgs(el.args, ctx.env), ctx.defaults.get(kind) ?? new Map(), el.span);
     if (attrs.op === 'input') {
-      if (input !== undefined || this.nodes.length > 0) fail('misplaced-statement', el.span, { what: '`input`', why: 'a network has one input, as its first statement' });
+      if (input !== undefined || this.nodes.length > 0) fail('misplaced-input', el.span);
       return this.addNode(attrs, [], label, ctx, el.span, kind);
     }
     if (input === undefined) fail('missing-input', el.span, { network: this.networkName });
@@ -380,7 +379,7 @@ class Elaborator {
         local = { ...local, defaults: this.withDefaults(local.defaults, s, local.env) };
         continue;
       }
-      if (s.kind !== 'Chain') fail('misplaced-statement', s.span, { what: `${s.kind === 'Aux' ? 'an aux head' : s.kind === 'Train' ? 'a train section' : 'an apply statement'}`, why: 'a concat holds branches only' });
+      if (s.kind !== 'Chain') fail('statement-in-concat', s.span, { statement: rootStatementName(s) });
       if (s.elements.length > 1 && !s.label) {
         // An unnamed branch of several layers gets a scope of its own: branch1, branch2, ...
         const scope = new Scope(local.scope.auto('branch', (n) => this.named.has(n)));
@@ -418,17 +417,17 @@ class Elaborator {
     const over = evaluate(el.over, ctx.env, isLayerSymbol);
     let values: (Value | undefined)[];
     if (over.t === 'int') {
-      if (el.variable) fail('type-mismatch', el.over.span, { what: 'what `repeat x in` walks', expected: 'a list or a range', actual: describeValue(over) });
+      if (el.variable) fail('repeat-in-count', el.over.span, { variable: el.variable.name, actual: describeValue(over) });
       if (over.v < 0) fail('value-out-of-range', el.over.span, { what: 'a repeat count', range: 'at least 0', value: over.v });
       if (over.v > MAX_REPEAT) fail('repeat-too-large', el.over.span, { count: over.v, limit: MAX_REPEAT });
       values = new Array<undefined>(over.v).fill(undefined);
     } else if (over.t === 'list' || over.t === 'range') {
-      if (!el.variable) fail('type-mismatch', el.over.span, { what: 'a repeat count', expected: 'an integer (or write `repeat x in ...`)', actual: describeValue(over) });
+      if (!el.variable) fail('repeat-count-not-integer', el.over.span, { actual: describeValue(over) });
       const count = over.t === 'list' ? over.items.length : Math.max(0, over.high - over.low + 1);
       if (count > MAX_REPEAT) fail('repeat-too-large', el.over.span, { count, limit: MAX_REPEAT });
       values = over.t === 'list' ? over.items : Array.from({ length: count }, (_, i) => ({ t: 'int', v: over.low + i }) as Value);
     } else {
-      return fail('type-mismatch', el.over.span, { what: 'what a repeat walks', expected: 'a count, a list or a range', actual: describeValue(over) });
+      return fail('repeat-over-invalid', el.over.span, { actual: describeValue(over) });
     }
     const names = label ? this.instanceNames(label, values.length) : undefined;
     let current = input;
@@ -492,7 +491,7 @@ class Elaborator {
       }
       throw e;
     }
-    if (out === undefined || out === input) return fail('misplaced-statement', call.span, { what: `block ${decl.name.name}`, why: 'its body makes no layer' });
+    if (out === undefined || out === input) return fail('empty-block', call.span, { name: decl.name.name });
     this.finishScope(name, out, label?.span ?? call.span);
     return out;
   }
@@ -525,7 +524,7 @@ class Elaborator {
     let weight = 0.4;
     if (stmt.weight) {
       const w = evaluate(stmt.weight, ctx.env);
-      if ((w.t !== 'float' && w.t !== 'int') || w.v < 0) fail('type-mismatch', stmt.weight.span, { what: 'an aux loss weight', expected: 'a number >= 0', actual: describeValue(w) });
+      if ((w.t !== 'float' && w.t !== 'int') || w.v < 0) fail('invalid-aux-weight', stmt.weight.span, { actual: describeValue(w) });
       weight = w.v;
     }
     const name = stmt.label ? stmt.label.name.name : ctx.scope.auto('aux', (n) => this.named.has(n));
@@ -540,7 +539,7 @@ class Elaborator {
       if (taken) fail('duplicate-name', stmt.label?.span ?? stmt.span, { what: 'node', name }, { related: [{ message: 'first named here', span: taken.span }] });
       out = this.body(stmt.body, { ...inner, scope: new Scope(name) }, from);
     }
-    if (out === undefined || out === from) fail('misplaced-statement', stmt.span, { what: 'an empty aux head', why: 'it needs at least one layer' });
+    if (out === undefined || out === from) fail('empty-aux-head', stmt.span);
     this.finishScope(name, out, stmt.span);
     this.aux.push({ name, from, output: out, weight, span: stmt.span });
   }
@@ -557,4 +556,9 @@ function soleElement(body: A.Body): A.Element | undefined {
   if (!s || rest.length > 0 || s.kind !== 'Chain' || s.label || s.elements.length !== 1) return undefined;
   const el = s.elements[0]!;
   return el.label ? undefined : el;
+}
+
+/** A statement of a network's own body, as a message names it. */
+function rootStatementName(s: RootStatement): string {
+  return s.kind === 'Aux' ? 'an aux head' : s.kind === 'Train' ? 'a train section' : 'an apply statement';
 }

@@ -179,9 +179,11 @@ export interface GivenArg {
 function checked(spec: LayerSpec, option: OptionSpec, value: Value, span: Span): unknown {
   const r = option.check(value);
   if (r.ok) return r.value;
-  const what = `${spec.name} ${option.name}`;
-  if (r.range) fail('value-out-of-range', span, { what, range: r.expected, value: describeValue(value).replace(/^(integer|number) /, '') });
-  return fail('type-mismatch', span, { what, expected: r.expected, actual: describeValue(value) });
+  if (r.range) {
+    const what = `${spec.name} ${option.name}`;
+    fail('value-out-of-range', span, { what, range: r.expected, value: describeValue(value).replace(/^(integer|number) /, '') });
+  }
+  return fail('option-type-mismatch', span, { layer: spec.name, option: option.name, expected: r.expected, actual: describeValue(value) });
 }
 
 /** The options a layer's explicit arguments set, checked and normalized (`3x3` -> [3, 3], `/2` -> [2, 2]). */
@@ -197,13 +199,14 @@ export function bindExplicit(spec: LayerSpec, args: GivenArg[]): Map<string, unk
       }
     } else if (a.kind === 'StrideArg') {
       option = spec.options.find((o) => o.stride);
-      if (!option) fail('misplaced-statement', a.span, { what: 'a stride', why: `${spec.name} has no stride` });
+      if (!option) fail('misplaced-stride', a.span, { callee: spec.name });
     } else {
       option = spec.options.find((o) => o.positional?.(a.value) && !bound.has(o.name));
       if (!option) {
         const positional = spec.options.filter((o) => o.positional).map((o) => `${o.name} (${o.expected})`);
         if (positional.length === 0) fail('too-many-arguments', a.span, { callee: spec.name, max: 0, count: args.filter((x) => x.kind === 'PositionalArg').length });
-        fail('type-mismatch', a.span, { what: `an argument of ${spec.name}`, expected: positional.join(' or '), actual: describeValue(a.value) });
+        const expected = positional.join(' or ');
+        fail('positional-argument-mismatch', a.span, { layer: spec.name, expected, actual: describeValue(a.value) });
       }
     }
     if (bound.has(option.name)) fail('duplicate-argument', a.span, { name: option.name });
@@ -264,7 +267,7 @@ export function optionsOf(attrs: NodeAttrs): { kind: string; options: Record<str
 /** Checks a `defaults kind(...)` statement's names against the kind's options. */
 export function checkDefaultsNames(spec: LayerSpec, args: GivenArg[]): void {
   for (const a of args) {
-    if (a.kind !== 'NamedArg') fail('misplaced-statement', a.span, { what: 'a positional argument', why: 'defaults take named options only (`defaults conv(bias=false)`)' });
+    if (a.kind !== 'NamedArg') fail('positional-default', a.span);
     const option = spec.options.find((o) => o.name === a.name);
     if (!option) fail('unknown-parameter', a.nameSpan ?? a.span, { callee: spec.name, name: a.name!, hint: didYouMean(a.name!, spec.options.map((o) => o.name)) });
     checked(spec, option, a.value, a.span);

@@ -1,6 +1,6 @@
 /** Typed parameters of blocks, networks and rules (spec/language.md, "Parameters"). */
 import type * as A from '../syntax/ast.js';
-import { diagnostic, DiagnosticError } from '../diagnostics/diagnostics.js';
+import { fail } from '../diagnostics/diagnostics.js';
 import { describeValue, type Value } from './values.js';
 
 export const paramTypes: readonly string[] = ['int', 'float', 'bool', 'size', 'string'];
@@ -13,5 +13,5 @@ export function coerce(value: Value, p: A.Param, span: A.Span): Value {
   if (!type) return value;
   if (type === 'float' && value.t === 'int') return { t: 'float', v: value.v };
   if (value.t === type) return value;
-  throw new DiagnosticError(diagnostic('type-mismatch', span, { what: `parameter \`${p.name.name}\``, expected: expectedWords[type] ?? type, actual: describeValue(value) }));
+  return fail('parameter-type-mismatch', span, { name: p.name.name, expected: expectedWords[type] ?? type, actual: describeValue(value) });
 }

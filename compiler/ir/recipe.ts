@@ -155,7 +155,7 @@ class Checker {
 
   fail(what: string, expected: string, actual: unknown): never {
     throw new DiagnosticError(
-      diagnostic('type-mismatch', this.setting.span, { what, expected, actual: describe(actual) }),
+      diagnostic('setting-type-mismatch', this.setting.span, { setting: what, expected, actual: describe(actual) }),
     );
   }
 

@@ -93,15 +93,21 @@ function checkedInt(n: number, span: A.Span): Value {
   return { t: 'int', v: n };
 }
 
-/** A number out of a value, or a type-mismatch diagnostic. */
-function numeric(v: Value, span: A.Span, what: string): number {
-  if (v.t === 'int' || v.t === 'float') return v.v;
-  return fail('type-mismatch', span, { what, expected: 'a number', actual: describeValue(v) });
+/** Which operand of which operator a value is: `{ side: 'left side', operator: '+' }`. */
+interface Operand {
+  side: 'operand' | 'left side' | 'right side';
+  operator: string;
 }
 
-function bool(v: Value, span: A.Span, what: string): boolean {
+/** A number out of an operator's operand, or a type-mismatch diagnostic. */
+function numeric(v: Value, span: A.Span, operand: Operand): number {
+  if (v.t === 'int' || v.t === 'float') return v.v;
+  return fail('type-mismatch', span, { ...operand, expected: 'a number', actual: describeValue(v) });
+}
+
+function bool(v: Value, span: A.Span, operand: Operand): boolean {
   if (v.t === 'bool') return v.v;
-  return fail('type-mismatch', span, { what, expected: 'true or false', actual: describeValue(v) });
+  return fail('type-mismatch', span, { ...operand, expected: 'true or false', actual: describeValue(v) });
 }
 
 /**
@@ -129,7 +135,7 @@ export function evaluate(e: A.Expr, env: Env, symbols: (name: string) => boolean
     case 'Size': {
       const dims = e.dims.map((d) => {
         const v = evaluate(d, env, symbols);
-        if (v.t !== 'int') fail('type-mismatch', d.span, { what: 'a size dimension', expected: 'an integer', actual: describeValue(v) });
+        if (v.t !== 'int') fail('non-integer-size', d.span, { actual: describeValue(v) });
         return v.v;
       });
       return { t: 'size', dims };
@@ -141,7 +147,7 @@ export function evaluate(e: A.Expr, env: Env, symbols: (name: string) => boolean
       const high = evaluate(e.high, env, symbols);
       if (low.t !== 'int' || high.t !== 'int') {
         const bad = low.t !== 'int' ? low : high;
-        fail('type-mismatch', e.span, { what: 'the ends of a range', expected: 'integers', actual: describeValue(bad) });
+        fail('non-integer-range', e.span, { actual: describeValue(bad) });
       }
       return { t: 'range', low: low.v, high: high.v };
     }
@@ -171,9 +177,9 @@ export function evaluate(e: A.Expr, env: Env, symbols: (name: string) => boolean
     }
     case 'Unary': {
       const v = evaluate(e.operand, env, symbols);
-      if (e.op === 'not') return { t: 'bool', v: !bool(v, e.operand.span, 'the operand of `not`') };
+      if (e.op === 'not') return { t: 'bool', v: !bool(v, e.operand.span, { side: 'operand', operator: 'not' }) };
       if (v.t === 'int') return checkedInt(-v.v, e.span);
-      return { t: 'float', v: -numeric(v, e.operand.span, 'the operand of `-`') };
+      return { t: 'float', v: -numeric(v, e.operand.span, { side: 'operand', operator: '-' }) };
     }
     case 'Binary':
       return binary(e, env, symbols);
@@ -182,26 +188,25 @@ export function evaluate(e: A.Expr, env: Env, symbols: (name: string) => boolean
 
 function binary(e: A.BinaryExpr, env: Env, symbols: (name: string) => boolean): Value {
   if (e.op === 'and' || e.op === 'or') {
-    const left = bool(evaluate(e.left, env, symbols), e.left.span, `the left side of \`${e.op}\``);
+    const left = bool(evaluate(e.left, env, symbols), e.left.span, { side: 'left side', operator: e.op });
     if (e.op === 'and' && !left) return { t: 'bool', v: false };
     if (e.op === 'or' && left) return { t: 'bool', v: true };
-    return { t: 'bool', v: bool(evaluate(e.right, env, symbols), e.right.span, `the right side of \`${e.op}\``) };
+    return { t: 'bool', v: bool(evaluate(e.right, env, symbols), e.right.span, { side: 'right side', operator: e.op }) };
   }
   const left = evaluate(e.left, env, symbols);
   const right = evaluate(e.right, env, symbols);
   if (e.op === 'in' && right.t === 'list') return { t: 'bool', v: right.items.some((i) => valuesEqual(left, i)) };
   if (e.op === 'in') {
-    const x = numeric(left, e.left.span, 'the left side of `in`');
+    const x = numeric(left, e.left.span, { side: 'left side', operator: 'in' });
     if (right.t === 'range') return { t: 'bool', v: x >= right.low && x <= right.high };
-    return fail('type-mismatch', e.right.span, { what: 'the right side of `in`', expected: 'a range or a list', actual: describeValue(right) });
+    return fail('type-mismatch', e.right.span, { side: 'right side', operator: 'in', expected: 'a range or a list', actual: describeValue(right) });
   }
   if (e.op === '==' || e.op === '!=') {
     const same = valuesEqual(left, right);
     return { t: 'bool', v: e.op === '==' ? same : !same };
   }
-  const what = `the operands of \`${e.op}\``;
-  const a = numeric(left, e.left.span, what);
-  const b = numeric(right, e.right.span, what);
+  const a = numeric(left, e.left.span, { side: 'left side', operator: e.op });
+  const b = numeric(right, e.right.span, { side: 'right side', operator: e.op });
   const ints = left.t === 'int' && right.t === 'int';
   switch (e.op) {
     case '<':

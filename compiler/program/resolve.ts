@@ -102,7 +102,7 @@ class Resolver {
     }
     for (const a of s.args) {
       if (a.kind !== 'NamedArg') {
-        this.diagnostics.push(diagnostic('misplaced-statement', a.span, { what: 'a positional argument', why: 'defaults take named options only (`defaults conv(bias=false)`)' }));
+        this.diagnostics.push(diagnostic('positional-default', a.span));
       }
     }
     this.layerArgs(spec.name, spec.options.map((o) => o.name), s.args, names);
@@ -147,8 +147,8 @@ class Resolver {
       return;
     }
     if (decl) {
-      const what = `${decl.kind === 'NetworkDecl' ? 'network' : 'rule'} \`${kind}\``;
-      this.diagnostics.push(diagnostic('misplaced-statement', el.callee.span, { what, why: 'only layers and blocks can be used in a body' }));
+      const declared = decl.kind === 'NetworkDecl' ? 'network' : 'rule';
+      this.diagnostics.push(diagnostic('not-a-layer', el.callee.span, { kind: declared, name: kind }));
       return;
     }
     const candidates = [...layerSpecs.keys(), ...[...this.file.scope.values()].filter((d) => d.kind === 'BlockDecl').map((d) => d.name.name)];
@@ -168,7 +168,7 @@ class Resolver {
         const words = wordOptions[a.name.name];
         if (words && a.value.kind === 'Name' && !names.has(a.value.name) && !words.includes(a.value.name)) {
           // `padding=full`: say what the option takes rather than that `full` is an unknown name.
-          this.diagnostics.push(diagnostic('type-mismatch', a.value.span, { what: `${kind} ${a.name.name}`, expected: `one of ${words.join(', ')}`, actual: `\`${a.value.name}\`` }));
+          this.diagnostics.push(diagnostic('unknown-option-word', a.value.span, { layer: kind, option: a.name.name, words: words.join(', '), word: a.value.name }));
           continue;
         }
       }

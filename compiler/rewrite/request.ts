@@ -48,7 +48,7 @@ export function ruleRequest(stmt: A.ApplyRulesStmt, scope: ReadonlyMap<string, D
       param = decl.params[position++];
       if (!param) fail('too-many-arguments', a.span, { callee, max: decl.params.length, count: stmt.args.filter((x) => x.kind === 'PositionalArg').length });
     } else {
-      return fail('misplaced-statement', a.span, { what: 'a stride', why: `${callee} takes named or positional arguments` });
+      return fail('misplaced-stride', a.span, { callee });
     }
     if (args.has(param.name.name)) fail('duplicate-argument', a.span, { name: param.name.name });
     args.set(param.name.name, { value: coerce(evaluate(a.value, env, isLayerSymbol), param, a.span), span: a.span });
@@ -81,7 +81,7 @@ function targetNames(targets: A.Target[], graph: IRGraph): string[] {
     const a = /^(.*?)(\d+)$/.exec(first);
     const b = /^(.*?)(\d+)$/.exec(last);
     if (!a || !b || a[1] !== b[1] || Number(b[2]) < Number(a[2])) {
-      fail('type-mismatch', t.span, { what: 'a target range', expected: 'two names that differ in a trailing number, the smaller first (`mixed4..mixed7`)', actual: `${first}..${last}` });
+      fail('invalid-target-range', t.span, { range: `${first}..${last}` });
     }
     for (let i = Number(a[2]); i <= Number(b[2]); i++) {
       check(`${a[1]}${i}`, t.span);

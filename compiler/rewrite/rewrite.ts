@@ -11,7 +11,7 @@ import { bindExplicit, bindLayer, isLayerSymbol, layerSpecs, optionsOf, type Giv
 import { MAX_NODES } from '../ir/elaborate.js';
 import { coerce } from '../ir/params.js';
 import { inferNode, showShape } from '../ir/shapes.js';
-import { evaluate, MapEnv, type Value } from '../ir/values.js';
+import { describeValue, evaluate, MapEnv, type Value } from '../ir/values.js';
 import { fromOption, nodeAttributes } from './attributes.js';
 import type { RuleRequest } from './request.js';
 import { costOf, type Cost } from './cost.js';
@@ -267,7 +267,7 @@ class WorkGraph {
     for (let i = 0; i < nodes.length; i++) if (!patternMatches(rule.pattern[i]!, nodes[i]!, env)) return undefined;
     for (const c of rule.conditions) {
       const v = evaluate(c, env, isLayerSymbol);
-      if (v.t !== 'bool') fail('type-mismatch', c.span, { what: 'a `when` condition', expected: 'true or false', actual: v.t });
+      if (v.t !== 'bool') fail('non-boolean-condition', c.span, { construct: 'a `when`', actual: describeValue(v) });
       if (!v.v) return undefined;
     }
     return { nodes, env };
@@ -413,7 +413,7 @@ class ReplacementBuilder {
   private element(el: A.Element, input: number[]): number {
     if (el.kind === 'If') {
       const cond = evaluate(el.condition, this.env, isLayerSymbol);
-      if (cond.t !== 'bool') fail('type-mismatch', el.condition.span, { what: 'an if condition', expected: 'true or false', actual: cond.t });
+      if (cond.t !== 'bool') fail('non-boolean-condition', el.condition.span, { construct: 'an `if`', actual: describeValue(cond) });
       const branch = cond.v ? el.then : el.else;
       if (!branch) return input[0]!;
       if (branch.kind === 'If') return this.element(branch, input);
