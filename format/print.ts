@@ -12,7 +12,7 @@
  */
 import { doc, util, type AstPath, type Doc, type ParserOptions } from 'prettier';
 import type * as A from '../compiler/syntax/ast.js';
-import { layerSpecs } from '../compiler/ir/layers.js';
+import { isBuiltinLayerName } from '../compiler/syntax/layer-names.js';
 
 const { group, indent, line, softline, hardline, join, ifBreak } = doc.builders;
 
@@ -171,7 +171,7 @@ function printNode(path: AstPath<Node>, options: Options, print: Print): Doc {
       return group([label(node.label), elements[0]!, indent(elements.slice(1).map((e) => [' ->', line, e]))]);
     }
     case 'Layer': {
-      const builtin = layerSpecs.has(node.callee.name);
+      const builtin = isBuiltinLayerName(node.callee.name);
       if (!builtin) return [label(node.label), node.callee.name, args(path, print, 'args')];
       const parts = path.map(print, 'args');
       // One line always: a line break would end the statement. The stride touches the kernel: `3x3/2`.
@@ -192,7 +192,7 @@ function printNode(path: AstPath<Node>, options: Options, print: Print): Doc {
     case 'StrideArg': {
       // On a bare layer line (a built-in layer's arguments), compound values are parenthesized.
       const parent = path.parent as Node;
-      const bare = parent.kind === 'Layer' && layerSpecs.has(parent.callee.name);
+      const bare = parent.kind === 'Layer' && isBuiltinLayerName(parent.callee.name);
       const value = bare ? path.call((v) => bareValue(v as AstPath<Node>, print), 'value') : path.call(print, 'value');
       if (node.kind === 'NamedArg') return [node.name.name, '=', value];
       return node.kind === 'StrideArg' ? ['/', value] : value;

@@ -180,8 +180,8 @@ describe('rewrite --explain --json, hand-computed', () => {
   apply factor_5x5(mid=32)
 }
 `);
-    expect(a.before).toEqual(['conv 5x5 valid 48']);
-    expect(a.after).toEqual(['conv 3x3 valid 32', 'conv 3x3 valid 48']);
+    expect(a.before).toEqual(['conv 5x5 48 valid']);
+    expect(a.after).toEqual(['conv 3x3 32 valid', 'conv 3x3 48 valid']);
     // weights: 25*32*48 = 38,400 -> 9*32*32 + 9*32*48 = 9,216 + 13,824 = 23,040
     expect(a.cost.before.weights).toBe(38_400);
     expect(a.cost.after.weights).toBe(23_040);
@@ -272,8 +272,8 @@ describe('rewrite --explain --json, hand-computed', () => {
 }
 `);
     expect(a.args).toEqual({ width1: 32, width2: 32 });
-    expect(a.before).toEqual(['conv 7x7/2 valid 64']);
-    expect(a.after).toEqual(['conv 3x3/2 valid 32', 'conv 3x3 valid 32', 'conv 3x3 64']);
+    expect(a.before).toEqual(['conv 7x7/2 64 valid']);
+    expect(a.after).toEqual(['conv 3x3/2 32 valid', 'conv 3x3 32 valid', 'conv 3x3 64']);
     // weights: 7*7*3*64 = 9,408 -> 3*3*3*32 + 3*3*32*32 + 3*3*32*64 = 864 + 9,216 + 18,432 = 28,512
     expect(a.cost.before.weights).toBe(9408);
     expect(a.cost.after.weights).toBe(864 + 9216 + 18_432);
@@ -309,7 +309,7 @@ describe('rewrite --explain --json, hand-computed', () => {
     const a = e.applications[0]!;
     expect(a.node).toBe('aux_logits/dense1');
     expect([a.source.line, a.source.column]).toEqual([12, 5]);
-    expect(a.before).toEqual(['dense 1024']);
+    expect(a.before).toEqual(['dense 1024 act=relu']);
     expect(a.after).toEqual(['dense 1024', 'batchnorm', 'relu']);
     // weights: 3,200 * 1,024 = 3,276,800 on both sides; macs the same.
     expect(a.cost.before.weights).toBe(3_276_800);

@@ -1,16 +1,17 @@
 /**
- * The weights of an IR graph, shared by every backend: which variables each node has (Keras names,
- * shapes and layouts), and their deterministic initial values (Keras's initializers: glorot-uniform
+ * The weights of an IR graph, shared by every backend: which variables each node has (its layer kind's,
+ * compiler/ir/kinds/: Keras names, shapes and layouts), and their deterministic initial values (Keras's initializers: glorot-uniform
  * kernels, zero biases and betas, unit gammas, zero moving means, unit moving variances).
  *
  * Values come from a small seeded generator, not from tfjs, so that the tfjs and ONNX backends give the
  * same weights for the same seed and neither needs the other: variable `v` draws from a stream seeded by
  * (seed, v's name), so its values do not depend on the order of the graph or on other variables.
  */
-import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
+import { kernelRoles, variablesOf, type Variable, type VariableRole } from '../../compiler/ir/kinds/index.js';
 import { mulberry32, streamSeed } from './random.js';
 
-export type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta' | 'moving_mean' | 'moving_variance';
+export type WeightRole = VariableRole;
 
 export interface WeightSpec {
   /** `${node name}/kernel`, `${node name}/bn/gamma`, ... */
@@ -24,38 +25,24 @@ export interface WeightSpec {
   init: { kind: 'glorot_uniform'; fanIn: number; fanOut: number } | { kind: 'zeros' } | { kind: 'ones' };
 }
 
-function inputChannels(graph: IRGraph, n: IRNode): number {
-  const shape = graph.nodes[n.inputs[0]!]!.shape;
-  return shape[shape.length - 1]!;
+/**
+ * Keras's initializer of a variable: kernels glorot-uniform with Keras's fans (a [in, out] matrix: in and
+ * out; a kh x kw x in x out kernel: kh*kw*in and kh*kw*out), gammas and moving variances ones, the rest zeros.
+ */
+function initOf(v: Variable): WeightSpec['init'] {
+  if (v.role === 'gamma' || v.role === 'moving_variance') return { kind: 'ones' };
+  if (!kernelRoles.has(v.role)) return { kind: 'zeros' };
+  const receptive = v.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return { kind: 'glorot_uniform', fanIn: v.shape[v.shape.length - 2]! * receptive, fanOut: v.shape[v.shape.length - 1]! * receptive };
 }
 
-function batchNormSpecs(prefix: string, node: number, channels: number, scale: boolean): WeightSpec[] {
-  const vector = (role: WeightRole, init: WeightSpec['init'], trainable: boolean): WeightSpec => ({ name: `${prefix}/${role}`, node, role, shape: [channels], trainable, init });
-  return [
-    ...(scale ? [vector('gamma', { kind: 'ones' }, true)] : []),
-    vector('beta', { kind: 'zeros' }, true),
-    vector('moving_mean', { kind: 'zeros' }, false),
-    vector('moving_variance', { kind: 'ones' }, false),
-  ];
-}
-
-/** Every variable of the graph, in node order; within a node: kernel, bias, gamma, beta, moving mean, moving variance. */
+/** Every variable of the graph, in node order; within a node, its kind's order (kernel, bias, gamma, beta, moving mean, moving variance). */
 export function weightSpecs(graph: IRGraph): WeightSpec[] {
   const out: WeightSpec[] = [];
   for (const n of graph.nodes) {
-    const a = n.attrs;
-    if (a.op === 'conv') {
-      const [kh, kw] = a.kernel;
-      const cin = inputChannels(graph, n);
-      out.push({ name: `${n.name}/kernel`, node: n.id, role: 'kernel', shape: [kh, kw, cin, a.filters], trainable: true, init: { kind: 'glorot_uniform', fanIn: kh * kw * cin, fanOut: kh * kw * a.filters } });
-      if (a.bias) out.push({ name: `${n.name}/bias`, node: n.id, role: 'bias', shape: [a.filters], trainable: true, init: { kind: 'zeros' } });
-      if (a.bn) out.push(...batchNormSpecs(`${n.name}/bn`, n.id, a.filters, a.bn.scale));
-    } else if (a.op === 'dense') {
-      const cin = inputChannels(graph, n);
-      out.push({ name: `${n.name}/kernel`, node: n.id, role: 'kernel', shape: [cin, a.units], trainable: true, init: { kind: 'glorot_uniform', fanIn: cin, fanOut: a.units } });
-      if (a.bias) out.push({ name: `${n.name}/bias`, node: n.id, role: 'bias', shape: [a.units], trainable: true, init: { kind: 'zeros' } });
-    } else if (a.op === 'batchnorm') {
-      out.push(...batchNormSpecs(n.name, n.id, n.shape[n.shape.length - 1]!, a.bn.scale));
+    const input = n.inputs.length > 0 ? graph.nodes[n.inputs[0]!]!.shape : [];
+    for (const v of variablesOf(n.attrs, input)) {
+      out.push({ name: `${n.name}/${v.path}`, node: n.id, role: v.role, shape: v.shape, trainable: v.trainable, init: initOf(v) });
     }
   }
   return out;

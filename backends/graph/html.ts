@@ -8,7 +8,8 @@
  * Deterministic: the same input gives the same bytes.
  */
 import { escapeXml } from './svg.js';
-import { opLine, shapeText } from './labels.js';
+import { groupDigits, shapeText } from '../../compiler/print/text.js';
+import { opLine } from './labels.js';
 import type { IRNode } from '../../compiler/ir/ir.js';
 
 export interface HtmlFinding {
@@ -44,7 +45,6 @@ export interface HtmlInput {
   lintNote?: string;
 }
 
-const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 export const blockAnchor = (instance: string) => `block-${encodeURIComponent(instance)}`;
 export const rowAnchor = (name: string) => `layer-${encodeURIComponent(name)}`;
 

@@ -9,7 +9,8 @@ import { lintFile, type LintMessage } from '../../compiler/lint/engine/lint.js';
 import type { Application } from '../../compiler/rewrite/rewrite.js';
 import { renderDot } from './dot.js';
 import { renderHtml, type HtmlBlock, type HtmlFinding } from './html.js';
-import { opLine, shapeText } from './labels.js';
+import { groupDigits, shapeText } from '../../compiler/print/text.js';
+import { opLine } from './labels.js';
 import type { Direction } from './layout.js';
 import { renderMermaid } from './mermaid.js';
 import { findInstance, placeMarks, viewOf, type InstanceRef, type Mark, type View, type ViewNode } from './scope.js';
@@ -39,7 +40,6 @@ export interface Rendered {
   notes: string[];
 }
 
-const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** Lint findings about one network of the linted file. */
 function lintFindings(sel: Selection, network: string): { messages: LintMessage[]; note?: string } {

@@ -8,8 +8,8 @@
  * the SVG, and the same text gives the same size on every machine.
  */
 import type { IRNode } from '../../compiler/ir/ir.js';
-import { strideText } from '../../compiler/print/summary.js';
-import { groupDigits } from '../../compiler/ir/values.js';
+import { describeLayer } from '../../compiler/ir/kinds/index.js';
+import { groupDigits, shapeText } from '../../compiler/print/text.js';
 
 export const FONT_SIZE = 12;
 export const SMALL_SIZE = 10;
@@ -21,29 +21,9 @@ export const MONO_FONT = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono'
 export const SANS_FONT = "'DejaVu Sans', Helvetica, Arial, 'Liberation Sans', sans-serif";
 
 
-export const shapeText = (shape: number[]) => shape.join('x');
-
-
-/** The op line of a layer, in .incp syntax. */
+/** The op line of a layer, in .incp syntax (the layer kind's description: compiler/ir/kinds/). */
 export function opLine(n: IRNode): string {
-  const a = n.attrs;
-  switch (a.op) {
-    case 'input':
-      return 'input';
-    case 'conv':
-      return [`conv ${a.kernel.join('x')}${strideText(a.stride)} ${a.filters}`, a.padding === 'valid' ? 'valid' : '', a.activation !== 'relu' ? `act=${a.activation}` : ''].filter(Boolean).join(' ');
-    case 'maxpool':
-    case 'avgpool':
-      return [`${a.op} ${a.kernel.join('x')}${strideText(a.stride)}`, a.padding === 'valid' ? 'valid' : ''].filter(Boolean).join(' ');
-    case 'dense':
-      return [`dense ${a.units}`, a.activation !== 'linear' ? `act=${a.activation}` : ''].filter(Boolean).join(' ');
-    case 'dropout':
-      return `dropout ${a.rate}`;
-    case 'activation':
-      return a.activation;
-    default:
-      return a.op;
-  }
+  return describeLayer(n.attrs);
 }
 
 /** A layer's box: its op line, then its output shape. (The name is drawn above them, small.) */

@@ -8,6 +8,7 @@
  */
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { totalMacs, totalParams } from '../../compiler/ir/ir.js';
+import { shapeText } from '../../compiler/print/text.js';
 import { blockLines, externalLines, layerLines } from './labels.js';
 
 export type ViewNodeKind = 'layer' | 'block' | 'external';
@@ -244,11 +245,11 @@ export function viewOf(graph: IRGraph, options: ScopeOptions = {}): View {
   const macs = totalMacs(members);
   const first = members[0]!;
   const last = inst ? (members.find((m) => m.name === inst.instance) ?? members[members.length - 1]!) : graph.nodes[graph.output]!;
-  const inputShape = inst ? [...externals.values()].map((e) => e.shape.join('x')).join(', ') || first.shape.join('x') : graph.nodes[graph.input]!.shape.join('x');
+  const inputShape = inst ? [...externals.values()].map((e) => shapeText(e.shape)).join(', ') || shapeText(first.shape) : shapeText(graph.nodes[graph.input]!.shape);
   const counts = `${fmt(total)} params, ${fmt(macs)} mult-adds`;
   return {
     title: inst ? `${inst.block} (${inst.instance} of ${graph.network})` : graph.network,
-    subtitle: `${graph.file}: ${inputShape} -> ${last.shape.join('x')}, ${members.length} layers, ${counts}`,
+    subtitle: `${graph.file}: ${inputShape} -> ${shapeText(last.shape)}, ${members.length} layers, ${counts}`,
     scope: inst ? 'block' : 'network',
     network: graph.network,
     ...(inst ? { instance: inst.instance, block: inst.block } : {}),

@@ -9,7 +9,8 @@
  * `data-external` on an outside input. Arrows are `<path class="edge" data-from data-to data-index>`.
  * Marks (lint findings, rewrites) outline their box and put their message in a note beside the panel.
  */
-import { FONT_SIZE, LINE_HEIGHT, MONO_FONT, PAD_Y, SANS_FONT, SMALL_LINE_HEIGHT, SMALL_SIZE, shapeText } from './labels.js';
+import { groupDigits, shapeText } from '../../compiler/print/text.js';
+import { FONT_SIZE, LINE_HEIGHT, MONO_FONT, PAD_Y, SANS_FONT, SMALL_LINE_HEIGHT, SMALL_SIZE } from './labels.js';
 import type { Laid } from './layout.js';
 import type { Mark, ViewNode } from './scope.js';
 
@@ -44,7 +45,6 @@ export const num = (x: number) => {
   const r = Math.round(x * 10) / 10;
   return Object.is(r, -0) ? '0' : String(r);
 };
-const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** The class of a box's colors: by op family. */
 export function family(v: ViewNode): string {

@@ -414,8 +414,14 @@ class Lowering {
       case 'softmax':
         this.node(n, 'Softmax', n.name, [this.input(n.inputs[0]!)], [finalName], [attrInt('axis', 1)]);
         break;
-      default:
-        throw new Unsupported(`the ${(a as { op: string }).op} layer`, n);
+      case 'input':
+      case 'dropout':
+        throw new Error(`internal: ${n.name} (${a.op}) is lowered by run()`);
+      default: {
+        // Every op of the IR is handled above: a new layer kind fails to compile here until it is.
+        const never: never = a;
+        throw new Unsupported(`the ${(never as { op: string }).op} layer`, n);
+      }
     }
     this.tensor.set(n.id, finalName);
     if (absorbed) this.tensor.set(absorbed.id, finalName);

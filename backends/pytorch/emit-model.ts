@@ -15,7 +15,7 @@
  * convention (1 - Keras momentum); without Keras's `scale` the gamma is frozen at 1.
  */
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
-import { axisPads } from '../common/pads.js';
+import { axisPads } from '../../compiler/ir/kinds/spatial.js';
 import { pythonIdentifiers } from '../common/torch-state.js';
 import { call, pyBool, pyFloat, pyString, pyTuple, type Arg } from './python.js';
 

@@ -8,7 +8,8 @@ import { diagnostic, DiagnosticError, fail, didYouMean, type Diagnostic } from '
 import type { AuxHead, Frame, IRGraph, IRNode, NodeAttrs, TrainingSetting } from './ir.js';
 import { bindLayer, checkDefaultsNames, isLayerSymbol, layerSpecs, type GivenArg } from './layers.js';
 import type { Declaration, LoadedFile, Program } from '../program/program.js';
-import { inferNode, showShape } from './shapes.js';
+import { inferNode } from './shapes.js';
+import { shapeText } from '../print/text.js';
 import { coerce, paramTypes } from './params.js';
 import { resolveRecipe } from './recipe.js';
 import { trainingSettings } from './training.js';
@@ -401,7 +402,7 @@ class Elaborator {
       cost = inferNode(attrs, shapes, nodeName, el.span);
     } catch (e) {
       if (e instanceof DiagnosticError && e.diagnostic.code === 'concat-shape-mismatch') {
-        const described = branches.map((b) => `${this.nodes[b]!.name} is ${showShape(this.nodes[b]!.shape)}`).join(', ');
+        const described = branches.map((b) => `${this.nodes[b]!.name} is ${shapeText(this.nodes[b]!.shape)}`).join(', ');
         fail('concat-shape-mismatch', el.span, { shapes: described });
       }
       throw e;

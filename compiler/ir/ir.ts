@@ -18,6 +18,16 @@ export interface BatchNormAttrs {
   momentum: number;
 }
 
+export interface PoolAttrs {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: Padding;
+}
+
+/**
+ * The op of a node and its attributes. Each op has its descriptor in compiler/ir/kinds/ (syntax, shapes,
+ * counts, description); every backend switches over this union exhaustively.
+ */
 export type NodeAttrs =
   | { op: 'input'; shape: Shape }
   | {
@@ -31,7 +41,8 @@ export type NodeAttrs =
       bn: BatchNormAttrs | null;
       activation: Activation;
     }
-  | { op: 'maxpool' | 'avgpool'; kernel: [number, number]; stride: [number, number]; padding: Padding }
+  | ({ op: 'maxpool' } & PoolAttrs)
+  | ({ op: 'avgpool' } & PoolAttrs)
   | { op: 'gap' }
   | { op: 'dropout'; rate: number }
   | { op: 'dense'; units: number; bias: boolean; activation: Activation }
@@ -42,6 +53,9 @@ export type NodeAttrs =
   | { op: 'concat' };
 
 export type Op = NodeAttrs['op'];
+
+/** The attributes of one op. */
+export type AttrsOf<K extends Op> = Extract<NodeAttrs, { op: K }>;
 
 /** One block instantiation on the way from the network to a node. */
 export interface Frame {

@@ -6,6 +6,7 @@
  */
 import type * as A from '../syntax/ast.js';
 import { fail, didYouMean } from '../diagnostics/diagnostics.js';
+import { shapeText } from '../print/text.js';
 
 export type Value =
   | { t: 'int'; v: number }
@@ -61,7 +62,7 @@ export function describeValue(v: Value): string {
     case 'string':
       return `string ${JSON.stringify(v.v)}`;
     case 'size':
-      return `size ${v.dims.join('x')}`;
+      return `size ${shapeText(v.dims)}`;
     case 'list':
       return `a list of ${v.items.length}`;
     case 'range':
@@ -73,14 +74,6 @@ export function describeValue(v: Value): string {
     case 'record':
       return `layer ${v.name}`;
   }
-}
-
-/** 1234567 -> "1,234,567" (what toLocaleString('en-US') gives, without loading Intl). */
-export function groupDigits(n: number): string {
-  const sign = n < 0 ? '-' : '';
-  const [whole, fraction] = String(Math.abs(n)).split('.');
-  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return sign + grouped + (fraction ? `.${fraction}` : '');
 }
 
 export function formatNumber(n: number): string {

@@ -6,7 +6,7 @@
  */
 import type { IRGraph, IRNode } from '../ir/ir.js';
 import { layerSpecs, optionsOf } from '../ir/layers.js';
-import { strideText } from './summary.js';
+import { kernelText, shapeText } from './text.js';
 import { formatNumber } from '../ir/values.js';
 
 /** Longer branch chains are broken after each `->`. */
@@ -148,11 +148,9 @@ class Emitter {
       done.add(k);
       return options[k];
     };
-    if ('shape' in options) parts.push((take('shape') as number[]).join('x'));
+    if ('shape' in options) parts.push(shapeText(take('shape') as number[]));
     if ('kernel' in options) {
-      const kernel = take('kernel') as number[];
-      const stride = take('stride') as number[];
-      parts.push(`${kernel.join('x')}${strideText(stride)}`);
+      parts.push(kernelText({ kernel: take('kernel') as number[], stride: take('stride') as number[] }));
     }
     for (const k of ['filters', 'units', 'rate']) if (k in options) parts.push(literal(take(k)));
     const spec = layerSpecs.get(kind);
@@ -173,7 +171,7 @@ export function literal(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatFloat(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? v : JSON.stringify(v);
-  if (Array.isArray(v)) return v.every((x) => typeof x === 'number' && Number.isInteger(x)) && v.length >= 2 ? v.join('x') : `[${v.map(literal).join(', ')}]`;
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'number' && Number.isInteger(x)) && v.length >= 2 ? shapeText(v as number[]) : `[${v.map(literal).join(', ')}]`;
   if (v && typeof v === 'object') {
     const { name, args, ...named } = v as { name: string; args: unknown[] } & Record<string, unknown>;
     const all = [...args.map(literal), ...Object.entries(named).map(([k, x]) => `${k}=${literal(x)}`)];

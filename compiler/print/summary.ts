@@ -2,9 +2,10 @@
  * The summary of an elaborated network: the stable JSON of `incc summary --json` (spec/ir.md,
  * "Summary JSON") and the Keras-style table.
  */
-import { groupDigits } from '../ir/values.js';
+import { groupDigits, shapeText } from './text.js';
 import type { IRGraph, IRNode, ParamCount } from '../ir/ir.js';
 import { totalMacs, totalParams } from '../ir/ir.js';
+import { describeLayer } from '../ir/kinds/index.js';
 
 export interface SummaryNode {
   name: string;
@@ -77,38 +78,13 @@ function summaryNode(n: IRNode, graph: IRGraph): SummaryNode {
   };
 }
 
-/** A stride as .incp writes it after a kernel: `/2`, `/2x1`, or nothing for stride 1. */
-export function strideText(stride: readonly number[]): string {
-  if (stride[0] === 1 && stride[1] === 1) return '';
-  return stride[0] === stride[1] ? `/${stride[0]}` : `/${stride.join('x')}`;
-}
-
-/** Describes a node's op in a few characters: `conv 3x3/2 valid`, `maxpool 3x3/2`. */
-export function describeOp(n: IRNode): string {
-  const a = n.attrs;
-  switch (a.op) {
-    case 'conv':
-    case 'maxpool':
-    case 'avgpool': {
-      return `${a.op} ${a.kernel.join('x')}${strideText(a.stride)}${a.padding === 'valid' ? ' valid' : ''}`;
-    }
-    case 'dropout':
-      return `dropout ${a.rate}`;
-    case 'activation':
-      return a.activation;
-    default:
-      return a.op;
-  }
-}
-
-
 export function summaryTable(graph: IRGraph): string {
   const s = summarize(graph);
   const header = ['name', 'op', 'output', 'params', 'mult-adds', 'line'];
   const rows = graph.nodes.map((n) => [
     n.name,
-    describeOp(n),
-    n.shape.join('x'),
+    describeLayer(n.attrs),
+    shapeText(n.shape),
     groupDigits(n.params.trainable + n.params.nonTrainable),
     groupDigits(n.macs),
     `${n.span.file}:${n.span.startLine}`,
@@ -118,7 +94,7 @@ export function summaryTable(graph: IRGraph): string {
   const line = (r: string[]) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const rule = '-'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const out = [`Network ${s.network} (${s.file})`, rule, line(header), rule, ...rows.map(line), rule];
-  out.push(`Input ${s.input.join('x')}, output ${s.output.join('x')}`);
+  out.push(`Input ${shapeText(s.input)}, output ${shapeText(s.output)}`);
   out.push(`Total params: ${groupDigits(s.params.total)} (trainable ${groupDigits(s.params.trainable)}, non-trainable ${groupDigits(s.params.nonTrainable)})`);
   out.push(`Multiply-adds: ${groupDigits(s.macs)} (${(s.macs / 1e9).toFixed(2)} G)`);
   for (const a of s.aux) {

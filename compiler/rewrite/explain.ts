@@ -3,10 +3,10 @@
  * weights, parameters and multiply-adds before and after, then the totals.
  * (compiler/rewrite/cost.ts says what each figure counts.)
  */
-import type { IRNode } from '../ir/ir.js';
 import type { Cost } from './cost.js';
-import { describeOp } from '../print/summary.js';
-import { toPlain, groupDigits } from '../ir/values.js';
+import { describeLayer } from '../ir/kinds/index.js';
+import { toPlain } from '../ir/values.js';
+import { groupDigits } from '../print/text.js';
 import { literal } from '../print/emit.js';
 import type { Application } from './rewrite.js';
 
@@ -28,19 +28,12 @@ export function explainApplications(applications: Application[]): ExplainedAppli
       args: Object.fromEntries(Object.entries(a.args).map(([k, v]) => [k, toPlain(v)])),
       node: last.name,
       source: { file: last.span.file, line: last.span.startLine, column: last.span.startColumn },
-      before: a.before.map((n) => `${describeOp(n)}${filtersOf(n)}`),
-      after: a.after.map((n) => `${describeOp(n)}${filtersOf(n)}`),
+      before: a.before.map((n) => describeLayer(n.attrs)),
+      after: a.after.map((n) => describeLayer(n.attrs)),
       cost: a.cost,
     };
   });
 }
-
-function filtersOf(n: IRNode): string {
-  if (n.attrs.op === 'conv') return ` ${n.attrs.filters}${n.attrs.activation === 'linear' ? ' linear' : ''}`;
-  if (n.attrs.op === 'dense') return ` ${n.attrs.units}`;
-  return '';
-}
-
 
 function saving(before: number, after: number): string {
   if (before === 0) return `${groupDigits(before)} -> ${groupDigits(after)}`;

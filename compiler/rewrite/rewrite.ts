@@ -10,7 +10,8 @@ import type { IRGraph, IRNode, NodeAttrs } from '../ir/ir.js';
 import { bindExplicit, bindLayer, isLayerSymbol, layerSpecs, optionsOf, type GivenArg } from '../ir/layers.js';
 import { MAX_NODES } from '../ir/elaborate.js';
 import { coerce } from '../ir/params.js';
-import { inferNode, showShape } from '../ir/shapes.js';
+import { inferNode } from '../ir/shapes.js';
+import { shapeText } from '../print/text.js';
 import { describeValue, evaluate, MapEnv, type Value } from '../ir/values.js';
 import { fromOption, nodeAttributes } from './attributes.js';
 import type { RuleRequest } from './request.js';
@@ -295,11 +296,11 @@ class WorkGraph {
     const out = builder.chain(rule.replacement, firstInput);
     const made = builder.made;
     const outNode = this.nodes[out]!;
-    if (showShape(outNode.shape) !== showShape(last.shape)) {
+    if (shapeText(outNode.shape) !== shapeText(last.shape)) {
       fail(
         'rule-changes-shape',
         rule.replacement.span,
-        { rule: request.decl.name.name, node: last.name, before: showShape(last.shape), after: showShape(outNode.shape) },
+        { rule: request.decl.name.name, node: last.name, before: shapeText(last.shape), after: shapeText(outNode.shape) },
         { related: [{ message: `the layer it would replace`, span: last.span }, { message: 'applied here', span: request.span }] },
       );
     }

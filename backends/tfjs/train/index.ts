@@ -14,6 +14,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { IRGraph } from '../../../compiler/ir/ir.js';
+import { shapeText } from '../../../compiler/print/text.js';
 import { modelOfPlan, setInitialWeights } from '../model.js';
 import { planLayers, type LayerPlan } from '../plan.js';
 import { BackendError, selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
@@ -218,13 +219,13 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
 
   const inputNode = graph.nodes[graph.input]!;
   const outputNode = graph.nodes[graph.output]!;
-  if (inputNode.shape.length !== 3) throw new TrainError(`the input of ${graph.network} is ${inputNode.shape.join('x')}: incc train needs an image input HxWxC`);
-  if (outputNode.shape.length !== 1) throw new TrainError(`the output of ${graph.network} is ${outputNode.shape.join('x')}: incc train needs a vector of class scores`);
+  if (inputNode.shape.length !== 3) throw new TrainError(`the input of ${graph.network} is ${shapeText(inputNode.shape)}: incc train needs an image input HxWxC`);
+  if (outputNode.shape.length !== 1) throw new TrainError(`the output of ${graph.network} is ${shapeText(outputNode.shape)}: incc train needs a vector of class scores`);
   const shape = inputNode.shape as [number, number, number];
   const classes = outputNode.shape[0]!;
   for (const h of graph.aux) {
     const s = graph.nodes[h.output]!.shape;
-    if (s.length !== 1 || s[0] !== classes) throw new TrainError(`the aux head ${h.name} gives ${s.join('x')}, not the ${classes} classes of the main output`);
+    if (s.length !== 1 || s[0] !== classes) throw new TrainError(`the aux head ${h.name} gives ${shapeText(s)}, not the ${classes} classes of the main output`);
   }
 
   const backend = await selectBackend(options.backend ?? 'auto').catch((e: unknown) => {
@@ -238,7 +239,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
 
   const data = loadData(options.data, shape, classes, recipe);
   const decode = backend.decodeImage;
-  say(`data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shape.join('x')}`);
+  say(`data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shapeText(shape)}`);
   if (data.train.count === 0) throw new DataError(data.source, 'leaves no training images after the validation split');
   for (const line of describeRecipe(recipe)) say(`  ${line}`);
 

@@ -2,7 +2,8 @@
  * Graph analyses the design-principle lint rules share (spec/lint/representational-bottleneck.md,
  * width-depth-balance.md, costly-grid-reduction.md):
  *
- * - the trunk: the nodes every path from the input to the main output goes through. Between two
+ * - the trunk: the nodes every path from the input to the main output goes through (grids.ts groups the
+ *   trunk's nodes by grid; the auxiliary-classifier rule calls them stages). Between two
  *   consecutive trunk nodes lies one step of the network: a single layer of a chain, or a whole
  *   Inception module (from its input to its concat). The representation the paper's principle 1
  *   talks about is what flows through the trunk; the 1x1 reductions inside a module's branches are not
@@ -11,6 +12,7 @@
  *   each halving of the grid starts a new stage, the two-pixel border a VALID convolution trims does not.
  */
 import type { IRGraph, IRNode, Shape } from '../../ir/ir.js';
+import { convolutionOf, layerHead } from '../../ir/kinds/index.js';
 
 /** H*W*C of a feature map, N of a vector. */
 export function representationSize(shape: Shape): number {
@@ -72,7 +74,7 @@ export interface Stage {
   nodes: IRNode[];
   /** Its trunk nodes (the representation between its modules and layers). */
   trunk: IRNode[];
-  /** The most convolutions on one path through the stage's nodes. */
+  /** The most convolutions (full or separable) on one path through the stage's nodes. */
   depth: number;
   /** The last conv of a deepest path. */
   deepest?: IRNode;
@@ -104,7 +106,7 @@ export function stagesOf(graph: IRGraph): { stages: Stage[]; totalMacs: number }
     if (level === undefined) continue;
     let d = 0;
     for (const i of n.inputs) if (levelOf(graph.nodes[i]!) === level) d = Math.max(d, depth.get(i) ?? 0);
-    if (n.attrs.op === 'conv') d++;
+    if (convolutionOf(n)) d++;
     depth.set(n.id, d);
     let stage = byLevel.get(level);
     if (!stage) {
@@ -128,21 +130,9 @@ export function stagesOf(graph: IRGraph): { stages: Stage[]; totalMacs: number }
   return { stages: [...byLevel.values()].sort((a, b) => a.level - b.level), totalMacs };
 }
 
-/** `3x3/2` for a kernel with its stride (the stride left out when it is 1). */
-export function kernelText(attrs: { kernel: [number, number]; stride: [number, number] }): string {
-  const [kh, kw] = attrs.kernel;
-  const [sh, sw] = attrs.stride;
-  const stride = sh === 1 && sw === 1 ? '' : sh === sw ? `/${sh}` : `/${sh}x${sw}`;
-  return `${kh}x${kw}${stride}`;
-}
-
-/** How a node is named in messages: `conv 3x3/2 64 mixed3/branch3x3`, `maxpool 3x3/2 maxpool1`, `concat mixed3`. */
+/** How a node is named in messages: `conv 3x3/2 64 mixed3/branch3x3`, `maxpool 3x3/2 maxpool1`, `the module mixed3`. */
 export function describeNode(n: IRNode): string {
-  const a = n.attrs;
-  if (a.op === 'conv') return `conv ${kernelText(a)} ${a.filters} ${n.name}`;
-  if (a.op === 'maxpool' || a.op === 'avgpool') return `${a.op} ${kernelText(a)} ${n.name}`;
-  if (a.op === 'concat') return `the module ${n.name}`;
-  return `${a.op} ${n.name}`;
+  return n.attrs.op === 'concat' ? `the module ${n.name}` : `${layerHead(n.attrs)} ${n.name}`;
 }
 
 /** `2.0x`: a ratio with one decimal. */

@@ -9,35 +9,41 @@
  * the second factor of a 1 x n then n x 1 pair is measured on the grid its pair started from (a strided
  * pair reduces the grid along one axis in between).
  *
+ * Full convolutions only (compiler/ir/kinds/: a depthwise-separable one is no factorization of an n x n).
+ *
  * Not reported: Figure 7's expanded filter bank, a 1 x n and an n x 1 convolution reading the same node
  * in parallel and concatenated (Inception-v3's 1x3 || 3x1 on 8x8). That is no factorization of an
  * n x n: the paper splits the output there "to promote high dimensional representations" on the
  * coarsest grid (option `expandedFilterBanks`).
  */
 import type { IRGraph, IRNode } from '../../ir/ir.js';
+import { fullConvolutionOf } from '../../ir/kinds/index.js';
+import { shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
 
-type Conv = IRNode & { attrs: Extract<IRNode['attrs'], { op: 'conv' }> };
-
-const isConv = (n: IRNode | undefined): n is Conv => n?.attrs.op === 'conv';
-
-/** n for a 1 x n or n x 1 kernel with n > 1, else 0. */
+/** n for a 1 x n or n x 1 full convolution with n > 1, else 0. */
 function asymmetricLength(n: IRNode): number {
-  if (!isConv(n)) return 0;
-  const [kh, kw] = n.attrs.kernel;
+  const c = fullConvolutionOf(n);
+  if (!c) return 0;
+  const [kh, kw] = c.kernel;
   if (kh === 1 && kw > 1) return kw;
   if (kw === 1 && kh > 1) return kh;
   return 0;
 }
 
-const transposed = (a: Conv, b: Conv) => a.attrs.kernel[0] === b.attrs.kernel[1] && a.attrs.kernel[1] === b.attrs.kernel[0];
+/** Whether `a` and `b` are full convolutions with transposed kernels (1 x n and n x 1). */
+function transposed(a: IRNode, b: IRNode): boolean {
+  const ca = fullConvolutionOf(a);
+  const cb = fullConvolutionOf(b);
+  return !!ca && !!cb && ca.kernel[0] === cb.kernel[1] && ca.kernel[1] === cb.kernel[0];
+}
 
 /** The node whose output grid an asymmetric conv is measured on: its input, or its pair's input. */
-function measuredOn(n: Conv, graph: IRGraph): IRNode {
+function measuredOn(n: IRNode, graph: IRGraph): IRNode {
   let input = graph.nodes[n.inputs[0]!]!;
-  let current: Conv = n;
+  let current = n;
   // Walk back through a 1 x n -> n x 1 -> 1 x n ... chain of transposed factors.
-  for (let guard = 0; guard < graph.nodes.length && isConv(input) && asymmetricLength(input) > 0 && transposed(input, current); guard++) {
+  for (let guard = 0; guard < graph.nodes.length && asymmetricLength(input) > 0 && transposed(input, current); guard++) {
     current = input;
     input = graph.nodes[input.inputs[0]!]!;
   }
@@ -48,12 +54,12 @@ function measuredOn(n: Conv, graph: IRGraph): IRNode {
  * Whether `n` is one half of Figure 7's split: it feeds a concat that also takes, from the same input,
  * a conv with the transposed kernel.
  */
-function inExpandedBank(n: Conv, consumers: Map<number, IRNode[]>, graph: IRGraph): boolean {
+function inExpandedBank(n: IRNode, consumers: Map<number, IRNode[]>, graph: IRGraph): boolean {
   for (const c of consumers.get(n.id) ?? []) {
     if (c.attrs.op !== 'concat') continue;
     for (const id of c.inputs) {
       const other = graph.nodes[id]!;
-      if (other.id !== n.id && isConv(other) && transposed(n, other) && other.inputs[0] === n.inputs[0]) return true;
+      if (other.id !== n.id && transposed(n, other) && other.inputs[0] === n.inputs[0]) return true;
     }
   }
   return false;
@@ -83,7 +89,7 @@ export default defineRule<{ low: number; high: number; expandedFilterBanks: bool
     const consumers = new Map<number, IRNode[]>();
     for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
     for (const n of graph.nodes) {
-      if (!isConv(n) || asymmetricLength(n) === 0) continue;
+      if (asymmetricLength(n) === 0) continue;
       const on = measuredOn(n, graph);
       if (on.shape.length !== 3) continue;
       const [h, w] = on.shape as [number, number, number];
@@ -94,10 +100,10 @@ export default defineRule<{ low: number; high: number; expandedFilterBanks: bool
         node: n,
         messageId: side > high ? 'large' : 'small',
         data: {
-          kernel: n.attrs.kernel.join('x'),
+          kernel: shapeText(fullConvolutionOf(n)!.kernel),
           name: n.name,
           grid: `${h}x${w}`,
-          input: graph.nodes[n.inputs[0]!]!.shape.join('x'),
+          input: shapeText(graph.nodes[n.inputs[0]!]!.shape),
           low,
           high,
         },

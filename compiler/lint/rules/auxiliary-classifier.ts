@@ -18,8 +18,10 @@
  *   connected layer of the auxiliary classifier" too (std/rules bn_auxiliary does it for a dense layer).
  */
 import type { AuxHead, IRGraph, IRNode } from '../../ir/ir.js';
+import { convolutionOf, kernelWeights, optionsOf } from '../../ir/kinds/index.js';
+import { shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
-import { gridOf, gridSequence, gridStages, gridText } from '../engine/grids.js';
+import { gridOf, gridSequence, gridStages } from '../engine/grids.js';
 
 const sameGrid = (a: [number, number], b: [number, number]) => a[0] === b[0] && a[1] === b[1];
 
@@ -28,21 +30,25 @@ const passThrough = new Set(['activation', 'dropout', 'flatten', 'batchnorm']);
 
 function describeLayer(n: IRNode, graph: IRGraph): string {
   const input = graph.nodes[n.inputs[0]!]!.shape;
-  if (n.attrs.op === 'dense') return `${n.name} (dense ${input.join('x')} -> ${n.attrs.units})`;
-  if (n.attrs.op === 'conv') return `${n.name} (conv ${n.attrs.kernel.join('x')} ${input.join('x')} -> ${n.shape.join('x')})`;
+  if (n.attrs.op === 'dense') return `${n.name} (dense ${shapeText(input)} -> ${n.attrs.units})`;
+  const conv = convolutionOf(n);
+  if (conv) return `${n.name} (${optionsOf(n.attrs).kind} ${shapeText(conv.kernel)} ${shapeText(input)} -> ${shapeText(n.shape)})`;
   return n.name;
 }
+
+/** A layer with a kernel (a convolution, full or separable, or a dense layer): a hidden layer or the classifier. */
+const hasKernel = (n: IRNode, graph: IRGraph) => kernelWeights(n.attrs, graph.nodes[n.inputs[0]!]!.shape) > 0;
 
 /** The head's hidden layers that have no batch norm, and whether it has any batch norm at all. */
 function headNormalization(head: AuxHead, graph: IRGraph): { unnormalized: IRNode[]; hidden: IRNode[]; any: boolean } {
   const nodes = graph.nodes.filter((n) => n.head === head.name);
   const consumers = new Map<number, IRNode[]>();
   for (const n of nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
-  const layers = nodes.filter((n) => n.attrs.op === 'conv' || n.attrs.op === 'dense');
+  const layers = nodes.filter((n) => hasKernel(n, graph));
   // The classifier: the last conv or dense of the head. Everything before it is hidden.
   const hidden = layers.slice(0, -1);
   const normalized = (n: IRNode): boolean => {
-    if (n.attrs.op === 'conv' && n.attrs.bn) return true;
+    if (convolutionOf(n)?.bn) return true;
     const queue = [...(consumers.get(n.id) ?? [])];
     while (queue.length > 0) {
       const c = queue.shift()!;
@@ -51,7 +57,7 @@ function headNormalization(head: AuxHead, graph: IRGraph): { unnormalized: IRNod
     }
     return false;
   };
-  const any = nodes.some((n) => n.attrs.op === 'batchnorm' || (n.attrs.op === 'conv' && n.attrs.bn !== null));
+  const any = nodes.some((n) => n.attrs.op === 'batchnorm' || !!convolutionOf(n)?.bn);
   return { unnormalized: hidden.filter((n) => !normalized(n)), hidden, any };
 }
 
@@ -97,11 +103,11 @@ export default defineRule<{ maxHeads: number; maxReductionsAfter: number; batchN
           data: {
             head: head.name,
             from: from.name,
-            grid: gridText(grid),
+            grid: shapeText(grid),
             reductions: smaller.length,
-            final: gridText(grids[grids.length - 1]!.grid),
+            final: shapeText(grids[grids.length - 1]!.grid),
             target: target.last.name,
-            targetShape: target.last.shape.join('x'),
+            targetShape: shapeText(target.last.shape),
           },
         });
         continue;
@@ -115,8 +121,8 @@ export default defineRule<{ maxHeads: number; maxReductionsAfter: number; batchN
           data: {
             head: head.name,
             from: from.name,
-            shape: from.shape.join('x'),
-            grid: gridText(grid),
+            shape: shapeText(from.shape),
+            grid: shapeText(grid),
             count: later.length,
             stages: later.length === 1 ? 'stage' : 'stages',
             last: last.name,

@@ -11,9 +11,9 @@
  * d x d x k -> d/2 x d/2 x 2k), so a coarsest grid narrower than that has not been widened at all where
  * the paper widens most. Inception-v3: 2048 / 768 = 2.67, clean; GoogLeNet: 1024 / 832 = 1.23, reported.
  */
-import { groupDigits } from '../../ir/values.js';
+import { groupDigits, shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
-import { gridSequence, gridText } from '../engine/grids.js';
+import { gridSequence } from '../engine/grids.js';
 
 export default defineRule<{ minWidening: number }>({
   id: 'coarse-grid-expansion',
@@ -51,13 +51,13 @@ export default defineRule<{ minWidening: number }>({
       node: coarse,
       messageId: 'narrow',
       data: {
-        grid: gridText(grids[k]!.grid),
+        grid: shapeText(grids[k]!.grid),
         name: coarse.name,
-        shape: coarse.shape.join('x'),
+        shape: shapeText(coarse.shape),
         ratio: (Math.round(ratio * 100) / 100).toString(),
         prevChannels: groupDigits(prevChannels),
         prevName: prev.name,
-        prevShape: prev.shape.join('x'),
+        prevShape: shapeText(prev.shape),
         min: context.options.minWidening,
         acts: groupDigits(acts),
         prevActs: groupDigits(prevActs),

@@ -8,12 +8,15 @@
  * The message compares the conv with that replacement, computed as std/rules
  * efficient_grid_reduction_conv_pool builds it: a conv with the pool's kernel, stride and padding on the
  * conv's input, producing (filters - in_channels) channels, beside the pool of the input (a pool costs no
- * multiply-adds, spec/ir.md). Reported when the replacement saves at least `minSaving` of the multiply-adds.
+ * multiply-adds, spec/ir.md). Full convolutions only: the arithmetic and std/rules' replacement are theirs.
+ * Reported when the replacement saves at least `minSaving` of the multiply-adds.
  */
-import { groupDigits } from '../../ir/values.js';
-import { outputLength } from '../../ir/shapes.js';
+import { groupDigits, kernelText, shapeText } from '../../print/text.js';
+import { fullConvolutionOf } from '../../ir/kinds/index.js';
+import { convMacs } from '../../ir/kinds/conv.js';
+import { outputLength } from '../../ir/kinds/spatial.js';
 import { defineRule } from '../engine/rule.js';
-import { consumersOf, kernelText, percent } from '../engine/trunk.js';
+import { consumersOf, percent } from '../engine/trunk.js';
 
 export default defineRule<{ minSaving: number }>({
   id: 'costly-grid-reduction',
@@ -30,36 +33,37 @@ export default defineRule<{ minSaving: number }>({
   check(graph, context) {
     const consumers = consumersOf(graph);
     for (const c of graph.nodes) {
-      if (c.attrs.op !== 'conv' || c.attrs.stride[0] !== 1 || c.attrs.stride[1] !== 1 || c.attrs.padding !== 'same') continue;
+      const conv = fullConvolutionOf(c);
+      if (!conv || conv.stride[0] !== 1 || conv.stride[1] !== 1 || conv.padding !== 'same') continue;
       const readers = consumers.get(c.id) ?? [];
       if (readers.length !== 1 || readers[0]! < 0) continue;
       const p = graph.nodes[readers[0]!]!;
       if (p.attrs.op !== 'maxpool' && p.attrs.op !== 'avgpool') continue;
       if (p.attrs.stride[0] !== 2 || p.attrs.stride[1] !== 2 || p.inputs.length !== 1) continue;
       const [h, w, cin] = graph.nodes[c.inputs[0]!]!.shape as [number, number, number];
-      const filters = c.attrs.filters;
+      const filters = conv.filters;
       if (filters <= cin) continue;
       // The replacement: conv p.kernel /2 p.padding of (filters - cin) on the conv's input, beside the pool.
       const [pkh, pkw] = p.attrs.kernel;
       const oh = outputLength(h, pkh, 2, p.attrs.padding);
       const ow = outputLength(w, pkw, 2, p.attrs.padding);
       const before = c.macs + p.macs;
-      const after = oh * ow * pkh * pkw * cin * (filters - cin);
+      const after = convMacs([oh, ow], p.attrs.kernel, cin, filters - cin);
       if ((before - after) / before < context.options.minSaving) continue;
       context.report({
         node: c,
         messageId: 'convThenPool',
         data: {
-          kernel: kernelText(c.attrs),
+          kernel: kernelText(conv),
           filters,
           name: c.name,
-          input: graph.nodes[c.inputs[0]!]!.shape.join('x'),
+          input: shapeText(graph.nodes[c.inputs[0]!]!.shape),
           macsBefore: groupDigits(before),
           pool: `${p.attrs.op} ${kernelText(p.attrs)}`,
           poolName: p.name,
           poolKernel: `${pkh}x${pkw}/2${p.attrs.padding === 'valid' ? ' valid' : ''}`,
           extra: filters - cin,
-          output: p.shape.join('x'),
+          output: shapeText(p.shape),
           macsAfter: groupDigits(after),
           macsSaved: groupDigits(before - after),
           saving: percent(before - after, before),

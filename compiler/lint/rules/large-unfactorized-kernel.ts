@@ -4,24 +4,29 @@
  * factor_5x5), a larger n x n becomes 1 x n then n x 1 (std/rules asymmetric). The message gives the
  * weights and multiply-adds that factorization saves, computed as std/rules does it (the stride on the
  * last factor or split by axis, the padding kept), with the cheaper of the input and output widths between.
+ * Full convolutions only: a depthwise-separable kernel costs k^2 per channel, not per channel pair, and
+ * std/rules' factorizations match `conv`.
  */
-import { groupDigits } from '../../ir/values.js';
+import { groupDigits, shapeText } from '../../print/text.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
-import { outputLength } from '../../ir/shapes.js';
+import { fullConvolutionOf } from '../../ir/kinds/index.js';
+import { convMacs, convWeights } from '../../ir/kinds/conv.js';
+import { outputLength } from '../../ir/kinds/spatial.js';
 import { defineRule } from '../engine/rule.js';
 
 const pct = (before: number, after: number) => `${Math.round(((before - after) / before) * 100)}%`;
 
 /** Weights and multiply-adds of the conv `n` before and after the factorization std/rules would apply. */
 export function factorizationSaving(n: IRNode, graph: IRGraph): { rule: string; before: { weights: number; macs: number }; after: { weights: number; macs: number } } {
-  if (n.attrs.op !== 'conv') throw new Error('not a conv');
-  const [kh, kw] = n.attrs.kernel;
-  const sw = n.attrs.stride[1];
-  const padding = n.attrs.padding;
+  const conv = fullConvolutionOf(n);
+  if (!conv) throw new Error('not a full convolution');
+  const [kh, kw] = conv.kernel;
+  const sw = conv.stride[1];
+  const padding = conv.padding;
   const input = graph.nodes[n.inputs[0]!]!.shape;
   const [h, w, cin] = input as [number, number, number];
   const [oh, ow, cout] = n.shape as [number, number, number];
-  const before = { weights: kh * kw * cin * cout, macs: n.macs };
+  const before = { weights: convWeights(conv.kernel, cin, cout), macs: n.macs };
   // The intermediate width: the output width (the paper's "equal widths") or the input width, whichever
   // gives fewer weights (a 16 -> 32 5x5 is cheaper through 16 channels).
   const mid = cin < cout ? cin : cout;
@@ -30,14 +35,16 @@ export function factorizationSaving(n: IRNode, graph: IRGraph): { rule: string; 
     // Two 3x3; the first at stride 1, the second takes the stride.
     const h1 = outputLength(h, 3, 1, padding);
     const w1 = outputLength(w, 3, 1, padding);
-    const weights = 9 * cin * mid + 9 * mid * cout;
-    return { rule: `factor_5x5${midArg ? `(${midArg})` : ''}`, before, after: { weights, macs: h1 * w1 * 9 * cin * mid + oh * ow * 9 * mid * cout } };
+    const weights = convWeights([3, 3], cin, mid) + convWeights([3, 3], mid, cout);
+    const macs = convMacs([h1, w1], [3, 3], cin, mid) + convMacs([oh, ow], [3, 3], mid, cout);
+    return { rule: `factor_5x5${midArg ? `(${midArg})` : ''}`, before, after: { weights, macs } };
   }
   // 1 x kw (stride along W) then kh x 1 (stride along H).
   const w1 = outputLength(w, kw, sw, padding);
-  const weights = kw * cin * mid + kh * mid * cout;
+  const weights = convWeights([1, kw], cin, mid) + convWeights([kh, 1], mid, cout);
+  const macs = convMacs([h, w1], [1, kw], cin, mid) + convMacs([oh, ow], [kh, 1], mid, cout);
   const args = [`n=${kh}`, midArg].filter((a) => a).join(', ');
-  return { rule: `asymmetric(${args})`, before, after: { weights, macs: h * w1 * kw * cin * mid + oh * ow * kh * mid * cout } };
+  return { rule: `asymmetric(${args})`, before, after: { weights, macs } };
 }
 
 export default defineRule<{ minKernel: number }>({
@@ -54,8 +61,9 @@ export default defineRule<{ minKernel: number }>({
   },
   check(graph, context) {
     for (const n of graph.nodes) {
-      if (n.attrs.op !== 'conv') continue;
-      const [kh, kw] = n.attrs.kernel;
+      const conv = fullConvolutionOf(n);
+      if (!conv) continue;
+      const [kh, kw] = conv.kernel;
       if (kh !== kw || kh < context.options.minKernel) continue;
       const s = factorizationSaving(n, graph);
       if (s.after.weights >= s.before.weights) continue;
@@ -65,7 +73,7 @@ export default defineRule<{ minKernel: number }>({
         data: {
           kernel: `${kh}x${kw}`,
           name: n.name,
-          input: graph.nodes[n.inputs[0]!]!.shape.join('x'),
+          input: shapeText(graph.nodes[n.inputs[0]!]!.shape),
           suggestion: kh === 5 ? 'two stacked 3x3 convolutions' : `a 1x${kh} then a ${kh}x1 convolution`,
           weightsBefore: groupDigits(s.before.weights),
           weightsAfter: groupDigits(s.after.weights),

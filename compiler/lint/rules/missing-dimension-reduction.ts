@@ -8,12 +8,15 @@
  * more and is not the output of a 1x1 conv, where a 1x1 conv to r = min(floor(C_in / reduction), filters)
  * channels in front would save at least `minSaving` of its multiply-adds. The saving is exact: the 1x1 at
  * the input's grid (H·W·C_in·r) plus the same kxk conv on r channels, against the kxk on C_in.
+ * Full convolutions only: a depthwise-separable one already aggregates per channel (its 1x1 comes after).
  * Strided convs are left out unless `includeStrided`: compressing the channels right where the grid
  * shrinks is the bottleneck principle 1 warns against, and Figure 10's stride-2 branch has no reduction.
  */
-import { groupDigits } from '../../ir/values.js';
+import { fullConvolutionOf } from '../../ir/kinds/index.js';
+import { convMacs, convWeights } from '../../ir/kinds/conv.js';
+import { groupDigits, kernelText, shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
-import { kernelText, percent } from '../engine/trunk.js';
+import { percent } from '../engine/trunk.js';
 
 export default defineRule<{ minInputChannels: number; reduction: number; minSaving: number; includeStrided: boolean }>({
   id: 'missing-dimension-reduction',
@@ -33,33 +36,34 @@ export default defineRule<{ minInputChannels: number; reduction: number; minSavi
   check(graph, context) {
     const o = context.options;
     for (const n of graph.nodes) {
-      if (n.attrs.op !== 'conv') continue;
-      const [kh, kw] = n.attrs.kernel;
+      const conv = fullConvolutionOf(n);
+      if (!conv) continue;
+      const [kh, kw] = conv.kernel;
       if (kh < 3 || kw < 3) continue;
-      if (!o.includeStrided && (n.attrs.stride[0] !== 1 || n.attrs.stride[1] !== 1)) continue;
+      if (!o.includeStrided && (conv.stride[0] !== 1 || conv.stride[1] !== 1)) continue;
       const producer = graph.nodes[n.inputs[0]!]!;
       if (producer.shape.length !== 3) continue;
-      if (producer.attrs.op === 'conv' && producer.attrs.kernel[0] === 1 && producer.attrs.kernel[1] === 1) continue;
+      const reduction = fullConvolutionOf(producer);
+      if (reduction && reduction.kernel[0] === 1 && reduction.kernel[1] === 1) continue;
       const [h, w, cin] = producer.shape as [number, number, number];
       if (cin < o.minInputChannels) continue;
-      const filters = n.attrs.filters;
+      const filters = conv.filters;
       const r = Math.min(Math.floor(cin / o.reduction), filters);
       if (r < 1 || r >= cin) continue;
-      const [oh, ow] = n.shape as [number, number, number];
       const before = n.macs;
-      const macs1x1 = h * w * cin * r;
-      const macsK = oh * ow * kh * kw * r * filters;
+      const macs1x1 = convMacs([h, w], [1, 1], cin, r);
+      const macsK = convMacs(n.shape, conv.kernel, r, filters);
       const after = macs1x1 + macsK;
       if ((before - after) / before < o.minSaving) continue;
       context.report({
         node: n,
         messageId: 'noReduction',
         data: {
-          kernel: kernelText(n.attrs),
+          kernel: kernelText(conv),
           filters,
           name: n.name,
           cin,
-          input: producer.shape.join('x'),
+          input: shapeText(producer.shape),
           r,
           macs1x1: groupDigits(macs1x1),
           macsK: groupDigits(macsK),
@@ -67,8 +71,8 @@ export default defineRule<{ minInputChannels: number; reduction: number; minSavi
           macsBefore: groupDigits(before),
           macsSaved: groupDigits(before - after),
           saving: percent(before - after, before),
-          weightsAfter: groupDigits(cin * r + kh * kw * r * filters),
-          weightsBefore: groupDigits(kh * kw * cin * filters),
+          weightsAfter: groupDigits(convWeights([1, 1], cin, r) + convWeights(conv.kernel, r, filters)),
+          weightsBefore: groupDigits(convWeights(conv.kernel, cin, filters)),
         },
       });
     }

@@ -11,21 +11,22 @@
  * The classifier is left out: steps from the first one whose output is a vector or a 1x1 map (global
  * pooling, flatten, dense) on reach the final representation "used for the task at hand".
  */
-import { groupDigits } from '../../ir/values.js';
+import { groupDigits, shapeText } from '../../print/text.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
+import { convolutionOf, fullConvolutionOf } from '../../ir/kinds/index.js';
 import { defineRule } from '../engine/rule.js';
 import { consumersOf, describeNode, isSpatial, representationSize, times, trunkOf } from '../engine/trunk.js';
 
-const show = (n: IRNode) => n.shape.join('x');
+const show = (n: IRNode) => shapeText(n.shape);
 const area = (n: IRNode) => n.shape[0]! * n.shape[1]!;
 
 /** The step's fix: how many channels its output would need, or a reduction that widens as it halves. */
 function shrinkFix(from: IRNode, to: IRNode, limit: number): string {
   const needed = Math.ceil(representationSize(from.shape) / (limit * area(to)));
-  const op = to.attrs.op;
-  if (op === 'conv' && area(to) * 2 > area(from)) return `give it at least ${needed} filters`;
-  if (op === 'conv') return `give it at least ${needed} filters, or reduce the grid with a module that widens as it halves (Figure 10, std/modules Figure10)`;
-  if (op === 'concat') return `widen its output to at least ${needed} channels`;
+  const conv = convolutionOf(to);
+  if (conv && area(to) * 2 > area(from)) return `give it at least ${needed} filters`;
+  if (conv) return `give it at least ${needed} filters, or reduce the grid with a module that widens as it halves (Figure 10, std/modules Figure10)`;
+  if (to.attrs.op === 'concat') return `widen its output to at least ${needed} channels`;
   return `reduce the grid with a stride-2 convolution beside the pool so that the channels grow as the grid halves (Figure 10, std/modules Figure10)`;
 }
 
@@ -33,19 +34,21 @@ function shrinkFix(from: IRNode, to: IRNode, limit: number): string {
 function poolFix(graph: IRGraph, pool: IRNode, next: IRNode): string {
   const consumers = consumersOf(graph).get(pool.id) ?? [];
   const k = pool.shape[2]!;
+  // std/rules efficient_grid_reduction matches a max pool and a full convolution (a `conv`).
+  const conv = fullConvolutionOf(next);
   if (
     pool.attrs.op === 'maxpool' &&
     pool.attrs.stride[0] === 2 &&
     pool.attrs.stride[1] === 2 &&
-    next.attrs.op === 'conv' &&
-    next.attrs.stride[0] === 1 &&
-    next.attrs.stride[1] === 1 &&
+    conv &&
+    conv.stride[0] === 1 &&
+    conv.stride[1] === 1 &&
     next.inputs.length === 1 &&
     next.inputs[0] === pool.id &&
     consumers.length === 1 &&
     area(next) === area(pool)
   ) {
-    return `apply std/rules efficient_grid_reduction: a stride-2 conv of ${next.attrs.filters - k} filters beside the pool gives ${show(next)} directly (Figure 10)`;
+    return `apply std/rules efficient_grid_reduction: a stride-2 conv of ${conv.filters - k} filters beside the pool gives ${show(next)} directly (Figure 10)`;
   }
   return 'reduce the grid with a stride-2 convolution beside the pool instead, concatenated (Figure 10, std/modules Figure10)';
 }

@@ -12,25 +12,26 @@
  * The first stage with a convolution is not compared with the input (its width grows from the image's
  * colour channels).
  */
-import { groupDigits } from '../../ir/values.js';
+import { groupDigits, kernelText, shapeText } from '../../print/text.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { defineRule } from '../engine/rule.js';
-import { describeNode, kernelText, percent, stagesOf, times, type Stage } from '../engine/trunk.js';
+import { fullConvolutionOf } from '../../ir/kinds/index.js';
+import { describeNode, percent, stagesOf, times, type Stage } from '../engine/trunk.js';
 
-const grid = (s: Stage) => `${s.grid[0]}x${s.grid[1]}`;
+const grid = (s: Stage) => shapeText(s.grid);
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /**
- * For a single widening conv: the width m of two stacked convs of its kernel that cost the same
+ * For a single widening full conv (a separable one gets the general advice): the width m of two stacked convs of its kernel that cost the same
  * multiply-adds (c_in*m + m*m = c_in*w per output position and kernel tap).
  */
 function sameCostDeeper(n: IRNode, graph: IRGraph): string {
-  if (n.attrs.op !== 'conv') return 'add depth at this grid (a second convolution or an Inception module) and let the width grow less';
+  const conv = fullConvolutionOf(n);
+  if (!conv) return 'add depth at this grid (a second convolution or an Inception module) and let the width grow less';
   const c = graph.nodes[n.inputs[0]!]!.shape[2]!;
-  const w = n.attrs.filters;
+  const w = conv.filters;
   const m = Math.floor((-c + Math.sqrt(c * c + 4 * c * w)) / 2);
-  const [kh, kw] = n.attrs.kernel;
-  return `for no more multiply-adds, a conv ${kernelText(n.attrs)} ${m} then a conv ${kh}x${kw} ${m} would give this grid twice the depth (${c}*${m} + ${m}*${m} = ${groupDigits(c * m + m * m)} weights per kernel tap and output position, against ${c}*${w} = ${groupDigits(c * w)} for this one)`;
+  return `for no more multiply-adds, a conv ${kernelText(conv)} ${m} then a conv ${shapeText(conv.kernel)} ${m} would give this grid twice the depth (${c}*${m} + ${m}*${m} = ${groupDigits(c * m + m * m)} weights per kernel tap and output position, against ${c}*${w} = ${groupDigits(c * w)} for this one)`;
 }
 
 export default defineRule<{ maxWidthGrowth: number; shallowDepth: number; maxShare: number }>({
