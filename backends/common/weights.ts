@@ -1,7 +1,8 @@
 /**
  * The weights of an IR graph, shared by every backend: which variables each node has (its layer kind's,
- * compiler/ir/kinds/: Keras names, shapes and layouts), and their deterministic initial values (Keras's initializers: glorot-uniform
- * kernels, zero biases and betas, unit gammas, zero moving means, unit moving variances).
+ * compiler/ir/kinds/: Keras names, shapes and layouts), and their deterministic initial values (Keras's
+ * initializers: glorot-uniform kernels, zero biases and betas, unit gammas, zero moving means, unit moving
+ * variances).
  *
  * Values come from a small seeded generator, not from tfjs, so that the tfjs and ONNX backends give the
  * same weights for the same seed and neither needs the other: variable `v` draws from a stream seeded by
@@ -33,16 +34,21 @@ function initOf(v: Variable): WeightSpec['init'] {
   if (v.role === 'gamma' || v.role === 'moving_variance') return { kind: 'ones' };
   if (!kernelRoles.has(v.role)) return { kind: 'zeros' };
   const receptive = v.shape.slice(0, -2).reduce((a, b) => a * b, 1);
-  return { kind: 'glorot_uniform', fanIn: v.shape[v.shape.length - 2]! * receptive, fanOut: v.shape[v.shape.length - 1]! * receptive };
+  const [fanIn, fanOut] = v.shape.slice(-2) as [number, number];
+  return { kind: 'glorot_uniform', fanIn: fanIn * receptive, fanOut: fanOut * receptive };
 }
 
-/** Every variable of the graph, in node order; within a node, its kind's order (kernel, bias, gamma, beta, moving mean, moving variance). */
+/**
+ * Every variable of the graph, in node order; within a node, its kind's order (kernel, bias, gamma, beta,
+ * moving mean, moving variance).
+ */
 export function weightSpecs(graph: IRGraph): WeightSpec[] {
   const out: WeightSpec[] = [];
   for (const n of graph.nodes) {
     const input = n.inputs.length > 0 ? graph.nodes[n.inputs[0]!]!.shape : [];
     for (const v of variablesOf(n.attrs, input)) {
-      out.push({ name: `${n.name}/${v.path}`, node: n.id, role: v.role, shape: v.shape, trainable: v.trainable, init: initOf(v) });
+      const { role, shape, trainable } = v;
+      out.push({ name: `${n.name}/${v.path}`, node: n.id, role, shape, trainable, init: initOf(v) });
     }
   }
   return out;

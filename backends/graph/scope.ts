@@ -245,7 +245,9 @@ export function viewOf(graph: IRGraph, options: ScopeOptions = {}): View {
   const macs = totalMacs(members);
   const first = members[0]!;
   const last = inst ? (members.find((m) => m.name === inst.instance) ?? members[members.length - 1]!) : graph.nodes[graph.output]!;
-  const inputShape = inst ? [...externals.values()].map((e) => shapeText(e.shape)).join(', ') || shapeText(first.shape) : shapeText(graph.nodes[graph.input]!.shape);
+  const inputShape = inst
+    ? [...externals.values()].map((e) => shapeText(e.shape)).join(', ') || shapeText(first.shape)
+    : shapeText(graph.nodes[graph.input]!.shape);
   const counts = `${fmt(total)} params, ${fmt(macs)} mult-adds`;
   return {
     title: inst ? `${inst.block} (${inst.instance} of ${graph.network})` : graph.network,

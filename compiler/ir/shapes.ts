@@ -30,7 +30,12 @@ export function inferNode(attrs: NodeAttrs, inputs: Shape[], name: string, span:
     if (v.trainable) params.trainable += size;
     else params.nonTrainable += size;
   }
-  safe(shape.reduce((a, b) => a * b, 1), 'output size', name, span);
+  safe(
+    shape.reduce((a, b) => a * b, 1),
+    'output size',
+    name,
+    span,
+  );
   safe(params.trainable + params.nonTrainable, 'parameter count', name, span);
   safe(macs, 'multiply-add count', name, span);
   return { shape, params, macs };

@@ -219,8 +219,12 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
 
   const inputNode = graph.nodes[graph.input]!;
   const outputNode = graph.nodes[graph.output]!;
-  if (inputNode.shape.length !== 3) throw new TrainError(`the input of ${graph.network} is ${shapeText(inputNode.shape)}: incc train needs an image input HxWxC`);
-  if (outputNode.shape.length !== 1) throw new TrainError(`the output of ${graph.network} is ${shapeText(outputNode.shape)}: incc train needs a vector of class scores`);
+  if (inputNode.shape.length !== 3) {
+    throw new TrainError(`the input of ${graph.network} is ${shapeText(inputNode.shape)}: incc train needs an image input HxWxC`);
+  }
+  if (outputNode.shape.length !== 1) {
+    throw new TrainError(`the output of ${graph.network} is ${shapeText(outputNode.shape)}: incc train needs a vector of class scores`);
+  }
   const shape = inputNode.shape as [number, number, number];
   const classes = outputNode.shape[0]!;
   for (const h of graph.aux) {

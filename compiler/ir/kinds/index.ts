@@ -90,7 +90,10 @@ export function convolutionOf(n: { attrs: NodeAttrs } | undefined): Convolution 
   return kindOf(n.attrs).convolution?.(n.attrs);
 }
 
-/** The full convolution a node is (each output channel reading every input channel: the paper's arithmetic), or undefined. */
+/**
+ * The full convolution a node is (each output channel reading every input channel: the paper's arithmetic),
+ * or undefined.
+ */
 export function fullConvolutionOf(n: { attrs: NodeAttrs } | undefined): Convolution | undefined {
   const c = convolutionOf(n);
   return c?.full ? c : undefined;
