@@ -72,9 +72,13 @@ export function layerHead(attrs: NodeAttrs): string {
   return kindOf(attrs).describe(attrs).head;
 }
 
-/** The learned variables of a node given the shape of its (first) input. */
+/**
+ * The learned variables of a node given the shape of its (first) input. An op outside the registry (a graph
+ * not made by this compiler) has none here: the backend that meets it reports it (`onnx-unsupported`).
+ */
 export function variablesOf(attrs: NodeAttrs, input: Shape): Variable[] {
-  return kindOf(attrs).variables(attrs, input);
+  const kind = layerKinds[attrs.op] as LayerKind<NodeAttrs> | undefined;
+  return kind ? kind.variables(attrs, input) : [];
 }
 
 /** Kernel weights of a node (the paper's arithmetic: no biases, no batch norm); 0 for a layer without a kernel. */
