@@ -7,6 +7,7 @@ import { graphCommand } from './commands/graph.js';
 import { lintCommand } from './commands/lint.js';
 import { parseCommand } from './commands/parse.js';
 import { rewriteCommand } from './commands/rewrite.js';
+import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 
@@ -17,7 +18,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, graphCommand, lintCommand, fmtCommand, compileCommand, trainCommand];
+export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, graphCommand, lintCommand, fmtCommand, compileCommand, trainCommand, reportCommand];
 
 export const VERSION: string = packageVersion();
 

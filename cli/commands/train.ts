@@ -36,6 +36,9 @@ Options:
                          network's seed, else 1)
   --batch-size N         override the network's batch_size
   --steps-per-epoch N    at most N steps an epoch (quick runs)
+  --log-every N          a line of steps.jsonl in --out every N steps (default 10; 0 off)
+  --tensorboard DIR      TensorBoard event files (tensorflow backend): step/loss,
+                         step/accuracy, step/lr, step/grad_norm, epoch/val_accuracy, ...
   --augment              random crop (8-100% of the area, aspect 3/4 to 4/3) and
                          horizontal flip of the training images, from the seed
   --backend NAME         auto (default), tensorflow, cpu or wasm
@@ -61,6 +64,8 @@ file, 130 stopped by Ctrl-C (after saving).`,
       'batch-size': { type: 'string' },
       'steps-per-epoch': { type: 'string' },
       augment: { type: 'boolean' },
+      'log-every': { type: 'string' },
+      tensorboard: { type: 'string' },
       backend: { type: 'string' },
       network: { type: 'string' },
       set: { type: 'string', multiple: true },
@@ -111,6 +116,8 @@ file, 130 stopped by Ctrl-C (after saving).`,
         overrides,
         stepsPerEpoch,
         augment: values['augment'] === true,
+        logEvery: positiveInt('log-every', values['log-every'], 0),
+        tensorboard: values['tensorboard'] as string | undefined,
         backend: backend as 'auto',
         shouldStop: () => stop,
       });

@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { ImageDecoder } from './data.js';
 import { registerFastKernels } from './kernels.js';
+import type { SummaryWriter } from './metrics.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'cpu' | 'wasm';
 
@@ -36,10 +37,15 @@ export interface SelectedBackend {
   failures: string[];
   /** tfjs-node's native image decoder (libtensorflow's), on the tensorflow backend. */
   decodeImage?: ImageDecoder;
+  /** tfjs-node's TensorBoard event-file writer, on the tensorflow backend. */
+  summaryFileWriter?: (dir: string) => SummaryWriter;
 }
 
 interface NativeModule {
-  node?: { decodeImage(contents: Uint8Array, channels?: number, dtype?: 'int32', expandAnimations?: boolean): tf.Tensor };
+  node?: {
+    decodeImage(contents: Uint8Array, channels?: number, dtype?: 'int32', expandAnimations?: boolean): tf.Tensor;
+    summaryFileWriter?(dir: string): SummaryWriter;
+  };
 }
 
 /** An ImageDecoder over tfjs-node's decodeImage (PNG, JPEG, BMP, GIF; the file's own channel count). */
@@ -125,7 +131,10 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Sel
       const path = installed(pkg);
       if (path === null) continue;
       const loaded = await loadNative(path);
-      if (typeof loaded !== 'string') return { name: 'tensorflow', package: pkg, gpu, failures, decodeImage: nativeDecoder(loaded) };
+      if (typeof loaded !== 'string') {
+        const writer = loaded.node?.summaryFileWriter?.bind(loaded.node);
+        return { name: 'tensorflow', package: pkg, gpu, failures, decodeImage: nativeDecoder(loaded), summaryFileWriter: writer };
+      }
       failures.push(`${pkg} is installed but does not load: ${loaded}`);
     }
     if (choice === 'tensorflow') {

@@ -20,6 +20,7 @@ import { planLayers, type LayerPlan } from '../plan.js';
 import { BackendError, selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
 import { packTensors, readModelWeights, readState, saveLayersModel, STATE_FILE, unpackTensor, writeState, type TensorEntry, type TrainState } from './checkpoint.js';
 import { BatchQueue, DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type ImageDecoder, type ReadOptions, type Split } from './data.js';
+import { StepLog } from './metrics.js';
 import { isOutOfMemory, memoryProblem, outOfMemoryMessage } from './fit.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
 import { Progress, formatDuration } from './progress.js';
@@ -42,6 +43,10 @@ export interface TrainOptions {
   overrides?: RecipeOverrides;
   /** Random crop and flip of the training images (data.ts). */
   augment?: boolean;
+  /** A steps.jsonl record every this many steps (metrics.ts); 0: none. Default 10. */
+  logEvery?: number;
+  /** TensorBoard event files into this folder (tensorflow backend only). */
+  tensorboard?: string;
   /** At most this many steps an epoch (smoke runs). */
   stepsPerEpoch?: number;
   backend?: BackendChoice;
@@ -241,6 +246,9 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   const tooBig = memoryProblem(graph, recipe, backend);
   if (tooBig) throw new TrainError(tooBig);
 
+  if (options.tensorboard && !backend.summaryFileWriter) {
+    throw new TrainError(`--tensorboard needs the tensorflow backend (@tensorflow/tfjs-node), not ${backend.name}: steps.jsonl and metrics.jsonl in --out have the same numbers`);
+  }
   const data = loadData(options.data, shape, classes, recipe);
   const decode = backend.decodeImage;
   say(`data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shapeText(shape)}`);
@@ -342,6 +350,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     writeState(out, state, bin);
   };
 
+  const stepLog = new StepLog(options.logEvery ?? 10, out, options.tensorboard ? backend.summaryFileWriter!(options.tensorboard) : null);
   const progress = new Progress(stream);
   const history: EpochMetrics[] = [];
   let stopped = false;
@@ -407,6 +416,8 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
       globalStep++;
       stepInEpoch = step + 1;
       const elapsed = (performance.now() - t0) / 1000;
+      const rate = seen / Math.max(elapsed, 1e-9);
+      stepLog.step({ epoch: epoch + 1, step: globalStep, lr, loss, accuracy: acc, grad_norm: norm, images_per_second: rate, time: new Date().toISOString() });
       const done = step + 1 - firstStep;
       progress.update(epoch + 1, recipe.epochs, {
         step: step + 1,
@@ -451,6 +462,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
       time: new Date().toISOString(),
     };
     history.push(m);
+    stepLog.epoch(m);
     progress.endEpoch(
       `epoch ${epoch}/${recipe.epochs}  loss ${m.loss.toFixed(4)}  acc ${m.accuracy.toFixed(3)}` +
         (val ? `  val_loss ${val.loss.toFixed(4)}  val_acc ${val.accuracy.toFixed(3)}` : '') +

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { trainingReport } from '../../backends/common/curves.js';
+import { writeFileAtomic } from '../../backends/common/output.js';
+import { parseCommandArgs, UsageError } from '../io.js';
+import type { Command } from '../registry.js';
+
+/** The JSON lines of a file (none when it is missing); a damaged line is skipped with a warning. */
+function jsonLines<T>(path: string): T[] {
+  if (!existsSync(path)) return [];
+  const out: T[] = [];
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        out.push(JSON.parse(line) as T);
+      } catch {
+        process.stderr.write(`incc report: ${path}:${i + 1}: not a JSON line, skipped\n`);
+      }
+    });
+  return out;
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'draw the loss and accuracy curves of a training run (an html page of SVG charts)',
+  help: `Usage: incc report RUN_DIR [--out FILE]
+
+Reads the metrics of an \`incc train --out RUN_DIR\` run (metrics.jsonl: one line an
+epoch; steps.jsonl: a line every --log-every steps) and writes RUN_DIR/report.html
+(or FILE): the loss and the accuracy, training and validation, against the step,
+as SVG in one self-contained page (no script, nothing fetched).
+
+Exit codes: 0 done, 1 no metrics in RUN_DIR, 2 usage error.`,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one RUN_DIR');
+    const dir = positionals[0]!;
+    const epochs = jsonLines<Parameters<typeof trainingReport>[1][number]>(join(dir, 'metrics.jsonl'));
+    const steps = jsonLines<Parameters<typeof trainingReport>[2][number]>(join(dir, 'steps.jsonl'));
+    if (epochs.length === 0 && steps.length === 0) {
+      process.stderr.write(`incc report: ${dir} has no metrics.jsonl or steps.jsonl (the --out folder of incc train)\n`);
+      return 1;
+    }
+    const out = (values['out'] as string | undefined) ?? join(dir, 'report.html');
+    writeFileAtomic(out, trainingReport(`Training run ${dir}`, epochs, steps));
+    process.stderr.write(`report: ${out}\n`);
+    return 0;
+  },
+};
