@@ -48,7 +48,12 @@ describe('the diagnostics table', () => {
   });
 });
 
-describe('call sites are type-checked against the template', () => {
+describe('call sites and lint reports are type-checked against the template', () => {
+  /** A lint rule with one option `n` and one message `m` with parameter `b`, reporting `report`. */
+  const rule = (report: string) =>
+    "defineRule({ id: 'x', section: 's', description: 'd', defaultSeverity: 'warning', " +
+    "options: { n: { description: 'n', default: 1 } }, messages: { m: 'a {b}' }, " +
+    `check(_, c) { c.report(${report}); } });`;
   // Each probe line is marked with the error it must give, or none.
   const probe = [
     ['ok', "diagnostic('unknown-name', undefined, { name: 'x' });"],
@@ -61,13 +66,18 @@ describe('call sites are type-checked against the template', () => {
     ['unknown', "diagnostic('division-by-zero', undefined, { value: 1 });"],
     ['missing', "fail('syntax-error', undefined, {});"],
     ['unknown', "diagnostic('not-a-code', undefined, {});"],
+    ['ok', rule("{ messageId: 'm', data: { b: c.options.n } }")],
+    ['missing', rule("{ messageId: 'm', data: {} }")],
+    ['unknown', rule("{ messageId: 'm', data: { b: 1, c: 2 } }")],
+    ['unknown', rule("{ messageId: 'z', data: { b: 1 } }")],
   ] as const;
 
-  test('a missing or unknown parameter, or an unknown code, is a compile error; a right call is not', () => {
+  test('a missing or unknown parameter, code or message id is a compile error; a right call is not', () => {
     const dir = mkdtempSync(join(repoRoot, 'compiler', 'diagnostics', '.probe-'));
     try {
       const file = join(dir, 'probe.ts');
-      const header = "import { diagnostic, fail } from '../diagnostics.js';";
+      const header =
+        "import { diagnostic, fail } from '../diagnostics.js'; import { defineRule } from '../../lint/engine/rule.js';";
       writeFileSync(file, [header, ...probe.map(([, line]) => line)].join('\n'));
       const options: ts.CompilerOptions = {
         strict: true,

@@ -14,7 +14,7 @@ import { rulesTable, RULES_TABLE_END, RULES_TABLE_START } from '../compiler/lint
 import { configSchema } from '../compiler/lint/engine/schema.js';
 import { lintFile } from '../compiler/lint/engine/lint.js';
 import { lintRules } from '../compiler/lint/engine/registry.js';
-import type { LintRule, OptionValue } from '../compiler/lint/engine/rule.js';
+import { levelOfSeverity, type LintRule, type OptionValue } from '../compiler/lint/engine/rule.js';
 import { nodeFileHost } from '../compiler/program/program.js';
 import { repoRoot } from './helpers/cli.js';
 import { LINT_TEST_FILE } from './helpers/lint.js';
@@ -104,7 +104,8 @@ function defaultForms(value: OptionValue): string[] {
 
 /** Lints an example of a page with only `rule` on (defaults), as the rule tests do; undefined when it does not compile. */
 function lintExample(text: string, rule: LintRule) {
-  const rules = Object.fromEntries(lintRules.map((r) => [r.id, r.id === rule.id ? r.defaultSeverity : 'off'] as const));
+  const level = (r: LintRule) => (r.id === rule.id ? levelOfSeverity[r.defaultSeverity] : 'off');
+  const rules = Object.fromEntries(lintRules.map((r) => [r.id, level(r)] as const));
   const host = { readFile: (p: string) => (p === LINT_TEST_FILE ? text : nodeFileHost.readFile(p)) };
   const result = lintFile(LINT_TEST_FILE, { config: { rules }, host });
   return result.failures.length > 0 ? { failures: result.failures.map((d) => `${d.span?.startLine}:${d.span?.startColumn} ${d.message}`) } : { messages: result.messages.filter((m) => m.ruleId === rule.id) };
@@ -123,7 +124,7 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
     expect(rule.section).toMatch(/^(principles? \d|sections? \d+(\.\d+)?(\s*(,|and)\s*\d+(\.\d+)?)*$)/);
     expect(rule.description).toMatch(/^[A-Z].*\.$/);
     expect(rule.description).not.toContain('\n');
-    expect(['info', 'warn', 'error']).toContain(rule.defaultSeverity);
+    expect(['info', 'warning', 'error']).toContain(rule.defaultSeverity);
     const messages = Object.entries(rule.messages);
     expect(messages.length).toBeGreaterThan(0);
     for (const [messageId, template] of messages) {
@@ -151,7 +152,8 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
     const numbers = rule.section.match(/\d+(\.\d+)?/g) ?? [];
     const mentions = (n: string) => new RegExp(`(^|[^\\d.])${n.replace('.', '\\.')}(?!\\.?\\d)`).test(header);
     expect({ kind: header.includes(kind), numbersMissing: numbers.filter((n) => !mentions(n)) }).toEqual({ kind: true, numbersMissing: [] });
-    expect(page).toMatch(new RegExp(`default\\s+severity:\\s+\\*\\*${rule.defaultSeverity}\\*\\*`, 'i'));
+    const level = levelOfSeverity[rule.defaultSeverity];
+    expect(page).toMatch(new RegExp(`default\\s+severity:\\s+\\*\\*${level}\\*\\*`, 'i'));
     for (const title of ['Rationale', 'Incorrect', 'Correct', 'Options']) expect({ title, present: section(page, title) !== undefined }).toEqual({ title, present: true });
     expect(incpBlocks(section(page, 'Incorrect') ?? '').length).toBeGreaterThan(0);
     expect(incpBlocks(section(page, 'Correct') ?? '').length).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ declare global {
 }
 
 const FINGERPRINT = 'inccFinding/v1';
-const levelOf = { error: 'error', warn: 'warning', info: 'note' } as const;
+const levelOf = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 function sarif(args: string[], cwd?: string): Log {
   const r = incc(['lint', ...args, '--format', 'sarif'], cwd);

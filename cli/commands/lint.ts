@@ -7,6 +7,7 @@ import { formatSarif } from '../../compiler/lint/formatters/sarif.js';
 import { formatStylish } from '../../compiler/lint/formatters/stylish.js';
 import { lintFile, type LintResult } from '../../compiler/lint/engine/lint.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
+import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
 import { expandFiles } from '../files.js';
 import { parseCommandArgs, UsageError, useColor } from '../io.js';
 import { packageInfo } from '../package-info.js';
@@ -59,7 +60,10 @@ more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`
       'docs-url': { type: 'string' },
     });
     if (values['list-rules']) {
-      for (const r of lintRules) process.stdout.write(`${r.id.padEnd(34)} ${r.defaultSeverity.padEnd(6)} ${r.section.padEnd(14)} ${r.description}\n`);
+      for (const r of lintRules) {
+        const level = levelOfSeverity[r.defaultSeverity];
+        process.stdout.write(`${r.id.padEnd(34)} ${level.padEnd(6)} ${r.section.padEnd(14)} ${r.description}\n`);
+      }
       return 0;
     }
     const format = (values['format'] as string | undefined) ?? 'stylish';

@@ -6,13 +6,15 @@ import { resolve } from 'node:path';
 import type { RuleSetting } from '../../compiler/lint/engine/config.js';
 import { lintFile, type LintMessage, type LintResult } from '../../compiler/lint/engine/lint.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
+import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
 import { nodeFileHost } from '../../compiler/program/program.js';
 
 export const LINT_TEST_FILE = resolve('test-output/lint/case.incp');
 
 /** Lints `text` (as test-output/lint/case.incp; imports of std/ work) with only `ruleId` on, unless `rules` says otherwise. */
 export function lintText(text: string, ruleId: string, rules: Record<string, RuleSetting> = {}): LintResult {
-  const config = { rules: Object.fromEntries(lintRules.map((r) => [r.id, r.id === ruleId ? r.defaultSeverity : 'off'])) as Record<string, RuleSetting> };
+  const level = (r: (typeof lintRules)[number]) => (r.id === ruleId ? levelOfSeverity[r.defaultSeverity] : 'off');
+  const config = { rules: Object.fromEntries(lintRules.map((r) => [r.id, level(r)])) as Record<string, RuleSetting> };
   Object.assign(config.rules, rules);
   const host = { readFile: (p: string) => (p === LINT_TEST_FILE ? text : nodeFileHost.readFile(p)) };
   const result = lintFile(LINT_TEST_FILE, { config, host });

@@ -7,11 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { didYouMean } from '../../diagnostics/diagnostics.js';
 import { findRule, lintRules } from './registry.js';
-import type { LintRule, LintSeverity, OptionValue } from './rule.js';
+import type { Severity } from '../../diagnostics/diagnostics.js';
+import { levelOfSeverity, severityOfLevel, type LintRule, type OptionValue, type RuleLevel } from './rule.js';
 
 export const CONFIG_FILE = 'incc.config.json';
 
-export type RuleSetting = LintSeverity | [LintSeverity] | [LintSeverity, Record<string, OptionValue>];
+export type RuleSetting = RuleLevel | [RuleLevel] | [RuleLevel, Record<string, OptionValue>];
 
 export interface LintConfig {
   /** The JSON Schema of the file (schema/incc.config.schema.json), for editors; not read by incc. */
@@ -26,14 +27,14 @@ export const CONFIG_FIELDS = ['$schema', 'rules', 'ignorePatterns'] as const;
 
 export interface ActiveRule {
   rule: LintRule;
-  severity: Exclude<LintSeverity, 'off'>;
+  severity: Severity;
   options: Record<string, OptionValue>;
 }
 
 /** A configuration problem: the command reports it and exits 2. */
 export class ConfigError extends Error {}
 
-const severities: LintSeverity[] = ['off', 'info', 'warn', 'error'];
+const severities = Object.keys(severityOfLevel) as RuleLevel[];
 
 /** The nearest incc.config.json at or above `dir`, if any. */
 export function findConfig(dir: string): string | undefined {
@@ -80,7 +81,7 @@ function checkSetting(id: string, setting: unknown, where: string): void {
   const rule = findRule(id);
   if (!rule) throw new ConfigError(`${where}: unknown rule "${id}"${didYouMean(id, lintRules.map((r) => r.id))}`);
   const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
-  if (!severities.includes(severity as LintSeverity)) throw new ConfigError(`${where}: rule "${id}": severity must be one of ${severities.join(', ')}, not ${JSON.stringify(severity)}`);
+  if (!severities.includes(severity as RuleLevel)) throw new ConfigError(`${where}: rule "${id}": severity must be one of ${severities.join(', ')}, not ${JSON.stringify(severity)}`);
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`${where}: rule "${id}": options must be an object`);
   for (const [name, value] of Object.entries(options as Record<string, unknown>)) {
@@ -97,7 +98,7 @@ function checkSetting(id: string, setting: unknown, where: string): void {
  * Returns them as config settings to lay over the file's.
  */
 export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting> {
-  const out = new Map<string, [LintSeverity, Record<string, OptionValue>]>();
+  const out = new Map<string, [RuleLevel, Record<string, OptionValue>]>();
   for (const text of texts) {
     const m = /^([a-z0-9-]+)(?:\.([A-Za-z_][A-Za-z0-9_]*))?=(.+)$/.exec(text);
     if (!m) throw new ConfigError(`--rule '${text}': write ID=SEVERITY or ID.OPTION=VALUE`);
@@ -105,9 +106,9 @@ export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting>
     const rule = findRule(id);
     if (!rule) throw new ConfigError(`--rule: unknown rule "${id}"${didYouMean(id, lintRules.map((r) => r.id))}`);
     let entry = out.get(id);
-    if (!entry) out.set(id, (entry = [undefined as unknown as LintSeverity, Object.create(null) as Record<string, OptionValue>]));
+    if (!entry) out.set(id, (entry = [undefined as unknown as RuleLevel, Object.create(null) as Record<string, OptionValue>]));
     if (option === undefined) {
-      entry[0] = raw as LintSeverity;
+      entry[0] = raw as RuleLevel;
     } else {
       let value: unknown;
       try {
@@ -120,9 +121,9 @@ export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting>
   }
   const settings: Record<string, RuleSetting> = {};
   for (const [id, [severity, options]] of out) {
-    settings[id] = [severity ?? (undefined as unknown as LintSeverity), options];
+    settings[id] = [severity ?? (undefined as unknown as RuleLevel), options];
     if (severity !== undefined) checkSetting(id, settings[id], '--rule');
-    else checkSetting(id, [findRule(id)!.defaultSeverity, options], '--rule');
+    else checkSetting(id, [levelOfSeverity[findRule(id)!.defaultSeverity], options], '--rule');
   }
   return settings;
 }
@@ -131,15 +132,15 @@ export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting>
 export function activeRules(config: LintConfig, overrides: Record<string, RuleSetting> = {}): ActiveRule[] {
   const out: ActiveRule[] = [];
   for (const rule of lintRules) {
-    let severity: LintSeverity = rule.defaultSeverity;
+    let severity: Severity | undefined = rule.defaultSeverity;
     const options: Record<string, OptionValue> = Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default]));
     for (const setting of [config.rules?.[rule.id], overrides[rule.id]]) {
       if (setting === undefined) continue;
       const [s, o] = Array.isArray(setting) ? setting : [setting, undefined];
-      if (s !== undefined) severity = s;
+      if (s !== undefined) severity = severityOfLevel[s];
       Object.assign(options, o ?? {});
     }
-    if (severity !== 'off') out.push({ rule, severity, options });
+    if (severity !== undefined) out.push({ rule, severity, options });
   }
   return out;
 }

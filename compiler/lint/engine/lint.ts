@@ -5,7 +5,8 @@
 import { dirname, resolve } from 'node:path';
 import type { Span } from '../../syntax/ast.js';
 import { networksOf } from '../../ir/elaborate.js';
-import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
+import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { buildNetwork } from '../../program/pipeline.js';
 import { loadProgram, nodeFileHost, type FileHost, type Program } from '../../program/program.js';
@@ -14,7 +15,8 @@ import { activeRules, findConfig, readConfig, type ActiveRule, type LintConfig, 
 import type { Report } from './rule.js';
 import { parseSuppressions, suppressedBy, type Suppression } from './suppress.js';
 
-export type MessageSeverity = 'error' | 'warning' | 'info';
+/** A finding's severity: the diagnostics' vocabulary. */
+export type MessageSeverity = Severity;
 
 export interface LintMessage {
   ruleId: string;
@@ -58,8 +60,6 @@ export interface LintOptions {
   overrides?: Record<string, RuleSetting>;
   host?: FileHost;
 }
-
-const severityOf: Record<ActiveRule['severity'], MessageSeverity> = { error: 'error', warn: 'warning', info: 'info' };
 
 export function lintFile(path: string, options: LintOptions = {}): LintResult {
   const program = loadProgram(path, options.host ?? nodeFileHost);
@@ -125,12 +125,12 @@ function failuresOf(program: Program): Diagnostic[] {
 
 function runRule(active: ActiveRule, graph: IRGraph, file: string, suppressions: Map<string, Suppression[]>, seen: Set<string>, result: LintResult): void {
   const report = (r: Report) => {
-    const message = fill(active.rule.messages[r.messageId] ?? r.messageId, r.data ?? {});
+    const message = fillTemplate(active.rule.messages[r.messageId] ?? r.messageId, r.data);
     const placed = r.node ? place(r.node, file) : { span: r.span!, related: [] };
     const m: LintMessage = {
       ruleId: active.rule.id,
       messageId: r.messageId,
-      severity: severityOf[active.severity],
+      severity: active.severity,
       message,
       ...position(placed.span),
       network: graph.network,
@@ -174,8 +174,4 @@ function addMessage(result: LintResult, m: LintMessage): void {
   if (m.severity === 'error') result.errorCount++;
   else if (m.severity === 'warning') result.warningCount++;
   else result.infoCount++;
-}
-
-function fill(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => (data[k] === undefined ? `{${k}}` : String(data[k])));
 }

@@ -5,9 +5,9 @@
  */
 import { CONFIG_FIELDS } from './config.js';
 import { lintRules } from './registry.js';
-import type { OptionValue } from './rule.js';
+import { levelOfSeverity, severityOfLevel, type OptionValue } from './rule.js';
 
-const severity = { enum: ['off', 'info', 'warn', 'error'] };
+const severity = { enum: Object.keys(severityOfLevel) };
 
 function valueSchema(example: OptionValue): Record<string, unknown> {
   if (Array.isArray(example)) return { type: 'array', items: { type: 'number' } };
@@ -30,7 +30,7 @@ export function configSchema(): Record<string, unknown> {
       return [
         r.id,
         {
-          description: `${r.description} (${r.section}; default ${r.defaultSeverity})`,
+          description: `${r.description} (${r.section}; default ${levelOfSeverity[r.defaultSeverity]})`,
           oneOf: [severity, { type: 'array', minItems: 1, maxItems: 2, items: [severity, options], additionalItems: false }],
         },
       ];

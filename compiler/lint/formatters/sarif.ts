@@ -18,7 +18,6 @@ export interface SarifOptions {
 }
 
 const levelOf = { error: 'error', warning: 'warning', info: 'note' } as const;
-const ruleLevel = { error: 'error', warn: 'warning', info: 'note' } as const;
 
 /** `large-unfactorized-kernel` -> `LargeUnfactorizedKernel`, as SARIF's rule-name guidance asks. */
 export function pascalCase(id: string): string {
@@ -42,7 +41,7 @@ export function formatSarif(results: LintResult[], options: SarifOptions): strin
       },
       helpUri: page(`spec/lint/${r.id}.md`),
       help: { text: `See ${page(`spec/lint/${r.id}.md`)}`, markdown: `See [${r.id}](${page(`spec/lint/${r.id}.md`)}).` },
-      defaultConfiguration: { level: ruleLevel[r.defaultSeverity] },
+      defaultConfiguration: { level: levelOf[r.defaultSeverity] },
       properties: { section: r.section },
     })),
     {

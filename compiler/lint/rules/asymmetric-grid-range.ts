@@ -65,11 +65,11 @@ function inExpandedBank(n: IRNode, consumers: Map<number, IRNode[]>, graph: IRGr
   return false;
 }
 
-export default defineRule<{ low: number; high: number; expandedFilterBanks: boolean }>({
+export default defineRule({
   id: 'asymmetric-grid-range',
   section: 'section 3.2',
   description: 'A 1 x n or n x 1 convolution on a grid outside the medium range (12..20) where asymmetric factorization works well.',
-  defaultSeverity: 'warn',
+  defaultSeverity: 'warning',
   options: {
     low: { description: 'the smallest grid side on which asymmetric convolutions are not reported', default: 12 },
     high: { description: 'the largest grid side on which asymmetric convolutions are not reported', default: 20 },

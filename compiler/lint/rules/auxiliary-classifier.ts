@@ -61,11 +61,11 @@ function headNormalization(head: AuxHead, graph: IRGraph): { unnormalized: IRNod
   return { unnormalized: hidden.filter((n) => !normalized(n)), hidden, any };
 }
 
-export default defineRule<{ maxHeads: number; maxReductionsAfter: number; batchNorm: boolean }>({
+export default defineRule({
   id: 'auxiliary-classifier',
   section: 'section 4',
   description: 'An auxiliary classifier below the last stage before the final grid, more than one, or one without batch norm.',
-  defaultSeverity: 'warn',
+  defaultSeverity: 'warning',
   options: {
     maxHeads: { description: 'the most auxiliary heads a network may have', default: 1 },
     maxReductionsAfter: { description: 'the most grid reductions allowed between the grid a head reads and the final grid', default: 1 },

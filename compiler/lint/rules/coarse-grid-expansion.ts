@@ -15,7 +15,7 @@ import { groupDigits, shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
 import { gridSequence } from '../engine/grids.js';
 
-export default defineRule<{ minWidening: number }>({
+export default defineRule({
   id: 'coarse-grid-expansion',
   section: 'principle 2',
   description: 'The representation on the coarsest grid is not widened (fewer than 2x the channels of the grid before).',

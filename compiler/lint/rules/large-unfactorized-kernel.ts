@@ -47,11 +47,11 @@ export function factorizationSaving(n: IRNode, graph: IRGraph): { rule: string; 
   return { rule: `asymmetric(${args})`, before, after: { weights, macs } };
 }
 
-export default defineRule<{ minKernel: number }>({
+export default defineRule({
   id: 'large-unfactorized-kernel',
   section: 'section 3.1',
   description: 'A 5x5 or larger convolution that could be factorized into smaller ones.',
-  defaultSeverity: 'warn',
+  defaultSeverity: 'warning',
   options: {
     minKernel: { description: 'the smallest square kernel side reported', default: 5 },
   },

@@ -18,11 +18,11 @@ import { groupDigits, kernelText, shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
 import { percent } from '../engine/trunk.js';
 
-export default defineRule<{ minInputChannels: number; reduction: number; minSaving: number; includeStrided: boolean }>({
+export default defineRule({
   id: 'missing-dimension-reduction',
   section: 'principle 3',
   description: 'A 3x3 or larger convolution on a wide input with no 1x1 dimension reduction in front.',
-  defaultSeverity: 'warn',
+  defaultSeverity: 'warning',
   options: {
     minInputChannels: { description: 'the fewest input channels for which a reduction is expected', default: 256 },
     reduction: { description: 'the 1x1 reduces C_in channels to C_in / reduction (or to the conv\'s filters, if fewer)', default: 2 },

@@ -53,11 +53,11 @@ function poolFix(graph: IRGraph, pool: IRNode, next: IRNode): string {
   return 'reduce the grid with a stride-2 convolution beside the pool instead, concatenated (Figure 10, std/modules Figure10)';
 }
 
-export default defineRule<{ maxShrink: number; maxShrinkEarly: number; earlyGrid: number; poolWidening: number }>({
+export default defineRule({
   id: 'representational-bottleneck',
   section: 'principle 1',
   description: 'A step that compresses the representation (H*W*C) too much at once, or a pool that halves the grid right before the channels widen.',
-  defaultSeverity: 'warn',
+  defaultSeverity: 'warning',
   options: {
     maxShrink: { description: 'the most a step may divide the representation size by', default: 8 },
     maxShrinkEarly: { description: 'the same, early: while the grid side is above earlyGrid times the input side', default: 5 },
@@ -88,23 +88,22 @@ export default defineRule<{ maxShrink: number; maxShrinkEarly: number; earlyGrid
       const early = Math.max(from.shape[0]!, from.shape[1]!) > o.earlyGrid * inputSide;
       const limit = early ? o.maxShrinkEarly : o.maxShrink;
       if (ratio > limit) {
-        context.report({
-          node: to,
-          messageId: early ? 'shrinkEarly' : 'shrink',
-          data: {
-            node: describeNode(to),
-            ratio: times(ratio),
-            from: show(from),
-            fromSize: groupDigits(representationSize(from.shape)),
-            to: show(to),
-            toSize: groupDigits(representationSize(to.shape)),
-            limit: `${limit}x`,
-            side: Math.max(from.shape[0]!, from.shape[1]!),
-            earlyGrid: o.earlyGrid,
-            inputSide,
-            fix: shrinkFix(from, to, limit),
-          },
-        });
+        const data = {
+          node: describeNode(to),
+          ratio: times(ratio),
+          from: show(from),
+          fromSize: groupDigits(representationSize(from.shape)),
+          to: show(to),
+          toSize: groupDigits(representationSize(to.shape)),
+          limit: `${limit}x`,
+          fix: shrinkFix(from, to, limit),
+        };
+        if (!early) context.report({ node: to, messageId: 'shrink', data });
+        else {
+          const side = Math.max(from.shape[0]!, from.shape[1]!);
+          const earlyData = { ...data, side, earlyGrid: o.earlyGrid, inputSide };
+          context.report({ node: to, messageId: 'shrinkEarly', data: earlyData });
+        }
       }
       // A pool that at least halves the grid, then a step that keeps the grid and widens the channels.
       const next = steps[i + 1]?.[1];

@@ -60,7 +60,7 @@ export const paper = {
   batch_size: '32',
 };
 
-export default defineRule<{ requireTrainSection: boolean; tolerance: number }>({
+export default defineRule({
   id: 'training-recipe',
   section: 'sections 7, 8',
   description:

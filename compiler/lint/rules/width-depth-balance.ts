@@ -34,7 +34,7 @@ function sameCostDeeper(n: IRNode, graph: IRGraph): string {
   return `for no more multiply-adds, a conv ${kernelText(conv)} ${m} then a conv ${shapeText(conv.kernel)} ${m} would give this grid twice the depth (${c}*${m} + ${m}*${m} = ${groupDigits(c * m + m * m)} weights per kernel tap and output position, against ${c}*${w} = ${groupDigits(c * w)} for this one)`;
 }
 
-export default defineRule<{ maxWidthGrowth: number; shallowDepth: number; maxShare: number }>({
+export default defineRule({
   id: 'width-depth-balance',
   section: 'principle 4',
   description: 'A stage that grows the width without the depth, or a shallow stage that takes most of the compute.',
