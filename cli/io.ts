@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatDiagnostic } from '../compiler/print/code-frame.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
-import { parseValue } from '../compiler/syntax/parse-value.js';
+import { parseValue, valueProblem } from '../compiler/syntax/parse-value.js';
 import type { Value } from '../compiler/ir/values.js';
 
 export class UsageError extends Error {
@@ -15,6 +15,18 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs, with its errors turned into usage errors. */
 export function parseCommandArgs<O extends Options>(args: string[], options: O): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  // `--seed -1`: Node's parser takes `-1` for an option and answers with its own advice; a negative number
+  // after an option that takes a value is that value (the command then says what it accepts).
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i]!)?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`--${name}=${next}`);
+      i++;
+    } else joined.push(args[i]!);
+  }
+  args = joined;
   try {
     const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
@@ -66,14 +78,22 @@ export function readProgramOrExit<P>(path: string, load: (path: string) => P): P
 
 /** `--set name=value` pairs, each value an .incp expression. */
 export function parseSetArgs(pairs: string[] | undefined): Record<string, Value> {
-  const out: Record<string, Value> = {};
+  // No prototype: a parameter named `__proto__` or `constructor` is an own key like any other.
+  const out = Object.create(null) as Record<string, Value>;
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set needs NAME=VALUE, got '${pair}'`);
     const name = pair.slice(0, eq).trim();
     const text = pair.slice(eq + 1);
     const value = parseValue(text);
-    if (value === undefined) throw new UsageError(`--set ${name}: '${text}' is not a value (an integer, number, true/false, size like 224x224x3, or "string")`);
+    if (value === undefined) {
+      const problem = valueProblem(text);
+      throw new UsageError(
+        problem !== undefined
+          ? `--set ${name}: ${problem}`
+          : `--set ${name}: '${text}' is not a value (an integer, number, true/false, size like 224x224x3, or "string")`,
+      );
+    }
     out[name] = value;
   }
   return out;

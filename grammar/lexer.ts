@@ -9,8 +9,8 @@ import { grammarSelfChecks } from './self-checks.js';
 const lexer = new Lexer(T.allTokens, { skipValidations: !grammarSelfChecks, positionTracking: 'full', ensureOptimizations: false, recoveryEnabled: true });
 
 export interface LexProblem {
-  /** `unexpected-character`, `unterminated-comment` or `unterminated-string`. */
-  code: 'unexpected-character' | 'unterminated-comment' | 'unterminated-string';
+  /** `unexpected-character`, `unterminated-comment`, `unterminated-string` or `invalid-escape`. */
+  code: 'unexpected-character' | 'unterminated-comment' | 'unterminated-string' | 'invalid-escape';
   offset: number;
   length: number;
   line: number;
@@ -43,6 +43,14 @@ export function tokenize(text: string): LexResult {
       problems.push({ code, offset: tok.startOffset, length: code === 'unterminated-comment' ? 2 : tok.image.length, line: tok.startLine ?? 1, column: tok.startColumn ?? 1, text: tok.image.slice(0, 20) });
       continue;
     }
+    if (tok.tokenType === T.InvalidEscapeString) {
+      // Report the first unknown escape, then let the parser see an ordinary string.
+      const at = firstInvalidEscape(tok.image);
+      const line = tok.startLine ?? 1;
+      problems.push({ code: 'invalid-escape', offset: tok.startOffset + at, length: 2, line, column: (tok.startColumn ?? 1) + at, text: tok.image.slice(at, at + 2) });
+      raw.push({ ...tok, tokenType: T.StringLiteral, tokenTypeIdx: T.StringLiteral.tokenTypeIdx! });
+      continue;
+    }
     raw.push(tok);
   }
   for (const err of result.errors) {
@@ -58,6 +66,16 @@ export function tokenize(text: string): LexResult {
   problems.sort((a, b) => a.offset - b.offset);
   const comments = result.groups['comments'] ?? [];
   return { tokens: filterNewlines(raw), comments, problems };
+}
+
+/** The offset of the first escape in a string token that is not \" \\ \n \r or \t. */
+function firstInvalidEscape(image: string): number {
+  for (let i = 1; i < image.length - 1; i++) {
+    if (image[i] !== '\\') continue;
+    if (!'"\\nrt'.includes(image[i + 1]!)) return i;
+    i++;
+  }
+  return 0;
 }
 
 /**

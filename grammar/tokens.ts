@@ -63,6 +63,8 @@ export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true });
 
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n\r]|\\["\\nrt])*"/, label: 'a string' });
+/** A closed string with an escape other than \" \\ \n \r \t: reported once (`invalid-escape`), then parsed as a string. */
+export const InvalidEscapeString = createToken({ name: 'InvalidEscapeString', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
 /** A `"` whose string does not close on its line. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\.)*/ });
 
@@ -106,6 +108,7 @@ export const allTokens: TokenType[] = [
   BlockComment,
   UnterminatedComment,
   StringLiteral,
+  InvalidEscapeString,
   UnterminatedString,
   FloatLiteral,
   IntegerLiteral,

@@ -48,6 +48,35 @@ const cases: Case[] = [
   { name: 'unterminated block comment', text: net('/* oops'), code: 'unterminated-comment', at: [3, 3] },
   // `import "abc`: the `"` at column 8.
   { name: 'unterminated string', text: lines('import "abc', 'network N {}'), code: 'unterminated-string', at: [1, 8] },
+  // `  "a\qb": conv 3x3 4`: the string at column 3, the `\q` at column 5; reported once, not as two strings.
+  { name: 'unknown escape in a string', text: net('"a\\qb": conv 3x3 4'), code: 'invalid-escape', at: [3, 5], message: '\\q' },
+  // `  conv\u00a03x3 4`: the no-break space at column 7, named so that one can see it.
+  { name: 'a no-break space', text: net('conv\u00a03x3 4'), code: 'unexpected-character', at: [3, 7], message: 'U+00A0 NO-BREAK SPACE' },
+
+  // ---- expressions and labels -------------------------------------------------------------------------
+  // `  if 1 < 2 < 3 { conv 3x3 4 }`: the second `<` at column 12.
+  { name: 'chained comparison', text: net('if 1 < 2 < 3 { conv 3x3 4 }'), code: 'chained-comparison', at: [3, 12] },
+  // `  if 1 == 1 == true { conv 3x3 4 }`: the second `==` at column 13.
+  { name: 'chained equality', text: net('if 1 == 1 == true { conv 3x3 4 }'), code: 'chained-comparison', at: [3, 13] },
+  // `  "": conv 3x3 4`: the empty label at column 3.
+  { name: 'an empty exact label', text: net('"": conv 3x3 4'), code: 'empty-label', at: [3, 3] },
+  // `  dropout (1e308 * 10.0)`: the product at column 12 overflows to Infinity.
+  { name: 'float arithmetic that overflows', text: net('dropout (1e308 * 10.0)'), code: 'non-finite-value', at: [3, 12] },
+  // `block conv(c: int) {` on line 1: the name at column 7 (a warning: the file still checks).
+  {
+    name: 'a block named like a layer kind',
+    text: lines('block conv(c: int) {', '  conv 1x1 c', '}', 'network N {', '  input 8x8x3', '  conv 3x3 4', '}'),
+    code: 'block-named-like-layer',
+    at: [1, 7],
+    exit: 0,
+  },
+  // Two networks N, and an unknown layer kind in the first: both are reported.
+  {
+    name: 'a duplicate network does not hide other errors',
+    text: lines('network N {', '  input 8x8x3', '  cnv 3x3 4', '}', 'network N {', '  input 8x8x3', '}'),
+    code: 'unknown-layer-kind',
+    at: [3, 3],
+  },
 
   // ---- syntax ---------------------------------------------------------------------------------------
   // No `}` for the network: the end of the file, after the last newline, is line 4 column 1.
@@ -349,7 +378,7 @@ describe('malformed input through `incc check`', () => {
       expect(r.stderr).toMatch(new RegExp(`^error ${c.code}: `, 'm'));
     } else {
       const [file, line, col] = c.at!.length === 3 ? c.at! : ['main.incp', ...c.at!];
-      const header = `${file}:${line}:${col}: error ${c.code}: `;
+      const header = `${file}:${line}:${col}: ${c.exit === 0 ? 'warning' : 'error'} ${c.code}: `;
       expect(r.stderr).toContain(header);
       // The code frame right after the header: `  N | source line`, then a caret under the column.
       const after = r.stderr.slice(r.stderr.indexOf(header)).split('\n');

@@ -32,6 +32,8 @@ export const diagnosticTable = {
   'unexpected-character': error('unexpected character {text}'),
   'unterminated-comment': error('unterminated block comment: `/*` has no closing `*/`'),
   'unterminated-string': error('unterminated string: a string must close on the line it opens'),
+  'invalid-escape': error('unknown escape {text} in a string: the escapes are \\" \\\\ \\n \\r \\t'),
+  'chained-comparison': error('comparisons do not chain: `{op}` follows another comparison; join them with `and`'),
   'syntax-error': error('unexpected {found}'),
   'number-out-of-range': error(
     'the number {text} is out of range: integers go up to 2^53 - 1 and numbers must be finite',
@@ -67,6 +69,11 @@ export const diagnosticTable = {
   'import-cycle': error('import cycle: {cycle}'),
   'unknown-import-name': error('{path} declares no `{name}`{hint?}'),
   'shadowed-declaration': warning('`{name}` is declared both here and in {other}; this declaration wins'),
+  'empty-label': error('a label cannot be empty: `""` names nothing'),
+  'block-named-like-layer': warning(
+    'block `{name}` has the name of a layer kind: `{name}` in a body is the layer, never this block; ',
+    'rename the block',
+  ),
 
   // Values
   'type-mismatch': error('the {side} of `{operator}` must be {expected}, not {actual}'),
@@ -86,6 +93,7 @@ export const diagnosticTable = {
     'the smaller first (`mixed4..mixed7`), not {range}',
   ),
   'setting-type-mismatch': error('{setting} must be {expected}, not {actual}'),
+  'non-finite-value': error('the value of this expression is not a finite number ({value})'),
   'value-out-of-range': error('{what} must be {range}, not {value}'),
   'division-by-zero': error('division by zero'),
   'integer-overflow': error('the value of this expression ({value}) is beyond 2^53 - 1'),

@@ -86,6 +86,12 @@ function checkedInt(n: number, span: A.Span): Value {
   return { t: 'int', v: n };
 }
 
+/** Float arithmetic that overflows (`1e308 * 10.0`) is an error, not Infinity carried into the network. */
+function checkedFloat(n: number, span: A.Span): Value {
+  if (!Number.isFinite(n)) fail('non-finite-value', span, { value: String(n) });
+  return { t: 'float', v: n };
+}
+
 /** Which operand of which operator a value is: `{ side: 'left side', operator: '+' }`. */
 interface Operand {
   side: 'operand' | 'left side' | 'right side';
@@ -211,17 +217,17 @@ function binary(e: A.BinaryExpr, env: Env, symbols: (name: string) => boolean): 
     case '>=':
       return { t: 'bool', v: a >= b };
     case '+':
-      return ints ? checkedInt(a + b, e.span) : { t: 'float', v: a + b };
+      return ints ? checkedInt(a + b, e.span) : checkedFloat(a + b, e.span);
     case '-':
-      return ints ? checkedInt(a - b, e.span) : { t: 'float', v: a - b };
+      return ints ? checkedInt(a - b, e.span) : checkedFloat(a - b, e.span);
     case '*':
-      return ints ? checkedInt(a * b, e.span) : { t: 'float', v: a * b };
+      return ints ? checkedInt(a * b, e.span) : checkedFloat(a * b, e.span);
     case '/':
     case '%':
       if (b === 0) fail('division-by-zero', e.right.span);
-      if (e.op === '%') return ints ? { t: 'int', v: a - Math.floor(a / b) * b } : { t: 'float', v: a % b };
+      if (e.op === '%') return ints ? { t: 'int', v: a - Math.floor(a / b) * b } : checkedFloat(a % b, e.span);
       // Integer division floors (spec/language.md); a float on either side gives a float.
-      return ints ? { t: 'int', v: Math.floor(a / b) } : { t: 'float', v: a / b };
+      return ints ? { t: 'int', v: Math.floor(a / b) } : checkedFloat(a / b, e.span);
   }
 }
 

@@ -30,8 +30,13 @@ export function checkFiles(paths: string[], host: FileHost = nodeFileHost): Chec
     programs.push(program);
     // (No `push(...xs)`: a file can have more problems than a call can take arguments.)
     for (const d of program.diagnostics) diagnostics.push(d);
-    if (program.diagnostics.some((d) => d.severity === 'error')) continue;
-    for (const d of checkProgram(program)) diagnostics.push(d);
+    const errors = program.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length === 0) for (const d of checkProgram(program)) diagnostics.push(d);
+    // A name declared twice still leaves every file parsed and every import found: resolve the names, so
+    // that the duplicate does not hide the other problems of the file (networks are not built).
+    else if (errors.every((d) => d.code === 'duplicate-name')) {
+      for (const file of program.files.values()) for (const d of resolveFile(file)) diagnostics.push(d);
+    }
   }
   return {
     diagnostics: dedupe(diagnostics),

@@ -46,6 +46,10 @@ class Resolver {
         return;
       }
       default: {
+        // A block named like a layer kind can never be called: `conv` in a body is the layer.
+        if (item.kind === 'BlockDecl' && layerSpecs.has(item.name.name)) {
+          this.diagnostics.push(diagnostic('block-named-like-layer', item.name.span, { name: item.name.name }));
+        }
         const names = this.params(item.params);
         this.body(item.body, names);
       }

@@ -260,6 +260,7 @@ export class AstBuilder {
     const str = this.token(c, 'StringLiteral');
     if (str) {
       const value = this.string(str);
+      if (value.value === '') this.diagnostics.push(diagnostic('empty-label', value.span, {}));
       return { kind: 'Label', name: { kind: 'Identifier', name: value.value, span: value.span }, exact: true, span: this.nodeSpan(n) };
     }
     const ids = this.tokens(c, 'Identifier');
@@ -447,12 +448,17 @@ export class AstBuilder {
 
   private climb(state: { items: ExprItem[]; at: number }, minPrecedence: number): A.Expr {
     let left = this.prefixed(state);
+    let comparisons = 0;
     while (state.at < state.items.length) {
       const item = state.items[state.at]!;
       if (item.kind !== 'op') break;
       const op = binaryOps[item.token.tokenType.name]!;
       if (op.precedence < minPrecedence) break;
       state.at++;
+      // `1 < a < 3` and `a == b == c` do not chain as in Python, nor mean `(1 < a) < 3`: say so (spec/language.md).
+      if (op.precedence === COMPARISON_PRECEDENCE && ++comparisons > 1) {
+        this.diagnostics.push(diagnostic('chained-comparison', this.tokenSpan(item.token), { op: item.token.image }));
+      }
       const right = this.climb(state, op.precedence + 1);
       const span = this.join(left.span, right.span);
       const node: A.Expr = op.op === '..' ? { kind: 'Range', low: left, high: right, span } : { kind: 'Binary', op: op.op, left, right, span };
@@ -542,6 +548,9 @@ export class AstBuilder {
 }
 
 type ExprItem = { kind: 'atom'; expr: A.Expr } | { kind: 'prefix'; token: IToken } | { kind: 'op'; token: IToken };
+
+/** The precedence of comparisons (`==`, `<`, `in`, ...), which do not chain. */
+const COMPARISON_PRECEDENCE = 4;
 
 /** The binary operators by token name, with their precedence (higher binds tighter). */
 const binaryOps: Record<string, { op: A.BinaryOperator | '..'; precedence: number }> = {

@@ -36,7 +36,7 @@ export function parseSource(text: string, file: string): ParseResult {
   }
   for (const p of lexed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
     const span = spanAt(file, p.offset, p.length, p.line, p.column, text);
-    diagnostics.push(diagnostic(p.code, span, { text: JSON.stringify(p.text) }));
+    diagnostics.push(diagnostic(p.code, span, { text: p.code === 'unexpected-character' ? describeCharacters(p.text) : p.text }));
   }
   const deep = tooDeep(lexed.tokens);
   if (deep) {
@@ -137,3 +137,42 @@ function tooDeep(tokens: IToken[]): { token: IToken } | undefined {
   return undefined;
 }
 const ELSE_IF = Symbol('else if');
+
+/** Characters one cannot see or tell apart, named in messages (`"\u00a0" (U+00A0 NO-BREAK SPACE)`). */
+const characterNames: Record<string, string> = {
+  '\u00a0': 'NO-BREAK SPACE',
+  '\u200b': 'ZERO WIDTH SPACE',
+  '\u200c': 'ZERO WIDTH NON-JOINER',
+  '\u200d': 'ZERO WIDTH JOINER',
+  '\u2060': 'WORD JOINER',
+  '\ufeff': 'BYTE ORDER MARK',
+  '\u2002': 'EN SPACE',
+  '\u2003': 'EM SPACE',
+  '\u2009': 'THIN SPACE',
+  '\u3000': 'IDEOGRAPHIC SPACE',
+  '\u2013': 'EN DASH',
+  '\u2014': 'EM DASH',
+  '\u2212': 'MINUS SIGN',
+  '\u00d7': 'MULTIPLICATION SIGN',
+  '\u201c': 'LEFT DOUBLE QUOTATION MARK',
+  '\u201d': 'RIGHT DOUBLE QUOTATION MARK',
+};
+
+/**
+ * The text of an unexpected character as a message shows it: printable ASCII as itself in quotes; anything
+ * else with its code point too, escaped when one cannot see it or tell it from ASCII (spaces, joiners, dashes,
+ * quotes: those are named), as itself when it is a visible letter, digit or symbol (`"é" (U+00E9)`).
+ */
+export function describeCharacters(text: string): string {
+  const quoted = JSON.stringify(text);
+  const first = String.fromCodePoint(text.codePointAt(0) ?? 32);
+  if (/^[\x21-\x7e]$/.test(first)) return quoted;
+  const code = `U+${first.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const name = characterNames[first];
+  const visible = name === undefined && /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(first);
+  const escaped = visible
+    ? JSON.stringify(first)
+    : JSON.stringify(first).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${escaped} (${code}${name ? ` ${name}` : ''})`;
+}
+

@@ -100,6 +100,18 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
   }
   // A file with no network (a block library) checked nothing: its comments are used, or not, by the files
   // that instantiate its blocks, so none is reported unused here.
+  for (const s of suppressions.get(file) ?? []) {
+    // A comment that names no rule suppresses nothing (incc has no "disable every rule"): say so, anywhere.
+    if (s.rules.length === 0) {
+      addMessage(result, {
+        ruleId: 'unused-suppression',
+        messageId: 'noRule',
+        severity: 'warning',
+        message: `this incc-disable-${s.scope} comment names no rule, so it suppresses nothing: write the rule id and a reason (incc-disable-${s.scope} RULE -- why)`,
+        ...position(s.span),
+      });
+    }
+  }
   for (const s of networks.length > 0 ? (suppressions.get(file) ?? []) : []) {
     for (const id of s.rules.filter((r) => !s.used.has(r))) {
       const known = rules.some((r) => r.rule.id === id);
