@@ -171,6 +171,28 @@ network Pools {
   });
 });
 
+describe('depthwise-separable convolutions (sepconv): tf.layers.separableConv2d and onnxruntime agree', () => {
+  // ONNX: a depthwise Conv (group = C_in) with the stride and pads, then a 1x1 Conv with the bias and the
+  // folded batch norm. SAME and VALID, stride 2 on odd grids, an asymmetric kernel, with and without bias,
+  // batch norm with and without scale, ReLU, ReLU6, tanh; the probe is the last map before pooling.
+  const text = `
+network Sep(classes: int = 7) {
+  input 15x13x5
+  conv 3x3 8 act=relu
+  s1: sepconv 3x3 16 act=relu
+  s2: sepconv 3x3/2 24 bias=false bn=true act=relu6      // 8x7, SAME on odd grids
+  s3: sepconv 1x5 24 bn=true bn_scale=false act=tanh
+  s4: sepconv 3x3/2 32 valid bn=true act=relu            // 3x3
+  gap
+  dense classes act=softmax
+}`;
+  test('within 1e-4, batch norm folded and kept', async () => {
+    const graph = graphOf(text);
+    expect(graph.nodes.find((n) => n.name === 's4')!.shape).toEqual([3, 3, 32]);
+    expectParity(await parity(graph, { n: 2, probe: 's4' }));
+  });
+});
+
 describe('a tfjs checkpoint as the weights of an ONNX model', () => {
   test('incc compile --target onnx --weights DIR/model.json reproduces the tfjs model', async () => {
     const text = `

@@ -77,7 +77,9 @@ export function tfjsCheckpointNames(graph: IRGraph): Map<string, string> {
   const out = new Map<string, string>();
   for (const spec of weightSpecs(graph)) {
     const isBn = spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
-    const layer = (byNode.get(spec.node) ?? []).find((l) => (isBn ? l.factory === 'batchNormalization' : l.factory === 'conv2d' || l.factory === 'dense'));
+    const layer = (byNode.get(spec.node) ?? []).find((l) =>
+      isBn ? l.factory === 'batchNormalization' : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
+    );
     out.set(layer ? `${layer.name}/${spec.role}` : spec.name, spec.name);
   }
   return out;

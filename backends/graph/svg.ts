@@ -51,6 +51,7 @@ export function family(v: ViewNode): string {
   if (v.kind !== 'layer') return v.kind;
   switch (v.op) {
     case 'conv':
+    case 'sepconv':
       return 'conv';
     case 'maxpool':
     case 'avgpool':

@@ -337,6 +337,48 @@ class Lowering {
         );
         break;
       }
+      case 'sepconv': {
+        // Keras's SeparableConv2D: a depthwise Conv (group = C_in, one kh x kw filter per channel) with the
+        // stride and padding, then a 1x1 Conv to the filters with the bias; batch norm folds into the latter.
+        const [h, w, cin] = inShape as [number, number, number];
+        const [kh, kw] = a.kernel;
+        const cout = a.filters;
+        this.linearChain(
+          n,
+          finalName,
+          (out, fold) => {
+            // The HWIO depthwise kernel [kh, kw, C_in, 1] has the layout of [kh, kw, 1, C_in]: OIHW [C_in, 1, kh, kw].
+            const depthwise = toOihw(this.weight(`${n.name}/depthwise_kernel`), kh, kw, 1, cin);
+            const mid = this.tensorName(`${n.name}/depthwise`);
+            this.node(n, 'Conv', `${n.name}/depthwise`, [this.input(n.inputs[0]!), this.initializer(`${n.name}/depthwise_kernel`, [cin, 1, kh, kw], depthwise)], [mid], [
+              attrInts('kernel_shape', [kh, kw]),
+              attrInts('strides', [...a.stride]),
+              attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
+              attrInts('dilations', [1, 1]),
+              attrInt('group', cin),
+            ]);
+            const pointwise = toOihw(this.weight(`${n.name}/pointwise_kernel`), 1, 1, cin, cout, fold?.scale);
+            const inputs = [mid, this.initializer(`${n.name}/pointwise_kernel`, [cout, cin, 1, 1], pointwise)];
+            const bias = a.bias ? this.weight(`${n.name}/bias`) : undefined;
+            if (fold) {
+              const b = new Float32Array(cout);
+              for (let o = 0; o < cout; o++) b[o] = (bias ? bias[o]! : 0) * fold.scale[o]! + fold.shift[o]!;
+              inputs.push(this.initializer(`${n.name}/bias`, [cout], b));
+            } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [cout], bias));
+            this.node(n, 'Conv', n.name, inputs, [out], [
+              attrInts('kernel_shape', [1, 1]),
+              attrInts('strides', [1, 1]),
+              attrInts('pads', [0, 0, 0, 0]),
+              attrInts('dilations', [1, 1]),
+              attrInt('group', 1),
+            ]);
+          },
+          bnOf(a.bn),
+          cout,
+          a.activation,
+        );
+        break;
+      }
       case 'dense': {
         const cin = inShape[0]!;
         const units = a.units;

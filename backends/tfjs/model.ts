@@ -29,10 +29,17 @@ function placeholderGlorotUniform(): ReturnType<typeof tf.initializers.glorotUni
  * random values (the config still says glorotUniform): for a caller that sets the weights next.
  */
 export function makeLayer(l: PlannedLayer, placeholderInit = false): tf.layers.Layer {
-  const c = (placeholderInit && (l.factory === 'conv2d' || l.factory === 'dense') ? { ...l.config, kernelInitializer: placeholderGlorotUniform() } : l.config) as never;
+  const placeholders =
+    l.factory === 'separableConv2d'
+      ? { depthwiseInitializer: placeholderGlorotUniform(), pointwiseInitializer: placeholderGlorotUniform() }
+      : { kernelInitializer: placeholderGlorotUniform() };
+  const weighted = l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense';
+  const c = (placeholderInit && weighted ? { ...l.config, ...placeholders } : l.config) as never;
   switch (l.factory) {
     case 'conv2d':
       return tf.layers.conv2d(c);
+    case 'separableConv2d':
+      return tf.layers.separableConv2d(c);
     case 'batchNormalization':
       return tf.layers.batchNormalization(c);
     case 'activation':
@@ -81,7 +88,7 @@ export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec
   for (const spec of weightSpecs(graph)) {
     const layers = byNode.get(spec.node) ?? [];
     const isBn = spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
-    const layer = layers.find((l) => (isBn ? l.factory === 'batchNormalization' : l.factory === 'conv2d' || l.factory === 'dense'));
+    const layer = layers.find((l) => (isBn ? l.factory === 'batchNormalization' : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense'));
     if (!layer) throw new Error(`tfjs backend: no layer holds ${spec.name}`);
     out.set(spec, `${layer.name}/${spec.role}`);
   }

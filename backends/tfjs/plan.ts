@@ -11,6 +11,8 @@
  *   activation is linear, Activation `<name>/<activation>` (as Keras's InceptionV3 builds conv2d_bn). Its
  *   variables are `<name>/kernel`, `<name>/bias`, `<name>/bn/gamma`, ... as backends/common/weights.ts names them;
  * - `conv` without batch norm, `dense`: one layer with the activation inside;
+ * - `sepconv`: as `conv`, with SeparableConv2D (depth multiplier 1) in place of Conv2D: its variables are
+ *   `<name>/depthwise_kernel`, `<name>/pointwise_kernel`, `<name>/bias`;
  * - kernels say `glorotUniform` (Keras's default and backends/common/weights.ts's; tfjs's own default is glorotNormal);
  * - `maxpool`, `avgpool`: MaxPooling2D, AveragePooling2D (tfjs, like TF, leaves the SAME padding out of the
  *   average: checked in test/tfjs-compile.test.ts);
@@ -25,6 +27,7 @@ import { LayerNames, safeLayerName, TFJS_NAME } from './names.js';
 export type LayerFactory =
   | 'input'
   | 'conv2d'
+  | 'separableConv2d'
   | 'batchNormalization'
   | 'activation'
   | 'maxPooling2d'
@@ -95,14 +98,18 @@ export function planLayers(graph: IRGraph): LayerPlan {
       case 'input':
         add(primary, 'input', { shape: [...a.shape] }, []);
         break;
-      case 'conv': {
-        const conv = { filters: a.filters, kernelSize: [...a.kernel], strides: [...a.stride], padding: a.padding, useBias: a.bias, kernelInitializer: 'glorotUniform' };
+      case 'conv':
+      case 'sepconv': {
+        const conv: Record<string, ConfigValue> = { filters: a.filters, kernelSize: [...a.kernel], strides: [...a.stride], padding: a.padding, useBias: a.bias };
+        const initializers: Record<string, ConfigValue> =
+          a.op === 'conv' ? { kernelInitializer: 'glorotUniform' } : { depthMultiplier: 1, depthwiseInitializer: 'glorotUniform', pointwiseInitializer: 'glorotUniform' };
+        const factory = a.op === 'conv' ? 'conv2d' : 'separableConv2d';
         if (a.bn) {
-          add(primary, 'conv2d', { ...conv, activation: 'linear' }, inputs);
+          add(primary, factory, { ...conv, ...initializers, activation: 'linear' }, inputs);
           const bnName = names.take(`${primary}/bn`);
           add(bnName, 'batchNormalization', batchNormConfig(bnName, a.bn), [last], 'bn');
           activationAfter(a.activation);
-        } else add(primary, 'conv2d', { ...conv, activation: a.activation }, inputs);
+        } else add(primary, factory, { ...conv, ...initializers, activation: a.activation }, inputs);
         break;
       }
       case 'maxpool':

@@ -41,6 +41,18 @@ export type NodeAttrs =
       bn: BatchNormAttrs | null;
       activation: Activation;
     }
+  | {
+      /** Depthwise-separable: a kernel per input channel, then 1x1 to `filters` (compiler/ir/kinds/sepconv.ts). */
+      op: 'sepconv';
+      kernel: [number, number];
+      stride: [number, number];
+      padding: Padding;
+      filters: number;
+      bias: boolean;
+      /** Batch normalization after the pointwise convolution (before the activation), or null. */
+      bn: BatchNormAttrs | null;
+      activation: Activation;
+    }
   | ({ op: 'maxpool' } & PoolAttrs)
   | ({ op: 'avgpool' } & PoolAttrs)
   | { op: 'gap' }

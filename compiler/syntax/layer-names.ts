@@ -6,6 +6,7 @@
 export const builtinLayerNames = [
   'input',
   'conv',
+  'sepconv',
   'maxpool',
   'avgpool',
   'gap',

@@ -17,11 +17,13 @@ import { gap } from './gap.js';
 import { input } from './input.js';
 import { kernelRoles, type Convolution, type LayerKind, type LayerSpec, type Variable } from './kind.js';
 import { avgpool, maxpool } from './pool.js';
+import { sepconv } from './sepconv.js';
 import { softmax } from './softmax.js';
 
 export const layerKinds: { readonly [K in Op]: LayerKind<AttrsOf<K>> } = {
   input,
   conv,
+  sepconv,
   maxpool,
   avgpool,
   gap,
