@@ -11,7 +11,12 @@ export interface FormatOptions {
 
 /** The canonical form of `text`. Throws IncpSyntaxError on a file that does not parse. */
 export async function formatIncp(text: string, options: FormatOptions = {}): Promise<string> {
-  return format(text, { parser: 'incp', plugins: [plugin], printWidth: options.printWidth ?? 100, filepath: options.filepath });
+  return format(text, {
+    parser: 'incp',
+    plugins: [plugin],
+    printWidth: options.printWidth ?? 100,
+    filepath: options.filepath,
+  });
 }
 
 export { plugin };

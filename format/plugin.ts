@@ -7,14 +7,20 @@ import type { Parser, Plugin, Printer, SupportLanguage } from 'prettier';
 import type * as A from '../compiler/syntax/ast.js';
 import { parseSource } from '../compiler/syntax/parse.js';
 import { printIncp } from './print.js';
+import { handleComments, rememberComments } from './comments.js';
 
 type Node = A.Node;
 
-export const languages: SupportLanguage[] = [{ name: 'incp', parsers: ['incp'], extensions: ['.incp'], vscodeLanguageIds: ['incp'] }];
+export const languages: SupportLanguage[] = [
+  { name: 'incp', parsers: ['incp'], extensions: ['.incp'], vscodeLanguageIds: ['incp'] },
+];
 
 /** A syntax error, shaped as Prettier reports parser errors (with `loc`). */
 export class IncpSyntaxError extends SyntaxError {
-  constructor(message: string, readonly loc: { start: { line: number; column: number } }) {
+  constructor(
+    message: string,
+    readonly loc: { start: { line: number; column: number } },
+  ) {
     super(message);
   }
 }
@@ -28,8 +34,11 @@ export const parsers: Record<string, Parser<Node>> = {
       const error = result.diagnostics.find((d) => d.severity === 'error');
       if (error || !result.ast) {
         const span = error?.span;
-        throw new IncpSyntaxError(`${error?.code ?? 'syntax-error'}: ${error?.message ?? 'cannot parse'}`, { start: { line: span?.startLine ?? 1, column: span?.startColumn ?? 1 } });
+        throw new IncpSyntaxError(`${error?.code ?? 'syntax-error'}: ${error?.message ?? 'cannot parse'}`, {
+          start: { line: span?.startLine ?? 1, column: span?.startColumn ?? 1 },
+        });
       }
+      rememberComments(result.ast, text);
       return result.ast;
     },
     locStart: (node) => node.span.startOffset,
@@ -37,14 +46,20 @@ export const parsers: Record<string, Parser<Node>> = {
   },
 };
 
-/** Nodes a comment may belong to: everything but names, labels, paths and comments themselves. */
-const unattachable = new Set(['Comment', 'Identifier', 'Label', 'Path']);
+/**
+ * Every node but a comment may hold comments, names included (`import { A, /* c *\/ B }`): the printer
+ * prints every node, and every comment itself (format/comments.ts), where it keeps the file's meaning.
+ */
+const unattachable = new Set(['Comment']);
 
 export const printers: Record<string, Printer<Node>> = {
   incp: {
     print: printIncp,
     printComment: (path) => (path.node as A.Comment).text,
-    canAttachComment: (node) => typeof node === 'object' && node !== null && 'kind' in node && !unattachable.has(node.kind),
+    willPrintOwnComments: () => true,
+    handleComments,
+    canAttachComment: (node) =>
+      typeof node === 'object' && node !== null && 'kind' in node && !unattachable.has(node.kind),
     isBlockComment: (node) => (node as A.Comment).style === 'block',
     getVisitorKeys: (node) =>
       Object.keys(node).filter((k) => {

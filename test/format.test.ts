@@ -9,33 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSource } from '../compiler/syntax/parse.js';
 import { formatIncp } from '../format/index.js';
+import { normalizeAst as normalize } from '../format/verify.js';
 
 const goldenDir = 'test/format';
-const inputs = readdirSync(goldenDir).filter((f) => f.endsWith('.input.incp')).sort();
+const inputs = readdirSync(goldenDir)
+  .filter((f) => f.endsWith('.input.incp'))
+  .sort();
 
 function incpFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? incpFiles(join(dir, e.name)) : e.name.endsWith('.incp') ? [join(dir, e.name)] : [],
   );
 }
-const corpus = [...incpFiles('stdlib'), ...incpFiles('examples'), ...inputs.map((f) => join(goldenDir, f.replace('.input.', '.output.')))];
-
-/**
- * The AST without what formatting may change: spans, comments, parentheses (`Paren` nodes: the printer adds
- * them around compound bare arguments) and the spelling of a call (`conv(3x3, 8)` vs `conv 3x3 8`).
- */
-function normalize(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(normalize);
-  if (node === null || typeof node !== 'object') return node;
-  const n = node as Record<string, unknown>;
-  if (n['kind'] === 'Paren') return normalize(n['expression']);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(n)) {
-    if (k === 'span' || k === 'comments' || k === 'parenthesized') continue;
-    out[k] = normalize(v);
-  }
-  return out;
-}
+const corpus = [
+  ...incpFiles('stdlib'),
+  ...incpFiles('examples'),
+  ...inputs.map((f) => join(goldenDir, f.replace('.input.', '.output.'))),
+];
 
 function astOf(text: string): unknown {
   const r = parseSource(text, 'x.incp');
@@ -84,7 +74,11 @@ test('printWidth is respected: no line longer than the width, unless one token i
     }
     for (const l of code.split('\n').map((x) => x.trimEnd())) {
       // A bare layer line never breaks (a newline would end it): it may be long, alone or as a chain element.
-      if (l.length > 60 && !/^\s*("[^"]*"|\w+(\.\.\w+)?): |^\s*(conv|maxpool|avgpool|dense|input|dropout|gap|flatten) /.test(l) && !/->$/.test(l)) {
+      if (
+        l.length > 60 &&
+        !/^\s*("[^"]*"|\w+(\.\.\w+)?): |^\s*(conv|maxpool|avgpool|dense|input|dropout|gap|flatten) /.test(l) &&
+        !/->$/.test(l)
+      ) {
         throw new Error(`${file}: line over 60 columns: ${l}`);
       }
     }
@@ -92,7 +86,8 @@ test('printWidth is respected: no line longer than the width, unless one token i
 });
 
 describe('incc fmt', () => {
-  const cli = (args: string[], cwd?: string) => spawnSync('node', [join(process.cwd(), 'dist/cli/incc.js'), 'fmt', ...args], { encoding: 'utf8', cwd });
+  const cli = (args: string[], cwd?: string) =>
+    spawnSync('node', [join(process.cwd(), 'dist/cli/incc.js'), 'fmt', ...args], { encoding: 'utf8', cwd });
 
   test('prints the formatted file', () => {
     const r = cli([join(goldenDir, '01-spacing.input.incp')]);
@@ -108,7 +103,9 @@ describe('incc fmt', () => {
     expect(check.status).toBe(1);
     expect(check.stdout.trim().split('\n')).toEqual([join(dir, 'a.incp')]);
     expect(cli(['--write', dir]).status).toBe(0);
-    expect(readFileSync(join(dir, 'a.incp'), 'utf8')).toBe(readFileSync(join(goldenDir, '01-spacing.output.incp'), 'utf8'));
+    expect(readFileSync(join(dir, 'a.incp'), 'utf8')).toBe(
+      readFileSync(join(goldenDir, '01-spacing.output.incp'), 'utf8'),
+    );
     expect(cli(['--check', dir]).status).toBe(0);
   });
 
@@ -131,6 +128,20 @@ describe('incc fmt', () => {
 });
 
 test('stock Prettier formats .incp with the plugin', () => {
-  const out = execFileSync('node', ['node_modules/prettier/bin/prettier.cjs', '--plugin', './dist/format/plugin.js', '--print-width', '100', join(goldenDir, '05-long-concat.input.incp')], { encoding: 'utf8' });
+  const out = execFileSync(
+    'node',
+    [
+      'node_modules/prettier/bin/prettier.cjs',
+      // This project's .prettierignore leaves .incp files to incc fmt: a user's project does not.
+      '--ignore-path',
+      '/dev/null',
+      '--plugin',
+      './dist/format/plugin.js',
+      '--print-width',
+      '100',
+      join(goldenDir, '05-long-concat.input.incp'),
+    ],
+    { encoding: 'utf8' },
+  );
   expect(out).toBe(readFileSync(join(goldenDir, '05-long-concat.output.incp'), 'utf8'));
 });
