@@ -6,7 +6,7 @@
  * a block drawn alone, Mermaid, usage errors, and that no other command loads the layout library.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IRGraph, IRNode } from '../compiler/ir/ir.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
@@ -16,6 +16,8 @@ import { parseDot, parseSvg, type ParsedSvg, type SvgBox } from './helpers/diagr
 
 const outDir = join(repoRoot, 'test-output', 'graph');
 mkdirSync(outDir, { recursive: true });
+// `--out` replaces only diagrams incc drew: dot and Mermaid files of runs before they carried incc's marker go.
+for (const f of readdirSync(outDir)) if (/\.(dot|mmd)$/.test(f)) rmSync(join(outDir, f));
 
 function build(file: string, options: { network?: string; rules?: string[]; args?: Record<string, number | boolean> } = {}): { graph: IRGraph; elaborated: IRGraph } {
   const program = loadProgram(join(repoRoot, file));

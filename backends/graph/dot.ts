@@ -45,12 +45,16 @@ function body(view: View, prefix: string, indent: string): string[] {
   return out;
 }
 
+/** The comment that marks a dot file as incc's (isGraphOutput: `graph --out` replaces only its own files). */
+export const DOT_MARKER = '// drawn by incc graph';
+
 export function renderDot(panels: DotPanel[], title: string, subtitle?: string): string {
   const out: string[] = [];
   out.push(`digraph ${dotString(title)} {`);
   out.push(`  graph [rankdir=BT, label=${dotString(subtitle ? `${title}\n${subtitle}` : title)}, labelloc=t, fontname="DejaVu Sans", fontsize=12, nodesep=0.25, ranksep=0.3, forcelabels=true];`);
   out.push('  node [shape=box, fontname="DejaVu Sans Mono", fontsize=10, margin="0.12,0.06"];');
   out.push('  edge [arrowsize=0.6, color="#57606a"];');
+  out.push(`  ${DOT_MARKER}`);
   if (panels.length === 1) {
     for (const line of body(panels[0]!.view, '', '  ')) out.push(line);
   } else {

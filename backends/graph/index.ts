@@ -7,12 +7,12 @@ import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { totalMacs, totalParams } from '../../compiler/ir/ir.js';
 import { lintFile, type LintMessage } from '../../compiler/lint/engine/lint.js';
 import type { Application } from '../../compiler/rewrite/rewrite.js';
-import { renderDot } from './dot.js';
+import { DOT_MARKER, renderDot } from './dot.js';
 import { renderHtml, type HtmlBlock, type HtmlFinding } from './html.js';
 import { groupDigits, shapeText } from '../../compiler/print/text.js';
 import { opLine } from './labels.js';
 import type { Direction } from './layout.js';
-import { renderMermaid } from './mermaid.js';
+import { MERMAID_MARKER, renderMermaid } from './mermaid.js';
 import { findInstance, placeMarks, viewOf, type InstanceRef, type Mark, type View, type ViewNode } from './scope.js';
 import type { Selection } from './select.js';
 import { renderSvg, type Panel } from './svg.js';
@@ -40,6 +40,18 @@ export interface Rendered {
   notes: string[];
 }
 
+/**
+ * Whether a file's first bytes are a diagram incc drew, in any format (each carries a marker: the svg's
+ * class, the html's generator, a comment in dot and Mermaid): `graph --out` replaces only such files.
+ */
+export function isGraphOutput(head: Buffer): boolean {
+  const text = head.toString('utf8');
+  if (text.startsWith('<svg ')) return /^<svg [^>\n]*class="incc-graph"/.test(text);
+  if (text.startsWith('<!DOCTYPE html>')) return text.includes('<meta name="generator" content="incc graph">');
+  if (text.startsWith('digraph ')) return text.includes(`\n  ${DOT_MARKER}\n`);
+  if (text.startsWith('---\n')) return text.includes(`\nflowchart BT\n  ${MERMAID_MARKER}\n`);
+  return false;
+}
 
 /** Lint findings about one network of the linted file. */
 function lintFindings(sel: Selection, network: string): { messages: LintMessage[]; note?: string } {

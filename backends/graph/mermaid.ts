@@ -34,8 +34,11 @@ function body(view: View, prefix: string, indent: string, classes: Map<string, s
   return out;
 }
 
+/** The comment that marks a Mermaid file as incc's (isGraphOutput: `graph --out` replaces only its own files). */
+export const MERMAID_MARKER = '%% drawn by incc graph';
+
 export function renderMermaid(panels: MermaidPanel[], title: string): string {
-  const out: string[] = ['---', `title: ${JSON.stringify(title)}`, '---', 'flowchart BT'];
+  const out: string[] = ['---', `title: ${JSON.stringify(title)}`, '---', 'flowchart BT', `  ${MERMAID_MARKER}`];
   const classes = new Map<string, string[]>();
   if (panels.length === 1) for (const line of body(panels[0]!.view, '', '  ', classes)) out.push(line);
   else {

@@ -7,9 +7,20 @@ import { CheckpointError } from '../tfjs/checkpoint.js';
 import { encodeModel, lowerToOnnx, type Layout } from './lower.js';
 import { WeightsMismatchError } from '../common/weights-match.js';
 import { isSafetensors, readWeightsFile, SafetensorsError } from '../common/weights-file.js';
-import { OutputError, writeFileAtomic } from '../common/output.js';
+import { checkFileReplaceable, OutputError, writeFileAtomic, type FileOutputOptions } from '../common/output.js';
 import { printDiagnostics, UsageError } from '../../cli/io.js';
 import type { CompileTarget } from '../../cli/commands/compile.js';
+
+/**
+ * Whether a file's first bytes are an ONNX model incc wrote: ModelProto's ir_version (field 1, a varint)
+ * then producer_name (field 2) "incc", the order in which lower.ts's encoder writes them.
+ */
+export function isOnnxFromIncc(head: Buffer): boolean {
+  if (head[0] !== 0x08) return false;
+  let i = 1;
+  while (i < head.length && head[i]! & 0x80) i++;
+  return head.subarray(i + 1, i + 7).equals(Buffer.from([0x12, 0x04, ...Buffer.from('incc')]));
+}
 
 function megabytes(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
@@ -20,6 +31,16 @@ export const onnxTarget: CompileTarget = {
     const layout = (values['layout'] as string | undefined) ?? 'nchw';
     if (layout !== 'nchw' && layout !== 'nhwc') throw new UsageError(`--layout takes nchw or nhwc, not '${layout}'`);
     const weightsPath = values['weights'] as string | undefined;
+    const policy: FileOutputOptions = { isOwn: isOnnxFromIncc, force: values['force'] === true };
+    try {
+      checkFileReplaceable(out, policy); // before the (slow) lowering
+    } catch (e) {
+      if (e instanceof OutputError) {
+        process.stderr.write(`incc compile: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
     if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
     let weights: Map<string, Float32Array> | undefined;
     if (weightsPath !== undefined) {
@@ -53,7 +74,7 @@ export const onnxTarget: CompileTarget = {
     }
     const bytes = encodeModel(result.model);
     try {
-      writeFileAtomic(out, bytes);
+      writeFileAtomic(out, bytes, policy);
     } catch (e) {
       if (e instanceof OutputError) {
         process.stderr.write(`incc compile: ${e.message}\n`);

@@ -7,7 +7,7 @@ import { DiagnosticError } from '../../compiler/diagnostics/diagnostics.js';
 import { printDiagnostics, UsageError } from '../../cli/io.js';
 import type { CompileTarget } from '../../cli/commands/compile.js';
 import { CheckpointError } from '../tfjs/checkpoint.js';
-import { OutputError, writeFolderAtomic } from '../common/output.js';
+import { checkFolderReplaceable, OutputError, writeFolderAtomic } from '../common/output.js';
 import { WeightsMismatchError } from '../common/weights-match.js';
 import { readWeightsFile, SafetensorsError } from '../common/weights-file.js';
 import { isPytorchOutputFile, pytorchFiles } from './index.js';
@@ -17,9 +17,11 @@ export const pytorchTarget: CompileTarget = {
     const weightsPath = values['weights'] as string | undefined;
     if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
     try {
+      const policy = { force: values['force'] === true };
+      checkFolderReplaceable(out, isPytorchOutputFile, policy); // before the compile
       const weights = weightsPath !== undefined ? readWeightsFile(graph, weightsPath) : undefined;
       const { files, summary } = pytorchFiles(graph, { seed, weights, weightsSource: weightsPath, version: packageVersion() });
-      writeFolderAtomic(out, files, isPytorchOutputFile);
+      writeFolderAtomic(out, files, isPytorchOutputFile, policy);
       const bytes = [...files.values()].reduce((n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength), 0);
       process.stdout.write(`wrote ${out}: ${summary}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
       return 0;

@@ -17,7 +17,8 @@ export const tfjsTarget: CompileTarget = {
     // Production mode: no "install tfjs-node" banner from the cpu backend on a compile (nothing runs here).
     tf.enableProdMode();
     try {
-      checkFolderReplaceable(out, isTfjsOutputFile);
+      const policy = { force: values['force'] === true };
+      checkFolderReplaceable(out, isTfjsOutputFile, policy);
       const weightsPath = values['weights'] as string | undefined;
       if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
       const weights = weightsPath !== undefined ? readWeightsFile(graph, weightsPath) : undefined;
@@ -27,7 +28,7 @@ export const tfjsTarget: CompileTarget = {
         `outputs ${model.outputs.map((o) => `[${o.shape.map((d) => (d === null ? 'null' : d)).join(', ')}]`).join(', ')}`;
       model.dispose();
       const bytes = [...files.values()].reduce((n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength), 0);
-      writeFolderAtomic(out, files, isTfjsOutputFile);
+      writeFolderAtomic(out, files, isTfjsOutputFile, policy);
       const from = weightsPath !== undefined ? `weights from ${weightsPath}` : `seed ${seed}`;
       process.stdout.write(`wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; ${from}\n`);
       return 0;

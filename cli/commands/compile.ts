@@ -48,6 +48,7 @@ const options = {
   network: { type: 'string' },
   set: { type: 'string', multiple: true },
   rules: { type: 'string', multiple: true },
+  force: { type: 'boolean' },
   // tfjs
   'emit-ts': { type: 'boolean' },
   // onnx
@@ -63,7 +64,7 @@ export const compileCommand: Command = {
        incc compile FILE --target onnx --out FILE.onnx [--seed N | --weights PATH]
                     [--no-fold-bn] [--layout nchw|nhwc]
        incc compile FILE --target pytorch --out DIR [--seed N | --weights PATH]
-  common options: [--network NAME] [--set NAME=VALUE]... [--rules RULE]...
+  common options: [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--force]
 
 Elaborates one network of FILE, applies its rules, and writes it for a target.
 The output appears complete or not at all.
@@ -79,8 +80,11 @@ The output appears complete or not at all.
                      and README.md (spec/pytorch.md)
 
 Options:
-  --out PATH         where to write (tfjs: a folder, which may already exist only
-                     if it holds nothing but an earlier compile's files)
+  --out PATH         where to write (tfjs, pytorch: a folder; onnx: a file). An
+                     existing one is replaced only if incc wrote it (a folder
+                     holding nothing but an earlier compile's files, an ONNX
+                     file incc wrote); a symbolic link is written through
+  --force            replace --out even if incc did not write it
   --seed N           seed of the initial weights (default 0): the same file,
                      arguments and seed give byte-identical output
   --emit-ts          tfjs: also DIR/model.ts, a TypeScript module that builds the

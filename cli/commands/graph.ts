@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { checkFileReplaceable, OutputError, writeFileAtomic } from '../../backends/common/output.js';
+import type { FileOutputOptions } from '../../backends/common/output.js';
 import { loadProgram } from '../../compiler/program/program.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
@@ -6,11 +7,23 @@ import type { Command } from '../registry.js';
 const FORMATS = ['svg', 'dot', 'mermaid', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
+/** Runs a write (or its check); an OutputError is printed, and false returned. */
+function writable(write: () => unknown): boolean {
+  try {
+    write();
+    return true;
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    process.stderr.write(`incc graph: ${e.message}\n`);
+    return false;
+  }
+}
+
 export const graphCommand: Command = {
   name: 'graph',
   summary: 'draw a network or a block as the paper draws modules (svg, dot, mermaid, html report)',
   help: `Usage: incc graph FILE [--network NAME] [--block NAME] [--depth N|all] [--format svg|dot|mermaid|html]
-                  [--out FILE] [--rules RULE]... [--diff] [--lint] [--set NAME=VALUE]... [--input HxWxC]
+                  [--out FILE [--force]] [--rules RULE]... [--diff] [--lint] [--set NAME=VALUE]... [--input HxWxC]
 
 Draws one network of FILE, or one block of it, bottom to top as the paper's figures do:
 one box per layer (its kind, kernel/stride, filters and output shape), branches side by
@@ -27,7 +40,9 @@ Options:
   --format F        svg (default), dot (Graphviz source), mermaid (flowchart), or html: one
                     self-contained page with the diagram, expandable blocks, the summary table and
                     the lint findings next to the layers they concern
-  --out FILE        write there instead of to standard output
+  --out FILE        write there instead of to standard output; an existing FILE is replaced
+                    only if incc drew it (a symbolic link is written through)
+  --force           replace --out even if incc did not write it
   --rules RULE      apply a rule after the file's own (repeatable; std/rules is always available)
   --diff            draw the network before and after its rules side by side, rewritten layers marked
   --lint            outline the layers lint reports, with each message beside its layer
@@ -35,7 +50,8 @@ Options:
   --set NAME=VALUE  set a network parameter (or, with --input, a block parameter)
 
 The SVG is laid out in-process (elkjs): no Graphviz needed. The same input gives the same bytes.
-Exit codes: 0 drawn, 1 errors in the file, 2 usage error or unreadable file.`,
+Exit codes: 0 drawn, 1 errors in the file, 2 usage error, unreadable file or output
+that cannot be written.`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       network: { type: 'string' },
@@ -44,6 +60,7 @@ Exit codes: 0 drawn, 1 errors in the file, 2 usage error or unreadable file.`,
       depth: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      force: { type: 'boolean' },
       rules: { type: 'string', multiple: true },
       diff: { type: 'boolean' },
       lint: { type: 'boolean' },
@@ -65,14 +82,19 @@ Exit codes: 0 drawn, 1 errors in the file, 2 usage error or unreadable file.`,
     const setTexts = (values['set'] as string[] | undefined) ?? [];
     const setArgs = parseSetArgs(setTexts);
 
+    const out = values['out'] as string | undefined;
+    if (values['force'] && out === undefined) throw new UsageError('--force goes with --out');
+    // The drawing code (and its layout library) loads only here: no other command pays for it.
+    const graph = await import('../../backends/graph/index.js');
+    const policy: FileOutputOptions = { isOwn: graph.isGraphOutput, force: values['force'] === true };
+    if (out !== undefined && !writable(() => checkFileReplaceable(out, policy))) return 2; // before the drawing
+
     const program = readProgramOrExit(positionals[0]!, loadProgram);
     if (program === undefined) return 2;
     if (program.diagnostics.some((d) => d.severity === 'error')) {
       printDiagnostics(program.diagnostics, program.sourceOf);
       return 1;
     }
-    // The drawing code (and its layout library) loads only here: no other command pays for it.
-    const graph = await import('../../backends/graph/index.js');
     const selection = graph.select(positionals[0]!, program, {
       network: values['network'] as string | undefined,
       args: setArgs,
@@ -93,14 +115,8 @@ Exit codes: 0 drawn, 1 errors in the file, 2 usage error or unreadable file.`,
       direction,
     });
     for (const note of rendered.notes) process.stderr.write(`incc graph: ${note}\n`);
-    const out = values['out'] as string | undefined;
     if (out !== undefined) {
-      try {
-        writeFileSync(out, rendered.text);
-      } catch (e) {
-        process.stderr.write(`incc graph: cannot write ${out}: ${e instanceof Error ? e.message : String(e)}\n`);
-        return 2;
-      }
+      if (!writable(() => writeFileAtomic(out, rendered.text, policy))) return 2;
     } else process.stdout.write(rendered.text);
     return 0;
   },
