@@ -31,7 +31,10 @@ Options:
                          the epochs before it)
   --out DIR              checkpoints and metrics.jsonl
   --resume               continue from the checkpoint in --out (epoch, step, schedule,
-                         optimizer state)
+                         optimizer state); every file of it is checked first
+  --force                start over in an --out that holds a checkpoint (replacing it
+                         when the first epoch ends), or write into a folder that holds
+                         files incc did not write (they are left alone)
   --seed N               data split and shuffling, initial weights (default: the
                          network's seed, else 1)
   --batch-size N         override the network's batch_size
@@ -52,14 +55,17 @@ point its download at a mirror; scripts/tfjs-node-from-wheel.sh builds it from t
 tensorflow-cpu wheel where the download is blocked); else the pure-JS wasm backend (or
 cpu). One that is installed but does not load is named, with its error.
 
-Exit codes: 0 done, 1 errors in the file or the data, 2 usage error or unreadable
-file, 130 stopped by Ctrl-C (after saving).`,
+Exit codes: 0 done, 1 errors in the file or the data, a damaged checkpoint, or a
+loss or weight that became NaN or infinite (the checkpoint on disk is then the last
+finite one), 2 usage error, unreadable file or an --out that cannot be written,
+130 stopped by Ctrl-C (after saving).`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       data: { type: 'string' },
       epochs: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean' },
+      force: { type: 'boolean' },
       seed: { type: 'string' },
       'batch-size': { type: 'string' },
       'steps-per-epoch': { type: 'string' },
@@ -113,6 +119,7 @@ file, 130 stopped by Ctrl-C (after saving).`,
         data,
         out: values['out'] as string | undefined,
         resume: values['resume'] === true,
+        force: values['force'] === true,
         overrides,
         stepsPerEpoch,
         augment: values['augment'] === true,
@@ -126,9 +133,13 @@ file, 130 stopped by Ctrl-C (after saving).`,
       if (values['out']) process.stderr.write(`checkpoint: ${values['out']}/model.json\n`);
       return stop ? 130 : 0;
     } catch (e) {
-      if (e instanceof trainer.DataError || e instanceof trainer.TrainError) {
+      if (e instanceof trainer.DataError || e instanceof trainer.TrainError || e instanceof trainer.CheckpointDamage) {
         process.stderr.write(`incc train: ${e.message}\n`);
         return 1;
+      }
+      if (e instanceof trainer.OutputError) {
+        process.stderr.write(`incc train: ${e.message}\n`);
+        return 2;
       }
       if (e instanceof DiagnosticError) {
         printDiagnostics([e.diagnostic], program.sourceOf);

@@ -13,7 +13,7 @@
  *
  * Pixels reach the network as x / 127.5 - 1 (values in [-1, 1], Keras's inception_v3 preprocess_input).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
@@ -311,6 +311,24 @@ export function resizeBilinear(
   }
 }
 
+/** Why a file or folder cannot be read, in words. */
+function whyUnreadable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'it is a symbolic link that loops back on itself (ELOOP)';
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code})`;
+  if (code === 'ENOENT') return 'it is a symbolic link to something that does not exist (ENOENT)';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** stat, or a DataError naming the entry and why it cannot be read. */
+function statOf(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (e) {
+    throw new DataError(path, `cannot read this entry of the data folder: ${whyUnreadable(e)}`);
+  }
+}
+
 /** The classes of a folder (its subfolders, sorted) and their image files (sorted). */
 export function listImageFolder(dir: string): { classNames: string[]; files: { path: string; label: number }[] } {
   let entries: string[];
@@ -319,12 +337,18 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
   } catch {
     throw new DataError(dir, 'cannot read this folder (give --data a folder with one subfolder of images per class, or `synthetic`)');
   }
-  const classNames = entries.filter((e) => !e.startsWith('.') && statSync(join(dir, e)).isDirectory()).sort();
+  const classNames = entries.filter((e) => !e.startsWith('.') && statOf(join(dir, e)).isDirectory()).sort();
   if (classNames.length === 0) throw new DataError(dir, 'has no subfolders: the data folder needs one subfolder of PNG or JPEG images per class');
   const files: { path: string; label: number }[] = [];
   classNames.forEach((name, label) => {
     const sub = join(dir, name);
-    const images = readdirSync(sub)
+    let names: string[];
+    try {
+      names = readdirSync(sub);
+    } catch (e) {
+      throw new DataError(sub, `cannot read this class folder: ${whyUnreadable(e)}`);
+    }
+    const images = names
       .filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()))
       .sort();
     if (images.length === 0) throw new DataError(sub, `class folder \`${name}\` has no images (${IMAGE_EXTENSIONS.join(', ')})`);

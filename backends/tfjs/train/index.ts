@@ -10,7 +10,7 @@
  * activation=softmax is built with a linear activation). Same layer names, same variables: the checkpoint
  * (checkpoint.ts) is the compiled model, softmax included, with the trained weights.
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { IRGraph } from '../../../compiler/ir/ir.js';
@@ -18,7 +18,20 @@ import { shapeText } from '../../../compiler/print/text.js';
 import { modelOfPlan, setInitialWeights } from '../model.js';
 import { planLayers, type LayerPlan } from '../plan.js';
 import { BackendError, selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
-import { packTensors, readModelWeights, readState, saveLayersModel, STATE_FILE, unpackTensor, writeState, type TensorEntry, type TrainState } from './checkpoint.js';
+import { checkFolderReplaceable } from '../../common/output.js';
+import {
+  firstNonFinite,
+  isCheckpointFile,
+  packTensors,
+  readMetrics,
+  readSavedCheckpoint,
+  STATE_FILE,
+  unpackTensor,
+  writeCheckpoint,
+  type SavedCheckpoint,
+  type TensorEntry,
+  type TrainState,
+} from './checkpoint.js';
 import { BatchQueue, DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type ImageDecoder, type ReadOptions, type Split } from './data.js';
 import { StepLog } from './metrics.js';
 import { isOutOfMemory, memoryProblem, outOfMemoryMessage } from './fit.js';
@@ -27,6 +40,8 @@ import { Progress, formatDuration } from './progress.js';
 import { describeRecipe, learningRateAt, resolveRecipe, type Recipe, type RecipeOverrides } from '../../../compiler/ir/recipe.js';
 
 export { DataError } from './data.js';
+export { CheckpointDamage } from './checkpoint.js';
+export { OutputError } from '../../common/output.js';
 export { resolveRecipe, learningRateAt, PAPER_DEFAULTS } from '../../../compiler/ir/recipe.js';
 export type { Recipe, RecipeOverrides } from '../../../compiler/ir/recipe.js';
 
@@ -40,6 +55,8 @@ export interface TrainOptions {
   /** Checkpoints and metrics; none written when left out. */
   out?: string;
   resume?: boolean;
+  /** Start over in an --out folder holding a checkpoint, or write into one holding files incc did not write. */
+  force?: boolean;
   overrides?: RecipeOverrides;
   /** Random crop and flip of the training images (data.ts). */
   augment?: boolean;
@@ -237,6 +254,27 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     if (s.length !== 1 || s[0] !== classes) throw new TrainError(`the aux head ${h.name} gives ${shapeText(s)}, not the ${classes} classes of the main output`);
   }
 
+  // The output folder and the checkpoint to resume are checked before anything loads or is written.
+  const out = options.out;
+  let saved: SavedCheckpoint | undefined;
+  let metricsLines: string[] = [];
+  if (out) {
+    checkFolderReplaceable(out, isCheckpointFile, { force: options.force, keepsFolder: true });
+    const hasState = existsSync(join(out, STATE_FILE));
+    if (options.resume) {
+      if (!hasState) throw new TrainError(`${out} has no checkpoint to resume (${STATE_FILE} is missing)`);
+      saved = readSavedCheckpoint(out);
+      const metrics = readMetrics(out, saved.state.epoch);
+      metricsLines = metrics.lines;
+      if (metrics.note) say(metrics.note);
+    } else if (hasState && !options.force) {
+      throw new TrainError(
+        `${out} holds a checkpoint: --resume continues it; --force starts over, replacing it ` +
+          '(and its metrics.jsonl) when the first epoch ends',
+      );
+    }
+  } else if (options.resume) throw new TrainError('--resume needs --out DIR (the folder of the checkpoint)');
+
   const backend = await selectBackend(options.backend ?? 'auto').catch((e: unknown) => {
     throw e instanceof BackendError ? new TrainError(e.message) : e;
   });
@@ -275,23 +313,21 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   let globalStep = 0;
   let ema: tf.Variable[] | null = recipe.ema ? variables.map((v) => tf.variable(v.clone(), false)) : null;
 
-  if (options.resume) {
-    if (!options.out) throw new TrainError('--resume needs --out DIR (the folder of the checkpoint)');
-    if (!existsSync(join(options.out, STATE_FILE))) throw new TrainError(`${options.out} has no checkpoint to resume (${STATE_FILE} is missing)`);
-    const { state, bin } = readState(options.out);
-    if (state.network !== graph.network) throw new TrainError(`the checkpoint in ${options.out} is of network ${state.network}, not ${graph.network}`);
-    if (state.data.classNames.join('\n') !== data.classNames.join('\n')) throw new TrainError(`the checkpoint in ${options.out} was trained on other classes (${state.data.classNames.join(', ')})`);
-    if (state.optimizer.name !== recipe.optimizer.name) throw new TrainError(`the checkpoint in ${options.out} used ${state.optimizer.name}, the recipe says ${recipe.optimizer.name}`);
+  if (saved && out) {
+    const { state, bin } = saved;
+    if (state.network !== graph.network) throw new TrainError(`the checkpoint in ${out} is of network ${state.network}, not ${graph.network}`);
+    if (state.data.classNames.join('\n') !== data.classNames.join('\n')) throw new TrainError(`the checkpoint in ${out} was trained on other classes (${state.data.classNames.join(', ')})`);
+    if (state.optimizer.name !== recipe.optimizer.name) throw new TrainError(`the checkpoint in ${out} used ${state.optimizer.name}, the recipe says ${recipe.optimizer.name}`);
     // The weights: model.json's, or with ema the live ones of the state.
-    const saved = new Map<string, tf.Tensor>();
-    if (state.live) for (const e of state.live) saved.set(e.name, unpackTensor(bin, e));
-    else for (const [name, w] of readModelWeights(options.out)) saved.set(name, tf.tensor(w.values, w.shape, 'float32'));
+    const values = new Map<string, tf.Tensor>();
+    if (state.live) for (const e of state.live) values.set(e.name, unpackTensor(bin, e));
+    else for (const [name, w] of saved.weights) values.set(name, tf.tensor(w.values, w.shape, 'float32'));
     for (const w of model.weights) {
-      const t = saved.get(w.originalName);
-      if (!t || t.shape.join(',') !== w.shape.join(',')) throw new TrainError(`the checkpoint in ${options.out} does not fit ${graph.network}: ${w.originalName} is ${t ? `[${t.shape}]` : 'missing'}`);
+      const t = values.get(w.originalName);
+      if (!t || t.shape.join(',') !== w.shape.join(',')) throw new TrainError(`the checkpoint in ${out} does not fit ${graph.network}: ${w.originalName} is ${t ? `[${t.shape}]` : 'missing'}`);
       w.write(t);
     }
-    tf.dispose([...saved.values()]);
+    tf.dispose([...values.values()]);
     const slots = state.optimizer.slots.map((e) => ({ name: e.name, tensor: unpackTensor(bin, e) }));
     if (slots.length > 0) await optimizer.setWeights(slots);
     if (ema && state.ema) {
@@ -300,7 +336,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     epoch = state.epoch;
     stepInEpoch = state.stepsPerEpoch === stepsPerEpoch ? state.stepInEpoch : 0;
     globalStep = state.globalStep;
-    say(`resuming ${options.out}: ${epoch} epoch${epoch === 1 ? '' : 's'} done, step ${globalStep}${stepInEpoch ? ` (${stepInEpoch} into epoch ${epoch + 1})` : ''}`);
+    say(`resuming ${out}: ${epoch} epoch${epoch === 1 ? '' : 's'} done, step ${globalStep}${stepInEpoch ? ` (${stepInEpoch} into epoch ${epoch + 1})` : ''}`);
     if (epoch >= recipe.epochs) say(`already trained ${epoch} epochs: pass --epochs N with N > ${epoch} to train more`);
   } else if (recipe.optimizer.name === 'rmsprop' && recipe.optimizer.initialMeanSquare !== 0) {
     // TF1's RMSProp starts its mean square at 1 (tfjs's at 0): set the slots before the first step.
@@ -310,9 +346,11 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   }
 
   let exportModel: tf.LayersModel | undefined;
-  const out = options.out;
   if (out) mkdirSync(out, { recursive: true });
+  /** The epoch of the checkpoint on disk (none: -1). */
+  let savedEpoch = saved ? saved.state.epoch : -1;
 
+  /** Writes the checkpoint, or throws a TrainError (writing nothing) when a weight or state is not finite. */
   const checkpoint = async (last: EpochMetrics | null): Promise<void> => {
     if (!out) return;
     exportModel ??= modelOfPlan(plan);
@@ -320,7 +358,10 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     for (const w of model.weights) values.set(w.originalName, w.read());
     if (ema) trainable.forEach((w, i) => values.set(w.originalName, ema![i]!));
     copyWeights(values, exportModel);
-    await saveLayersModel(exportModel, out, { incc: { network: graph.network, file: graph.file, classNames: data.classNames, epoch, ema: recipe.ema !== null } });
+    for (const w of exportModel.weights) {
+      const finite = firstNonFinite((await w.read().data()) as Float32Array) < 0;
+      if (!finite) throw diverged(`the weight ${w.originalName} is NaN or infinite`);
+    }
     const slots = await optimizer.getWeights();
     const named = [
       ...slots.map((s) => ({ name: `optimizer/${s.name}`, tensor: s.tensor })),
@@ -328,6 +369,10 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
       ...(ema ? trainable.map((w, i) => ({ name: `ema/${w.originalName}`, tensor: ema![i]! as tf.Tensor })) : []),
     ];
     const { entries, data: bin } = await packTensors(named);
+    const bad = firstNonFinite(bin);
+    if (bad >= 0) {
+      throw diverged(`the saved state (${entries.filter((e) => e.offset <= bad).pop()!.name}) is NaN or infinite`);
+    }
     const strip = (prefix: string): TensorEntry[] => entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ ...e, name: e.name.slice(prefix.length) }));
     const state: TrainState = {
       format: 'incc-train-state',
@@ -347,8 +392,19 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
       lastMetrics: last as unknown as Record<string, unknown> | null,
       saved: new Date().toISOString(),
     };
-    writeState(out, state, bin);
+    const metadata = {
+      incc: { network: graph.network, file: graph.file, classNames: data.classNames, epoch, ema: recipe.ema !== null },
+    };
+    await writeCheckpoint(out, exportModel, metadata, state, bin, metricsLines.join(''));
+    savedEpoch = epoch;
   };
+  const kept = (): string => (savedEpoch >= 0 ? `keeps the checkpoint of epoch ${savedEpoch}` : 'has no checkpoint');
+  /** A run that stops because the numbers went non-finite: the checkpoint on disk stays the last finite one. */
+  const diverged = (what: string): TrainError =>
+    new TrainError(
+      `${what} at step ${globalStep}: stopping without saving (lower the learning rate, or clip the gradients)` +
+        (out === undefined ? '' : `; ${out} ${kept()}`),
+    );
 
   const stepLog = new StepLog(options.logEvery ?? 10, out, options.tensorboard ? backend.summaryFileWriter!(options.tensorboard) : null);
   const progress = new Progress(stream);
@@ -428,9 +484,8 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
         eta: (elapsed / done) * (stepsPerEpoch - step - 1),
       });
       if (!Number.isFinite(loss)) {
-        progress.note(`the loss is ${loss} at step ${globalStep}: stopping (lower the learning rate, or clip the gradients)`);
-        stopped = true;
-        break;
+        progress.interrupt();
+        throw diverged(`the loss is ${loss}`);
       }
       // Let signal handlers (Ctrl-C) run between steps.
       await new Promise((resolve) => setImmediate(resolve));
@@ -469,7 +524,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
         `  lr ${lr.toPrecision(4)}  ${m.images_per_second.toFixed(1)} img/s  ${formatDuration(seconds)}`,
     );
     if (out) {
-      appendFileSync(join(out, 'metrics.jsonl'), `${JSON.stringify(m)}\n`);
+      metricsLines.push(`${JSON.stringify(m)}\n`);
       await checkpoint(m);
     }
   }

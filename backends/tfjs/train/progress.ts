@@ -69,6 +69,12 @@ export class Progress {
     this.stream.write(`${summary}\n`);
   }
 
+  /** Ends a bar left on the terminal (before an error message). */
+  interrupt(): void {
+    if (this.tty && this.drawn) this.stream.write('\n');
+    this.drawn = false;
+  }
+
   /** A line that interrupts the bar. */
   note(line: string): void {
     if (this.tty && this.drawn) this.stream.write('\n');
