@@ -31,6 +31,18 @@ export function isCheckpointFile(name: string): boolean {
   return isTfjsOutputFile(name) || name === STATE_FILE || name === STATE_BIN || name === METRICS_FILE;
 }
 
+/** The float32 weights of dir's model.json and its shards, by name (a damaged file: CheckpointDamage). */
+export function readModelWeights(dir: string): Map<string, { shape: number[]; values: Float32Array }> {
+  const out = new Map<string, { shape: number[]; values: Float32Array }>();
+  try {
+    for (const w of readCheckpoint(join(dir, MODEL_FILE))) out.set(w.name, { shape: w.shape, values: w.values });
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new CheckpointDamage(e.message);
+    throw e;
+  }
+  return out;
+}
+
 export interface TensorEntry {
   name: string;
   shape: number[];
@@ -250,16 +262,10 @@ export function readSavedCheckpoint(dir: string): SavedCheckpoint {
         `${binPath}: ${e.name} holds NaN or infinite values (the run that saved it diverged, or the file is damaged)`,
       );
   }
-  const weights = new Map<string, { shape: number[]; values: Float32Array }>();
-  try {
-    for (const w of readCheckpoint(join(dir, MODEL_FILE))) {
-      if (firstNonFinite(w.values) >= 0)
-        throw new CheckpointDamage(`${join(dir, MODEL_FILE)}: weight ${w.name} holds NaN or infinite values`);
-      weights.set(w.name, { shape: w.shape, values: w.values });
-    }
-  } catch (e) {
-    if (e instanceof CheckpointError) throw new CheckpointDamage(e.message);
-    throw e;
+  const weights = readModelWeights(dir);
+  for (const [name, w] of weights) {
+    if (firstNonFinite(w.values) >= 0)
+      throw new CheckpointDamage(`${join(dir, MODEL_FILE)}: weight ${name} holds NaN or infinite values`);
   }
   return { state, bin, weights };
 }
