@@ -30,6 +30,14 @@ function ticks(lo: number, hi: number, count = 5): number[] {
 }
 
 /** One chart: the series as polylines over shared axes, with a legend; x is the training step. */
+/** Marks a report as incc's: `incc report` replaces an existing report only when it carries this. */
+export const REPORT_GENERATOR = '<meta name="generator" content="incc report">';
+
+/** Whether a file's first bytes are a report incc wrote. */
+export function isTrainingReport(head: Buffer): boolean {
+  return head.toString('utf8').includes(REPORT_GENERATOR);
+}
+
 export function lineChart(title: string, series: Series[], width = 640, height = 320): string {
   const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
   const pad = { left: 56, right: 16, top: 28, bottom: 40 };
@@ -104,7 +112,7 @@ export function trainingReport(title: string, epochs: EpochLine[], steps: StepLi
     : 'no epoch finished yet';
   return [
     '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8">',
+    `<html lang="en"><head><meta charset="utf-8">${REPORT_GENERATOR}`,
     `<title>${escape(title)}</title>`,
     '<style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}.chart{display:block;margin:12px 0}' +
       '.title{font-weight:600}.tick{font-size:11px;fill:#555}.axis{stroke:#888}</style>',

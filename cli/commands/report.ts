@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainingReport } from '../../backends/common/curves.js';
-import { writeFileAtomic } from '../../backends/common/output.js';
+import { isTrainingReport, trainingReport } from '../../backends/common/curves.js';
+import { OutputError, writeFileAtomic } from '../../backends/common/output.js';
 import { parseCommandArgs, UsageError } from '../io.js';
 import type { Command } from '../registry.js';
 
@@ -25,7 +25,7 @@ function jsonLines<T>(path: string): T[] {
 export const reportCommand: Command = {
   name: 'report',
   summary: 'draw the loss and accuracy curves of a training run (an html page of SVG charts)',
-  help: `Usage: incc report RUN_DIR [--out FILE]
+  help: `Usage: incc report RUN_DIR [--out FILE [--force]]
 
 Reads the metrics of an \`incc train --out RUN_DIR\` run (metrics.jsonl: one line an
 epoch; steps.jsonl: a line every --log-every steps) and writes RUN_DIR/report.html
@@ -34,7 +34,7 @@ as SVG in one self-contained page (no script, nothing fetched).
 
 Exit codes: 0 done, 1 no metrics in RUN_DIR, 2 usage error.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' }, force: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('expected exactly one RUN_DIR');
     const dir = positionals[0]!;
     const epochs = jsonLines<Parameters<typeof trainingReport>[1][number]>(join(dir, 'metrics.jsonl'));
@@ -44,7 +44,13 @@ Exit codes: 0 done, 1 no metrics in RUN_DIR, 2 usage error.`,
       return 1;
     }
     const out = (values['out'] as string | undefined) ?? join(dir, 'report.html');
-    writeFileAtomic(out, trainingReport(`Training run ${dir}`, epochs, steps));
+    try {
+      writeFileAtomic(out, trainingReport(`Training run ${dir}`, epochs, steps), { isOwn: isTrainingReport, force: values['force'] === true });
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      process.stderr.write(`incc report: ${e.message}\n`);
+      return 2;
+    }
     process.stderr.write(`report: ${out}\n`);
     return 0;
   },

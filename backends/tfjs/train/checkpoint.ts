@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { replaceFilesInFolder, type FileData } from '../../common/output.js';
 import { isTfjsOutputFile, tfjsFiles } from '../artifacts.js';
 import { CheckpointError, readCheckpoint } from '../checkpoint.js';
+import { STEPS_FILE } from './metrics.js';
 
 export const MODEL_FILE = 'model.json';
 export const STATE_FILE = 'train-state.json';
@@ -26,9 +27,9 @@ export const METRICS_FILE = 'metrics.jsonl';
 /** A checkpoint or metrics file that cannot be used as it is (exit 1); nothing on disk is changed. */
 export class CheckpointDamage extends Error {}
 
-/** The names a training folder holds: the model files, the training state, the metrics. */
+/** The names a training folder holds: the model files, the training state, the metrics, `incc report`'s page. */
 export function isCheckpointFile(name: string): boolean {
-  return isTfjsOutputFile(name) || name === STATE_FILE || name === STATE_BIN || name === METRICS_FILE;
+  return isTfjsOutputFile(name) || [STATE_FILE, STATE_BIN, METRICS_FILE, STEPS_FILE, 'report.html'].includes(name);
 }
 
 /** The float32 weights of dir's model.json and its shards, by name (a damaged file: CheckpointDamage). */
