@@ -97,11 +97,11 @@ describe('incc compile --target onnx', () => {
     expect(existsSync(join(dir, 'a.onnx'))).toBe(false);
   });
 
-  test('a network too large for one ONNX file: onnx-too-large with its span and the largest layer', () => {
+  test('a network too large for one ONNX file: weights-too-large with its span and the largest layer', () => {
     writeFileSync(join(dir, 'huge.incp'), 'network Huge {\n  input 1x1x30000\n  flatten\n  big: dense 20000\n}\n');
     const r = incc(['compile', 'huge.incp', '--target', 'onnx', '--out', 'h.onnx'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/huge\.incp:1:1: error onnx-too-large: network Huge has 2\.\d\d GiB of weights, more than the 2 GiB one ONNX file can hold/);
+    expect(r.stderr).toMatch(/huge\.incp:1:1: error weights-too-large: network Huge has 2\.\d\d GiB of weights, more than the 2 GiB one ONNX file can hold/);
     expect(r.stderr).toContain('the largest layer, big, holds');
     expect(existsSync(join(dir, 'h.onnx'))).toBe(false);
   });

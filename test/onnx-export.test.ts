@@ -213,14 +213,14 @@ network Fold(classes: int = 10) {
 });
 
 describe('bad input', () => {
-  test('a network over 2 GiB of weights: onnx-too-large at the network, before any weight is made', () => {
+  test('a network over 2 GiB of weights: weights-too-large at the network, before any weight is made', () => {
     const graph = graphOf('network Huge {\n  input 1x1x30000\n  flatten\n  big: dense 20000\n}\n');
     const t0 = Date.now();
     const r = lowerToOnnx(graph);
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(r.model).toBeUndefined();
     expect(r.diagnostics).toHaveLength(1);
-    expect(r.diagnostics[0]).toMatchObject({ code: 'onnx-too-large', severity: 'error', span: graph.span });
+    expect(r.diagnostics[0]).toMatchObject({ code: 'weights-too-large', severity: 'error', span: graph.span });
     expect(r.diagnostics[0]!.message).toMatch(/network Huge has 2\.\d\d GiB of weights/);
     expect(r.diagnostics[0]!.related![0]!.message).toContain('big');
     expect(() => exportOnnx(graph)).toThrow(OnnxExportError);

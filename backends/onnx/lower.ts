@@ -22,6 +22,7 @@ import pkg from 'onnx-proto';
 import type { Span } from '../../compiler/syntax/ast.js';
 import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import { checkWeightSize, ONNX_LIMIT } from '../common/weight-size.js';
 import { initialValue, weightSpecs, type WeightSpec } from '../common/weights.js';
 import { onnxPads } from './pads.js';
 
@@ -34,8 +35,8 @@ type IModelProto = pkg.onnx.IModelProto;
 
 export const OPSET = 13;
 export const IR_VERSION = 8;
-/** A serialized protobuf message is limited to 2 GiB; keep a margin for names and structure. */
-export const MAX_MODEL_BYTES = 2 ** 31 - 2 ** 24;
+/** A serialized protobuf message is limited to 2 GiB (backends/common/weight-size.ts). */
+export const MAX_MODEL_BYTES = ONNX_LIMIT.maxBytes;
 
 export type Layout = 'nchw' | 'nhwc';
 
@@ -78,10 +79,6 @@ function rawBytes(values: Float32Array): Uint8Array {
   const view = new DataView(out.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
   return out;
-}
-
-function formatBytes(n: number): string {
-  return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** Output channels per block of the kernel transpose (keeps the rows being read in cache). */
@@ -493,25 +490,8 @@ class Lowering {
     const live = liveNodes(g, outputIds);
 
     // Too large for one protobuf file? Checked before any weight is made.
-    let bytes = 0;
-    let largest: { node: IRNode; bytes: number } | undefined;
-    const perNode = new Map<number, number>();
-    for (const s of this.specs.values()) {
-      if (!live[s.node]) continue;
-      const b = 4 * s.shape.reduce((x, y) => x * y, 1);
-      bytes += b;
-      perNode.set(s.node, (perNode.get(s.node) ?? 0) + b);
-    }
-    for (const [id, b] of perNode) if (!largest || b > largest.bytes) largest = { node: g.nodes[id]!, bytes: b };
-    if (bytes > MAX_MODEL_BYTES) {
-      const d = diagnostic(
-        'onnx-too-large',
-        g.span,
-        { network: g.network, size: formatBytes(bytes), limit: '2 GiB' },
-        largest ? { related: [{ message: `the largest layer, ${largest.node.name}, holds ${formatBytes(largest.bytes)}`, span: largest.node.span }] } : {},
-      );
-      return { diagnostics: [d] };
-    }
+    const tooLarge = checkWeightSize(g, ONNX_LIMIT, this.specs.values(), (id) => live[id] === true);
+    if (tooLarge) return { diagnostics: [tooLarge] };
 
     this.planFolds(live, new Set(outputIds));
     const inputNode = g.nodes[g.input]!;

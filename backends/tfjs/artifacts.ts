@@ -59,7 +59,11 @@ function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
 
 /** model.json and its weight shards, by file name (model.json first). */
 export async function tfjsFiles(model: tf.LayersModel, options: TfjsFilesOptions = {}): Promise<Map<string, FileData>> {
-  const a = await modelArtifacts(model);
+  return filesOfArtifacts(await modelArtifacts(model), options);
+}
+
+/** model.json and its weight shards for artifacts as model.save hands them over. */
+export function filesOfArtifacts(a: tf.io.ModelArtifacts, options: TfjsFilesOptions = {}): Map<string, FileData> {
   const bytes = concatWeightData(a.weightData);
   const shardBytes = options.shardBytes ?? SHARD_BYTES;
   const count = Math.max(1, Math.ceil(bytes.byteLength / shardBytes));

@@ -5,7 +5,7 @@
  *
  *   buildModel(graph, { seed })        the tf.LayersModel: outputs main, then the aux heads in graph.aux order
  *   compile(fileOrProgramOrGraph, ...) the same from a .incp file (throws CompileError on diagnostics)
- *   compileTfjs(graph, { seed, emitTs }) every file of `incc compile --target tfjs`, in memory
+ *   compileTfjs(graph, { seed, emitTs }) every file of `incc compile --target tfjs`, in memory (no tf.LayersModel)
  *   writeTfjsModel(model, dir)         model.json + weight shards for any LayersModel, written atomically
  *   loadTfjsModel(dir)                 reads such a folder back with stock tfjs (tf.io.fromMemory)
  *   emitTypeScript(graph, plan)        model.ts
@@ -16,15 +16,18 @@ import type { IRGraph } from '../../compiler/ir/ir.js';
 import { buildNetwork, type BuildOptions } from '../../compiler/program/pipeline.js';
 import { loadProgram, packageVersion, type Program } from '../../compiler/program/program.js';
 import type { FileData } from '../common/output.js';
-import { tfjsFiles } from './artifacts.js';
+import { checkWeightSize, TFJS_LIMIT } from '../common/weight-size.js';
+import { filesOfArtifacts } from './artifacts.js';
 import { emitTypeScript } from './emit-ts.js';
-import { buildModel, setWeightValues } from './model.js';
+import { buildModel } from './model.js';
 import { planLayers, type LayerPlan } from './plan.js';
+import { initialArtifacts } from './topology.js';
 
 export { buildModel, modelOfPlan, setInitialWeights, tfjsWeightNames, makeLayer, type BuildModelOptions } from './model.js';
 export { planLayers, type LayerPlan, type PlannedLayer, type LayerFactory, type LayerRole, type ConfigValue } from './plan.js';
 export { safeLayerName, TFJS_NAME } from './names.js';
-export { tfjsFiles, writeTfjsModel, loadTfjsModel, readTfjsArtifacts, modelArtifacts, isTfjsOutputFile, SHARD_BYTES, type ModelJson, type TfjsFilesOptions } from './artifacts.js';
+export { containerOrder, modelTopology, initialArtifacts } from './topology.js';
+export { tfjsFiles, filesOfArtifacts, writeTfjsModel, loadTfjsModel, readTfjsArtifacts, modelArtifacts, isTfjsOutputFile, SHARD_BYTES, type ModelJson, type TfjsFilesOptions } from './artifacts.js';
 export { emitTypeScript, typeScriptSource, stringLiteral, commentText, type EmitOptions } from './emit-ts.js';
 export { writeFolderAtomic, writeFileAtomic, OutputError, type FileData } from '../common/output.js';
 
@@ -80,7 +83,15 @@ export function graphOf(input: string | Program | IRGraph, options: BuildOptions
 
 /** The tf.LayersModel of a network, in memory, with the initial weights of `seed`. */
 export function compile(input: string | Program | IRGraph, options: CompileOptions = {}): tf.LayersModel {
-  return buildModel(graphOf(input, options), { seed: options.seed ?? 0 });
+  const graph = graphOf(input, options);
+  refuseTooLarge(graph);
+  return buildModel(graph, { seed: options.seed ?? 0 });
+}
+
+/** A CompileError (`weights-too-large`) for a network whose weights a tfjs model cannot hold, before any is made. */
+function refuseTooLarge(graph: IRGraph): void {
+  const tooLarge = checkWeightSize(graph, TFJS_LIMIT);
+  if (tooLarge) throw new CompileError([tooLarge]);
 }
 
 export interface CompileTfjsOptions {
@@ -91,13 +102,19 @@ export interface CompileTfjsOptions {
   weights?: ReadonlyMap<string, Float32Array>;
 }
 
-/** Every file `incc compile --target tfjs` writes, by name: model.json, the weight shards, model.ts. */
-export async function compileTfjs(graph: IRGraph, options: CompileTfjsOptions = {}): Promise<{ model: tf.LayersModel; files: Map<string, FileData> }> {
+/**
+ * Every file `incc compile --target tfjs` writes, by name: model.json, the weight shards, model.ts; and the
+ * number of tfjs layers. Written from the plan without a tf.LayersModel (topology.ts): linear in the layers.
+ */
+export async function compileTfjs(
+  graph: IRGraph,
+  options: CompileTfjsOptions = {},
+): Promise<{ files: Map<string, FileData>; layers: number }> {
+  refuseTooLarge(graph);
   const seed = options.seed ?? 0;
   const plan = planLayers(graph);
-  const model = buildModel(graph, { seed, plan });
-  if (options.weights) setWeightValues(model, graph, plan, options.weights);
-  const files = await tfjsFiles(model, { metadata: { incc: inccMetadata(graph, plan, seed) } });
+  const metadata = { incc: inccMetadata(graph, plan, seed) };
+  const files = filesOfArtifacts(initialArtifacts(graph, plan, seed, options.weights), { metadata });
   if (options.emitTs) files.set('model.ts', await emitTypeScript(graph, plan, { version: packageVersion() }));
-  return { model, files };
+  return { files, layers: plan.layers.length };
 }

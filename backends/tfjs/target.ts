@@ -9,11 +9,13 @@ import { WeightsMismatchError } from '../common/weights-match.js';
 import { readWeightsFile, SafetensorsError } from '../common/weights-file.js';
 import { UsageError } from '../../cli/io.js';
 import { CheckpointError } from './checkpoint.js';
+import { totalParams } from '../../compiler/ir/ir.js';
 import { isTfjsOutputFile } from './artifacts.js';
-import { compileTfjs } from './index.js';
+import { CompileError, compileTfjs } from './index.js';
+import { printDiagnostics } from '../../cli/io.js';
 
 export const tfjsTarget: CompileTarget = {
-  async compile({ graph, out, seed, values }) {
+  async compile({ graph, program, out, seed, values }) {
     // Production mode: no "install tfjs-node" banner from the cpu backend on a compile (nothing runs here).
     tf.enableProdMode();
     try {
@@ -22,17 +24,21 @@ export const tfjsTarget: CompileTarget = {
       const weightsPath = values['weights'] as string | undefined;
       if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
       const weights = weightsPath !== undefined ? readWeightsFile(graph, weightsPath) : undefined;
-      const { model, files } = await compileTfjs(graph, { seed, emitTs: values['emit-ts'] === true, weights });
-      const what =
-        `${graph.network}, ${model.layers.length} tfjs layers, ${model.countParams().toLocaleString('en-US')} parameters, ` +
-        `outputs ${model.outputs.map((o) => `[${o.shape.map((d) => (d === null ? 'null' : d)).join(', ')}]`).join(', ')}`;
-      model.dispose();
+      const { files, layers } = await compileTfjs(graph, { seed, emitTs: values['emit-ts'] === true, weights });
+      const outputIds = [graph.output, ...graph.aux.map((h) => h.output)];
+      const outputs = outputIds.map((id) => `[null, ${graph.nodes[id]!.shape.join(', ')}]`).join(', ');
+      const params = totalParams(graph.nodes).total.toLocaleString('en-US');
+      const what = `${graph.network}, ${layers} tfjs layers, ${params} parameters, outputs ${outputs}`;
       const bytes = [...files.values()].reduce((n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength), 0);
       writeFolderAtomic(out, files, isTfjsOutputFile, policy);
       const from = weightsPath !== undefined ? `weights from ${weightsPath}` : `seed ${seed}`;
       process.stdout.write(`wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; ${from}\n`);
       return 0;
     } catch (e) {
+      if (e instanceof CompileError) {
+        printDiagnostics(e.diagnostics, program.sourceOf);
+        return 1;
+      }
       if (e instanceof WeightsMismatchError) {
         process.stderr.write(`incc compile: error: ${e.message}\n`);
         return 1;

@@ -130,7 +130,7 @@ export const diagnosticTable = {
 
   // Backends (backends/)
   'onnx-unsupported': error('{what} of {node} has no ONNX form'),
-  'onnx-too-large': error('network {network} has {size} of weights, more than the {limit} one ONNX file can hold'),
+  'weights-too-large': error('network {network} has {size} of weights, more than the {limit} {holder} can hold'),
 } satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof diagnosticTable;
