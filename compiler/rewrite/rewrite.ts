@@ -334,9 +334,12 @@ class WorkGraph {
     return { rule: request.decl.name.name, args, before: matched, after, cost, applySpan: request.span };
   }
 
-  /** Adds a node made by a replacement (placed in the order by `replace`); stops at the node limit. */
-  addNode(node: Omit<IRNode, 'id'>, request: RuleRequest): number {
-    if (this.liveCount >= MAX_NODES) {
+  /**
+   * Adds a node made by a replacement (placed in the order by `replace`); stops at the node limit, counting
+   * the graph as it will be once the `replacing` matched nodes are gone.
+   */
+  addNode(node: Omit<IRNode, 'id'>, request: RuleRequest, replacing: number): number {
+    if (this.liveCount - replacing >= MAX_NODES) {
       const related = [{ message: 'rewriting this layer', span: node.span }];
       fail('rewrite-too-large', request.span, { rule: request.decl.name.name, limit: MAX_NODES }, { related });
     }
@@ -486,6 +489,7 @@ class ReplacementBuilder {
         rewrite: { rule: this.request.decl.name.name, ruleSpan, applySpan: this.request.span, replaced: last.name },
       },
       this.request,
+      this.matched.length,
     );
     this.made.push(id);
     return id;
