@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * How each stage scales (issue 15): every command on a chain and on a wide module of 5,000 and of 50,000
+ * nodes (the node limit), as whole processes, and the ratio of the time per node at 50,000 to that at 5,000
+ * (1.0: linear; the target is within 2x). The networks are test/scale.test.ts's (one-channel convolutions;
+ * a rule `same` that matches every one). Times are CPU time (user + system, reported by the child: on a
+ * busy machine the wall clock waits for a core) minus that of `incc --version` (Node's start-up), so the
+ * ratio is about the work per node. Build first (`npm run build`); `npm run bench:scale`.
+ *
+ * Usage: node bench/scale.mjs [--small N] [--large N] [--only chain|wide]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'bin', 'incc.js');
+if (!existsSync(cli)) {
+  console.error('bench/scale: dist/ is missing: run `npm run build` first');
+  process.exit(2);
+}
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const small = Number(option('--small', 5000));
+const large = Number(option('--large', 50000));
+const only = option('--only', undefined);
+
+// The generators of test/helpers/scale.ts (kept in step by hand: this script runs without TypeScript).
+const rule = 'rule same {\n  match conv 1x1\n  replace conv 1x1 filters\n}\n\n';
+const networks = {
+  chain: (nodes) => `${rule}network Chain {\n  input 4x4x1\n  repeat ${nodes - 1} { conv 1x1 1 }\n}\n`,
+  wide: (nodes) => `${rule}network Wide {\n  input 2x2x1\n  concat {\n${'    repeat 3 { conv 1x1 1 }\n'.repeat(Math.floor((nodes - 2) / 3))}  }\n}\n`,
+};
+
+const stages = [
+  ['check', (f) => ['check', f]],
+  ['summary', (f) => ['summary', f]],
+  ['lint', (f) => ['lint', f]],
+  ['fmt --check', (f) => ['fmt', f, '--check']],
+  ['rewrite (every layer)', (f) => ['rewrite', f, '--explain', '--rules', 'same']],
+  ['graph svg', (f) => ['graph', f, '--format', 'svg', '--out', `${f}.svg`]],
+  ['graph dot', (f) => ['graph', f, '--format', 'dot', '--out', `${f}.dot`]],
+  ['graph mermaid', (f) => ['graph', f, '--format', 'mermaid', '--out', `${f}.mmd`]],
+  ['graph html', (f) => ['graph', f, '--format', 'html', '--out', `${f}.html`]],
+  ['compile tfjs', (f) => ['compile', f, '--target', 'tfjs', '--out', `${f}.tfjs`]],
+  ['compile onnx', (f) => ['compile', f, '--target', 'onnx', '--out', `${f}.onnx`]],
+];
+
+const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, `\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });")}`;
+const dir = mkdtempSync(join(tmpdir(), 'incc-bench-scale-'));
+
+function cpuMs(argv) {
+  const r = spawnSync(process.execPath, ['--import', cpuReporter, cli, ...argv], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  if (r.status !== 0) {
+    console.error(`bench/scale: incc ${argv.join(' ')} exited ${r.status}\n${r.stderr.slice(0, 2000)}`);
+    process.exit(2);
+  }
+  return Number(/@@cpu ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
+}
+
+try {
+  const startup = Math.min(cpuMs(['--version']), cpuMs(['--version']));
+  console.log(`CPU ms per command minus start-up (${startup.toFixed(0)} ms); per node in µs; ratio = per-node time at ${large} / at ${small}`);
+  for (const [kind, make] of Object.entries(networks)) {
+    if (only && kind !== only) continue;
+    const files = {};
+    for (const n of [small, large]) {
+      files[n] = `${kind}${n}.incp`;
+      writeFileSync(join(dir, files[n]), make(n));
+    }
+    console.log(`\n${kind}`);
+    console.log(`${'stage'.padEnd(24)}${`${small} ms`.padStart(12)}${`${large} ms`.padStart(12)}${'µs/node'.padStart(10)}${'µs/node'.padStart(10)}${'ratio'.padStart(8)}`);
+    for (const [name, argv] of stages) {
+      const a = Math.max(1, cpuMs(argv(files[small])) - startup);
+      const b = Math.max(1, cpuMs(argv(files[large])) - startup);
+      const pa = (a * 1000) / small;
+      const pb = (b * 1000) / large;
+      console.log(`${name.padEnd(24)}${a.toFixed(0).padStart(12)}${b.toFixed(0).padStart(12)}${pa.toFixed(1).padStart(10)}${pb.toFixed(1).padStart(10)}${(pb / pa).toFixed(2).padStart(8)}`);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
