@@ -8,6 +8,7 @@ import { printDiagnostics, UsageError } from '../../cli/io.js';
 import type { CompileTarget } from '../../cli/commands/compile.js';
 import { CheckpointError } from '../tfjs/checkpoint.js';
 import { checkFolderReplaceable, OutputError, writeFolderAtomic } from '../common/output.js';
+import { checkWeightSize, PYTORCH_LIMIT } from '../common/weight-size.js';
 import { WeightsMismatchError } from '../common/weights-match.js';
 import { readWeightsFile, SafetensorsError } from '../common/weights-file.js';
 import { isPytorchOutputFile, pytorchFiles } from './index.js';
@@ -16,6 +17,11 @@ export const pytorchTarget: CompileTarget = {
   async compile({ graph, program, out, seed, values }) {
     const weightsPath = values['weights'] as string | undefined;
     if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
+    const tooLarge = checkWeightSize(graph, PYTORCH_LIMIT);
+    if (tooLarge) {
+      printDiagnostics([tooLarge], program.sourceOf);
+      return 1;
+    }
     try {
       const policy = { force: values['force'] === true };
       checkFolderReplaceable(out, isPytorchOutputFile, policy); // before the compile
