@@ -14,6 +14,7 @@
  * real inputs in each window, as TF does). Batch norm keeps Keras's epsilon and takes PyTorch's momentum
  * convention (1 - Keras momentum); without Keras's `scale` the gamma is frozen at 1.
  */
+import { fail } from '../../compiler/diagnostics/diagnostics.js';
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { axisPads } from '../../compiler/ir/kinds/spatial.js';
 import { pythonIdentifiers } from '../common/torch-state.js';
@@ -228,8 +229,15 @@ class ModelWriter {
         const open = text.indexOf('(');
         return call(indent, `${id} = ${text.slice(0, open)}`, text.slice(open + 1, -1).split(', '));
       }
-      default:
-        throw new Error(`internal: no PyTorch lowering for ${a.op}`);
+      case 'input':
+        throw new Error('internal: the input is the argument of forward, not a step');
+      case 'sepconv':
+        // Not lowered yet (a depthwise nn.Conv2d with groups = C_in, then a 1x1): reported, never half-written.
+        return fail('pytorch-unsupported', n.span, { what: a.op, node: n.name });
+      default: {
+        const unhandled: never = a;
+        throw new Error(`internal: no PyTorch lowering for ${(unhandled as { op: string }).op}`);
+      }
     }
   }
 

@@ -131,6 +131,7 @@ export const diagnosticTable = {
   // Backends (backends/)
   'onnx-unsupported': error('{what} of {node} has no ONNX form'),
   'weights-too-large': error('network {network} has {size} of weights, more than the {limit} {holder} can hold'),
+  'pytorch-unsupported': error('{what} of {node} has no PyTorch form yet'),
 } satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof diagnosticTable;
