@@ -10,7 +10,7 @@
 // Timings are medians; the machine may be shared and noisy.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { loadProgram } from '../dist/compiler/program/program.js';
+import { loadProgram } from '../dist/compiler/program/node-host.js';
 import { buildNetwork } from '../dist/compiler/program/pipeline.js';
 import { planLayers } from '../dist/backends/tfjs/plan.js';
 import { modelOfPlan, setInitialWeights } from '../dist/backends/tfjs/model.js';

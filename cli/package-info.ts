@@ -1,7 +1,7 @@
 /** What the CLI says about the package itself: its version, repository and documentation, from package.json. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../compiler/program/program.js';
+import { packageRoot } from '../compiler/package.js';
 
 export interface PackageInfo {
   version: string;

@@ -1,5 +1,5 @@
 /** The list of incc commands, each a thin wrapper in cli/commands/. */
-import { packageVersion } from '../compiler/program/program.js';
+import { packageVersion } from '../compiler/package.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { fmtCommand } from './commands/fmt.js';
@@ -10,13 +10,9 @@ import { rewriteCommand } from './commands/rewrite.js';
 import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
+import type { Command } from './command.js';
 
-export interface Command {
-  name: string;
-  summary: string;
-  help: string;
-  run(args: string[]): Promise<number>;
-}
+export type { Command } from './command.js';
 
 export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, graphCommand, lintCommand, fmtCommand, compileCommand, trainCommand, reportCommand];
 

@@ -14,7 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { checkFiles } from '../compiler/program/check.js';
 import { formatDiagnostic } from '../compiler/print/code-frame.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
-import { nodeFileHost, type FileHost } from '../compiler/program/program.js';
+import { type FileHost } from '../compiler/program/program.js';
+import { nodeFileHost } from '../compiler/program/node-host.js';
 import { repoRoot } from './helpers/cli.js';
 
 const FUZZ_SEED = Number(process.env['FUZZ_SEED'] ?? 20_240_601);

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 import type { IRGraph, IRNode } from '../compiler/ir/ir.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
-import { loadProgram } from '../compiler/program/program.js';
+import { loadProgram } from '../compiler/program/node-host.js';
 import { incc, repoRoot } from './helpers/cli.js';
 import { parseDot, parseSvg, type ParsedSvg, type SvgBox } from './helpers/diagram.js';
 

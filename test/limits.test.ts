@@ -5,7 +5,8 @@
  */
 import { checkFiles } from '../compiler/program/check.js';
 import { parseSource, MAX_TOKENS } from '../compiler/syntax/parse.js';
-import { loadProgramFromText, nodeFileHost, type FileHost } from '../compiler/program/program.js';
+import { type FileHost } from '../compiler/program/program.js';
+import { loadProgramFromText, nodeFileHost } from '../compiler/program/node-host.js';
 import { parseTokens, MAX_PARSE_ERRORS } from '../grammar/parser.js';
 import { tokenize } from '../grammar/lexer.js';
 

@@ -15,7 +15,7 @@ import { configSchema } from '../compiler/lint/engine/schema.js';
 import { lintFile } from '../compiler/lint/engine/lint.js';
 import { lintRules } from '../compiler/lint/engine/registry.js';
 import { levelOfSeverity, type LintRule, type OptionValue } from '../compiler/lint/engine/rule.js';
-import { nodeFileHost } from '../compiler/program/program.js';
+import { nodeFileHost } from '../compiler/program/node-host.js';
 import { repoRoot } from './helpers/cli.js';
 import { LINT_TEST_FILE } from './helpers/lint.js';
 

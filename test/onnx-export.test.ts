@@ -12,8 +12,9 @@ import type pkg from 'onnx-proto';
 import { join } from 'node:path';
 import { networksOf } from '../compiler/ir/elaborate.js';
 import type { IRGraph } from '../compiler/ir/ir.js';
-import { loadProgram, stdlibDir } from '../compiler/program/program.js';
-import { CheckpointError, exportOnnx, OutputError, lowerToOnnx, matchWeights, OnnxExportError, readCheckpoint, tfjsCheckpointNames, WeightsMismatchError, writeFileAtomic } from '../backends/onnx/index.js';
+import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
+import { exportOnnx, OutputError, lowerToOnnx, matchWeights, OnnxExportError, WeightsMismatchError, writeFileAtomic } from '../backends/onnx/index.js';
+import { CheckpointError, readCheckpoint, readTfjsWeights, tfjsCheckpointNames } from '../backends/tfjs/checkpoint.js';
 import { axisPads, onnxPads } from '../backends/onnx/pads.js';
 import { weightSpecs } from '../backends/common/weights.js';
 import { AttributeType, type Decoded, decodeModel, graphOf, maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, stdlibGraph, toNchw } from './helpers/onnx.js';
@@ -286,7 +287,7 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
     const read = readCheckpoint(path);
     expect(read.map((w) => w.name)).toEqual(specs.map((s) => names.get(s.name)));
     const x = randomInput(9 * 9 * 2);
-    const fromCheckpoint = await runOrt(exportOnnx(graph, { checkpoint: path }), x, [1, 2, 9, 9]);
+    const fromCheckpoint = await runOrt(exportOnnx(graph, { weights: readTfjsWeights(path, graph) }), x, [1, 2, 9, 9]);
     const direct = await runOrt(exportOnnx(graph, { weights }), x, [1, 2, 9, 9]);
     expect(fromCheckpoint[0]!.data).toEqual(direct[0]!.data);
   });
@@ -296,7 +297,7 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
     const other = graphOf(text.replace('conv 3x3/2 4', 'conv 3x3/2 6').replace('out: dense', 'head: dense'));
     const specs = weightSpecs(other);
     const path = writeCheckpoint(specs.map((s) => ({ name: s.name, shape: s.shape, values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) })));
-    expect(() => exportOnnx(graph, { checkpoint: path })).toThrow(/do not match the network: 2 missing: out\/kernel, out\/bias; 2 not in the network: head\/kernel, head\/bias; 5 with the wrong shape: a\/kernel is \[3, 3, 2, 6\], the network needs \[3, 3, 2, 4\]/);
+    expect(() => readTfjsWeights(path, graph)).toThrow(/do not match the network: 2 missing: out\/kernel, out\/bias; 2 not in the network: head\/kernel, head\/bias; 5 with the wrong shape: a\/kernel is \[3, 3, 2, 6\], the network needs \[3, 3, 2, 4\]/);
   });
 
   test('a truncated shard or a missing file: CheckpointError', () => {

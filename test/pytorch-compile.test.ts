@@ -11,7 +11,7 @@ import { fromTorchTensors, pythonIdentifiers, torchState } from '../backends/com
 import { weightSpecs } from '../backends/common/weights.js';
 import { className, pytorchFiles, torchMomentum } from '../backends/pytorch/index.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
-import { loadProgram, stdlibDir } from '../compiler/program/program.js';
+import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
 import { incc } from './helpers/cli.js';
 import { graphOf, randomizedWeights, stdlibGraph } from './helpers/onnx.js';
 import { runPython, testWith, venvPython, venvRuff } from './helpers/python.js';

@@ -13,7 +13,8 @@ import { checkFiles } from '../compiler/program/check.js';
 import { lintFile } from '../compiler/lint/engine/lint.js';
 import { lintRules } from '../compiler/lint/engine/registry.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
-import { loadProgram, nodeFileHost, type FileHost } from '../compiler/program/program.js';
+import { type FileHost } from '../compiler/program/program.js';
+import { loadProgram, nodeFileHost } from '../compiler/program/node-host.js';
 import { DiagnosticError } from '../compiler/diagnostics/diagnostics.js';
 import { train } from '../backends/tfjs/train/index.js';
 

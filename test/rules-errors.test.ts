@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkProgram } from '../compiler/program/check.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
-import { loadProgramFromText } from '../compiler/program/program.js';
+import { loadProgramFromText } from '../compiler/program/node-host.js';
 import { incc } from './helpers/cli.js';
 import { buildText } from './helpers/rules.js';
 

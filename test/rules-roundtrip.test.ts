@@ -12,7 +12,7 @@ import { emitNetwork } from '../compiler/print/emit.js';
 import { networksOf } from '../compiler/ir/elaborate.js';
 import type { IRGraph } from '../compiler/ir/ir.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
-import { loadProgram, stdlibDir } from '../compiler/program/program.js';
+import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
 import { spawnSync } from 'node:child_process';
 import { cliPath, incc, repoRoot } from './helpers/cli.js';
 import { firstIRDifference } from './helpers/ir-compare.js';

@@ -14,7 +14,7 @@ import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import { elaborate } from '../compiler/ir/elaborate.js';
 import type { IRGraph, IRNode } from '../compiler/ir/ir.js';
 import { totalMacs, totalParams } from '../compiler/ir/ir.js';
-import { loadProgramFromText, stdlibDir } from '../compiler/program/program.js';
+import { loadProgramFromText, stdlibDir } from '../compiler/program/node-host.js';
 
 const FILE = 'shapes-test.incp';
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { networksOf } from '../compiler/ir/elaborate.js';
-import { loadProgram } from '../compiler/program/program.js';
+import { loadProgram } from '../compiler/program/node-host.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli', 'incc.js');

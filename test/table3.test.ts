@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { buildNetwork } from '../compiler/program/pipeline.js';
-import { loadProgram, stdlibDir } from '../compiler/program/program.js';
+import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
 import type { Summary } from '../compiler/print/summary.js';
 import { incc } from './helpers/cli.js';
 import { figure10, figure10Factorized, figure5, figure6, figure7, Tally } from './helpers/hand-count.js';

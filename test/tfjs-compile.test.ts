@@ -16,8 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import ts from 'typescript';
-import { compile, CompileError, graphOf, modelOfPlan, planLayers, safeLayerName, type ModelJson } from '../backends/tfjs/index.js';
-import { loadProgram } from '../compiler/program/program.js';
+import { compile, modelOfPlan, planLayers, safeLayerName, type ModelJson } from '../backends/tfjs/index.js';
+import { CompileError, graphOf } from '../compiler/program/pipeline.js';
+import { loadProgram } from '../compiler/program/node-host.js';
 import { incc, repoRoot } from './helpers/cli.js';
 
 tf.enableProdMode();
@@ -126,7 +127,7 @@ describe('stdlib Inception-v3 through `incc compile --target tfjs`', () => {
 
   test('the weights are those of backends/common/weights.ts for the seed', async () => {
     const { weightSpecs, initialValue } = await import('../backends/common/weights.js');
-    const graph = graphOf(join(repoRoot, 'stdlib/inception_v3.incp'));
+    const graph = graphOf(loadProgram(join(repoRoot, 'stdlib/inception_v3.incp')));
     for (const name of ['mixed0/branch5x5/conv2/kernel', 'predictions/kernel']) {
       const spec = weightSpecs(graph).find((s) => s.name === name)!;
       const loaded = model.getLayer(name.replace(/\/kernel$/, '')).getWeights()[0]!;
@@ -151,7 +152,7 @@ describe('stdlib Inception-v3 through `incc compile --target tfjs`', () => {
 describe('the library API', () => {
   test('with aux_head=true: two outputs, main then aux, and the IR parameter count', () => {
     // The topology only (modelOfPlan, zero kernels): building it with weights is the step the tests above time.
-    const graph = graphOf(join(repoRoot, 'stdlib/inception_v3.incp'), { args: { aux_head: true } });
+    const graph = graphOf(loadProgram(join(repoRoot, 'stdlib/inception_v3.incp')), { args: { aux_head: true } });
     const model = modelOfPlan(planLayers(graph), true);
     expect(model.outputs.map((o) => o.shape)).toEqual([
       [null, 1000],
@@ -166,8 +167,8 @@ describe('the library API', () => {
 
   test('compile() returns the model in memory; same seed, same weights; it runs', async () => {
     const file = join(repoRoot, 'examples/tiny_inception.incp');
-    const a = compile(file, { args: { classes: 3 }, seed: 2 });
-    const b = compile(loadProgram(file), { args: { classes: 3 }, seed: 2 });
+    const a = compile(graphOf(loadProgram(file), { args: { classes: 3 } }), { seed: 2 });
+    const b = compile(graphOf(loadProgram(file), { args: { classes: 3 } }), { seed: 2 });
     expect(a.outputs[0]!.shape).toEqual([null, 3]);
     const bytes = (m: tf.LayersModel) => Buffer.concat(m.getWeights().map((w) => Buffer.from(w.dataSync().buffer)));
     expect(bytes(a).equals(bytes(b))).toBe(true);
@@ -179,11 +180,11 @@ describe('the library API', () => {
     b.dispose();
   });
 
-  test('compile() throws CompileError with the diagnostics', () => {
+  test('graphOf() throws CompileError with the diagnostics (the backend takes a built graph)', () => {
     const bad = join(work, 'bad.incp');
     writeFileSync(bad, 'network Bad {\n  input 8x8x3\n  cnv 3x3 4\n}\n');
-    expect(() => compile(bad)).toThrow(CompileError);
-    expect(() => compile(bad)).toThrow(/cnv/);
+    expect(() => graphOf(loadProgram(bad))).toThrow(CompileError);
+    expect(() => graphOf(loadProgram(bad))).toThrow(/cnv/);
   });
 
   test('tfjs AveragePooling2D leaves SAME padding out of the average, as TF does', () => {
@@ -204,7 +205,7 @@ describe('the library API', () => {
     expect(new Set([a, b, c]).size).toBe(3);
     for (const n of [a, c, safeLayerName('_x'), safeLayerName(''), safeLayerName('"; x')]) expect(n).toMatch(/^[A-Za-z0-9][-A-Za-z0-9._/]*$/);
     // The unchanged name round-trips through tfjs's save and load with its '/'.
-    const graph = graphOf(join(repoRoot, 'examples/tiny_inception.incp'));
+    const graph = graphOf(loadProgram(join(repoRoot, 'examples/tiny_inception.incp')));
     expect(planLayers(graph).layers.map((l) => l.name)).toContain('mixed0/dbl/conv1/bn');
   });
 });

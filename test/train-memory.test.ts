@@ -9,7 +9,7 @@
  */
 import { keptBytesPerImage, trainingMemory } from '../backends/common/memory.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
-import { loadProgram } from '../compiler/program/program.js';
+import { loadProgram } from '../compiler/program/node-host.js';
 import { incc } from './helpers/cli.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

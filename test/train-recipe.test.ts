@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DiagnosticError } from '../compiler/diagnostics/diagnostics.js';
 import type { TrainingSetting } from '../compiler/ir/ir.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
-import { loadProgram, loadProgramFromText } from '../compiler/program/program.js';
+import { loadProgram, loadProgramFromText } from '../compiler/program/node-host.js';
 import { clipGradients, globalNorm, smoothedCrossEntropy, smoothedTargets, trainingLoss } from '../backends/tfjs/train/loss.js';
 import { learningRateAt, PAPER_DEFAULTS, resolveRecipe } from '../compiler/ir/recipe.js';
 import { repoRoot } from './helpers/cli.js';

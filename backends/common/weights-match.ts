@@ -1,9 +1,9 @@
 /**
  * Checking a set of weight values against the variables of a graph (backends/common/weights.ts): every variable
- * present, nothing extra, every shape right. The error names the first mismatches of each kind.
+ * present, nothing extra, every shape right. The error names the first mismatches of each kind. Knows no
+ * backend's format: a backend maps its checkpoint's names to these (backends/tfjs/checkpoint.ts).
  */
 import type { IRGraph } from '../../compiler/ir/ir.js';
-import { planLayers, type PlannedLayer } from '../tfjs/plan.js';
 import { weightSpecs, type WeightSpec } from './weights.js';
 
 /** How many mismatches of each kind an error message names. */
@@ -61,33 +61,4 @@ export function matchWeights(
   const missing = [...specs.keys()].filter((n) => !out.has(n) && !wrong.has(n));
   if (missing.length > 0 || extra.length > 0 || wrongShape.length > 0) throw new WeightsMismatchError(missing, extra, wrongShape, source);
   return out;
-}
-
-/**
- * The name each variable has in a tfjs checkpoint written by incc's tfjs backend (backends/tfjs/plan.ts):
- * `<layer>/<role>`, where the layer is the conv/dense layer of the node, or its batch-norm layer
- * (`<name>/bn`) for gamma, beta and the moving statistics. For the names incc makes these are the names of
- * backends/common/weights.ts; they differ only for string labels that tfjs does not accept as they are.
- * Returns checkpoint name -> weights.ts name.
- */
-export function tfjsCheckpointNames(graph: IRGraph): Map<string, string> {
-  const plan = planLayers(graph);
-  const byNode = new Map<number, PlannedLayer[]>();
-  for (const l of plan.layers) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
-  const out = new Map<string, string>();
-  for (const spec of weightSpecs(graph)) {
-    const isBn = spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
-    const layer = (byNode.get(spec.node) ?? []).find((l) =>
-      isBn ? l.factory === 'batchNormalization' : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
-    );
-    out.set(layer ? `${layer.name}/${spec.role}` : spec.name, spec.name);
-  }
-  return out;
-}
-
-/** Matches the weights of a tfjs checkpoint (readCheckpoint) to the graph's variables, by their tfjs names. */
-export function matchCheckpoint(graph: IRGraph, weights: Iterable<{ name: string; shape: number[]; values: Float32Array }>, source: string): Map<string, Float32Array> {
-  const names = tfjsCheckpointNames(graph);
-  const renamed = [...weights].map((w) => ({ ...w, name: names.get(w.name) ?? w.name }));
-  return matchWeights(graph, renamed, source);
 }

@@ -1,11 +1,11 @@
 /**
- * `incc graph`: from a selected graph (select.ts) to a diagram in one of four formats (spec/graph.md).
+ * `incc graph`: from a selected graph (cli/graph-select.ts) to a diagram in one of four formats (spec/graph.md).
  * The CLI imports this module dynamically; the layout library (elkjs, layout.ts) is loaded only for the
  * formats that need coordinates (svg, html).
  */
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { totalMacs, totalParams } from '../../compiler/ir/ir.js';
-import { lintFile, type LintMessage } from '../../compiler/lint/engine/lint.js';
+import type { LintMessage } from '../../compiler/lint/engine/lint.js';
 import type { Application } from '../../compiler/rewrite/rewrite.js';
 import { DOT_MARKER, renderDot } from './dot.js';
 import { renderHtml, type HtmlBlock, type HtmlFinding } from './html.js';
@@ -14,11 +14,23 @@ import { opLine } from './labels.js';
 import type { Direction } from './layout.js';
 import { MERMAID_MARKER, renderMermaid } from './mermaid.js';
 import { findInstance, placeMarks, viewOf, type InstanceRef, type Mark, type View, type ViewNode } from './scope.js';
-import type { Selection } from './select.js';
 import { renderSvg, type Panel } from './svg.js';
 
-export { select, type Selection, type SelectOptions } from './select.js';
 export { viewOf, findInstance, instancesOf, type View, type ViewNode, type ViewEdge, type Mark, type InstanceRef } from './scope.js';
+
+/** What render draws: a built graph, and what the command found about it. */
+export interface Drawing {
+  graph: IRGraph;
+  /** The graph before the rewrite pass (for --diff). */
+  elaborated?: IRGraph;
+  applications: Application[];
+  /** The block instance to draw (--block). */
+  instance?: InstanceRef;
+  /** A title instead of the scope's own (a block drawn alone). */
+  title?: string;
+  /** Lint findings about the drawn network (for --lint and html), with a note to tell the user. */
+  lint?: { messages: LintMessage[]; note?: string };
+}
 
 export type GraphFormat = 'svg' | 'dot' | 'mermaid' | 'html';
 export const FORMATS: GraphFormat[] = ['svg', 'dot', 'mermaid', 'html'];
@@ -51,18 +63,6 @@ export function isGraphOutput(head: Buffer): boolean {
   if (text.startsWith('digraph ')) return text.includes(`\n  ${DOT_MARKER}\n`);
   if (text.startsWith('---\n')) return text.includes(`\nflowchart BT\n  ${MERMAID_MARKER}\n`);
   return false;
-}
-
-/** Lint findings about one network of the linted file. */
-function lintFindings(sel: Selection, network: string): { messages: LintMessage[]; note?: string } {
-  try {
-    const result = lintFile(sel.lintPath, sel.lintHost ? { host: sel.lintHost } : {});
-    if (result.failures.length > 0) return { messages: [], note: `lint could not run on ${result.file}: ${result.failures[0]!.message}` };
-    const messages = result.messages.filter((m) => m.network === undefined || m.network === network);
-    return { messages, note: messages.length === 0 ? `lint found nothing in ${network}` : undefined };
-  } catch (e) {
-    return { messages: [], note: `lint could not run: ${e instanceof Error ? e.message : String(e)}` };
-  }
 }
 
 const severityOf = (m: LintMessage): Mark['severity'] => m.severity;
@@ -101,8 +101,8 @@ function scopeNodes(graph: IRGraph, instance: InstanceRef | undefined): IRNode[]
   return instance ? graph.nodes.filter((n) => n.origin[instance.level]?.instance === instance.instance) : graph.nodes;
 }
 
-export async function render(sel: Selection, options: RenderOptions): Promise<Rendered> {
-  const graph = sel.graph!;
+export async function render(sel: Drawing, options: RenderOptions): Promise<Rendered> {
+  const graph = sel.graph;
   const notes: string[] = [];
   const instance = sel.instance;
   const depth = options.depth ?? (instance ? Infinity : 1);
@@ -114,7 +114,7 @@ export async function render(sel: Selection, options: RenderOptions): Promise<Re
   let lintNote: string | undefined;
   const footnotes: string[] = [];
   if (withLint) {
-    const found = lintFindings(sel, graph.network);
+    const found = sel.lint ?? { messages: [], note: 'lint was not run' };
     messages = found.messages;
     lintNote = found.note;
     if (found.note && options.lint) notes.push(found.note);

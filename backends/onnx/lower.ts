@@ -19,7 +19,6 @@
  */
 import { endianness } from 'node:os';
 import pkg from 'onnx-proto';
-import type { Span } from '../../compiler/syntax/ast.js';
 import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { checkWeightSize, ONNX_LIMIT } from '../common/weight-size.js';
@@ -163,7 +162,7 @@ class Lowering {
   }
 
   docString(n: IRNode): string {
-    const where = (s: Span): string => `${s.file}:${s.startLine}:${s.startColumn}`;
+    const where = (s: IRNode['span']): string => `${s.file}:${s.startLine}:${s.startColumn}`;
     let lines = this.lines.get(n.span.file);
     if (!this.lines.has(n.span.file)) {
       lines = this.options.sourceOf?.(n.span.file)?.split(/\r?\n/);

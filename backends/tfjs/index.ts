@@ -4,7 +4,7 @@
  * the main `incc` entry point never imports this module (the CLI imports it only for `compile`).
  *
  *   buildModel(graph, { seed })        the tf.LayersModel: outputs main, then the aux heads in graph.aux order
- *   compile(fileOrProgramOrGraph, ...) the same from a .incp file (throws CompileError on diagnostics)
+ *   compile(graph, { seed })           the same (a graph from the compiler: graphOf(loadProgram(path)))
  *   compileTfjs(graph, { seed, emitTs }) every file of `incc compile --target tfjs`, in memory (no tf.LayersModel)
  *   writeTfjsModel(model, dir)         model.json + weight shards for any LayersModel, written atomically
  *   loadTfjsModel(dir)                 reads such a folder back with stock tfjs (tf.io.fromMemory)
@@ -13,8 +13,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { IRGraph } from '../../compiler/ir/ir.js';
-import { buildNetwork, type BuildOptions } from '../../compiler/program/pipeline.js';
-import { loadProgram, packageVersion, type Program } from '../../compiler/program/program.js';
+import { packageVersion } from '../../compiler/package.js';
 import type { FileData } from '../common/output.js';
 import { checkWeightSize, TFJS_LIMIT } from '../common/weight-size.js';
 import { filesOfArtifacts } from './artifacts.js';
@@ -59,33 +58,22 @@ export function inccMetadata(graph: IRGraph, plan: LayerPlan, seed: number): Inc
   };
 }
 
-export class CompileError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join('\n') || 'compile failed');
-  }
-}
-
-export interface CompileOptions extends BuildOptions {
+export interface CompileOptions {
   /** Seed of the initial weights (backends/common/weights.ts); 0 when left out. */
   seed?: number;
 }
 
-/** The IR of a .incp path, a loaded Program or an IR graph (returned as is), or a CompileError. */
-export function graphOf(input: string | Program | IRGraph, options: BuildOptions = {}): IRGraph {
-  if (typeof input === 'object' && 'nodes' in input) return input;
-  const program = typeof input === 'string' ? loadProgram(input) : input;
-  const errors = program.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new CompileError(errors);
-  const result = buildNetwork(program, options);
-  if (!result.graph) throw new CompileError(result.diagnostics);
-  return result.graph;
-}
-
 /** The tf.LayersModel of a network, in memory, with the initial weights of `seed`. */
-export function compile(input: string | Program | IRGraph, options: CompileOptions = {}): tf.LayersModel {
-  const graph = graphOf(input, options);
+export function compile(graph: IRGraph, options: CompileOptions = {}): tf.LayersModel {
   refuseTooLarge(graph);
   return buildModel(graph, { seed: options.seed ?? 0 });
+}
+
+/** The network cannot be lowered to tfjs: `diagnostics` say why (`weights-too-large`). */
+export class CompileError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('\n') || 'compile failed');
+  }
 }
 
 /** A CompileError (`weights-too-large`) for a network whose weights a tfjs model cannot hold, before any is made. */

@@ -1,6 +1,6 @@
 import { checkFiles } from '../../compiler/program/check.js';
 import { parseCommandArgs, printDiagnostics, summaryLine, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 export const checkCommand: Command = {
   name: 'check',

@@ -3,35 +3,16 @@
  *
  * Each target is loaded only when asked for (a dynamic import in `targets`), so no other command, and no
  * other target, loads tfjs or onnxruntime (test/light-path.test.ts). A target module exports a
- * CompileTarget; adding one is a line in `targets` and its options in `options` below.
+ * CompileTarget (backends/common/target.ts); adding one is a line in `targets` and its options in `options`
+ * below. `--weights` is read here (cli/weights-file.ts, through the backend that owns the format) into
+ * weights by variable name that every target taking weights accepts; the CLI prints what the target returns.
  */
-import type { IRGraph } from '../../compiler/ir/ir.js';
-import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram, type Program } from '../../compiler/program/program.js';
+import type { CompileTarget, TargetResult } from '../../backends/common/target.js';
+import { buildProgram } from '../../compiler/program/pipeline.js';
+import { loadProgram } from '../../compiler/program/node-host.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 import { loadOptional } from '../optional.js';
-
-export interface TargetContext {
-  /** The network after rules. */
-  graph: IRGraph;
-  /** The loaded program (program.sourceOf for diagnostics). */
-  program: Program;
-  /** --out */
-  out: string;
-  /** --seed, checked (0 when not given). */
-  seed: number;
-  /** Every parsed option, for target-specific ones (`emit-ts`, `layout`, ...). */
-  values: Record<string, string | boolean | string[] | undefined>;
-}
-
-export interface CompileTarget {
-  /**
-   * Compiles and writes `out` atomically (nothing left there on failure), prints what it wrote or its
-   * errors, and returns the exit code: 0 done, 1 the network cannot be compiled, 2 cannot write.
-   */
-  compile(context: TargetContext): Promise<number>;
-}
 
 /** --target NAME -> the module that implements it, imported on use. */
 export const targets: Record<string, () => Promise<CompileTarget>> = {
@@ -112,17 +93,68 @@ output that cannot be written.`,
     if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff) throw new UsageError(`--seed takes an integer from 0 to 4294967295, got '${seedText}'`);
     const setArgs = parseSetArgs(values['set'] as string[] | undefined);
 
+    const weightsPath = values['weights'] as string | undefined;
+    if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
+
     const program = readProgramOrExit(positionals[0]!, loadProgram);
     if (program === undefined) return 2;
-    if (program.diagnostics.some((d) => d.severity === 'error')) {
-      printDiagnostics(program.diagnostics, program.sourceOf);
-      return 1;
-    }
-    const result = buildNetwork(program, { network: values['network'] as string | undefined, args: setArgs, rules: values['rules'] as string[] | undefined });
-    printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
-    if (!result.graph) return 1;
+    const network = values['network'] as string | undefined;
+    const built = buildProgram(program, { network, args: setArgs, rules: values['rules'] as string[] | undefined });
+    printDiagnostics(built.diagnostics, program.sourceOf);
+    const graph = built.networks[0]?.graph;
+    if (!graph) return 1;
 
-    const target = await loadTarget();
-    return target.compile({ graph: result.graph, program, out, seed: Number(seedText), values });
+    const target: CompileTarget = await loadTarget();
+    if (weightsPath !== undefined && !target.takesWeights) throw new UsageError(`--target ${targetName} takes no --weights`);
+    let weights: Map<string, Float32Array> | undefined;
+    let weightsSource: string | undefined;
+    if (weightsPath !== undefined) {
+      const { isSafetensors, readWeightsFile, SafetensorsError } = await import('../weights-file.js');
+      const { CheckpointError } = await import('../../backends/tfjs/checkpoint.js');
+      const { WeightsMismatchError } = await import('../../backends/common/weights-match.js');
+      try {
+        weights = readWeightsFile(graph, weightsPath);
+        weightsSource = `${isSafetensors(weightsPath) ? 'safetensors' : 'checkpoint'} ${weightsPath}`;
+      } catch (e) {
+        if (e instanceof CheckpointError || e instanceof SafetensorsError) {
+          process.stderr.write(`incc compile: ${e.message}\n`);
+          return 2;
+        }
+        if (e instanceof WeightsMismatchError) {
+          process.stderr.write(`incc compile: error: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      }
+    }
+    const targetOptions = Object.fromEntries(
+      Object.entries(values).filter((e): e is [string, string | boolean] => !Array.isArray(e[1])),
+    );
+    const result = await target.compile({
+      graph,
+      out,
+      seed: Number(seedText),
+      options: targetOptions,
+      weights,
+      weightsFrom: weightsPath,
+      weightsSource,
+      sourceOf: program.sourceOf,
+    });
+    return report(result, program.sourceOf);
   },
 };
+
+/** Prints what a target returned; its exit code. */
+function report(result: TargetResult, sourceOf: (file: string) => string | undefined): number {
+  if (result.ok) {
+    process.stdout.write(`${result.summary}\n`);
+    return 0;
+  }
+  if ('usage' in result) throw new UsageError(result.usage);
+  if ('cannotWrite' in result) {
+    process.stderr.write(`incc compile: ${result.cannotWrite}\n`);
+    return 2;
+  }
+  printDiagnostics(result.diagnostics, sourceOf);
+  return 1;
+}

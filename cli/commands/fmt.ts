@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseSource } from '../../compiler/syntax/parse.js';
-import { displayNameOf } from '../../compiler/program/program.js';
+import { displayNameOf } from '../../compiler/program/node-host.js';
 import { replaceFileContents, ReplaceError } from '../../backends/common/replace-file.js';
 import { formattingProblem } from '../../format/verify.js';
 import { expandFiles } from '../files.js';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 export const fmtCommand: Command = {
   name: 'fmt',

@@ -1,8 +1,8 @@
 import { checkFileReplaceable, OutputError, writeFileAtomic } from '../../backends/common/output.js';
 import type { FileOutputOptions } from '../../backends/common/output.js';
-import { loadProgram } from '../../compiler/program/program.js';
+import { loadProgram } from '../../compiler/program/node-host.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 const FORMATS = ['svg', 'dot', 'mermaid', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -95,7 +95,8 @@ that cannot be written.`,
       printDiagnostics(program.diagnostics, program.sourceOf);
       return 1;
     }
-    const selection = graph.select(positionals[0]!, program, {
+    const { lintFindings, select } = await import('../graph-select.js');
+    const selection = select(positionals[0]!, program, {
       network: values['network'] as string | undefined,
       args: setArgs,
       setTexts,
@@ -107,7 +108,9 @@ that cannot be written.`,
     printDiagnostics([...program.diagnostics, ...selection.diagnostics], selection.program.sourceOf);
     if (!selection.graph) return 1;
     for (const note of selection.notes) process.stderr.write(`incc graph: ${note}\n`);
-    const rendered = await graph.render(selection, {
+    const withLint = values['lint'] === true || format === 'html';
+    const lint = withLint ? lintFindings(selection, selection.graph.network) : undefined;
+    const rendered = await graph.render({ ...selection, graph: selection.graph, lint }, {
       format: format as Format,
       depth,
       diff: values['diff'] === true,

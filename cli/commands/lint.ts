@@ -11,7 +11,7 @@ import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
 import { expandFiles } from '../files.js';
 import { parseCommandArgs, UsageError, useColor } from '../io.js';
 import { packageInfo } from '../package-info.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 const formats = ['stylish', 'json', 'sarif', 'github'];
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseSource } from '../../compiler/syntax/parse.js';
-import { displayNameOf } from '../../compiler/program/program.js';
+import { displayNameOf } from '../../compiler/program/node-host.js';
 import { resolve } from 'node:path';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 export const parseCommand: Command = {
   name: 'parse',

@@ -1,11 +1,11 @@
 import { emitNetwork } from '../../compiler/print/emit.js';
 import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram } from '../../compiler/program/program.js';
+import { loadProgram } from '../../compiler/program/node-host.js';
 import { costOf } from '../../compiler/rewrite/cost.js';
 import { explainApplications, explainText } from '../../compiler/rewrite/explain.js';
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 export const rewriteCommand: Command = {
   name: 'rewrite',

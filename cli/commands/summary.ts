@@ -1,9 +1,9 @@
 import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram } from '../../compiler/program/program.js';
+import { loadProgram } from '../../compiler/program/node-host.js';
 import { summarize, summaryTable } from '../../compiler/print/summary.js';
 import { memoryTable } from '../../backends/common/memory.js';
 import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 export const summaryCommand: Command = {
   name: 'summary',

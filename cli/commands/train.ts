@@ -1,8 +1,8 @@
 import { buildNetwork } from '../../compiler/program/pipeline.js';
 import { DiagnosticError } from '../../compiler/diagnostics/diagnostics.js';
-import { loadProgram } from '../../compiler/program/program.js';
+import { loadProgram } from '../../compiler/program/node-host.js';
 import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 import { loadOptional } from '../optional.js';
 
 function positiveInt(name: string, v: unknown, min = 1): number | undefined {

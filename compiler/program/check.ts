@@ -1,14 +1,14 @@
 /**
  * `check`: load each file with its imports, resolve names, then elaborate and rewrite every network it
- * declares with the defaults of its parameters, collecting every diagnostic. The check path never
- * loads tfjs or onnxruntime.
+ * declares with the defaults of its parameters (buildProgram with `every`), collecting every diagnostic.
+ * The check path never loads tfjs or onnxruntime. checkFiles reads through the node host (node-host.ts);
+ * checkProgram runs on a program read through any host.
  */
-import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { loadProgram, nodeFileHost, type FileHost, type Program } from './program.js';
-import { networksOf } from '../ir/elaborate.js';
-import { buildNetwork } from './pipeline.js';
-import { resolveFile } from './resolve.js';
+import type { CompilerHost, FileHost } from './host.js';
+import { nodeHost, nodeHostReading } from './node-host.js';
+import { buildProgram } from './pipeline.js';
+import { createProgram, type Program } from './program.js';
 
 export interface CheckResult {
   diagnostics: Diagnostic[];
@@ -17,26 +17,20 @@ export interface CheckResult {
   sourceOf(file: string): string | undefined;
 }
 
-export function checkFiles(paths: string[], host: FileHost = nodeFileHost): CheckResult {
+export function checkFiles(paths: string[], files: FileHost | CompilerHost = nodeHost): CheckResult {
+  const host = nodeHostReading(files);
   const diagnostics: Diagnostic[] = [];
   const unreadable: string[] = [];
   const programs: Program[] = [];
   for (const p of paths) {
-    if (host.readFile(resolve(p)) === undefined) {
+    if (host.readFile(host.resolvePath(p)) === undefined) {
       unreadable.push(p);
       continue;
     }
-    const program = loadProgram(p, host);
+    const program = createProgram(host, p);
     programs.push(program);
     // (No `push(...xs)`: a file can have more problems than a call can take arguments.)
-    for (const d of program.diagnostics) diagnostics.push(d);
-    const errors = program.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length === 0) for (const d of checkProgram(program)) diagnostics.push(d);
-    // A name declared twice still leaves every file parsed and every import found: resolve the names, so
-    // that the duplicate does not hide the other problems of the file (networks are not built).
-    else if (errors.every((d) => d.code === 'duplicate-name')) {
-      for (const file of program.files.values()) for (const d of resolveFile(file)) diagnostics.push(d);
-    }
+    for (const d of buildProgram(program, { every: true }).diagnostics) diagnostics.push(d);
   }
   return {
     diagnostics: dedupe(diagnostics),
@@ -53,14 +47,11 @@ export function checkFiles(paths: string[], host: FileHost = nodeFileHost): Chec
 
 /**
  * Checks a loaded program: names in every file it loaded, then every network of the entry file,
- * elaborated with its parameters' defaults and rewritten by the rules it applies.
+ * elaborated with its parameters' defaults and rewritten by the rules it applies. The program's own
+ * (loading) diagnostics are not repeated.
  */
 export function checkProgram(program: Program): Diagnostic[] {
-  const resolved = [...program.files.values()].flatMap(resolveFile);
-  if (resolved.some((d) => d.severity === 'error')) return resolved;
-  const diagnostics = [...resolved];
-  for (const network of networksOf(program)) diagnostics.push(...buildNetwork(program, { network: network.name.name }).diagnostics);
-  return diagnostics;
+  return buildProgram(program, { every: true }).diagnostics.slice(program.diagnostics.length);
 }
 
 /** The same file imported by two checked files reports its problems once. */

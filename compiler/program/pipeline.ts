@@ -3,12 +3,12 @@
  * `apply` statements and any rules given on the command line (`--rules`), in that order.
  * This path never loads tfjs or onnxruntime.
  */
-import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { DiagnosticError, diagnostic } from '../diagnostics/diagnostics.js';
-import { elaborate, type ElaborateOptions } from '../ir/elaborate.js';
+import { elaborate, networksOf, type ElaborateOptions } from '../ir/elaborate.js';
 import type { IRGraph } from '../ir/ir.js';
-import { loadProgram, stdlibDir, type Declaration, type Program } from './program.js';
+import { resolveFile } from './resolve.js';
+import { createProgram, type CompilerHost, type Declaration, type Program } from './program.js';
 import { fileDeclaring, parseRuleOption, ruleRequest, type RuleRequest } from '../rewrite/request.js';
 import { rewrite, type Application } from '../rewrite/rewrite.js';
 import { MapEnv } from '../ir/values.js';
@@ -29,11 +29,15 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
 }
 
-let stdRules: Program | undefined;
-/** std/rules, loaded once: the rules `--rules` can name besides those the file sees. */
-function standardRules(): Program {
-  stdRules ??= loadProgram(join(stdlibDir, 'rules.incp'));
-  return stdRules;
+const stdRules = new WeakMap<CompilerHost, Program>();
+/** std/rules, loaded once per host: the rules `--rules` can name besides those the file sees. */
+function standardRules(program: Program): Program {
+  let rules = stdRules.get(program.host);
+  if (!rules) {
+    rules = createProgram(program.host, program.host.resolveImport('std/rules', program.entry.path));
+    stdRules.set(program.host, rules);
+  }
+  return rules;
 }
 
 export function buildNetwork(program: Program, options: BuildOptions = {}): BuildResult {
@@ -47,7 +51,7 @@ export function buildNetwork(program: Program, options: BuildOptions = {}): Buil
       requests.push(ruleRequest(a.stmt, a.file.scope, (d) => fileDeclaring(d, program), a.env, graph));
     }
     if (options.rules && options.rules.length > 0) {
-      const std = standardRules();
+      const std = standardRules(program);
       const scope = new Map<string, Declaration>(std.entry.scope);
       for (const [k, v] of program.entry.scope) scope.set(k, v);
       for (const text of options.rules) {
@@ -63,4 +67,73 @@ export function buildNetwork(program: Program, options: BuildOptions = {}): Buil
   const result = rewrite(graph, requests);
   const failed = result.diagnostics.some((d) => d.severity === 'error');
   return { graph: failed ? undefined : result.graph, elaborated: graph, applications: result.applications, diagnostics: result.diagnostics };
+}
+
+export interface ProgramBuildOptions extends BuildOptions {
+  /**
+   * Build every network of the entry file, each with its parameters' defaults, after name resolution over
+   * every loaded file (what `check` and `lint` do). Otherwise the one network `network` names (or the
+   * file's only one), with `args` and `rules` (what `summary`, `graph`, `compile` and `train` do).
+   */
+  every?: boolean;
+}
+
+export interface NetworkBuild extends BuildResult {
+  network: string;
+}
+
+export interface ProgramBuild {
+  /** Loading's diagnostics, then name resolution's (with `every`), then each network's, in that order. */
+  diagnostics: Diagnostic[];
+  /** The networks built (none when loading or name resolution failed). */
+  networks: NetworkBuild[];
+}
+
+const isError = (d: Diagnostic) => d.severity === 'error';
+
+/**
+ * The one sequence every command and backend caller runs on a loaded program: stop at loading errors,
+ * resolve names (with `every`), then build each network (elaborate, rewrite).
+ */
+export function buildProgram(program: Program, options: ProgramBuildOptions = {}): ProgramBuild {
+  const diagnostics = [...program.diagnostics];
+  const loadErrors = diagnostics.filter(isError);
+  if (loadErrors.length > 0) {
+    // A name declared twice still leaves every file parsed and every import found: with `every`, resolve the
+    // names, so that the duplicate does not hide the other problems of the file (networks are not built).
+    if (options.every && loadErrors.every((d) => d.code === 'duplicate-name')) {
+      for (const f of program.files.values()) for (const d of resolveFile(f)) diagnostics.push(d);
+    }
+    return { diagnostics, networks: [] };
+  }
+  if (!options.every) {
+    const built = buildNetwork(program, options);
+    for (const d of built.diagnostics) diagnostics.push(d);
+    return { diagnostics, networks: [{ network: built.elaborated?.network ?? options.network ?? '', ...built }] };
+  }
+  // (No `push(...xs)`: a file can have more problems than a call can take arguments.)
+  for (const f of program.files.values()) for (const d of resolveFile(f)) diagnostics.push(d);
+  if (diagnostics.some(isError)) return { diagnostics, networks: [] };
+  const networks: NetworkBuild[] = [];
+  for (const decl of networksOf(program)) {
+    const built = buildNetwork(program, { ...options, network: decl.name.name });
+    for (const d of built.diagnostics) diagnostics.push(d);
+    networks.push({ network: decl.name.name, ...built });
+  }
+  return { diagnostics, networks };
+}
+
+/** The diagnostics of a program that does not build. */
+export class CompileError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('\n') || 'compile failed');
+  }
+}
+
+/** The IR of one network of a loaded program (buildProgram without `every`), or a CompileError. */
+export function graphOf(program: Program, options: BuildOptions = {}): IRGraph {
+  const built = buildProgram(program, options);
+  const graph = built.networks[0]?.graph;
+  if (!graph) throw new CompileError(built.diagnostics.filter(isError));
+  return graph;
 }

@@ -1,14 +1,16 @@
 /**
  * A program: the entry file and every file it imports, parsed, with the declarations each file sees.
- * Resolves `std/...` to the stdlib shipped in this package and other paths relative to the importing
- * file; reports missing files, import cycles and clashing names.
+ * Reads through a CompilerHost (host.ts): `std/...` and relative imports are the host's to resolve, so this
+ * module runs unchanged on Node (node-host.ts), in a browser and in a language server. Reports missing
+ * files, import cycles and clashing names.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as A from '../syntax/ast.js';
 import { diagnostic, didYouMean, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { parseSource } from '../syntax/parse.js';
+import { fileStartSpan } from '../syntax/spans.js';
+import type { CompilerHost } from './host.js';
+
+export type { CompilerHost, FileHost } from './host.js';
 
 export type Declaration = A.BlockDecl | A.NetworkDecl | A.RuleDecl;
 
@@ -31,11 +33,8 @@ export interface Program {
   diagnostics: Diagnostic[];
   /** Source text by display name, for code frames. */
   sourceOf(displayName: string): string | undefined;
-}
-
-/** Reads files for the loader; tests and the formatter may give their own. */
-export interface FileHost {
-  readFile(path: string): string | undefined;
+  /** The host the program was read through (the rewrite pass reads std/rules through it). */
+  host: CompilerHost;
 }
 
 /**
@@ -44,57 +43,30 @@ export interface FileHost {
  */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
-export const nodeFileHost: FileHost = {
-  readFile(path) {
-    try {
-      if (!statSync(path).isFile()) return undefined;
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
-
-/** The package root: the nearest folder above this module with a stdlib/ folder (works from dist/ and from sources). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'stdlib')) && existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
+/** The size of a text in UTF-8, without encoding it. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
-  return dirname(fileURLToPath(import.meta.url));
+  return n;
 }
 
-/** This package's version, from its package.json. */
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-export const stdlibDir = join(packageRoot(), 'stdlib');
-
-export function displayNameOf(path: string): string {
-  const inStd = relative(stdlibDir, path);
-  if (!inStd.startsWith('..') && !inStd.startsWith('/')) return `std/${inStd.replace(/\\/g, '/')}`;
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? path : rel;
-}
-
-/** `std/x` -> the stdlib file; `./x`, `../x`, `x` -> relative to the importing file. `.incp` is optional. */
-export function resolveImport(spec: string, fromFile: string): string {
-  const base = spec.startsWith('std/') ? join(stdlibDir, spec.slice(4)) : resolve(dirname(fromFile), spec);
-  return base.endsWith('.incp') ? base : `${base}.incp`;
-}
-
-export function loadProgram(entryPath: string, host: FileHost = nodeFileHost): Program {
-  const path = resolve(entryPath);
-  const text = host.readFile(path);
-  if (text === undefined) throw new Error(`cannot read ${entryPath}`);
-  return new Loader(host).load(path, text);
-}
-
-/** A program whose entry file is given as text (the formatter, tests, editors). */
-export function loadProgramFromText(text: string, path: string, host: FileHost = nodeFileHost): Program {
-  return new Loader(host).load(resolve(path), text);
+/**
+ * The program whose entry file is `entryPath` (as the user gave it), read through `host`; with `text`, the
+ * entry file's text is that (an editor's buffer, a generated file). Throws when the entry file cannot be read.
+ */
+export function createProgram(host: CompilerHost, entryPath: string, text?: string): Program {
+  const path = host.resolvePath(entryPath);
+  const source = text ?? host.readFile(path);
+  if (source === undefined) throw new Error(`cannot read ${entryPath}`);
+  return new Loader(host).load(path, source);
 }
 
 /**
@@ -117,22 +89,24 @@ class Loader {
   /** Files being loaded, in import order: an import of one of these is a cycle. */
   private readonly stack: string[] = [];
 
-  constructor(private readonly host: FileHost) {}
+  constructor(private readonly host: CompilerHost) {}
 
   load(path: string, text: string): Program {
     const entry = this.loadFile(path, text);
     const byName = new Map<string, string>();
     for (const f of this.files.values()) byName.set(f.displayName, f.text);
-    return { entry, files: this.files, diagnostics: this.diagnostics, sourceOf: (name) => byName.get(name) };
+    const sourceOf = (name: string) => byName.get(name);
+    return { entry, files: this.files, diagnostics: this.diagnostics, sourceOf, host: this.host };
   }
 
   private loadFile(path: string, text: string): LoadedFile {
-    const displayName = displayNameOf(path);
+    const displayName = this.host.displayName(path);
     const file: LoadedFile = { path, displayName, text, scope: new Map(), own: [] };
     this.files.set(path, file);
-    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
-      const span = { file: displayName, startOffset: 0, endOffset: 1, startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 };
-      this.diagnostics.push(diagnostic('file-too-large', span, { size: `${Buffer.byteLength(text)} bytes`, limit: `${MAX_FILE_BYTES} bytes` }));
+    const bytes = text.length > MAX_FILE_BYTES / 3 ? utf8Length(text) : text.length;
+    if (bytes > MAX_FILE_BYTES) {
+      const span = fileStartSpan(displayName);
+      this.diagnostics.push(diagnostic('file-too-large', span, { size: `${bytes} bytes`, limit: `${MAX_FILE_BYTES} bytes` }));
       return file;
     }
     const parsed = parseCached(path, displayName, text);
@@ -163,9 +137,9 @@ class Loader {
   }
 
   private importInto(file: LoadedFile, imp: A.ImportDecl): void {
-    const target = resolveImport(imp.path.value, file.path);
+    const target = this.host.resolveImport(imp.path.value, file.path);
     if (this.stack.includes(target)) {
-      const cycle = [...this.stack.slice(this.stack.indexOf(target)), target].map(displayNameOf).join(' -> ');
+      const cycle = [...this.stack.slice(this.stack.indexOf(target)), target].map((p) => this.host.displayName(p)).join(' -> ');
       this.diagnostics.push(diagnostic('import-cycle', imp.path.span, { cycle }));
       return;
     }
@@ -173,7 +147,7 @@ class Loader {
     if (!imported) {
       const text = this.host.readFile(target);
       if (text === undefined) {
-        this.diagnostics.push(diagnostic('import-not-found', imp.path.span, { path: `"${imp.path.value}" (looked for ${displayNameOf(target)})` }));
+        this.diagnostics.push(diagnostic('import-not-found', imp.path.span, { path: `"${imp.path.value}" (looked for ${this.host.displayName(target)})` }));
         return;
       }
       imported = this.loadFile(target, text);

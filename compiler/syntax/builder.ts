@@ -4,6 +4,7 @@
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
+import { joinSpans, locationSpan, tokenSpan } from './spans.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 
 type Children = Record<string, CstElement[] | undefined>;
@@ -41,32 +42,15 @@ export class AstBuilder {
   // ---- spans ----------------------------------------------------------------------------------
 
   private tokenSpan(t: IToken): A.Span {
-    return {
-      file: this.file,
-      startOffset: t.startOffset,
-      endOffset: (t.endOffset ?? t.startOffset) + 1,
-      startLine: t.startLine ?? 1,
-      startColumn: t.startColumn ?? 1,
-      endLine: t.endLine ?? t.startLine ?? 1,
-      endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
-    };
+    return tokenSpan(this.file, t);
   }
 
   private nodeSpan(n: CstNode): A.Span {
-    const l = n.location!;
-    return {
-      file: this.file,
-      startOffset: l.startOffset,
-      endOffset: (l.endOffset ?? l.startOffset) + 1,
-      startLine: l.startLine ?? 1,
-      startColumn: l.startColumn ?? 1,
-      endLine: l.endLine ?? 1,
-      endColumn: (l.endColumn ?? 1) + 1,
-    };
+    return locationSpan(this.file, n.location!);
   }
 
   private join(a: A.Span, b: A.Span): A.Span {
-    return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
+    return joinSpans(a, b);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import type { IToken, TokenType } from 'chevrotain';
 import { tokenize } from '../../grammar/lexer.js';
 import { parseTokens } from '../../grammar/parser.js';
 import * as T from '../../grammar/tokens.js';
-import type { SourceFile, Span } from './ast.js';
+import type { SourceFile } from './ast.js';
+import { endOfFileSpan, spanAt, tokenSpan } from './spans.js';
 import { AstBuilder } from './builder.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 
@@ -69,7 +70,7 @@ export function parseSource(text: string, file: string): ParseResult {
 function syntaxError(file: string, text: string, token: IToken, expected: string[]): Diagnostic {
   const atEnd = token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset);
   const found = atEnd ? 'end of file' : describeToken(token);
-  const span = atEnd ? endOfFile(file, text) : tokenSpan(file, token);
+  const span = atEnd ? endOfFileSpan(file, text) : tokenSpan(file, token);
   return diagnostic('syntax-error', span, { found }, { expected });
 }
 
@@ -79,35 +80,6 @@ function describeToken(t: IToken): string {
   if (t.tokenType === T.IntegerLiteral || t.tokenType === T.FloatLiteral) return `number ${t.image}`;
   if (t.tokenType === T.StringLiteral) return `string ${t.image.length > 30 ? t.image.slice(0, 27) + '..."' : t.image}`;
   return `\`${t.image}\``;
-}
-
-function tokenSpan(file: string, t: IToken): Span {
-  return {
-    file,
-    startOffset: t.startOffset,
-    endOffset: (t.endOffset ?? t.startOffset) + 1,
-    startLine: t.startLine ?? 1,
-    startColumn: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1,
-    endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
-  };
-}
-
-/** A line break as the lexer counts them (spec/language.md: `\n`, `\r\n` and `\r`). */
-const lineBreak = /\r\n|\r|\n/g;
-
-function spanAt(file: string, offset: number, length: number, line: number, column: number, text: string): Span {
-  lineBreak.lastIndex = offset;
-  const firstLineEnd = lineBreak.exec(text)?.index ?? -1;
-  const len = firstLineEnd >= 0 ? Math.min(length, Math.max(1, firstLineEnd - offset)) : length;
-  return { file, startOffset: offset, endOffset: offset + len, startLine: line, startColumn: column, endLine: line, endColumn: column + len };
-}
-
-function endOfFile(file: string, text: string): Span {
-  const lines = text.split(/\r\n|\r|\n/);
-  const line = lines.length;
-  const column = lines[line - 1]!.length + 1;
-  return { file, startOffset: text.length, endOffset: text.length, startLine: line, startColumn: column, endLine: line, endColumn: column + 1 };
 }
 
 /**

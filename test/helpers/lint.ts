@@ -7,7 +7,7 @@ import type { RuleSetting } from '../../compiler/lint/engine/config.js';
 import { lintFile, type LintMessage, type LintResult } from '../../compiler/lint/engine/lint.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
 import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
-import { nodeFileHost } from '../../compiler/program/program.js';
+import { nodeFileHost } from '../../compiler/program/node-host.js';
 
 export const LINT_TEST_FILE = resolve('test-output/lint/case.incp');
 

@@ -8,7 +8,7 @@ import ort from 'onnxruntime-node';
 import pkg from 'onnx-proto';
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram, loadProgramFromText, stdlibDir } from '../../compiler/program/program.js';
+import { loadProgram, loadProgramFromText, stdlibDir } from '../../compiler/program/node-host.js';
 import { initialValue, weightSpecs } from '../../backends/common/weights.js';
 
 const { onnx } = pkg;

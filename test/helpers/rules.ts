@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { buildNetwork, type BuildResult } from '../../compiler/program/pipeline.js';
-import { loadProgramFromText } from '../../compiler/program/program.js';
+import { loadProgramFromText } from '../../compiler/program/node-host.js';
 import { repoRoot } from './cli.js';
 
 /** Loads `text` as if it were the file `name` at the repository root, and builds its one network. */

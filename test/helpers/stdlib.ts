@@ -1,7 +1,7 @@
 /** Loads and elaborates a network of the shipped stdlib, for the stdlib tests. */
 import { join } from 'node:path';
 import { elaborate } from '../../compiler/ir/elaborate.js';
-import { loadProgram, stdlibDir } from '../../compiler/program/program.js';
+import { loadProgram, stdlibDir } from '../../compiler/program/node-host.js';
 import { summarize, type Summary } from '../../compiler/print/summary.js';
 
 export function stdlibPath(file: string): string {

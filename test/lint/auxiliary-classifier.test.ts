@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { findRule } from '../../compiler/lint/engine/registry.js';
 import type { Report } from '../../compiler/lint/engine/rule.js';
 import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram, stdlibDir } from '../../compiler/program/program.js';
+import { loadProgram, stdlibDir } from '../../compiler/program/node-host.js';
 import { lintFile } from '../../compiler/lint/engine/lint.js';
 import { findings, lintText } from '../helpers/lint.js';
 

@@ -4,13 +4,12 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Span } from '../../syntax/ast.js';
-import { networksOf } from '../../ir/elaborate.js';
 import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
 import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
-import { buildNetwork } from '../../program/pipeline.js';
-import { loadProgram, nodeFileHost, type FileHost, type Program } from '../../program/program.js';
-import { resolveFile } from '../../program/resolve.js';
+import { buildProgram } from '../../program/pipeline.js';
+import { type FileHost, type Program } from '../../program/program.js';
+import { loadProgram, nodeFileHost } from '../../program/node-host.js';
 import { activeRules, findConfig, readConfig, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
 import type { Report } from './rule.js';
 import { parseSuppressions, suppressedBy, type Suppression } from './suppress.js';
@@ -76,9 +75,9 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
     failures: [],
     sourceOf: program.sourceOf,
   };
-  const failures = failuresOf(program);
-  if (failures.length > 0) {
-    result.failures = failures;
+  const built = buildProgram(program, { every: true });
+  if (built.networks.length === 0 && built.diagnostics.some((d) => d.severity === 'error')) {
+    result.failures = built.diagnostics.filter((d) => d.severity === 'error');
     return result;
   }
   const configPath = options.config ? undefined : findConfig(dirname(resolve(path)));
@@ -89,14 +88,12 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
   const suppressions = new Map<string, Suppression[]>();
   for (const f of program.files.values()) suppressions.set(f.displayName, parseSuppressions(f.ast?.comments ?? []));
   const seen = new Set<string>();
-  const networks = networksOf(program);
-  for (const decl of networks) {
-    const built = buildNetwork(program, { network: decl.name.name });
-    if (!built.graph) {
-      result.failures.push(...built.diagnostics.filter((d) => d.severity === 'error'));
+  for (const network of built.networks) {
+    if (!network.graph) {
+      result.failures.push(...network.diagnostics.filter((d) => d.severity === 'error'));
       continue;
     }
-    for (const active of rules) runRule(active, built.graph, file, suppressions, seen, result);
+    for (const active of rules) runRule(active, network.graph, file, suppressions, seen, result);
   }
   // A file with no network (a block library) checked nothing: its comments are used, or not, by the files
   // that instantiate its blocks, so none is reported unused here.
@@ -112,7 +109,7 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
       });
     }
   }
-  for (const s of networks.length > 0 ? (suppressions.get(file) ?? []) : []) {
+  for (const s of built.networks.length > 0 ? (suppressions.get(file) ?? []) : []) {
     for (const id of s.rules.filter((r) => !s.used.has(r))) {
       const known = rules.some((r) => r.rule.id === id);
       addMessage(result, {
@@ -128,11 +125,6 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
   // call cost a tenth of a lint run).
   result.messages.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return result;
-}
-
-function failuresOf(program: Program): Diagnostic[] {
-  if (program.diagnostics.some((d) => d.severity === 'error')) return program.diagnostics.filter((d) => d.severity === 'error');
-  return [...program.files.values()].flatMap(resolveFile).filter((d) => d.severity === 'error');
 }
 
 function runRule(active: ActiveRule, graph: IRGraph, file: string, suppressions: Map<string, Suppression[]>, seen: Set<string>, result: LintResult): void {

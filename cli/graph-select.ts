@@ -1,5 +1,6 @@
 /**
- * Which graph `incc graph` draws (spec/graph.md, "What is drawn"):
+ * Which graph `incc graph` draws (spec/graph.md, "What is drawn"); the command's, not the graph backend's:
+ * it reads files (a library's sibling networks), and the backend draws a built graph.
  *
  * - without --block: the network of FILE (--network when it declares several), after its rules;
  * - with --block NAME: the block instance NAME, or the first instance of the block NAME, in a network of
@@ -11,14 +12,16 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
-import { networksOf } from '../../compiler/ir/elaborate.js';
-import type { IRGraph } from '../../compiler/ir/ir.js';
-import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram, loadProgramFromText, nodeFileHost, type FileHost, type Program } from '../../compiler/program/program.js';
-import type { Application } from '../../compiler/rewrite/rewrite.js';
-import type { ValueLike } from '../../compiler/ir/values.js';
-import { findInstance, type InstanceRef } from './scope.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
+import { networksOf } from '../compiler/ir/elaborate.js';
+import type { IRGraph } from '../compiler/ir/ir.js';
+import { buildNetwork } from '../compiler/program/pipeline.js';
+import { type FileHost, type Program } from '../compiler/program/program.js';
+import { loadProgram, loadProgramFromText, nodeFileHost } from '../compiler/program/node-host.js';
+import type { Application } from '../compiler/rewrite/rewrite.js';
+import type { ValueLike } from '../compiler/ir/values.js';
+import { findInstance, type InstanceRef } from '../backends/graph/scope.js';
+import { lintFile, type LintMessage } from '../compiler/lint/engine/lint.js';
 
 export interface SelectOptions {
   network?: string;
@@ -174,4 +177,18 @@ function standalone(path: string, program: Program, name: string, input: string,
   for (const g of [built.graph, built.elaborated]) if (g) g.file = program.entry.displayName;
   const title = `${name} (alone, on ${input}${setTexts.length > 0 ? `; ${setTexts.join(', ')}` : ''})`;
   return { ...base, ...built, program: p, instance: findInstance(built.graph, name)!, lintPath: harnessPath, lintHost: host, title };
+}
+
+/** Lint findings about one network of the linted file (for `--lint` and the html report). */
+export function lintFindings(sel: Selection, network: string): { messages: LintMessage[]; note?: string } {
+  try {
+    const result = lintFile(sel.lintPath, sel.lintHost ? { host: sel.lintHost } : {});
+    if (result.failures.length > 0) {
+      return { messages: [], note: `lint could not run on ${result.file}: ${result.failures[0]!.message}` };
+    }
+    const messages = result.messages.filter((m) => m.network === undefined || m.network === network);
+    return { messages, note: messages.length === 0 ? `lint found nothing in ${network}` : undefined };
+  } catch (e) {
+    return { messages: [], note: `lint could not run: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }

@@ -1,14 +1,14 @@
 /**
- * `--weights PATH` for the compile targets: a safetensors file with model.py's state_dict keys (what the
+ * `--weights PATH` for `incc compile`, read here and handed to the target (backends/common/target.ts) by
+ * variable name: a safetensors file with model.py's state_dict keys (what the
  * PyTorch backend writes and its train.py saves: backends/common/torch-state.ts), or an incc tfjs checkpoint
  * (model.json, read without tfjs by backends/tfjs/checkpoint.ts). Returns the values by weights.ts names.
  */
 import { readFileSync } from 'node:fs';
-import type { IRGraph } from '../../compiler/ir/ir.js';
-import { readCheckpoint } from '../tfjs/checkpoint.js';
-import { decodeSafetensors, SafetensorsError } from './safetensors.js';
-import { fromTorchTensors } from './torch-state.js';
-import { matchCheckpoint } from './weights-match.js';
+import type { IRGraph } from '../compiler/ir/ir.js';
+import { readTfjsWeights } from '../backends/tfjs/checkpoint.js';
+import { decodeSafetensors, SafetensorsError } from '../backends/common/safetensors.js';
+import { fromTorchTensors } from '../backends/common/torch-state.js';
 
 export { SafetensorsError };
 
@@ -19,12 +19,14 @@ export const isSafetensors = (path: string): boolean => path.toLowerCase().endsW
  * not fit the network).
  */
 export function readWeightsFile(graph: IRGraph, path: string): Map<string, Float32Array> {
-  if (!isSafetensors(path)) return matchCheckpoint(graph, readCheckpoint(path), path);
+  if (!isSafetensors(path)) return readTfjsWeights(path, graph);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new SafetensorsError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new SafetensorsError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   return fromTorchTensors(graph, decodeSafetensors(bytes, path).tensors, path);
 }

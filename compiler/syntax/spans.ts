@@ -1,0 +1,78 @@
+/**
+ * Span factories: where a token, a CST node, a stretch of text or the end of a file is, as the AST and
+ * diagnostics give it (spec/language.md: 1-based lines and columns, end exclusive; `\n`, `\r\n` and `\r`
+ * break lines). The parser, the AST builder and the loader make their spans here.
+ */
+import type { CstNodeLocation, IToken } from 'chevrotain';
+import type { Span } from './ast.js';
+
+/** A token's span. */
+export function tokenSpan(file: string, t: IToken): Span {
+  return {
+    file,
+    startOffset: t.startOffset,
+    endOffset: (t.endOffset ?? t.startOffset) + 1,
+    startLine: t.startLine ?? 1,
+    startColumn: t.startColumn ?? 1,
+    endLine: t.endLine ?? t.startLine ?? 1,
+    endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
+  };
+}
+
+/** A CST node's span (from Chevrotain's node location). */
+export function locationSpan(file: string, l: CstNodeLocation): Span {
+  return {
+    file,
+    startOffset: l.startOffset,
+    endOffset: (l.endOffset ?? l.startOffset) + 1,
+    startLine: l.startLine ?? 1,
+    startColumn: l.startColumn ?? 1,
+    endLine: l.endLine ?? 1,
+    endColumn: (l.endColumn ?? 1) + 1,
+  };
+}
+
+/** From the start of `a` to the end of `b`. */
+export function joinSpans(a: Span, b: Span): Span {
+  return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
+}
+
+/** A line break as the lexer counts them. */
+const lineBreak = /\r\n|\r|\n/g;
+
+/** `length` characters of `text` from `offset` (at `line`:`column`), cut at the end of that line. */
+export function spanAt(file: string, offset: number, length: number, line: number, column: number, text: string): Span {
+  lineBreak.lastIndex = offset;
+  const firstLineEnd = lineBreak.exec(text)?.index ?? -1;
+  const len = firstLineEnd >= 0 ? Math.min(length, Math.max(1, firstLineEnd - offset)) : length;
+  return {
+    file,
+    startOffset: offset,
+    endOffset: offset + len,
+    startLine: line,
+    startColumn: column,
+    endLine: line,
+    endColumn: column + len,
+  };
+}
+
+/** The first character of a file (a problem with the whole file). */
+export function fileStartSpan(file: string): Span {
+  return { file, startOffset: 0, endOffset: 1, startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 };
+}
+
+/** Just after the last character of `text`. */
+export function endOfFileSpan(file: string, text: string): Span {
+  const lines = text.split(/\r\n|\r|\n/);
+  const line = lines.length;
+  const column = lines[line - 1]!.length + 1;
+  return {
+    file,
+    startOffset: text.length,
+    endOffset: text.length,
+    startLine: line,
+    startColumn: column,
+    endLine: line,
+    endColumn: column + 1,
+  };
+}

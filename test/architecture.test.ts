@@ -1,0 +1,221 @@
+/**
+ * The boundaries of the source tree, read from its import graph: every .ts file outside test/ (and
+ * node_modules/, dist/), parsed with the TypeScript compiler API; its static imports and re-exports (type-only
+ * ones included: they name a dependency as much as a value import does) and its dynamic `import()` calls.
+ *
+ * - the compiler (compiler/) imports no backend, no format/ and no cli/;
+ * - lint (compiler/lint/) reaches neither tfjs nor onnxruntime (nor onnx-proto), directly or through any
+ *   chain of value imports, static or dynamic;
+ * - a backend (backends/NAME/) imports no other backend (backends/common/ is neutral: it imports none), and
+ *   none of the compiler's syntax or program-loading modules (compiler/syntax/, compiler/program/): a backend
+ *   takes a built graph;
+ * - nothing outside cli/ imports cli/;
+ * - the front end (grammar/, compiler/syntax, program, ir, rewrite, diagnostics) reads sources through a
+ *   CompilerHost: no `node:` module, except in the node host (compiler/program/node-host.ts) and the
+ *   path-taking conveniences over it (compiler/program/check.ts);
+ * - no import cycle anywhere (the cycle is named).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import ts from 'typescript';
+import { repoRoot } from './helpers/cli.js';
+
+const SKIP = new Set(['node_modules', 'dist', 'test', 'test-output', '.git', 'build']);
+
+function sources(dir: string): string[] {
+  return readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = dir === '' ? e.name : `${dir}/${e.name}`;
+    if (e.isDirectory()) return SKIP.has(e.name) || e.name.startsWith('.') ? [] : sources(path);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+interface Import {
+  /** A source file (repository-relative, `.ts`) or a package / node: specifier as written. */
+  to: string;
+  typeOnly: boolean;
+  dynamic: boolean;
+}
+
+/** The imports of one file: import and export declarations, `import x = require()`, and `import()` calls. */
+function importsOf(file: string): Import[] {
+  const text = readFileSync(join(repoRoot, file), 'utf8');
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const out: Import[] = [];
+  const add = (spec: string, typeOnly: boolean, dynamic: boolean) => {
+    let to = spec;
+    if (spec.startsWith('.')) {
+      to = normalize(join(dirname(file), spec))
+        .replace(/\\/g, '/')
+        .replace(/\.js$/, '.ts');
+    }
+    out.push({ to, typeOnly, dynamic });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const c = node.importClause;
+      const typeOnly =
+        c !== undefined &&
+        (c.isTypeOnly ||
+          (c.name === undefined &&
+            c.namedBindings !== undefined &&
+            ts.isNamedImports(c.namedBindings) &&
+            c.namedBindings.elements.length > 0 &&
+            c.namedBindings.elements.every((e) => e.isTypeOnly)));
+      add(node.moduleSpecifier.text, typeOnly, false);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      add(node.moduleSpecifier.text, node.isTypeOnly, false);
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
+      add(node.moduleReference.expression.text, node.isTypeOnly, false);
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
+      add(node.arguments[0].text, false, true);
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
+      add(node.argument.literal.text, true, false);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+const files = sources('');
+const graph = new Map<string, Import[]>(files.map((f) => [f, importsOf(f)]));
+const isSource = (to: string) => graph.has(to);
+const under = (path: string, folder: string) => path.startsWith(`${folder}/`);
+/** backends/NAME/... -> NAME (common included). */
+const backendOf = (path: string) => (under(path, 'backends') ? path.split('/')[1] : undefined);
+
+/** `from -> to` for every import of a file under `from` that breaks `forbidden`. */
+function violations(select: (file: string) => boolean, forbidden: (to: string, from: string) => boolean): string[] {
+  return files.filter(select).flatMap((from) =>
+    graph
+      .get(from)!
+      .filter((i) => forbidden(i.to, from))
+      .map((i) => `${from} -> ${i.to}`),
+  );
+}
+
+describe('the import graph of the source tree', () => {
+  test('the scanner sees the sources and each kind of import', () => {
+    expect(files.length).toBeGreaterThan(100);
+    expect(files).toEqual(expect.arrayContaining(['index.ts', 'cli/incc.ts', 'compiler/ir/elaborate.ts']));
+    // A dynamic import (compile targets), a type-only import and a re-export are all read.
+    expect(graph.get('cli/commands/compile.ts')).toEqual(
+      expect.arrayContaining([{ to: 'backends/tfjs/target.ts', typeOnly: false, dynamic: true }]),
+    );
+    expect(graph.get('index.ts')!.some((i) => i.to === 'compiler/syntax/parse.ts')).toBe(true);
+    expect(
+      graph.get('compiler/lint/engine/lint.ts')!.some((i) => i.to === 'compiler/syntax/ast.ts' && i.typeOnly),
+    ).toBe(true);
+    // Every relative import names a file that exists.
+    const dangling = [...graph].flatMap(([from, imports]) =>
+      imports
+        .filter((i) => /^(compiler|backends|cli|format|grammar)\//.test(i.to) && !isSource(i.to))
+        .map((i) => `${from} -> ${i.to}`),
+    );
+    expect(dangling).toEqual([]);
+  });
+
+  test('the compiler imports no backend, no format/ and no cli/', () => {
+    const crossing = violations(
+      (f) => under(f, 'compiler'),
+      (to) => under(to, 'backends') || under(to, 'format') || under(to, 'cli'),
+    );
+    expect(crossing).toEqual([]);
+  });
+
+  test('lint reaches neither tfjs nor onnxruntime, directly or transitively', () => {
+    const HEAVY = /^(@tensorflow\/|onnxruntime|onnx-proto)/;
+    // Breadth-first over value imports (static and dynamic) from every lint module, keeping the path.
+    const paths: string[] = [];
+    const seen = new Map<string, string[]>();
+    const queue: string[] = files.filter((f) => under(f, 'compiler/lint'));
+    for (const f of queue) seen.set(f, [f]);
+    while (queue.length > 0) {
+      const f = queue.shift()!;
+      for (const i of graph.get(f)!) {
+        if (i.typeOnly) continue;
+        if (HEAVY.test(i.to)) paths.push([...seen.get(f)!, i.to].join(' -> '));
+        if (isSource(i.to) && !seen.has(i.to)) {
+          seen.set(i.to, [...seen.get(f)!, i.to]);
+          queue.push(i.to);
+        }
+      }
+    }
+    expect(paths).toEqual([]);
+    expect(seen.has('compiler/ir/elaborate.ts')).toBe(true);
+  });
+
+  test('a backend imports no other backend and no syntax or program-loading module', () => {
+    const crossing = violations(
+      (f) => under(f, 'backends'),
+      (to, from) => {
+        const target = backendOf(to);
+        if (target !== undefined && target !== backendOf(from) && target !== 'common') return true;
+        return under(to, 'compiler/syntax') || under(to, 'compiler/program');
+      },
+    );
+    expect(crossing).toEqual([]);
+  });
+
+  test('nothing outside cli/ imports cli/', () => {
+    expect(
+      violations(
+        (f) => !under(f, 'cli'),
+        (to) => under(to, 'cli'),
+      ),
+    ).toEqual([]);
+  });
+
+  test('the front end uses no node: module outside the node host', () => {
+    const FRONT = [
+      'grammar',
+      'compiler/syntax',
+      'compiler/program',
+      'compiler/ir',
+      'compiler/rewrite',
+      'compiler/diagnostics',
+    ];
+    const NODE_SIDE = new Set(['compiler/program/node-host.ts', 'compiler/program/check.ts']);
+    const front = (f: string) => FRONT.some((d) => under(f, d)) && !NODE_SIDE.has(f);
+    const crossing = violations(
+      front,
+      (to) => to.startsWith('node:') || NODE_SIDE.has(to) || to === 'compiler/package.ts',
+    );
+    expect(crossing).toEqual([]);
+  });
+
+  test('no import cycle', () => {
+    // Depth-first search; the first back edge found from each start is reported with its cycle.
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const cycles: string[] = [];
+    const visit = (f: string): void => {
+      state.set(f, 'open');
+      stack.push(f);
+      for (const i of graph.get(f)!) {
+        if (!isSource(i.to)) continue;
+        const s = state.get(i.to);
+        if (s === 'open') cycles.push([...stack.slice(stack.indexOf(i.to)), i.to].join(' -> '));
+        else if (s === undefined) visit(i.to);
+      }
+      stack.pop();
+      state.set(f, 'done');
+    };
+    for (const f of files) if (!state.has(f)) visit(f);
+    expect(cycles).toEqual([]);
+  });
+});
