@@ -15,31 +15,9 @@ import type { ELK, ELKConstructorArguments, ElkExtendedEdge, ElkNode } from 'elk
 import { boxSize } from './labels.js';
 import { ELK_MAX_BOXES, plainLayout } from './plain-layout.js';
 import type { View } from './scope.js';
+import type { Box, Direction, Laid, Route } from './placement.js';
 
-export type Direction = 'up' | 'down';
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface Route {
-  from: string;
-  to: string;
-  index: number;
-  points: [number, number][];
-}
-
-export interface Laid {
-  view: View;
-  width: number;
-  height: number;
-  /** By view node key. */
-  boxes: Map<string, Box>;
-  routes: Route[];
-}
+export type { Box, Direction, Laid, Route } from './placement.js';
 
 /** The smallest width of a box with several inputs: room for each arrow. */
 const PORT_SPACING = 26;

@@ -9,7 +9,7 @@
  * order. Arrows that skip rows may cross boxes: the drawing is for finding a layer, not for reading a
  * module. Deterministic, like ELK's.
  */
-import type { Box, Direction, Laid, Route } from './layout.js';
+import type { Box, Direction, Laid, Route } from './placement.js';
 import type { View } from './scope.js';
 
 /** Views with more boxes than this are laid out here rather than by ELK. */
