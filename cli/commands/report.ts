@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isTrainingReport, trainingReport } from '../../backends/common/curves.js';
 import { OutputError, writeFileAtomic } from '../../backends/common/output.js';
 import { parseCommandArgs, UsageError } from '../io.js';
-import type { Command } from '../registry.js';
+import type { Command } from '../command.js';
 
 /** The JSON lines of a file (none when it is missing); a damaged line is skipped with a warning. */
 function jsonLines<T>(path: string): T[] {
