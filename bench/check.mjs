@@ -139,9 +139,12 @@ defaults conv(bias=false, bn=true, bn_scale=false, bn_epsilon=1e-3, act=relu)
   const perNetwork = 40;
   const count = (t) => t.split('\n').length;
   // As many blocks as it takes to reach the target (at least as many as a network uses).
-  const fixed = count(header) + reductions.reduce((n, r) => n + count(r), 0) + networks * count(network(0, 0, perNetwork, 8));
+  const fixed =
+    count(header) + reductions.reduce((n, r) => n + count(r), 0) + networks * count(network(0, 0, perNetwork, 8));
   const blocks = Math.max(perNetwork, Math.round((target - fixed) / count(block(0))));
-  const nets = Array.from({ length: networks }, (_, i) => network(i, (i * perNetwork) % (blocks - perNetwork + 1), perNetwork, reductions.length));
+  const nets = Array.from({ length: networks }, (_, i) =>
+    network(i, (i * perNetwork) % (blocks - perNetwork + 1), perNetwork, reductions.length),
+  );
   return [header, ...reductions, ...Array.from({ length: blocks }, (_, k) => block(k)), ...nets].join('\n');
 }
 
@@ -178,7 +181,9 @@ try {
   const first = checkFiles([file]);
   const coldMs = performance.now() - t0;
   if (first.diagnostics.length > 0) {
-    console.error(`checkFiles reported ${first.diagnostics.length} diagnostics, first: ${first.diagnostics[0].code}: ${first.diagnostics[0].message}`);
+    console.error(
+      `checkFiles reported ${first.diagnostics.length} diagnostics, first: ${first.diagnostics[0].code}: ${first.diagnostics[0].message}`,
+    );
     process.exit(1);
   }
   const warmMs = [];
@@ -205,7 +210,9 @@ try {
     const s = stats(samples);
     console.log(
       `${label.padEnd(36)} ${s.median.toFixed(1).padStart(8)} ms/run (fastest ${s.min.toFixed(1)} ms)   ` +
-        `${Math.round((lines * 1000) / s.median).toLocaleString('en-US').padStart(9)} lines/s`,
+        `${Math.round((lines * 1000) / s.median)
+          .toLocaleString('en-US')
+          .padStart(9)} lines/s`,
     );
   };
   console.log(`\n${runs} runs each (median, fastest):`);

@@ -38,7 +38,9 @@ const quick = process.argv.includes('--quick');
 
 // Garbage-collection pauses, as the performance timeline reports them (delivered after the timed loop).
 const gcPauses = [];
-new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({ entryTypes: ['gc'] });
+new PerformanceObserver((list) =>
+  gcPauses.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))),
+).observe({ entryTypes: ['gc'] });
 
 /**
  * `runs` timed calls of fn (after `warmup` untimed ones): the median ms, the minimum (the least disturbed
@@ -70,7 +72,8 @@ const ms = (t) => `${t.min.toFixed(3)} ms (median ${t.median.toFixed(3)})`;
 
 function elaborateOrThrow(program, options = {}) {
   const r = elaborate(program, options);
-  if (!r.graph) throw new Error(`elaboration failed: ${r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
+  if (!r.graph)
+    throw new Error(`elaboration failed: ${r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
   return r.graph;
 }
 
@@ -85,7 +88,9 @@ const v3Ms = await time(() => elaborateOrThrow(inception), v3Runs, 5);
 const v3Aux = await time(() => elaborateOrThrow(inception, { args: { aux_head: true } }), v3Runs, 5);
 const loadMs = await time(() => loadProgram(inceptionPath), quick ? 10 : 30, 2);
 console.log('Inception-v3 (stdlib/inception_v3.incp)');
-console.log(`  elaborate: ${ms(v3Ms)} per run over ${v3Runs} runs; ${v3.nodes.length} nodes, ${((v3Ms.min * 1000) / v3.nodes.length).toFixed(2)} us/node`);
+console.log(
+  `  elaborate: ${ms(v3Ms)} per run over ${v3Runs} runs; ${v3.nodes.length} nodes, ${((v3Ms.min * 1000) / v3.nodes.length).toFixed(2)} us/node`,
+);
 console.log(`  elaborate with aux_head=true: ${ms(v3Aux)} per run`);
 console.log(`  load + parse (with std/modules): ${ms(loadMs)} per run`);
 
@@ -121,8 +126,12 @@ network Modules {
 };
 
 const sizes = quick ? [100, 1000, 3000, 10000] : [100, 1000, 3000, 10000, 30000];
-console.log('\nGenerated networks: elaborate() only. Per size: ms per run (the fastest run), us per layer, and the ms of');
-console.log('garbage collection in the median run; then the 10k/1k ratio of the fastest runs, and of the runs less their gc.');
+console.log(
+  '\nGenerated networks: elaborate() only. Per size: ms per run (the fastest run), us per layer, and the ms of',
+);
+console.log(
+  'garbage collection in the median run; then the 10k/1k ratio of the fastest runs, and of the runs less their gc.',
+);
 const header = ['shape', ...sizes.map((s) => `${s}`), '10k/1k'];
 const rows = [];
 for (const [shape, gen] of Object.entries(generators)) {
@@ -131,7 +140,8 @@ for (const [shape, gen] of Object.entries(generators)) {
   const cells = [shape];
   for (const n of sizes) {
     const program = loadProgramFromText(gen(n), join(root, `bench-${shape}-${n}.incp`));
-    if (program.diagnostics.some((d) => d.severity === 'error')) throw new Error(`${shape} ${n}: ${program.diagnostics[0].message}`);
+    if (program.diagnostics.some((d) => d.severity === 'error'))
+      throw new Error(`${shape} ${n}: ${program.diagnostics[0].message}`);
     const graph = elaborateOrThrow(program);
     const layers = graph.nodes.length - 1;
     const runs = n <= 1000 ? (quick ? 10 : 30) : n <= 10000 ? (quick ? 3 : 7) : 3;
@@ -146,15 +156,23 @@ for (const [shape, gen] of Object.entries(generators)) {
   rows.push(cells);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+const line = (r) =>
+  r
+    .map((c, i) => c.padEnd(widths[i]))
+    .join('  ')
+    .trimEnd();
 console.log(line(header));
 for (const r of rows) console.log(line(r));
-console.log('(linear: 10k/1k about 10; the excess is garbage collection of the IR being built, see the header of this file)');
+console.log(
+  '(linear: 10k/1k about 10; the excess is garbage collection of the IR being built, see the header of this file)',
+);
 
 // Parsing, for comparison (not part of elaborate): the flat text at 1k and 10k lines.
 const parse1k = await time(() => loadProgramFromText(generators.flat(1000), join(root, 'p1k.incp')), quick ? 5 : 10, 1);
 const parse10k = await time(() => loadProgramFromText(generators.flat(10000), join(root, 'p10k.incp')), 3, 1);
-console.log(`\nParse (load) of the flat text, not part of elaborate(): 1k lines ${parse1k.min.toFixed(1)} ms, 10k lines ${parse10k.min.toFixed(1)} ms (ratio ${(parse10k.min / parse1k.min).toFixed(1)})`);
+console.log(
+  `\nParse (load) of the flat text, not part of elaborate(): 1k lines ${parse1k.min.toFixed(1)} ms, 10k lines ${parse10k.min.toFixed(1)} ms (ratio ${(parse10k.min / parse1k.min).toFixed(1)})`,
+);
 
 // ---- the light path: no tfjs, no onnxruntime ------------------------------------------------------
 
@@ -179,14 +197,26 @@ const register = `data:text/javascript,${encodeURIComponent(`import { register }
 let loaded = [];
 let nodes = 0;
 {
-  const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, '--input-type=module', '-e', probe], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, '--input-type=module', '-e', probe], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`probe failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout);
   nodes = out.nodes;
   loaded = [...new Set([...[...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]), ...out.cjs])];
 }
-const heavy = loaded.filter((u) => /node_modules[\\/](@tensorflow|onnxruntime)/.test(u) || /^(@tensorflow|onnxruntime)/.test(u));
-const packages = [...new Set(loaded.map((u) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(u)?.[1]).filter(Boolean))];
-console.log(`\nLight path: a fresh process elaborating inception_v3 (${nodes} nodes) loaded ${loaded.length} modules; packages: ${packages.join(', ') || 'none'}`);
-console.log(heavy.length === 0 ? '  no @tensorflow/* or onnxruntime* module loaded: OK' : `  HEAVY MODULES LOADED: ${heavy.join(', ')}`);
+const heavy = loaded.filter(
+  (u) => /node_modules[\\/](@tensorflow|onnxruntime)/.test(u) || /^(@tensorflow|onnxruntime)/.test(u),
+);
+const packages = [
+  ...new Set(loaded.map((u) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(u)?.[1]).filter(Boolean)),
+];
+console.log(
+  `\nLight path: a fresh process elaborating inception_v3 (${nodes} nodes) loaded ${loaded.length} modules; packages: ${packages.join(', ') || 'none'}`,
+);
+console.log(
+  heavy.length === 0
+    ? '  no @tensorflow/* or onnxruntime* module loaded: OK'
+    : `  HEAVY MODULES LOADED: ${heavy.join(', ')}`,
+);
 if (heavy.length > 0) process.exitCode = 1;

@@ -41,14 +41,23 @@ if (!existsSync(cli)) {
 const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, `\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });")}`;
 
 const cases = [
-  { name: 'collapsed svg', args: ['graph', 'stdlib/inception_v3.incp', '--depth', '1', '--format', 'svg'], budget: true },
+  {
+    name: 'collapsed svg',
+    args: ['graph', 'stdlib/inception_v3.incp', '--depth', '1', '--format', 'svg'],
+    budget: true,
+  },
   { name: 'opened svg', args: ['graph', 'stdlib/inception_v3.incp', '--depth', 'all', '--format', 'svg'] },
   { name: 'html report', args: ['graph', 'stdlib/inception_v3.incp', '--format', 'html'] },
 ];
 
 function once(c) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', cpuReporter, cli, ...c.args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', cpuReporter, cli, ...c.args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) {
     console.error(`bench/graph: incc ${c.args.join(' ')} exited ${r.status}\n${r.stderr}`);
@@ -58,7 +67,9 @@ function once(c) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`incc graph stdlib/inception_v3.incp: ${runs} runs each after a warm-up, interleaved (node ${process.version}, ${cli.slice(root.length + 1)})`);
+console.log(
+  `incc graph stdlib/inception_v3.incp: ${runs} runs each after a warm-up, interleaved (node ${process.version}, ${cli.slice(root.length + 1)})`,
+);
 console.log('  ms per run: wall clock, fastest (median); CPU time, fastest (median); output size');
 const first = cases.map((c) => once(c).out);
 const samples = cases.map(() => ({ wall: [], cpu: [] }));
@@ -78,11 +89,15 @@ cases.forEach((c, k) => {
   const { wall, cpu } = samples[k];
   const fastest = Math.min(...wall);
   console.log(
-    `  ${c.name.padEnd(14)} wall ${fastest.toFixed(0).padStart(5)} (${median(wall).toFixed(0)})  cpu ${Math.min(...cpu).toFixed(0).padStart(5)} (${median(cpu).toFixed(0)})  ${(first[k].length / 1024).toFixed(0)} KiB   incc ${c.args.join(' ')}`,
+    `  ${c.name.padEnd(14)} wall ${fastest.toFixed(0).padStart(5)} (${median(wall).toFixed(0)})  cpu ${Math.min(...cpu)
+      .toFixed(0)
+      .padStart(5)} (${median(cpu).toFixed(0)})  ${(first[k].length / 1024).toFixed(0)} KiB   incc ${c.args.join(' ')}`,
   );
   if (c.budget) {
     over = fastest > budgetMs;
-    console.log(`  budget ${budgetMs} ms for ${c.name}: ${over ? 'OVER' : 'within'} (fastest run ${fastest.toFixed(0)} ms wall)`);
+    console.log(
+      `  budget ${budgetMs} ms for ${c.name}: ${over ? 'OVER' : 'within'} (fastest run ${fastest.toFixed(0)} ms wall)`,
+    );
   }
 });
 if (check && over) process.exit(1);

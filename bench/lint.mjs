@@ -5,7 +5,8 @@
  * elaboration, rewriting and every rule). Build first (`npm run build`); `npm run bench:lint`.
  *
  * Budget: 0.5 s a run (issue 5). Timed, interleaved run by run so that both see the same machine load:
- *   - bundle:   dist/bin/incc.js, the package's `bin` (scripts/bundle.mjs: the parser stack inlined, grammar checks off);
+ *   - bundle:   dist/bin/incc.js, the package's `bin` (scripts/bundle.mjs: the parser stack inlined, grammar checks
+ * off);
  *   - unbundled: dist/cli/incc.js, tsc's output loaded module by module, grammar checks on (the CLI as it
  *     was before the bundle: the "before" of the ratio).
  * Each prints milliseconds per run, wall clock and CPU time (user + system, reported by the child), the
@@ -63,7 +64,11 @@ const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSy
 /** One whole process: wall-clock and CPU milliseconds, and its report. Exit 0 or 1 (findings) is a lint run. */
 function lintOnce(v) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', cpuReporter, v.cli, 'lint', ...paths, '--format', 'json'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', cpuReporter, v.cli, 'lint', ...paths, '--format', 'json'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0 && r.status !== 1) {
     console.error(`bench/lint: ${v.name} exited ${r.status}\n${r.stderr}`);
@@ -98,13 +103,21 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const summary = (xs) => ({ min: Math.min(...xs), median: median(xs) });
 const stats = samples.map((s) => ({ wall: summary(s.wall), cpu: summary(s.cpu) }));
 const [bundle, unbundled] = stats;
-console.log(`incc lint ${paths.join(' ')}: ${results.length} files, ${findings} findings; ${runs} runs each, interleaved (node ${process.version})`);
+console.log(
+  `incc lint ${paths.join(' ')}: ${results.length} files, ${findings} findings; ${runs} runs each, interleaved (node ${process.version})`,
+);
 console.log('  ms per run: wall clock, fastest (median); CPU time, fastest (median)');
 variants.forEach((v, k) => {
   const { wall, cpu } = stats[k];
-  console.log(`  ${v.name.padEnd(10)} wall ${wall.min.toFixed(0).padStart(5)} (${wall.median.toFixed(0)})  cpu ${cpu.min.toFixed(0).padStart(5)} (${cpu.median.toFixed(0)})   node ${v.cli.slice(root.length + 1)} lint ${paths.join(' ')}`);
+  console.log(
+    `  ${v.name.padEnd(10)} wall ${wall.min.toFixed(0).padStart(5)} (${wall.median.toFixed(0)})  cpu ${cpu.min.toFixed(0).padStart(5)} (${cpu.median.toFixed(0)})   node ${v.cli.slice(root.length + 1)} lint ${paths.join(' ')}`,
+  );
 });
-console.log(`  ratio unbundled / bundle: wall ${(unbundled.wall.min / bundle.wall.min).toFixed(2)} (medians ${(unbundled.wall.median / bundle.wall.median).toFixed(2)}), cpu ${(unbundled.cpu.min / bundle.cpu.min).toFixed(2)} (medians ${(unbundled.cpu.median / bundle.cpu.median).toFixed(2)})`);
+console.log(
+  `  ratio unbundled / bundle: wall ${(unbundled.wall.min / bundle.wall.min).toFixed(2)} (medians ${(unbundled.wall.median / bundle.wall.median).toFixed(2)}), cpu ${(unbundled.cpu.min / bundle.cpu.min).toFixed(2)} (medians ${(unbundled.cpu.median / bundle.cpu.median).toFixed(2)})`,
+);
 const over = bundle.wall.min > budgetMs;
-console.log(`  budget ${budgetMs} ms: ${over ? 'OVER' : 'within'} (bundle, fastest run ${bundle.wall.min.toFixed(0)} ms wall)`);
+console.log(
+  `  budget ${budgetMs} ms: ${over ? 'OVER' : 'within'} (bundle, fastest run ${bundle.wall.min.toFixed(0)} ms wall)`,
+);
 if (check && over) process.exit(1);

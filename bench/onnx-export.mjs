@@ -33,7 +33,9 @@ try {
   let stdout = '';
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'compile', source, '--target', 'onnx', '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'compile', source, '--target', 'onnx', '--out', out], {
+      encoding: 'utf8',
+    });
     walls.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`incc compile failed (${r.status}): ${r.stderr}`);
     stdout = r.stdout.trim();
@@ -54,11 +56,17 @@ try {
   const lowered = onnxApi.lowerToOnnx(graph, { seed: 0 });
   const params = lowered.model.graph.initializer.reduce((s, t) => s + t.dims.reduce((a, b) => a * Number(b), 1), 0);
 
-  console.log(`incc compile stdlib/inception_v3.incp --target onnx (${cli.endsWith(join('bin', 'incc.js')) ? 'bundled CLI' : "tsc's output"}), ${runs} runs`);
+  console.log(
+    `incc compile stdlib/inception_v3.incp --target onnx (${cli.endsWith(join('bin', 'incc.js')) ? 'bundled CLI' : "tsc's output"}), ${runs} runs`,
+  );
   console.log(`  ${stdout}`);
-  console.log(`  whole process: ${min.toFixed(0)} ms (median ${median.toFixed(0)} ms; runs ${walls.map((w) => w.toFixed(0)).join(', ')})`);
+  console.log(
+    `  whole process: ${min.toFixed(0)} ms (median ${median.toFixed(0)} ms; runs ${walls.map((w) => w.toFixed(0)).join(', ')})`,
+  );
   console.log(`  target under 3000 ms: ${min < 3000 ? 'OK' : 'OVER'}`);
-  console.log(`  file: ${bytes.toLocaleString('en-US')} bytes for ${params.toLocaleString('en-US')} parameters = ${(bytes / params).toFixed(4)} bytes/param`);
+  console.log(
+    `  file: ${bytes.toLocaleString('en-US')} bytes for ${params.toLocaleString('en-US')} parameters = ${(bytes / params).toFixed(4)} bytes/param`,
+  );
 
   // ---- 3. where the time goes -----------------------------------------------------------------------
   const time = (fn) => {

@@ -36,7 +36,7 @@ const { exportOnnx } = await import(join(root, 'dist', 'backends', 'onnx', 'inde
 
 const graph = buildNetwork(loadProgram(join(root, 'stdlib', 'inception_v3.incp')), {}).graph;
 const live = new Set();
-for (const stack = [graph.output]; stack.length > 0; ) {
+for (const stack = [graph.output]; stack.length > 0;) {
   const id = stack.pop();
   if (live.has(id)) continue;
   live.add(id);
@@ -44,10 +44,16 @@ for (const stack = [graph.output]; stack.length > 0; ) {
 }
 const macs = graph.nodes.filter((n) => live.has(n.id)).reduce((s, n) => s + n.macs, 0);
 const model = exportOnnx(graph, { seed: 0 });
-const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' });
+const session = await ort.InferenceSession.create(model, {
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+});
 const [h, w, c] = graph.nodes[graph.input].shape;
 
-console.log(`incc's Inception-v3 (${(model.length / 1e6).toFixed(1)} MB, batch norm folded) in onnxruntime-node ${ort.env.versions?.node ?? ''}, ${threads} intra-op threads`);
+console.log(
+  `incc's Inception-v3 (${(model.length / 1e6).toFixed(1)} MB, batch norm folded) in onnxruntime-node ${ort.env.versions?.node ?? ''}, ${threads} intra-op threads`,
+);
 console.log(`  ${(macs / 1e9).toFixed(3)} G multiply-adds per image (main path)`);
 for (const batch of [1, 8]) {
   const x = new Float32Array(batch * c * h * w);

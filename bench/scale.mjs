@@ -34,7 +34,8 @@ const only = option('--only', undefined);
 const rule = 'rule same {\n  match conv 1x1\n  replace conv 1x1 filters\n}\n\n';
 const networks = {
   chain: (nodes) => `${rule}network Chain {\n  input 4x4x1\n  repeat ${nodes - 1} { conv 1x1 1 }\n}\n`,
-  wide: (nodes) => `${rule}network Wide {\n  input 2x2x1\n  concat {\n${'    repeat 3 { conv 1x1 1 }\n'.repeat(Math.floor((nodes - 2) / 3))}  }\n}\n`,
+  wide: (nodes) =>
+    `${rule}network Wide {\n  input 2x2x1\n  concat {\n${'    repeat 3 { conv 1x1 1 }\n'.repeat(Math.floor((nodes - 2) / 3))}  }\n}\n`,
 };
 
 const stages = [
@@ -55,7 +56,12 @@ const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSy
 const dir = mkdtempSync(join(tmpdir(), 'incc-bench-scale-'));
 
 function cpuMs(argv) {
-  const r = spawnSync(process.execPath, ['--import', cpuReporter, cli, ...argv], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', cpuReporter, cli, ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (r.status !== 0) {
     console.error(`bench/scale: incc ${argv.join(' ')} exited ${r.status}\n${r.stderr.slice(0, 2000)}`);
     process.exit(2);
@@ -65,7 +71,9 @@ function cpuMs(argv) {
 
 try {
   const startup = Math.min(cpuMs(['--version']), cpuMs(['--version']));
-  console.log(`CPU ms per command minus start-up (${startup.toFixed(0)} ms); per node in µs; ratio = per-node time at ${large} / at ${small}`);
+  console.log(
+    `CPU ms per command minus start-up (${startup.toFixed(0)} ms); per node in µs; ratio = per-node time at ${large} / at ${small}`,
+  );
   for (const [kind, make] of Object.entries(networks)) {
     if (only && kind !== only) continue;
     const files = {};
@@ -74,13 +82,17 @@ try {
       writeFileSync(join(dir, files[n]), make(n));
     }
     console.log(`\n${kind}`);
-    console.log(`${'stage'.padEnd(24)}${`${small} ms`.padStart(12)}${`${large} ms`.padStart(12)}${'µs/node'.padStart(10)}${'µs/node'.padStart(10)}${'ratio'.padStart(8)}`);
+    console.log(
+      `${'stage'.padEnd(24)}${`${small} ms`.padStart(12)}${`${large} ms`.padStart(12)}${'µs/node'.padStart(10)}${'µs/node'.padStart(10)}${'ratio'.padStart(8)}`,
+    );
     for (const [name, argv] of stages) {
       const a = Math.max(1, cpuMs(argv(files[small])) - startup);
       const b = Math.max(1, cpuMs(argv(files[large])) - startup);
       const pa = (a * 1000) / small;
       const pb = (b * 1000) / large;
-      console.log(`${name.padEnd(24)}${a.toFixed(0).padStart(12)}${b.toFixed(0).padStart(12)}${pa.toFixed(1).padStart(10)}${pb.toFixed(1).padStart(10)}${(pb / pa).toFixed(2).padStart(8)}`);
+      console.log(
+        `${name.padEnd(24)}${a.toFixed(0).padStart(12)}${b.toFixed(0).padStart(12)}${pa.toFixed(1).padStart(10)}${pb.toFixed(1).padStart(10)}${(pb / pa).toFixed(2).padStart(8)}`,
+      );
     }
   }
 } finally {

@@ -24,10 +24,16 @@ patchBatchNormWithoutScale(model);
 const vars = model.trainableWeights.map((w) => w.read());
 const opt = tf.train.rmsprop(0.045, 0.9, 0.9, 1.0);
 const x = tf.randomUniform([batch, 299, 299, 3], -1, 1, 'float32', 7);
-const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
+const y = tf.tensor1d(
+  Array.from({ length: batch }, (_, i) => i % 10),
+  'int32',
+);
 const step = () =>
   tf.tidy(() => {
-    const { value, grads } = opt.computeGradients(() => trainingLoss(y, model.apply(x, { training: true }), [], 0.1, []).total, vars);
+    const { value, grads } = opt.computeGradients(
+      () => trainingLoss(y, model.apply(x, { training: true }), [], 0.1, []).total,
+      vars,
+    );
     const c = clipGradients(grads, { mode: 'global_norm', value: 2 });
     opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: c.grads[v.name] })));
     return value.dataSync()[0];
@@ -36,4 +42,6 @@ step();
 const t0 = performance.now();
 for (let i = 0; i < steps; i++) step();
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(`${JSON.stringify({ imagesPerSecond: (batch * steps) / seconds, peakRssKb: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ imagesPerSecond: (batch * steps) / seconds, peakRssKb: process.resourceUsage().maxRSS })}\n`,
+);

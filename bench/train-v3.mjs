@@ -12,7 +12,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const python = process.env.INCC_BENCH_PYTHON ?? (existsSync(join(root, '.venv/bin/python')) ? join(root, '.venv/bin/python') : 'python3');
+const python =
+  process.env.INCC_BENCH_PYTHON ??
+  (existsSync(join(root, '.venv/bin/python')) ? join(root, '.venv/bin/python') : 'python3');
 const batches = (process.env.BENCH_BATCHES ?? '8,16').split(',').map(Number);
 const steps = process.env.BENCH_STEPS ?? '3';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
@@ -20,12 +22,15 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop();
-  if (r.status !== 0 || !line?.startsWith('{')) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  if (r.status !== 0 || !line?.startsWith('{'))
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   return JSON.parse(line);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`Inception-v3 training, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${steps} steps after a warm-up, ${rounds} round(s); torch: ${python}`);
+console.log(
+  `Inception-v3 training, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${steps} steps after a warm-up, ${rounds} round(s); torch: ${python}`,
+);
 for (const batch of batches) {
   const incc = [];
   const torch = [];

@@ -42,12 +42,19 @@ function handModel() {
   };
   const input = tf.input({ shape: [32, 32, 3] });
   const stem = conv(input, 16, 3, 2, 'valid');
-  const m0 = tf.layers.concatenate().apply([
-    conv(stem, 16, 1),
-    conv(conv(conv(stem, 8, 1), 16, 3), 16, 3),
-    conv(tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(stem), 16, 1),
-  ]);
-  const m1 = tf.layers.concatenate().apply([conv(m0, 32, 3, 2, 'valid'), tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }).apply(m0)]);
+  const m0 = tf.layers
+    .concatenate()
+    .apply([
+      conv(stem, 16, 1),
+      conv(conv(conv(stem, 8, 1), 16, 3), 16, 3),
+      conv(tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(stem), 16, 1),
+    ]);
+  const m1 = tf.layers
+    .concatenate()
+    .apply([
+      conv(m0, 32, 3, 2, 'valid'),
+      tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }).apply(m0),
+    ]);
   const m2 = tf.layers.concatenate().apply([conv(m1, 32, 1), conv(conv(conv(m1, 16, 1), 16, [1, 3]), 32, [3, 1])]);
   const main = tf.layers.dense({ units: 4 }).apply(tf.layers.globalAveragePooling2d({}).apply(m2));
   const aux = tf.layers.dense({ units: 4 }).apply(tf.layers.globalAveragePooling2d({}).apply(m0));
@@ -60,7 +67,10 @@ function stepper(model) {
   const vars = model.trainableWeights.map((w) => w.read());
   const opt = tf.train.rmsprop(0.045, 0.9, 0.9, 1.0);
   const x = tf.randomNormal([32, 32, 32, 3], 0, 1, 'float32', 7);
-  const y = tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 4), 'int32');
+  const y = tf.tensor1d(
+    Array.from({ length: 32 }, (_, i) => i % 4),
+    'int32',
+  );
   return () => {
     const t = performance.now();
     tf.tidy(() => {
@@ -79,7 +89,8 @@ function stepper(model) {
 function stepTimes(backendName) {
   const a = stepper(compiledModel());
   const b = stepper(handModel());
-  a(); b(); // warm-up
+  a();
+  b(); // warm-up
   const ta = [];
   const tb = [];
   for (let i = 0; i < STEPS; i++) {
@@ -95,7 +106,13 @@ function filterGradientTime(xShape, dyShape, fShape, reps = 3) {
   const times = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
-    const g = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: fShape });
+    const g = tf
+      .engine()
+      .runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: fShape },
+      );
     g.dataSync();
     g.dispose();
     times.push(performance.now() - t);
@@ -113,9 +130,13 @@ for (const be of ['wasm', 'cpu']) {
   registerFastKernels(be);
   const r = stepTimes(be);
   results[be] = r;
-  console.log(`${be.padEnd(4)} train step: incc-compiled ${ms(r.compiled)}, hand-written tf.layers ${ms(r.hand)}, ratio ${(r.compiled / r.hand).toFixed(2)}`);
+  console.log(
+    `${be.padEnd(4)} train step: incc-compiled ${ms(r.compiled)}, hand-written tf.layers ${ms(r.hand)}, ratio ${(r.compiled / r.hand).toFixed(2)}`,
+  );
 }
-console.log(`pure-JS backends: a wasm step takes ${(results.wasm.compiled / results.cpu.compiled).toFixed(2)} of a cpu step (incc-compiled network)`);
+console.log(
+  `pure-JS backends: a wasm step takes ${(results.wasm.compiled / results.cpu.compiled).toFixed(2)} of a cpu step (incc-compiled network)`,
+);
 
 // 2: the filter gradient.
 const shapes = [
@@ -133,5 +154,7 @@ for (const [name, xs, dys, fs] of shapes) {
   registerFastKernels('wasm');
   const wasm = filterGradientTime(xs, dys, fs);
   await tf.setBackend('cpu');
-  console.log(`filter gradient ${name}: cpu stock ${ms(stock)}, cpu incc ${ms(fast)} (${(stock / fast).toFixed(1)}x faster), wasm incc ${ms(wasm)}`);
+  console.log(
+    `filter gradient ${name}: cpu stock ${ms(stock)}, cpu incc ${ms(fast)} (${(stock / fast).toFixed(1)}x faster), wasm incc ${ms(wasm)}`,
+  );
 }

@@ -48,7 +48,9 @@ export function expandFiles(args: string[], options: ExpandOptions = {}): { file
     }
     if (isDir) {
       const cwd = normalize(arg);
-      const found = globSync('**/*.incp', { cwd, ignore: skipped, onlyFiles: true, dot: false }).map((f) => join(cwd, f));
+      const found = globSync('**/*.incp', { cwd, ignore: skipped, onlyFiles: true, dot: false }).map((f) =>
+        join(cwd, f),
+      );
       found.filter((f) => !ignored(f)).forEach((f) => files.add(f));
     } else files.add(normalize(arg)); // `./a.incp` and `a.incp` are one file; named files are never ignored
   }
@@ -75,7 +77,9 @@ function ignoreChecker(): (file: string) => boolean {
     // .gitignore files from the file's folder up to the repository root (the folder that holds .git).
     for (let dir = dirname(abs); ; dir = dirname(dir)) {
       const gitignore = join(dir, '.gitignore');
-      const ig = rules(dir, '.gitignore', () => (existsSync(gitignore) ? readFileSync(gitignore, 'utf8').split(/\r?\n/) : undefined));
+      const ig = rules(dir, '.gitignore', () =>
+        existsSync(gitignore) ? readFileSync(gitignore, 'utf8').split(/\r?\n/) : undefined,
+      );
       if (ig?.ignores(posix(relative(dir, abs)))) return true;
       if (existsSync(join(dir, '.git')) || dirname(dir) === dir) break;
     }

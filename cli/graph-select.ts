@@ -60,7 +60,8 @@ const SHAPE = /^\d+(x\d+){0,2}$/;
 
 export function select(path: string, program: Program, options: SelectOptions): Selection {
   const base: Selection = { applications: [], diagnostics: [], program, lintPath: path, notes: [] };
-  const build = (p: Program, network: string | undefined, args: Record<string, ValueLike> | undefined) => buildNetwork(p, { network, args, rules: options.rules });
+  const build = (p: Program, network: string | undefined, args: Record<string, ValueLike> | undefined) =>
+    buildNetwork(p, { network, args, rules: options.rules });
   const networks = networksOf(program);
 
   if (options.block === undefined) {
@@ -85,14 +86,24 @@ export function select(path: string, program: Program, options: SelectOptions): 
       if (instance) return { ...base, ...built, instance };
     }
     if (firstFailure) return firstFailure;
-    if (!isBlockOf(program, name)) return { ...base, usage: `no block instance or block named '${name}' in ${candidates.length === 1 ? `network ${candidates[0]}` : `the networks of ${program.entry.displayName}`}` };
+    if (!isBlockOf(program, name))
+      return {
+        ...base,
+        usage: `no block instance or block named '${name}' in ${candidates.length === 1 ? `network ${candidates[0]}` : `the networks of ${program.entry.displayName}`}`,
+      };
   }
-  if (!isBlockOf(program, name)) return { ...base, usage: `${program.entry.displayName} has no block named '${name}'${networks.length === 0 ? '' : ' that a network instantiates'}` };
+  if (!isBlockOf(program, name))
+    return {
+      ...base,
+      usage: `${program.entry.displayName} has no block named '${name}'${networks.length === 0 ? '' : ' that a network instantiates'}`,
+    };
 
   // 2. The block alone, on --input, with --set as its arguments.
   if (options.input !== undefined || (options.setTexts ?? []).length > 0) {
-    if (options.input === undefined) return { ...base, usage: `to draw block ${name} alone, give the shape of its input: --input HxWxC` };
-    if (!SHAPE.test(options.input)) return { ...base, usage: `--input takes a shape like 17x17x768, got '${options.input}'` };
+    if (options.input === undefined)
+      return { ...base, usage: `to draw block ${name} alone, give the shape of its input: --input HxWxC` };
+    if (!SHAPE.test(options.input))
+      return { ...base, usage: `--input takes a shape like 17x17x768, got '${options.input}'` };
     return standalone(path, program, name, options.input, options.setTexts ?? [], options.rules, base);
   }
 
@@ -126,11 +137,16 @@ export function select(path: string, program: Program, options: SelectOptions): 
         program: p,
         instance,
         lintPath: sibling,
-        notes: [`${program.entry.displayName} has no network: drawing ${name} as ${decl.name.name} (${p.entry.displayName}) instantiates it, ${instance.instance}; give --input HxWxC (and --set for its parameters) to draw it alone`],
+        notes: [
+          `${program.entry.displayName} has no network: drawing ${name} as ${decl.name.name} (${p.entry.displayName}) instantiates it, ${instance.instance}; give --input HxWxC (and --set for its parameters) to draw it alone`,
+        ],
       };
     }
   }
-  return { ...base, usage: `no network instantiates block ${name}: give --input HxWxC (and --set NAME=VALUE for its parameters) to draw it alone` };
+  return {
+    ...base,
+    usage: `no network instantiates block ${name}: give --input HxWxC (and --set NAME=VALUE for its parameters) to draw it alone`,
+  };
 }
 
 function isBlockOf(program: Program, name: string): boolean {
@@ -142,7 +158,8 @@ function firstInstanceFrom(graph: IRGraph, name: string, displayName: string): I
   // The block's own layers come from its declaring file: a block of the same name elsewhere is another block.
   for (const n of graph.nodes) {
     const level = n.origin.findIndex((f) => f.block === name);
-    if (level >= 0 && n.origin.length - 1 === level && n.span.file === displayName) return { instance: n.origin[level]!.instance, block: name, level };
+    if (level >= 0 && n.origin.length - 1 === level && n.span.file === displayName)
+      return { instance: n.origin[level]!.instance, block: name, level };
   }
   return undefined;
 }
@@ -151,7 +168,15 @@ function firstInstanceFrom(graph: IRGraph, name: string, displayName: string): I
  * Block `name` of FILE drawn alone: a generated network beside FILE (never written to disk) with one input
  * and one instance, labeled like the block.
  */
-function standalone(path: string, program: Program, name: string, input: string, setTexts: string[], rules: string[] | undefined, base: Selection): Selection {
+function standalone(
+  path: string,
+  program: Program,
+  name: string,
+  input: string,
+  setTexts: string[],
+  rules: string[] | undefined,
+  base: Selection,
+): Selection {
   const abs = resolve(path);
   const network = `${name}_alone`;
   const harnessPath = join(dirname(abs), `.incc-graph-${name}.incp`);
@@ -167,7 +192,11 @@ function standalone(path: string, program: Program, name: string, input: string,
     '}',
     '',
   ].join('\n');
-  if (!own) return { ...base, usage: `block ${name} is imported by ${program.entry.displayName}: draw it from the file that declares it` };
+  if (!own)
+    return {
+      ...base,
+      usage: `block ${name} is imported by ${program.entry.displayName}: draw it from the file that declares it`,
+    };
   const host: FileHost = { readFile: (p) => (resolve(p) === harnessPath ? text : nodeFileHost.readFile(p)) };
   const p = loadProgramFromText(text, harnessPath, host);
   if (p.diagnostics.some((d) => d.severity === 'error')) return { ...base, program: p, diagnostics: p.diagnostics };
@@ -176,7 +205,15 @@ function standalone(path: string, program: Program, name: string, input: string,
   // The drawing names FILE, not the generated network's file.
   for (const g of [built.graph, built.elaborated]) if (g) g.file = program.entry.displayName;
   const title = `${name} (alone, on ${input}${setTexts.length > 0 ? `; ${setTexts.join(', ')}` : ''})`;
-  return { ...base, ...built, program: p, instance: findInstance(built.graph, name)!, lintPath: harnessPath, lintHost: host, title };
+  return {
+    ...base,
+    ...built,
+    program: p,
+    instance: findInstance(built.graph, name)!,
+    lintPath: harnessPath,
+    lintHost: host,
+    title,
+  };
 }
 
 /** Lint findings about one network of the linted file (for `--lint` and the html report). */

@@ -34,7 +34,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    const close = didYouMean(name, commands.map((c) => c.name));
+    const close = didYouMean(
+      name,
+      commands.map((c) => c.name),
+    );
     process.stderr.write(`incc: '${name}' is not an incc command${close}\nRun 'incc --help' for the commands.\n`);
     return 2;
   }
@@ -62,7 +65,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    process.stderr.write(`incc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report it with the input that caused it.\n`);
+    process.stderr.write(
+      `incc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report it with the input that caused it.\n`,
+    );
     if (process.env['INCC_DEBUG']) process.stderr.write(`${detail}\n`);
     process.exitCode = 70;
   },

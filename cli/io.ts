@@ -6,7 +6,10 @@ import { parseValue, valueProblem } from '../compiler/syntax/parse-value.js';
 import type { Value } from '../compiler/ir/values.js';
 
 export class UsageError extends Error {
-  constructor(message: string, readonly showHelp = true) {
+  constructor(
+    message: string,
+    readonly showHelp = true,
+  ) {
     super(message);
   }
 }
@@ -14,7 +17,10 @@ export class UsageError extends Error {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs, with its errors turned into usage errors. */
-export function parseCommandArgs<O extends Options>(args: string[], options: O): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+export function parseCommandArgs<O extends Options>(
+  args: string[],
+  options: O,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   // `--seed -1`: Node's parser takes `-1` for an option and answers with its own advice; a negative number
   // after an option that takes a value is that value (the command then says what it accepts).
   const joined: string[] = [];
@@ -29,13 +35,19 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O):
   args = joined;
   try {
     const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+    return {
+      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
+      positionals: parsed.positionals,
+    };
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e));
   }
 }
 
-/** At most this many diagnostics are printed (a generated file can have hundreds of thousands); the summary line counts them all. */
+/**
+ * At most this many diagnostics are printed (a generated file can have hundreds of thousands); the summary line counts
+ * them all.
+ */
 export const MAX_PRINTED_DIAGNOSTICS = 100;
 
 /**
@@ -55,7 +67,8 @@ export function printDiagnostics(
   stream: NodeJS.WritableStream = process.stderr,
 ): void {
   const color = useColor(stream);
-  for (const d of diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS)) stream.write(`${formatDiagnostic(d, sourceOf, { color })}\n`);
+  for (const d of diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS))
+    stream.write(`${formatDiagnostic(d, sourceOf, { color })}\n`);
   const more = diagnostics.length - MAX_PRINTED_DIAGNOSTICS;
   if (more > 0) stream.write(`... and ${more} more diagnostic${more === 1 ? '' : 's'} not shown\n`);
 }

@@ -14,7 +14,18 @@ import type { Command } from './command.js';
 
 export type { Command } from './command.js';
 
-export const commands: Command[] = [checkCommand, parseCommand, summaryCommand, rewriteCommand, graphCommand, lintCommand, fmtCommand, compileCommand, trainCommand, reportCommand];
+export const commands: Command[] = [
+  checkCommand,
+  parseCommand,
+  summaryCommand,
+  rewriteCommand,
+  graphCommand,
+  lintCommand,
+  fmtCommand,
+  compileCommand,
+  trainCommand,
+  reportCommand,
+];
 
 export const VERSION: string = packageVersion();
 

@@ -6,7 +6,12 @@ import { Lexer, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 import { grammarSelfChecks } from './self-checks.js';
 
-const lexer = new Lexer(T.allTokens, { skipValidations: !grammarSelfChecks, positionTracking: 'full', ensureOptimizations: false, recoveryEnabled: true });
+const lexer = new Lexer(T.allTokens, {
+  skipValidations: !grammarSelfChecks,
+  positionTracking: 'full',
+  ensureOptimizations: false,
+  recoveryEnabled: true,
+});
 
 export interface LexProblem {
   /** `unexpected-character`, `unterminated-comment`, `unterminated-string` or `invalid-escape`. */
@@ -26,9 +31,33 @@ export interface LexResult {
 
 /** Tokens after which a line break cannot end a statement, so the newline is dropped. */
 const continuesLine = new Set<TokenType>([
-  T.LBrace, T.LParen, T.LBracket, T.Comma, T.Arrow, T.Equals, T.Colon, T.Plus, T.Minus, T.Star, T.Slash,
-  T.Percent, T.EqEq, T.NotEq, T.Less, T.LessEq, T.Greater, T.GreaterEq, T.And, T.Or, T.Not, T.DotDot,
-  T.Dot, T.Cross, T.Newline, T.Semicolon, T.In,
+  T.LBrace,
+  T.LParen,
+  T.LBracket,
+  T.Comma,
+  T.Arrow,
+  T.Equals,
+  T.Colon,
+  T.Plus,
+  T.Minus,
+  T.Star,
+  T.Slash,
+  T.Percent,
+  T.EqEq,
+  T.NotEq,
+  T.Less,
+  T.LessEq,
+  T.Greater,
+  T.GreaterEq,
+  T.And,
+  T.Or,
+  T.Not,
+  T.DotDot,
+  T.Dot,
+  T.Cross,
+  T.Newline,
+  T.Semicolon,
+  T.In,
 ]);
 /** Tokens before which a line break is dropped (`}` closes a body anyway; `{` and `else` may start the next line). */
 const continuedBy = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.LBrace, T.Else, T.Arrow]);
@@ -40,14 +69,28 @@ export function tokenize(text: string): LexResult {
   for (const tok of result.tokens) {
     if (tok.tokenType === T.UnterminatedComment || tok.tokenType === T.UnterminatedString) {
       const code = tok.tokenType === T.UnterminatedComment ? 'unterminated-comment' : 'unterminated-string';
-      problems.push({ code, offset: tok.startOffset, length: code === 'unterminated-comment' ? 2 : tok.image.length, line: tok.startLine ?? 1, column: tok.startColumn ?? 1, text: tok.image.slice(0, 20) });
+      problems.push({
+        code,
+        offset: tok.startOffset,
+        length: code === 'unterminated-comment' ? 2 : tok.image.length,
+        line: tok.startLine ?? 1,
+        column: tok.startColumn ?? 1,
+        text: tok.image.slice(0, 20),
+      });
       continue;
     }
     if (tok.tokenType === T.InvalidEscapeString) {
       // Report the first unknown escape, then let the parser see an ordinary string.
       const at = firstInvalidEscape(tok.image);
       const line = tok.startLine ?? 1;
-      problems.push({ code: 'invalid-escape', offset: tok.startOffset + at, length: 2, line, column: (tok.startColumn ?? 1) + at, text: tok.image.slice(at, at + 2) });
+      problems.push({
+        code: 'invalid-escape',
+        offset: tok.startOffset + at,
+        length: 2,
+        line,
+        column: (tok.startColumn ?? 1) + at,
+        text: tok.image.slice(at, at + 2),
+      });
       raw.push({ ...tok, tokenType: T.StringLiteral, tokenTypeIdx: T.StringLiteral.tokenTypeIdx! });
       continue;
     }

@@ -3,10 +3,18 @@
  * spec/language.md ("Grammar"). Each rule's doc comment is the production it implements.
  * compiler/syntax/builder.ts turns the CST into the AST.
  */
-import { CstParser, EOF, tokenLabel, type CstNode, type IToken, type IRecognitionException, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import {
+  CstParser,
+  EOF,
+  tokenLabel,
+  type CstNode,
+  type IToken,
+  type IRecognitionException,
+  type IParserErrorMessageProvider,
+  type TokenType,
+} from 'chevrotain';
 import * as T from './tokens.js';
 import { grammarSelfChecks } from './self-checks.js';
-
 
 /** The parse stops after this many syntax errors (parse.ts reports no more than that anyway). */
 export const MAX_PARSE_ERRORS = 20;
@@ -14,11 +22,19 @@ export const MAX_PARSE_ERRORS = 20;
 /** Thrown out of the parser at MAX_PARSE_ERRORS: not a recognition exception, so Chevrotain lets it through. */
 class TooManyErrors extends Error {}
 
-const saveError = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, e: IRecognitionException): IRecognitionException }).SAVE_ERROR;
+const saveError = (
+  CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, e: IRecognitionException): IRecognitionException }
+).SAVE_ERROR;
 
 class IncpParser extends CstParser {
   constructor() {
-    super(T.allTokens, { skipValidations: !grammarSelfChecks, recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: expectationMessages });
+    super(T.allTokens, {
+      skipValidations: !grammarSelfChecks,
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'full',
+      errorMessageProvider: expectationMessages,
+    });
     this.performSelfAnalysis();
   }
 
@@ -311,15 +327,15 @@ class IncpParser extends CstParser {
     this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
-      {
-        GATE: () => this.LA(1).tokenType === T.LParen && adjacent(name, this.LA(1)),
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.argList);
-          this.CONSUME(T.RParen);
+        {
+          GATE: () => this.LA(1).tokenType === T.LParen && adjacent(name, this.LA(1)),
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.argList);
+            this.CONSUME(T.RParen);
+          },
         },
-      },
-      { ALT: () => this.MANY(() => this.SUBRULE(this.layerArg)) },
+        { ALT: () => this.MANY(() => this.SUBRULE(this.layerArg)) },
       ],
     });
   });
@@ -423,10 +439,11 @@ class IncpParser extends CstParser {
           this.OPTION({
             GATE: () => adjacent(name, this.LA(1)),
             DEF: () => {
-            this.CONSUME(T.LParen);
-            this.SUBRULE(this.argList);
-            this.CONSUME(T.RParen);
-          }});
+              this.CONSUME(T.LParen);
+              this.SUBRULE(this.argList);
+              this.CONSUME(T.RParen);
+            },
+          });
         },
       },
       {
@@ -451,12 +468,30 @@ class IncpParser extends CstParser {
     if (this.LA(1).tokenType === T.StringLiteral) return this.LA(2).tokenType === T.Colon;
     if (this.LA(1).tokenType !== T.Identifier) return false;
     if (this.LA(2).tokenType === T.Colon) return true;
-    return this.LA(2).tokenType === T.DotDot && this.LA(3).tokenType === T.Identifier && this.LA(4).tokenType === T.Colon;
+    return (
+      this.LA(2).tokenType === T.DotDot && this.LA(3).tokenType === T.Identifier && this.LA(4).tokenType === T.Colon
+    );
   }
 }
 
 /** The binary operators, in the order the parser tries them (multi-character ones first). */
-const binaryOperators = [T.Or, T.And, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Less, T.Greater, T.In, T.DotDot, T.Plus, T.Minus, T.Star, T.Percent, T.Slash];
+const binaryOperators = [
+  T.Or,
+  T.And,
+  T.EqEq,
+  T.NotEq,
+  T.LessEq,
+  T.GreaterEq,
+  T.Less,
+  T.Greater,
+  T.In,
+  T.DotDot,
+  T.Plus,
+  T.Minus,
+  T.Star,
+  T.Percent,
+  T.Slash,
+];
 
 /** A call's `(` touches its name: `InceptionA(32)` is a call, `conv (n)x1 64` is a layer whose kernel is `(n)x1`. */
 function adjacent(name: IToken, next: IToken): boolean {
@@ -516,8 +551,10 @@ export function parseTokens(tokens: IToken[]): CstResult {
 const expectationMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected }) => JSON.stringify({ expected: [tokenLabel(expected)] }),
   buildNotAllInputParsedMessage: () => JSON.stringify({ expected: ['end of file'] }),
-  buildNoViableAltMessage: ({ expectedPathsPerAlt }) => JSON.stringify({ expected: firstTokens(expectedPathsPerAlt.flat()) }),
-  buildEarlyExitMessage: ({ expectedIterationPaths }) => JSON.stringify({ expected: firstTokens(expectedIterationPaths) }),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt }) =>
+    JSON.stringify({ expected: firstTokens(expectedPathsPerAlt.flat()) }),
+  buildEarlyExitMessage: ({ expectedIterationPaths }) =>
+    JSON.stringify({ expected: firstTokens(expectedIterationPaths) }),
 };
 
 function firstTokens(paths: TokenType[][]): string[] {

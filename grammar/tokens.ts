@@ -12,7 +12,12 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 
 const keywordTokens: TokenType[] = [];
 function keyword(word: string): TokenType {
-  const t = createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
+  const t = createToken({
+    name: word[0]!.toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    label: `'${word}'`,
+  });
   keywordTokens.push(t);
   return t;
 }
@@ -52,24 +57,49 @@ const matchCross: CustomPatternMatcherFunc = (text, offset) => {
   const next = offset + 1 < text.length ? text[offset + 1]! : '';
   const afterNumber = /[0-9)]/.test(prev);
   const standalone = !/[A-Za-z0-9_]/.test(prev) && !/[A-Za-z0-9_]/.test(next);
-  return afterNumber || standalone ? ['x'] as unknown as RegExpExecArray : null;
+  return afterNumber || standalone ? (['x'] as unknown as RegExpExecArray) : null;
 };
-export const Cross = createToken({ name: 'Cross', pattern: matchCross, start_chars_hint: ['x'], line_breaks: false, label: "'x'" });
+export const Cross = createToken({
+  name: 'Cross',
+  pattern: matchCross,
+  start_chars_hint: ['x'],
+  line_breaks: false,
+  label: "'x'",
+});
 
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
 /** A block comment; an unterminated one is caught by UnterminatedComment below. */
-export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, line_breaks: true, group: 'comments' });
+export const BlockComment = createToken({
+  name: 'BlockComment',
+  pattern: /\/\*[\s\S]*?\*\//,
+  line_breaks: true,
+  group: 'comments',
+});
 /** `/*` with no closing `*\/`: matched to the end of the file so the lexer reports it once, then stops. */
-export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true });
+export const UnterminatedComment = createToken({
+  name: 'UnterminatedComment',
+  pattern: /\/\*[\s\S]*/,
+  line_breaks: true,
+});
 
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n\r]|\\["\\nrt])*"/, label: 'a string' });
-/** A closed string with an escape other than \" \\ \n \r \t: reported once (`invalid-escape`), then parsed as a string. */
+export const StringLiteral = createToken({
+  name: 'StringLiteral',
+  pattern: /"(?:[^"\\\n\r]|\\["\\nrt])*"/,
+  label: 'a string',
+});
+/**
+ * A closed string with an escape other than \" \\ \n \r \t: reported once (`invalid-escape`), then parsed as a string.
+ */
 export const InvalidEscapeString = createToken({ name: 'InvalidEscapeString', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
 /** A `"` whose string does not close on its line. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\.)*/ });
 
 /** A number with a fraction or an exponent (`0.2`, `1e-3`, `1.5E+2`). */
-export const FloatLiteral = createToken({ name: 'FloatLiteral', pattern: /(?:\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)/, label: 'a number' });
+export const FloatLiteral = createToken({
+  name: 'FloatLiteral',
+  pattern: /(?:\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)/,
+  label: 'a number',
+});
 export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /\d+/, label: 'an integer' });
 
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });

@@ -41,12 +41,18 @@ function closure(name, from = root, out = new Set()) {
 }
 const inlined = ['chevrotain', 'tinyglobby', 'ignore'].reduce((set, name) => closure(name, root, set), new Set());
 
-const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 /** Bare imports of packages outside the parser stack stay imports (node: built-ins too). */
 const keepPackagesOutside = {
   name: 'keep-packages-outside',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (inlined.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      inlined.has(packageName(args.path)) ? undefined : { path: args.path, external: true },
+    );
   },
 };
 
@@ -67,7 +73,9 @@ const { outputFiles } = await build({
   plugins: [keepPackagesOutside],
   define: { 'process.env.NODE_ENV': '"production"' },
   // A CommonJS package inside the ESM bundle calls `require`: give it Node's.
-  banner: { js: "import { createRequire as __inccCreateRequire } from 'node:module'; const require = __inccCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __inccCreateRequire } from 'node:module'; const require = __inccCreateRequire(import.meta.url);",
+  },
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'eof',

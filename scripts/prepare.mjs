@@ -12,8 +12,10 @@ const require = createRequire(import.meta.url);
 try {
   require.resolve('typescript/package.json');
 } catch {
-  console.log('incc prepare: TypeScript is not installed (npm ci --omit=dev?), so dist/ is not built; ' +
-    'run `npm ci` (with the dev dependencies) to build the CLI from a clone.');
+  console.log(
+    'incc prepare: TypeScript is not installed (npm ci --omit=dev?), so dist/ is not built; ' +
+      'run `npm ci` (with the dev dependencies) to build the CLI from a clone.',
+  );
   process.exit(0);
 }
 const npm = process.env.npm_execpath; // npm's own script, when npm runs this

@@ -9,9 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundledCliPath, repoRoot, unbundledCliPath, plainEnv } from './helpers/cli.js';
 
-const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+  scripts: Record<string, string>;
+};
 
-const run = (cli: string, args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: plainEnv() });
+const run = (cli: string, args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: plainEnv() });
 
 describe('the bundled CLI', () => {
   test('is the package bin, built by npm run build (run it before these tests: npm test does)', () => {
@@ -60,7 +65,10 @@ describe('the bundled CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'incc-bundle-'));
     try {
       const file = join(dir, 'bad.incp');
-      writeFileSync(file, 'network N {\n  input 8x8x3\n  conv 3x3 (8\n  conv(3x3, = 2)\n  concat { a: conv 1x1 8 b: }\n  repeat 3 {\n}\n');
+      writeFileSync(
+        file,
+        'network N {\n  input 8x8x3\n  conv 3x3 (8\n  conv(3x3, = 2)\n  concat { a: conv 1x1 8 b: }\n  repeat 3 {\n}\n',
+      );
       const bundled = run(bundledCliPath, ['check', file]);
       const unbundled = run(unbundledCliPath, ['check', file]);
       expect(bundled.stderr).toMatch(/error/);

@@ -14,14 +14,57 @@ const stdlib = incpFiles('stdlib');
 
 /** Every AST node kind (compiler/syntax/ast.ts). */
 const astKinds = [
-  'SourceFile', 'Comment', 'Identifier', 'Import', 'BlockDecl', 'NetworkDecl', 'RuleDecl', 'Param',
-  'Match', 'When', 'Replace', 'Body', 'Label', 'Defaults', 'ApplyRules', 'Target', 'Path', 'Train', 'Setting',
-  'Aux', 'Chain', 'Layer', 'Concat', 'Repeat', 'If', 'NamedArg', 'PositionalArg', 'StrideArg',
-  'Integer', 'Float', 'String', 'Boolean', 'Name', 'Size', 'Binary', 'Unary', 'Range', 'List', 'Call', 'Member', 'Paren',
+  'SourceFile',
+  'Comment',
+  'Identifier',
+  'Import',
+  'BlockDecl',
+  'NetworkDecl',
+  'RuleDecl',
+  'Param',
+  'Match',
+  'When',
+  'Replace',
+  'Body',
+  'Label',
+  'Defaults',
+  'ApplyRules',
+  'Target',
+  'Path',
+  'Train',
+  'Setting',
+  'Aux',
+  'Chain',
+  'Layer',
+  'Concat',
+  'Repeat',
+  'If',
+  'NamedArg',
+  'PositionalArg',
+  'StrideArg',
+  'Integer',
+  'Float',
+  'String',
+  'Boolean',
+  'Name',
+  'Size',
+  'Binary',
+  'Unary',
+  'Range',
+  'List',
+  'Call',
+  'Member',
+  'Paren',
 ];
 
 /** The node kinds, layer names, operators and comment styles found in the examples' ASTs. */
-function usage(): { kinds: Set<string>; layers: Set<string>; operators: Set<string>; comments: Set<string>; imports: Set<string> } {
+function usage(): {
+  kinds: Set<string>;
+  layers: Set<string>;
+  operators: Set<string>;
+  comments: Set<string>;
+  imports: Set<string>;
+} {
   const imports = new Set<string>();
   const kinds = new Set<string>();
   const layers = new Set<string>();
@@ -40,7 +83,8 @@ function usage(): { kinds: Set<string>; layers: Set<string>; operators: Set<stri
   };
   for (const file of examples) {
     const parsed = parseSource(readFileSync(join(repoRoot, file), 'utf8'), file);
-    if (parsed.diagnostics.length > 0) throw new Error(`${file}: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
+    if (parsed.diagnostics.length > 0)
+      throw new Error(`${file}: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
     visit(parsed.ast);
   }
   return { kinds, layers, operators, comments, imports };

@@ -22,6 +22,8 @@ describe('usage errors', () => {
   test('an unknown command says so, with the closest one', () => {
     const r = incc(['lnit', 'x.incp']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("incc: 'lnit' is not an incc command; did you mean `lint`?\nRun 'incc --help' for the commands.\n");
+    expect(r.stderr).toBe(
+      "incc: 'lnit' is not an incc command; did you mean `lint`?\nRun 'incc --help' for the commands.\n",
+    );
   });
 });

@@ -65,22 +65,25 @@ describe('spec/diagnostics.md', () => {
     expect(line![2]!.replace(/^(`+) ?(.*?) ?\1$/, '$2')).toBe(entry.message);
   });
 
-  test.each(sections.map((s) => [s.code, s] as const))('%s: the example reports it, or the page says why there is none', (code, s) => {
-    const example = exampleOf(s);
-    if (!example) {
-      expect(s.text).toMatch(/No example/);
-      return;
-    }
-    expect(s.text).not.toMatch(/No example/);
-    const dir = mkdtempSync(join(tmpdir(), 'incc-diag-'));
-    try {
-      for (const [name, text] of example.files) writeFileSync(join(dir, name), text);
-      const run = incc(example.args, dir);
-      const severity = (diagnosticTable as Record<string, { severity: string }>)[code]?.severity ?? 'error';
-      expect(run.stderr).toContain(`${severity} ${code}:`);
-      expect(run.status).toBe(severity === 'error' ? 1 : 0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test.each(sections.map((s) => [s.code, s] as const))(
+    '%s: the example reports it, or the page says why there is none',
+    (code, s) => {
+      const example = exampleOf(s);
+      if (!example) {
+        expect(s.text).toMatch(/No example/);
+        return;
+      }
+      expect(s.text).not.toMatch(/No example/);
+      const dir = mkdtempSync(join(tmpdir(), 'incc-diag-'));
+      try {
+        for (const [name, text] of example.files) writeFileSync(join(dir, name), text);
+        const run = incc(example.args, dir);
+        const severity = (diagnosticTable as Record<string, { severity: string }>)[code]?.severity ?? 'error';
+        expect(run.stderr).toContain(`${severity} ${code}:`);
+        expect(run.status).toBe(severity === 'error' ? 1 : 0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -125,20 +125,126 @@ function corpus(): Seed[] {
 
 /** Splits text into token-ish pieces whose concatenation is the text. */
 function pieces(text: string): string[] {
-  return text.match(/\s+|\/\/[^\n]*|\/\*|\*\/|"[^"\n]*"?|[A-Za-z_]\w*|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|->|\.\.|==|!=|<=|>=|[\s\S]/g) ?? [];
+  return (
+    text.match(
+      /\s+|\/\/[^\n]*|\/\*|\*\/|"[^"\n]*"?|[A-Za-z_]\w*|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|->|\.\.|==|!=|<=|>=|[\s\S]/g,
+    ) ?? []
+  );
 }
 
 const insertable = [
-  'import', 'from', 'block', 'network', 'rule', 'defaults', 'concat', 'repeat', 'in', 'if', 'else', 'aux', 'weight',
-  'apply', 'to', 'train', 'match', 'when', 'replace', 'true', 'false', 'and', 'or', 'not',
-  'conv', 'maxpool', 'avgpool', 'gap', 'dense', 'dropout', 'batchnorm', 'relu', 'softmax', 'flatten', 'input',
-  'same', 'valid', 'linear', 'sigmoid', 'Figure5', 'Figure6', 'Figure7', 'Figure10', 'AuxHead', 'InceptionA',
-  '{', '}', '(', ')', '[', ']', ',', ':', ';', '=', '->', '..', '.', '/', 'x', '+', '-', '*', '%', '==', '<', '>=',
-  '\n', '\r\n', '\r', ' ', '\t', '0', '1', '3', '7', '3x3', '1x7', '299x299x3', '0.5', '1e-3', '"std/modules"', '"x"', '""',
-  'c.filters', 'n.h', 'mixed0..mixed2:', 'a:', 'else if true {', 'repeat 3 {', 'concat {', '/*', '*/', '//', '"',
+  'import',
+  'from',
+  'block',
+  'network',
+  'rule',
+  'defaults',
+  'concat',
+  'repeat',
+  'in',
+  'if',
+  'else',
+  'aux',
+  'weight',
+  'apply',
+  'to',
+  'train',
+  'match',
+  'when',
+  'replace',
+  'true',
+  'false',
+  'and',
+  'or',
+  'not',
+  'conv',
+  'maxpool',
+  'avgpool',
+  'gap',
+  'dense',
+  'dropout',
+  'batchnorm',
+  'relu',
+  'softmax',
+  'flatten',
+  'input',
+  'same',
+  'valid',
+  'linear',
+  'sigmoid',
+  'Figure5',
+  'Figure6',
+  'Figure7',
+  'Figure10',
+  'AuxHead',
+  'InceptionA',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ':',
+  ';',
+  '=',
+  '->',
+  '..',
+  '.',
+  '/',
+  'x',
+  '+',
+  '-',
+  '*',
+  '%',
+  '==',
+  '<',
+  '>=',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '\t',
+  '0',
+  '1',
+  '3',
+  '7',
+  '3x3',
+  '1x7',
+  '299x299x3',
+  '0.5',
+  '1e-3',
+  '"std/modules"',
+  '"x"',
+  '""',
+  'c.filters',
+  'n.h',
+  'mixed0..mixed2:',
+  'a:',
+  'else if true {',
+  'repeat 3 {',
+  'concat {',
+  '/*',
+  '*/',
+  '//',
+  '"',
 ];
 
-const hugeNumbers = ['0', '00', '-1', '99999', '100000', '100001', '9007199254740991', '9007199254740993', '1152921504606846976', '1e308', '1e400', '0.0', '1e-400'];
+const hugeNumbers = [
+  '0',
+  '00',
+  '-1',
+  '99999',
+  '100000',
+  '100001',
+  '9007199254740991',
+  '9007199254740993',
+  '1152921504606846976',
+  '1e308',
+  '1e400',
+  '0.0',
+  '1e-400',
+];
 
 function randomUnicode(rng: Rng): string {
   switch (int(rng, 6)) {
@@ -169,7 +275,7 @@ function mutate(rng: Rng, text: string): string {
       break;
     }
     case 1:
-      p.splice(at(), 0, rng() < 0.7 ? pick(rng, insertable) : p[int(rng, p.length)] ?? '');
+      p.splice(at(), 0, rng() < 0.7 ? pick(rng, insertable) : (p[int(rng, p.length)] ?? ''));
       break;
     case 2: {
       const [s, e] = span();
@@ -216,7 +322,14 @@ function mutate(rng: Rng, text: string): string {
     default: {
       // Repeat a piece of text many times (deep or long constructs): a short piece up to 200 times.
       const [s, e] = span();
-      p.splice(at(), 0, p.slice(s, e).join('').repeat(2 + int(rng, e - s <= 4 ? 200 : 20)));
+      p.splice(
+        at(),
+        0,
+        p
+          .slice(s, e)
+          .join('')
+          .repeat(2 + int(rng, e - s <= 4 ? 200 : 20)),
+      );
       break;
     }
   }
@@ -244,7 +357,12 @@ function input(seeds: Seed[], i: number): Seed {
   if (kind < 0.05) return { dir: join(repoRoot, 'examples'), text: soup(rng) };
   if (kind < 0.08) {
     const n = int(rng, 400);
-    return { dir: join(repoRoot, 'examples'), text: Array.from({ length: n }, () => (rng() < 0.5 ? randomUnicode(rng) : String.fromCharCode(int(rng, 256)))).join('') };
+    return {
+      dir: join(repoRoot, 'examples'),
+      text: Array.from({ length: n }, () =>
+        rng() < 0.5 ? randomUnicode(rng) : String.fromCharCode(int(rng, 256)),
+      ).join(''),
+    };
   }
   const seed = pick(rng, seeds);
   // A whole file (which can elaborate), or a window of a few lines of it (cheaper to check, so there
@@ -276,13 +394,20 @@ function spanProblems(d: Diagnostic, sourceOf: (file: string) => string | undefi
     if (!span) continue;
     const text = sourceOf(span.file);
     if (text === undefined) continue;
-    if (!(span.startOffset >= 0 && span.startOffset <= text.length && span.endOffset >= span.startOffset && span.endOffset <= text.length + 1)) {
+    if (!(
+      span.startOffset >= 0 &&
+      span.startOffset <= text.length &&
+      span.endOffset >= span.startOffset &&
+      span.endOffset <= text.length + 1
+    )) {
       problems.push(`${d.code}: offsets ${span.startOffset}..${span.endOffset} outside a text of ${text.length}`);
       continue;
     }
     const [line, column] = lineColumn(text, span.startOffset);
     if (line !== span.startLine || column !== span.startColumn) {
-      problems.push(`${d.code}: reported at ${span.startLine}:${span.startColumn} but offset ${span.startOffset} is ${line}:${column}`);
+      problems.push(
+        `${d.code}: reported at ${span.startLine}:${span.startColumn} but offset ${span.startOffset} is ${line}:${column}`,
+      );
     }
   }
   return problems;
@@ -304,9 +429,15 @@ function checkOne(seed: Seed, i: number): Outcome {
     const problems = result.diagnostics.flatMap((d) => spanProblems(d, result.sourceOf));
     for (const d of result.diagnostics) formatDiagnostic(d, result.sourceOf);
     if (result.unreadable.length > 0) problems.push('the input was reported unreadable');
-    return problems.length > 0 ? { ms, diagnostics: result.diagnostics.length, error: problems.join('; ') } : { ms, diagnostics: result.diagnostics.length };
+    return problems.length > 0
+      ? { ms, diagnostics: result.diagnostics.length, error: problems.join('; ') }
+      : { ms, diagnostics: result.diagnostics.length };
   } catch (e) {
-    return { ms: performance.now() - started, diagnostics: 0, error: e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 6).join('\n') : String(e) };
+    return {
+      ms: performance.now() - started,
+      diagnostics: 0,
+      error: e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 6).join('\n') : String(e),
+    };
   }
 }
 
@@ -318,13 +449,16 @@ describe('fuzzing the front end and checker', () => {
   test('the corpus is the example and stdlib files (plus the built-in snippets)', () => {
     expect(seeds.length).toBeGreaterThanOrEqual(builtIn.length);
     // Every unmutated seed checks cleanly: mutations start from valid programs.
-    for (const s of seeds) expect([s.text.slice(0, 60), checkOne(s, -1)]).toMatchObject([s.text.slice(0, 60), { diagnostics: 0 }]);
+    for (const s of seeds)
+      expect([s.text.slice(0, 60), checkOne(s, -1)]).toMatchObject([s.text.slice(0, 60), { diagnostics: 0 }]);
   });
 
   // Batches of BATCH inputs, each a test of its own (each well within Jest's timeout); totals at the end.
   const BATCH = 2000;
   const indices = FUZZ_ONLY === undefined ? Array.from({ length: FUZZ_COUNT }, (_, i) => i) : [FUZZ_ONLY];
-  const batches = Array.from({ length: Math.ceil(indices.length / BATCH) }, (_, b) => indices.slice(b * BATCH, (b + 1) * BATCH));
+  const batches = Array.from({ length: Math.ceil(indices.length / BATCH) }, (_, b) =>
+    indices.slice(b * BATCH, (b + 1) * BATCH),
+  );
   const totals = { inputs: 0, ms: 0, maxMs: 0, slowest: -1, clean: 0 };
 
   test.each(batches.map((batch) => [batch[0]!, batch[batch.length - 1]!, batch] as const))(
@@ -343,7 +477,10 @@ describe('fuzzing the front end and checker', () => {
           totals.slowest = i;
         }
         if (outcome.diagnostics === 0 && !outcome.error) totals.clean++;
-        if (outcome.error) failures.push(`input ${i} (FUZZ_ONLY=${i}): ${outcome.error}\n--- input (first 400 characters) ---\n${JSON.stringify(seed.text.slice(0, 400))}`);
+        if (outcome.error)
+          failures.push(
+            `input ${i} (FUZZ_ONLY=${i}): ${outcome.error}\n--- input (first 400 characters) ---\n${JSON.stringify(seed.text.slice(0, 400))}`,
+          );
         if (outcome.ms >= MAX_MS) slow.push(`input ${i} (FUZZ_ONLY=${i}) took ${outcome.ms.toFixed(0)} ms`);
       }
       expect(failures.slice(0, 5)).toEqual([]);

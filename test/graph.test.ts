@@ -19,7 +19,10 @@ mkdirSync(outDir, { recursive: true });
 // `--out` replaces only diagrams incc drew: dot and Mermaid files of runs before they carried incc's marker go.
 for (const f of readdirSync(outDir)) if (/\.(dot|mmd)$/.test(f)) rmSync(join(outDir, f));
 
-function build(file: string, options: { network?: string; rules?: string[]; args?: Record<string, number | boolean> } = {}): { graph: IRGraph; elaborated: IRGraph } {
+function build(
+  file: string,
+  options: { network?: string; rules?: string[]; args?: Record<string, number | boolean> } = {},
+): { graph: IRGraph; elaborated: IRGraph } {
   const program = loadProgram(join(repoRoot, file));
   const r = buildNetwork(program, options);
   if (!r.graph || !r.elaborated) throw new Error(`${file}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
@@ -48,8 +51,10 @@ function keyOf(n: IRNode, scope: Set<number>): string {
 function expectedLabel(n: IRNode): string {
   const a = n.attrs;
   const stride = (s: [number, number]) => (s[0] === 1 && s[1] === 1 ? '' : `/${s[0] === s[1] ? s[0] : s.join('x')}`);
-  if (a.op === 'conv') return `conv ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)} ${a.filters}${a.padding === 'valid' ? ' valid' : ''}${a.activation === 'relu' ? '' : ` act=${a.activation}`}`;
-  if (a.op === 'maxpool' || a.op === 'avgpool') return `${a.op} ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)}${a.padding === 'valid' ? ' valid' : ''}`;
+  if (a.op === 'conv')
+    return `conv ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)} ${a.filters}${a.padding === 'valid' ? ' valid' : ''}${a.activation === 'relu' ? '' : ` act=${a.activation}`}`;
+  if (a.op === 'maxpool' || a.op === 'avgpool')
+    return `${a.op} ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)}${a.padding === 'valid' ? ' valid' : ''}`;
   if (a.op === 'dense') return `dense ${a.units}${a.activation === 'linear' ? '' : ` act=${a.activation}`}`;
   if (a.op === 'dropout') return `dropout ${a.rate}`;
   return a.op;
@@ -74,10 +79,19 @@ function checkLayers(svg: ParsedSvg, graph: IRGraph, nodes: IRNode[]): void {
     expect(box.arity).toBe(n.inputs.length);
   }
   // Outside inputs: one box each, for exactly the layers outside the scope that it reads.
-  const outside = [...new Set(nodes.flatMap((n) => n.inputs).filter((i) => !scope.has(i)))].map((i) => graph.nodes[i]!.name);
-  expect(svg.boxes.filter((b) => b.kind === 'external').map((b) => b.name).sort()).toEqual(outside.sort());
+  const outside = [...new Set(nodes.flatMap((n) => n.inputs).filter((i) => !scope.has(i)))].map(
+    (i) => graph.nodes[i]!.name,
+  );
+  expect(
+    svg.boxes
+      .filter((b) => b.kind === 'external')
+      .map((b) => b.name)
+      .sort(),
+  ).toEqual(outside.sort());
   // Arrows: exactly the IR's inputs.
-  const expected = nodes.flatMap((n) => n.inputs.map((i, j) => `${keyOf(graph.nodes[i]!, scope)} -> ${n.name} #${j}`)).sort();
+  const expected = nodes
+    .flatMap((n) => n.inputs.map((i, j) => `${keyOf(graph.nodes[i]!, scope)} -> ${n.name} #${j}`))
+    .sort();
   expect(svg.edges.map((e) => `${e.from} -> ${e.to} #${e.index}`).sort()).toEqual(expected);
   for (const n of nodes.filter((x) => x.attrs.op === 'concat')) {
     const into = svg.edges.filter((e) => e.to === n.name).sort((a, b) => a.index - b.index);
@@ -99,18 +113,70 @@ function checkLayers(svg: ParsedSvg, graph: IRGraph, nodes: IRNode[]): void {
 
 /** The stdlib figures, each with the op lines of its layers in graph order, as the paper draws it. */
 const figures: [string, (c: number) => string[], number[]][] = [
-  ['Figure5', () => ['conv 1x1 64', 'conv 1x1 48', 'conv 3x3 64', 'conv 1x1 64', 'conv 3x3 96', 'conv 3x3 96', 'avgpool 3x3', 'conv 1x1 64', 'concat'], [4]],
+  [
+    'Figure5',
+    () => [
+      'conv 1x1 64',
+      'conv 1x1 48',
+      'conv 3x3 64',
+      'conv 1x1 64',
+      'conv 3x3 96',
+      'conv 3x3 96',
+      'avgpool 3x3',
+      'conv 1x1 64',
+      'concat',
+    ],
+    [4],
+  ],
   [
     'Figure6',
-    (c) => ['conv 1x1 192', `conv 1x1 ${c}`, `conv 1x7 ${c}`, 'conv 7x1 192', `conv 1x1 ${c}`, `conv 7x1 ${c}`, `conv 1x7 ${c}`, `conv 7x1 ${c}`, 'conv 1x7 192', 'avgpool 3x3', 'conv 1x1 192', 'concat'],
+    (c) => [
+      'conv 1x1 192',
+      `conv 1x1 ${c}`,
+      `conv 1x7 ${c}`,
+      'conv 7x1 192',
+      `conv 1x1 ${c}`,
+      `conv 7x1 ${c}`,
+      `conv 1x7 ${c}`,
+      `conv 7x1 ${c}`,
+      'conv 1x7 192',
+      'avgpool 3x3',
+      'conv 1x1 192',
+      'concat',
+    ],
     [4],
   ],
   [
     'Figure7',
-    () => ['conv 1x1 320', 'conv 1x1 384', 'conv 1x3 384', 'conv 3x1 384', 'concat', 'conv 1x1 448', 'conv 3x3 384', 'conv 1x3 384', 'conv 3x1 384', 'concat', 'avgpool 3x3', 'conv 1x1 192', 'concat'],
+    () => [
+      'conv 1x1 320',
+      'conv 1x1 384',
+      'conv 1x3 384',
+      'conv 3x1 384',
+      'concat',
+      'conv 1x1 448',
+      'conv 3x3 384',
+      'conv 1x3 384',
+      'conv 3x1 384',
+      'concat',
+      'avgpool 3x3',
+      'conv 1x1 192',
+      'concat',
+    ],
     [2, 2, 4],
   ],
-  ['Figure10', () => ['conv 3x3/2 384 valid', 'conv 1x1 64', 'conv 3x3 96', 'conv 3x3/2 96 valid', 'maxpool 3x3/2 valid', 'concat'], [3]],
+  [
+    'Figure10',
+    () => [
+      'conv 3x3/2 384 valid',
+      'conv 1x1 64',
+      'conv 3x3 96',
+      'conv 3x3/2 96 valid',
+      'maxpool 3x3/2 valid',
+      'concat',
+    ],
+    [3],
+  ],
 ];
 
 describe('incc graph: the stdlib figures', () => {
@@ -143,7 +209,9 @@ describe('incc graph: the stdlib figures', () => {
       expect(b.rect.y).toBeLessThanOrEqual(base.rect.y);
     }
     // Branches side by side: the first layer of each branch of the block's concat on one row, left to right.
-    const firsts = nodes.filter((n) => n.inputs.some((i) => !nodes.some((x) => x.id === i))).map((n) => layerBoxes.find((b) => b.name === n.name)!);
+    const firsts = nodes
+      .filter((n) => n.inputs.some((i) => !nodes.some((x) => x.id === i)))
+      .map((n) => layerBoxes.find((b) => b.name === n.name)!);
     expect(new Set(firsts.map((b) => b.rect.y)).size).toBe(1);
     const xs = firsts.map((b) => b.rect.x);
     expect(xs).toEqual([...xs].sort((a, b) => a - b));
@@ -154,11 +222,18 @@ describe('incc graph: the stdlib figures', () => {
     expect(dotOut.text).toMatch(/^digraph ".*" \{\n {2}graph \[rankdir=BT,/);
     const layerKeys = [...dot.nodes.entries()].filter(([, a]) => a['class']!.startsWith('layer ')).map(([k]) => k);
     expect(layerKeys.sort()).toEqual(nodes.map((n) => n.name).sort());
-    for (const n of nodes) expect(dot.nodes.get(n.name)!['label']!.split('\n')).toEqual([n.name.slice(instance!.length + 1) || n.name, expectedLabel(n), n.shape.join('x')]);
+    for (const n of nodes)
+      expect(dot.nodes.get(n.name)!['label']!.split('\n')).toEqual([
+        n.name.slice(instance!.length + 1) || n.name,
+        expectedLabel(n),
+        n.shape.join('x'),
+      ]);
     expect(dot.edges.length).toBe(nodes.reduce((k, n) => k + n.inputs.length, 0));
     for (const n of nodes.filter((x) => x.attrs.op === 'concat')) {
       const scope = new Set(nodes.map((x) => x.id));
-      expect(dot.edges.filter((e) => e.to === n.name).map((e) => e.from)).toEqual(n.inputs.map((i) => keyOf(graph.nodes[i]!, scope)));
+      expect(dot.edges.filter((e) => e.to === n.name).map((e) => e.from)).toEqual(
+        n.inputs.map((i) => keyOf(graph.nodes[i]!, scope)),
+      );
       expect(dot.nodes.get(n.name)!['ordering']).toBe('in');
     }
   });
@@ -196,7 +271,12 @@ describe('incc graph: Inception-v3', () => {
       const params = members.reduce((k, n) => k + n.params.trainable + n.params.nonTrainable, 0);
       const out = members.find((n) => n.name === b.name)!;
       // The box: name, block, output shape, parameters.
-      expect([b.caption, ...b.lines]).toEqual([b.name, b.block, out.shape.join('x'), `${params.toLocaleString('en-US')} params`]);
+      expect([b.caption, ...b.lines]).toEqual([
+        b.name,
+        b.block,
+        out.shape.join('x'),
+        `${params.toLocaleString('en-US')} params`,
+      ]);
     }
     // The layers outside blocks (stem and top) are boxes of their own, labelled as in the source.
     for (const b of svg.boxes.filter((x) => x.kind === 'layer')) {
@@ -228,7 +308,19 @@ describe('incc graph: Inception-v3', () => {
   test('dot and mermaid at depth 1', () => {
     const dot = parseDot(draw('inception_v3.dot', ['stdlib/inception_v3.incp', '--format', 'dot']).text);
     const blocks = [...dot.nodes.entries()].filter(([, a]) => a['class']!.startsWith('block'));
-    expect(blocks.map(([k]) => k)).toEqual(['mixed0', 'mixed1', 'mixed2', 'mixed3', 'mixed4', 'mixed5', 'mixed6', 'mixed7', 'mixed8', 'mixed9', 'mixed10']);
+    expect(blocks.map(([k]) => k)).toEqual([
+      'mixed0',
+      'mixed1',
+      'mixed2',
+      'mixed3',
+      'mixed4',
+      'mixed5',
+      'mixed6',
+      'mixed7',
+      'mixed8',
+      'mixed9',
+      'mixed10',
+    ]);
     expect(dot.nodes.get('mixed4')!['label']).toBe('mixed4\nFigure6\n17x17x768\n1,298,944 params');
     const mermaid = draw('inception_v3.mmd', ['stdlib/inception_v3.incp', '--format', 'mermaid']).text;
     expect(mermaid.split('\n').slice(0, 4)).toEqual(['---', 'title: "InceptionV3"', '---', 'flowchart BT']);
@@ -260,7 +352,10 @@ describe('incc graph: Inception-v3', () => {
 describe('incc graph: lint, rules, a block alone', () => {
   test('--lint outlines the offending layer and puts the message beside it', () => {
     const file = join(outDir, 'lint-case.incp');
-    writeFileSync(file, 'network LintCase() {\n  input 35x35x64\n  stem: conv 3x3 64\n  wide: conv 5x5 96\n  gap\n  dense 10\n}\n');
+    writeFileSync(
+      file,
+      'network LintCase() {\n  input 35x35x64\n  stem: conv 3x3 64\n  wide: conv 5x5 96\n  gap\n  dense 10\n}\n',
+    );
     const rel = relative(repoRoot, file);
     const { text, stderr } = draw('lint-case.svg', [rel, '--lint', '--depth', 'all']);
     expect(stderr).toBe('');
@@ -276,7 +371,11 @@ describe('incc graph: lint, rules, a block alone', () => {
     expect(notes[0]!.text).toMatch(/^warning large-unfactorized-kernel: conv 5x5 wide .*unfactorized/);
     // The note sits beside the drawing, right of every box.
     const right = Math.max(...svg.boxes.map((b) => b.rect.x + b.rect.width));
-    const noteX = Number(/<g class="note lint[^>]*data-rule="large-unfactorized-kernel" data-node="wide"><text x="([\d.]+)"/.exec(text)![1]);
+    const noteX = Number(
+      /<g class="note lint[^>]*data-rule="large-unfactorized-kernel" data-node="wide"><text x="([\d.]+)"/.exec(
+        text,
+      )![1],
+    );
     expect(noteX).toBeGreaterThan(right);
     // Without --lint: no outline, no note.
     const plain = parseSvg(draw('lint-case-plain.svg', [rel, '--depth', 'all']).text);
@@ -290,7 +389,14 @@ describe('incc graph: lint, rules, a block alone', () => {
 
   test('--diff: before and after a rule side by side, the rewritten layers marked', () => {
     const { graph, elaborated } = build('stdlib/inception_v3.incp', { rules: ['factor_5x5'] });
-    const { text, stderr } = draw('inception_v3-mixed0-diff.svg', ['stdlib/inception_v3.incp', '--block', 'mixed0', '--rules', 'factor_5x5', '--diff']);
+    const { text, stderr } = draw('inception_v3-mixed0-diff.svg', [
+      'stdlib/inception_v3.incp',
+      '--block',
+      'mixed0',
+      '--rules',
+      'factor_5x5',
+      '--diff',
+    ]);
     expect(stderr).toBe('');
     const svg = parseSvg(text);
     expect(svg.panels).toEqual(['before: as written', 'after: factor_5x5']);
@@ -303,33 +409,56 @@ describe('incc graph: lint, rules, a block alone', () => {
     after.edges = svg.edges.filter((e) => e.panel === 1);
     checkLayers(after, graph, scopeOf(graph, 'mixed0'));
     // Before: the 5x5 marked as replaced; after: the two 3x3s that replace it, marked as rewritten.
-    const marked = (panel: number, cls: string) => svg.boxes.filter((b) => b.panel === panel && b.classes.includes(cls)).map((b: SvgBox) => `${b.name}: ${b.lines[0]}`);
+    const marked = (panel: number, cls: string) =>
+      svg.boxes
+        .filter((b) => b.panel === panel && b.classes.includes(cls))
+        .map((b: SvgBox) => `${b.name}: ${b.lines[0]}`);
     expect(marked(0, 'replaced')).toEqual(['mixed0/branch5x5/conv2: conv 5x5 64']);
-    expect(marked(1, 'rewritten')).toEqual(['mixed0/branch5x5/conv2/conv1: conv 3x3 64', 'mixed0/branch5x5/conv2: conv 3x3 64']);
+    expect(marked(1, 'rewritten')).toEqual([
+      'mixed0/branch5x5/conv2/conv1: conv 3x3 64',
+      'mixed0/branch5x5/conv2: conv 3x3 64',
+    ]);
     expect(marked(0, 'rewritten')).toEqual([]);
     expect(marked(1, 'replaced')).toEqual([]);
-    expect(svg.notes.filter((n) => n.panel === 0).map((n) => n.text)).toEqual(['replaced by factor_5x5: becomes conv 3x3 64 -> conv 3x3 64']);
+    expect(svg.notes.filter((n) => n.panel === 0).map((n) => n.text)).toEqual([
+      'replaced by factor_5x5: becomes conv 3x3 64 -> conv 3x3 64',
+    ]);
     expect(svg.notes.filter((n) => n.panel === 1).map((n) => n.classes[1])).toEqual(['rewritten', 'rewritten']);
     // The after panel is right of the before panel.
     expect(text).toMatch(/<g class="panel" transform="translate\(0,66\)" data-heading="before: as written">/);
-    expect(Number(/<g class="panel" transform="translate\(([\d.]+),66\)" data-heading="after/.exec(text)![1])).toBeGreaterThan(Math.max(...before.boxes.map((b) => b.rect.x + b.rect.width)));
+    expect(
+      Number(/<g class="panel" transform="translate\(([\d.]+),66\)" data-heading="after/.exec(text)![1]),
+    ).toBeGreaterThan(Math.max(...before.boxes.map((b) => b.rect.x + b.rect.width)));
   });
 
   test('--rules without --diff draws the network after the rules', () => {
-    const svg = parseSvg(draw('inception_v3-mixed1-rules.svg', ['stdlib/inception_v3.incp', '--block', 'mixed1', '--rules', 'factor_5x5']).text);
+    const svg = parseSvg(
+      draw('inception_v3-mixed1-rules.svg', ['stdlib/inception_v3.incp', '--block', 'mixed1', '--rules', 'factor_5x5'])
+        .text,
+    );
     const { graph } = build('stdlib/inception_v3.incp', { rules: ['factor_5x5'] });
     checkLayers(svg, graph, scopeOf(graph, 'mixed1'));
     expect(svg.boxes.filter((b) => b.lines[0] === 'conv 5x5 64')).toEqual([]);
   });
 
   test('a block drawn alone: --input and --set', () => {
-    const { text } = draw('figure6-alone.svg', ['stdlib/modules.incp', '--block', 'Figure6', '--input', '17x17x768', '--set', 'c=160']);
+    const { text } = draw('figure6-alone.svg', [
+      'stdlib/modules.incp',
+      '--block',
+      'Figure6',
+      '--input',
+      '17x17x768',
+      '--set',
+      'c=160',
+    ]);
     const svg = parseSvg(text);
     expect(svg.title).toBe('Figure6 (alone, on 17x17x768; c=160)');
     const layers = svg.boxes.filter((b) => b.kind === 'layer');
     expect(layers.map((b) => b.lines[0])).toEqual(figures[1]![1](160));
     expect(layers.every((b) => b.lines[1]!.startsWith('17x17x'))).toBe(true);
-    expect(svg.boxes.filter((b) => b.kind === 'external').map((b) => [b.name, b.lines[0]])).toEqual([['input', '17x17x768']]);
+    expect(svg.boxes.filter((b) => b.kind === 'external').map((b) => [b.name, b.lines[0]])).toEqual([
+      ['input', '17x17x768'],
+    ]);
     // Nothing is left on disk beside the library.
     expect(existsSync(join(repoRoot, 'stdlib', '.incc-graph-Figure6.incp'))).toBe(false);
   });
@@ -368,7 +497,9 @@ describe('incc graph: html report (text)', () => {
     const { text } = draw('inception_v3.html', ['stdlib/inception_v3.incp', '--format', 'html']);
     expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
     // Nothing fetched: no URL but the SVG namespace, no external script, style, font or image.
-    expect([...text.matchAll(/https?:\/\/[^\s"')]+/g)].map((m) => m[0]).filter((u) => u !== 'http://www.w3.org/2000/svg')).toEqual([]);
+    expect(
+      [...text.matchAll(/https?:\/\/[^\s"')]+/g)].map((m) => m[0]).filter((u) => u !== 'http://www.w3.org/2000/svg'),
+    ).toEqual([]);
     expect(text).not.toMatch(/<(link|img|iframe)\b|<script [^>]*src=|@import|url\((?!#)/);
     // The table: one row per layer.
     expect([...text.matchAll(/<tr id="layer-[^"]*"/g)]).toHaveLength(graph.nodes.length);
@@ -382,7 +513,10 @@ describe('incc graph: html report (text)', () => {
 
   test('lint findings beside their layers, in the table and on the diagram', () => {
     const file = join(outDir, 'lint-case.incp');
-    writeFileSync(file, 'network LintCase() {\n  input 35x35x64\n  stem: conv 3x3 64\n  wide: conv 5x5 96\n  gap\n  dense 10\n}\n');
+    writeFileSync(
+      file,
+      'network LintCase() {\n  input 35x35x64\n  stem: conv 3x3 64\n  wide: conv 5x5 96\n  gap\n  dense 10\n}\n',
+    );
     const { text } = draw('lint-case.html', [relative(repoRoot, file), '--format', 'html']);
     const row = /<tr id="layer-wide" class="flagged"[^]*?<\/tr>/.exec(text);
     expect(row).not.toBeNull();
@@ -401,12 +535,20 @@ describe('incc graph: only the graph command loads the layout library', () => {
       "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
     )}`;
     const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-    const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     return { status: r.status, loaded: [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!) };
   }
-  const layoutLibrary = (loaded: string[]) => loaded.filter((u) => /node_modules\/(elkjs|playwright-core)\/|\/backends\/graph\//.test(u));
+  const layoutLibrary = (loaded: string[]) =>
+    loaded.filter((u) => /node_modules\/(elkjs|playwright-core)\/|\/backends\/graph\//.test(u));
 
-  test.each([[['check', 'stdlib/inception_v3.incp']], [['lint', 'stdlib/inception_v3.incp']], [['summary', 'stdlib/inception_v3.incp']]])('`incc %s` loads neither elkjs nor backends/graph', (args) => {
+  test.each([
+    [['check', 'stdlib/inception_v3.incp']],
+    [['lint', 'stdlib/inception_v3.incp']],
+    [['summary', 'stdlib/inception_v3.incp']],
+  ])('`incc %s` loads neither elkjs nor backends/graph', (args) => {
     const { status, loaded } = loadedBy(args);
     expect(status).toBe(0);
     expect(loaded.some((u) => u.endsWith('/dist/compiler/ir/elaborate.js'))).toBe(true);
@@ -429,8 +571,12 @@ describe('incc graph: only the graph command loads the layout library', () => {
     expect(read('cli/commands/graph.ts')).not.toMatch(/^import .*backends\/graph/m);
     expect(read('backends/graph/index.ts')).not.toMatch(/^import (?!type ).*\.\/layout\.js'/m);
     const sources = (dir: string): string[] =>
-      readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-    const importers = ['compiler', 'cli', 'grammar', 'backends'].flatMap(sources).filter((f) => /['"]elkjs[/'"]/.test(read(f)));
+      readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const importers = ['compiler', 'cli', 'grammar', 'backends']
+      .flatMap(sources)
+      .filter((f) => /['"]elkjs[/'"]/.test(read(f)));
     expect(importers).toEqual([join('backends', 'graph', 'layout.ts')]);
   });
 });

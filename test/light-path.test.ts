@@ -36,11 +36,15 @@ function specifiers(text: string): { spec: string; kind: 'static' | 'dynamic' }[
   for (const m of code.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
     if (!m[1]) out.push({ spec: m[2]!, kind: 'static' });
   }
-  for (const m of code.matchAll(/\b(?:import|require)\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g)) out.push({ spec: m[1]!, kind: 'dynamic' });
+  for (const m of code.matchAll(/\b(?:import|require)\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g))
+    out.push({ spec: m[1]!, kind: 'dynamic' });
   return out;
 }
 
-/** A fresh `incc ARGS` (dist/, built by `npm test`) with a loader hook (node:module register) that records every resolved URL. */
+/**
+ * A fresh `incc ARGS` (dist/, built by `npm test`) with a loader hook (node:module register) that records every
+ * resolved URL.
+ */
 function runWithHook(args: string[]): { status: number | null; stdout: string; loaded: string[] } {
   const cli = join(root, 'dist', 'cli', 'incc.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
@@ -48,11 +52,15 @@ function runWithHook(args: string[]): { status: number | null; stdout: string; l
     "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
   )}`;
   const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-  const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status: r.status, stdout: r.stdout, loaded: [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!) };
 }
 
-const heavyLoaded = (loaded: string[]) => loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime|onnx-proto)/.test(u));
+const heavyLoaded = (loaded: string[]) =>
+  loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime|onnx-proto)/.test(u));
 
 describe('the light path loads neither tfjs nor onnxruntime', () => {
   test('the specifier scanner finds the forms it looks for', () => {
@@ -61,7 +69,7 @@ describe('the light path loads neither tfjs nor onnxruntime', () => {
       "import type { Tensor } from '@tensorflow/tfjs';",
       "export { x } from './x.js';",
       "const ort = await import('onnxruntime-node');",
-      "const y = require(\"onnxruntime-web\");",
+      'const y = require("onnxruntime-web");',
       "// import '@tensorflow/tfjs' in a comment",
     ].join('\n');
     expect(specifiers(sample)).toEqual([
@@ -75,12 +83,21 @@ describe('the light path loads neither tfjs nor onnxruntime', () => {
   test('no source under compiler/ or grammar/ imports them', () => {
     const files = [...sourcesUnder('compiler'), ...sourcesUnder('grammar')];
     expect(files.length).toBeGreaterThan(10);
-    const offenders = files.flatMap((f) => specifiers(readFileSync(f, 'utf8')).filter((s) => HEAVY.test(s.spec)).map((s) => `${relative(root, f)}: ${s.spec}`));
+    const offenders = files.flatMap((f) =>
+      specifiers(readFileSync(f, 'utf8'))
+        .filter((s) => HEAVY.test(s.spec))
+        .map((s) => `${relative(root, f)}: ${s.spec}`),
+    );
     expect(offenders).toEqual([]);
   });
 
   test('the static import graph of the CLI and of elaboration reaches no file that imports them statically', () => {
-    const entries = ['cli/incc.ts', 'compiler/ir/elaborate.ts', 'compiler/print/summary.ts', 'compiler/program/check.ts'].map((f) => join(root, f));
+    const entries = [
+      'cli/incc.ts',
+      'compiler/ir/elaborate.ts',
+      'compiler/print/summary.ts',
+      'compiler/program/check.ts',
+    ].map((f) => join(root, f));
     const seen = new Set<string>();
     const offenders: string[] = [];
     const queue = entries.filter((f) => existsSync(f));
@@ -101,20 +118,27 @@ describe('the light path loads neither tfjs nor onnxruntime', () => {
     expect(offenders).toEqual([]);
   });
 
-  test.each([['check'], ['summary']])('a fresh `incc %s stdlib/inception_v3.incp` resolves no such module', (command) => {
-    const { status, loaded } = runWithHook([command, 'stdlib/inception_v3.incp']);
-    expect(status).toBe(0);
-    // The hook works: the compiler's own modules and chevrotain show up.
-    expect(loaded.some((u) => u.endsWith('/dist/compiler/ir/elaborate.js'))).toBe(true);
-    expect(loaded.some((u) => u.includes('/node_modules/chevrotain/'))).toBe(true);
-    expect(loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime)/.test(u))).toEqual([]);
-  });
+  test.each([['check'], ['summary']])(
+    'a fresh `incc %s stdlib/inception_v3.incp` resolves no such module',
+    (command) => {
+      const { status, loaded } = runWithHook([command, 'stdlib/inception_v3.incp']);
+      expect(status).toBe(0);
+      // The hook works: the compiler's own modules and chevrotain show up.
+      expect(loaded.some((u) => u.endsWith('/dist/compiler/ir/elaborate.js'))).toBe(true);
+      expect(loaded.some((u) => u.includes('/node_modules/chevrotain/'))).toBe(true);
+      expect(loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime)/.test(u))).toEqual([]);
+    },
+  );
 
   test('`incc compile` imports its targets only on use: no static import of a backend or a heavy package', () => {
     const file = join(root, 'cli', 'commands', 'compile.ts');
     const found = specifiers(readFileSync(file, 'utf8'));
-    expect(found.filter((s) => s.kind === 'static' && (HEAVY.test(s.spec) || s.spec.includes('/backends/')))).toEqual([]);
-    expect(found.filter((s) => s.kind === 'dynamic').map((s) => s.spec)).toEqual(expect.arrayContaining(['../../backends/tfjs/target.js']));
+    expect(found.filter((s) => s.kind === 'static' && (HEAVY.test(s.spec) || s.spec.includes('/backends/')))).toEqual(
+      [],
+    );
+    expect(found.filter((s) => s.kind === 'dynamic').map((s) => s.spec)).toEqual(
+      expect.arrayContaining(['../../backends/tfjs/target.js']),
+    );
   });
 
   test('a fresh `incc compile --help` and a compile that stops at a usage error resolve no such module', () => {

@@ -10,7 +10,8 @@ import { loadProgramFromText, nodeFileHost } from '../compiler/program/node-host
 import { parseTokens, MAX_PARSE_ERRORS } from '../grammar/parser.js';
 import { tokenize } from '../grammar/lexer.js';
 
-const where = (d: { code: string; span?: { startLine: number; startColumn: number } }): string => `${d.code} ${d.span?.startLine}:${d.span?.startColumn}`;
+const where = (d: { code: string; span?: { startLine: number; startColumn: number } }): string =>
+  `${d.code} ${d.span?.startLine}:${d.span?.startColumn}`;
 
 /** `network N {` / `  input 8x8x3` / `  LINE` / `}`: LINE is line 3. */
 const net = (line: string): string => `network N {\n  input 8x8x3\n  ${line}\n}\n`;
@@ -34,7 +35,11 @@ describe('long constructs within the token limit', () => {
     // used to be spread into one call (a RangeError past ~125,000 arguments, reported as nesting-too-deep at 1:1).
     const r = parseSource(net(`conv ${Array(135_000).fill('1e999').join(' ')}`), 'main.incp');
     expect(r.diagnostics).toHaveLength(20);
-    expect(r.diagnostics.slice(0, 3).map(where)).toEqual(['number-out-of-range 3:8', 'number-out-of-range 3:14', 'number-out-of-range 3:20']);
+    expect(r.diagnostics.slice(0, 3).map(where)).toEqual([
+      'number-out-of-range 3:8',
+      'number-out-of-range 3:14',
+      'number-out-of-range 3:20',
+    ]);
   });
 
   test('135,000 unknown names: all reported, no exception', () => {
@@ -73,7 +78,10 @@ describe('syntax errors', () => {
     expect(performance.now() - started).toBeLessThan(2000);
     expect(r.cst).toBeUndefined();
     expect(r.problems).toHaveLength(MAX_PARSE_ERRORS);
-    expect(r.problems.slice(0, 2).map((p) => `${p.token.image} ${p.token.startLine}:${p.token.startColumn}`)).toEqual([') 2:15', ') 3:15']);
+    expect(r.problems.slice(0, 2).map((p) => `${p.token.image} ${p.token.startLine}:${p.token.startColumn}`)).toEqual([
+      ') 2:15',
+      ') 3:15',
+    ]);
   });
 
   test('a parse stopped early leaves the shared parser ready for the next file', () => {
@@ -84,7 +92,10 @@ describe('syntax errors', () => {
   });
 
   test('syntax errors in a file that imports: reported, the import not followed', () => {
-    const program = loadProgramFromText('import "std/modules"\nnetwork N { input 8x8x3 ) }\n', '/tmp/incc-limits/x.incp');
+    const program = loadProgramFromText(
+      'import "std/modules"\nnetwork N { input 8x8x3 ) }\n',
+      '/tmp/incc-limits/x.incp',
+    );
     expect(program.diagnostics.map(where)).toEqual(['syntax-error 2:25']);
   });
 });

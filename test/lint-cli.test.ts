@@ -19,7 +19,12 @@ const head = 'defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input
 const net = (line4: string, line5?: string) => `${head}  ${line4}\n${line5 === undefined ? '' : `  ${line5}\n`}}\n`;
 
 /** A config with every rule but large-unfactorized-kernel off, and `luk` for that one. */
-const config = (luk: unknown = 'warn') => JSON.stringify({ rules: { ...Object.fromEntries(lintRules.filter((r) => r.id !== LUK).map((r) => [r.id, 'off'])), [LUK]: luk } }, null, 2);
+const config = (luk: unknown = 'warn') =>
+  JSON.stringify(
+    { rules: { ...Object.fromEntries(lintRules.filter((r) => r.id !== LUK).map((r) => [r.id, 'off'])), [LUK]: luk } },
+    null,
+    2,
+  );
 
 const files: Record<string, string> = {
   'incc.config.json': config(),
@@ -45,10 +50,14 @@ const files: Record<string, string> = {
   'suppress/line.incp': net(`conv 5x5 64   // incc-disable-line ${LUK} -- trailing`, 'conv 5x5 64'),
   'suppress/block-comment.incp': net(`conv 5x5 64   /* incc-disable-line ${LUK} */`),
   'suppress/file.incp': `// incc-disable-file ${LUK} -- a file of reference layers\n${net('conv 5x5 64', 'conv 7x7 64')}`,
-  'suppress/unused.incp': net(`// incc-disable-next-line ${LUK} -- nothing below to suppress`, 'conv 3x3 64 // incc-disable-line no-such-rule'),
+  'suppress/unused.incp': net(
+    `// incc-disable-next-line ${LUK} -- nothing below to suppress`,
+    'conv 3x3 64 // incc-disable-line no-such-rule',
+  ),
   'blocks/lib.incp': `defaults conv(bias=false, bn=true, act=relu)\nblock Big(c: int) {\n  // incc-disable-next-line ${LUK} -- kept for the reference weights\n  conv 1x1 c -> conv 5x5 c\n}\n`,
   'blocks/use.incp': 'import { Big } from "./lib"\nnetwork U {\n  input 35x35x64\n  a: Big(64)\n  b: Big(32)\n}\n',
-  'blocks/plain-lib.incp': 'defaults conv(bias=false, bn=true, act=relu)\nblock Plain(c: int) {\n  conv 1x1 c -> conv 5x5 c\n}\n',
+  'blocks/plain-lib.incp':
+    'defaults conv(bias=false, bn=true, act=relu)\nblock Plain(c: int) {\n  conv 1x1 c -> conv 5x5 c\n}\n',
   'blocks/use-plain.incp': 'import { Plain } from "./plain-lib"\nnetwork U {\n  input 35x35x64\n  a: Plain(64)\n}\n',
   'many/b.incp': net('conv 5x5 64'),
   'many/a.incp': net('conv 5x5 64'),
@@ -57,7 +66,11 @@ const files: Record<string, string> = {
   'odd/we,ird:name.incp': net('conv 5x5 64'),
   'ign/.git/HEAD': 'ref: refs/heads/main\n',
   'ign/.gitignore': 'generated/\n*.tmp.incp\n',
-  'ign/incc.config.json': JSON.stringify({ $schema: '../schema/incc.config.schema.json', ignorePatterns: ['vendor/**'], rules: JSON.parse(config()).rules }),
+  'ign/incc.config.json': JSON.stringify({
+    $schema: '../schema/incc.config.schema.json',
+    ignorePatterns: ['vendor/**'],
+    rules: JSON.parse(config()).rules,
+  }),
   'ign/a.incp': net('conv 5x5 64'),
   'ign/b.tmp.incp': net('conv 5x5 64'),
   'ign/generated/g.incp': net('conv 5x5 64'),
@@ -72,7 +85,14 @@ const files: Record<string, string> = {
 
 let root: string;
 const lint = (...args: string[]) => incc(['lint', ...args], root);
-const json = (stdout: string) => JSON.parse(stdout) as { filePath: string; messages: (Omit<LintMessage, 'severity'> & { severity: number; level: string })[]; suppressedMessages: { ruleId: string; line: number; suppressions: { kind: string; justification: string }[] }[]; errorCount: number; warningCount: number }[];
+const json = (stdout: string) =>
+  JSON.parse(stdout) as {
+    filePath: string;
+    messages: (Omit<LintMessage, 'severity'> & { severity: number; level: string })[];
+    suppressedMessages: { ruleId: string; line: number; suppressions: { kind: string; justification: string }[] }[];
+    errorCount: number;
+    warningCount: number;
+  }[];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'incc-lint-cli-'));
@@ -89,7 +109,9 @@ describe('formats', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('warn.incp');
-    expect(lines[1]).toMatch(/^ {2}warn\.incp:4:3: warning large-unfactorized-kernel: conv 5x5 conv1 on 35x35x64 is unfactorized: .*factor_5x5$/);
+    expect(lines[1]).toMatch(
+      /^ {2}warn\.incp:4:3: warning large-unfactorized-kernel: conv 5x5 conv1 on 35x35x64 is unfactorized: .*factor_5x5$/,
+    );
     expect(r.stdout).toMatch(/^ +4 \| {3}conv 5x5 64$/m);
     expect(r.stdout).toMatch(/^ +\| {3}\^{11}$/m);
     expect(lines.at(-1)).toBe('1 problem (0 errors, 1 warning, 0 info) in 1 file');
@@ -113,10 +135,29 @@ describe('formats', () => {
     const results = json(r.stdout);
     expect(results.map((x) => x.filePath)).toEqual(['clean.incp', 'warn.incp']);
     for (const x of results) {
-      for (const field of ['filePath', 'messages', 'suppressedMessages', 'errorCount', 'warningCount', 'fatalErrorCount', 'fixableErrorCount', 'fixableWarningCount', 'usedDeprecatedRules']) expect(x).toHaveProperty(field);
+      for (const field of [
+        'filePath',
+        'messages',
+        'suppressedMessages',
+        'errorCount',
+        'warningCount',
+        'fatalErrorCount',
+        'fixableErrorCount',
+        'fixableWarningCount',
+        'usedDeprecatedRules',
+      ])
+        expect(x).toHaveProperty(field);
     }
     expect(results[1]!.messages).toEqual([
-      expect.objectContaining({ ruleId: LUK, severity: 1, line: 4, column: 3, endLine: 4, endColumn: 14, message: expect.stringContaining('conv 5x5 conv1 on 35x35x64') }),
+      expect.objectContaining({
+        ruleId: LUK,
+        severity: 1,
+        line: 4,
+        column: 3,
+        endLine: 4,
+        endColumn: 14,
+        message: expect.stringContaining('conv 5x5 conv1 on 35x35x64'),
+      }),
     ]);
     expect([results[1]!.errorCount, results[1]!.warningCount]).toEqual([0, 1]);
   });
@@ -128,7 +169,8 @@ describe('formats', () => {
     expect([x!.messages[0]!.severity, x!.errorCount, x!.warningCount]).toEqual([2, 1, 0]);
   });
 
-  const workflowCommand = /^::(error|warning|notice) file=[^,:\r\n]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[^,:\r\n]*::[^\r\n]*$/;
+  const workflowCommand =
+    /^::(error|warning|notice) file=[^,:\r\n]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[^,:\r\n]*::[^\r\n]*$/;
 
   test('github: one workflow command per finding', () => {
     const r = lint('two.incp', 'warn.incp', '--format', 'github', '--rule', `${LUK}=error`);
@@ -136,15 +178,21 @@ describe('formats', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
     for (const line of lines.slice(0, 3)) expect(line).toMatch(workflowCommand);
-    expect(lines[0]).toMatch(/^::error file=two\.incp,line=4,col=3,endLine=4,endColumn=14,title=incc large-unfactorized-kernel::conv 5x5 conv1 on 35x35x64 is unfactorized/);
+    expect(lines[0]).toMatch(
+      /^::error file=two\.incp,line=4,col=3,endLine=4,endColumn=14,title=incc large-unfactorized-kernel::conv 5x5 conv1 on 35x35x64 is unfactorized/,
+    );
     expect(lines[2]).toMatch(/^::error file=warn\.incp,line=4,/);
     expect(lines[3]).toBe('::notice title=incc lint::3 problems (3 errors, 0 warnings, 0 info) in 2 files');
   });
 
   test('github: warning and notice commands; nothing printed when clean', () => {
     expect(lint('warn.incp', '--format', 'github').stdout).toMatch(/^::warning file=warn\.incp,/);
-    expect(lint('warn.incp', '--format', 'github', '--rule', `${LUK}=info`).stdout).toMatch(/^::notice file=warn\.incp,/);
-    expect(lint('clean.incp', '--format', 'github').stdout).toBe('::notice title=incc lint::1 file linted: no problems\n');
+    expect(lint('warn.incp', '--format', 'github', '--rule', `${LUK}=info`).stdout).toMatch(
+      /^::notice file=warn\.incp,/,
+    );
+    expect(lint('clean.incp', '--format', 'github').stdout).toBe(
+      '::notice title=incc lint::1 file linted: no problems\n',
+    );
   });
 
   test('github: a file name with a comma and a colon is escaped in the file property', () => {
@@ -156,8 +204,29 @@ describe('formats', () => {
   });
 
   test('github: the formatter escapes % CR LF in the message, and also : , in properties', () => {
-    const m: LintMessage = { ruleId: LUK, messageId: 'large', severity: 'error', message: '100% of it:\r\nsecond, line', file: 'a:b,c%d.incp', line: 2, column: 5, endLine: 2, endColumn: 9 };
-    const result: LintResult = { filePath: m.file, file: m.file, messages: [m], suppressed: [], errorCount: 1, warningCount: 0, infoCount: 0, source: '', failures: [], sourceOf: () => undefined };
+    const m: LintMessage = {
+      ruleId: LUK,
+      messageId: 'large',
+      severity: 'error',
+      message: '100% of it:\r\nsecond, line',
+      file: 'a:b,c%d.incp',
+      line: 2,
+      column: 5,
+      endLine: 2,
+      endColumn: 9,
+    };
+    const result: LintResult = {
+      filePath: m.file,
+      file: m.file,
+      messages: [m],
+      suppressed: [],
+      errorCount: 1,
+      warningCount: 0,
+      infoCount: 0,
+      source: '',
+      failures: [],
+      sourceOf: () => undefined,
+    };
     expect(formatGithub([result]).split('\n')[0]).toBe(
       '::error file=a%3Ab%2Cc%25d.incp,line=2,col=5,endLine=2,endColumn=9,title=incc large-unfactorized-kernel::100%25 of it:%0D%0Asecond, line',
     );
@@ -213,13 +282,20 @@ describe('exit codes', () => {
 
   test('a file that does not compile is a fatal message in every format', () => {
     const [j] = json(lint('syntax.incp', '--format', 'json').stdout);
-    expect(j!.messages).toEqual([expect.objectContaining({ ruleId: null, fatal: true, code: 'unexpected-character', severity: 2, line: 4 })]);
+    expect(j!.messages).toEqual([
+      expect.objectContaining({ ruleId: null, fatal: true, code: 'unexpected-character', severity: 2, line: 4 }),
+    ]);
     expect(j).toMatchObject({ errorCount: 1, fatalErrorCount: 1 });
     const gh = lint('syntax.incp', '--format', 'github');
     expect(gh.status).toBe(1);
-    expect(gh.stdout.split('\n')[0]).toMatch(/^::error file=syntax\.incp,line=4,col=\d+,endLine=4,endColumn=\d+,title=incc error unexpected-character::/);
+    expect(gh.stdout.split('\n')[0]).toMatch(
+      /^::error file=syntax\.incp,line=4,col=\d+,endLine=4,endColumn=\d+,title=incc error unexpected-character::/,
+    );
     const sarif = JSON.parse(lint('syntax.incp', '--format', 'sarif').stdout) as {
-      runs: { tool: { driver: { rules: { id: string; name: string; helpUri: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; name: string; helpUri: string }[] } };
+        results: { ruleId: string; ruleIndex: number; level: string }[];
+      }[];
     };
     const run = sarif.runs[0]!;
     expect(run.results).toEqual([expect.objectContaining({ ruleId: 'unexpected-character', level: 'error' })]);
@@ -231,18 +307,38 @@ describe('exit codes', () => {
   test.each([
     ['a missing file', ['nope.incp'], /no \.incp file matches nope\.incp/],
     ['a glob that matches nothing', ['nowhere/**/*.incp'], /no \.incp file matches nowhere\/\*\*\/\*\.incp/],
-    ['ignorePatterns that is not a list of strings', ['badignore/w.incp'], /incc\.config\.json: "ignorePatterns" must be an array of strings/],
+    [
+      'ignorePatterns that is not a list of strings',
+      ['badignore/w.incp'],
+      /incc\.config\.json: "ignorePatterns" must be an array of strings/,
+    ],
     ['no input', [], /no input files/],
     ['an unknown format', ['warn.incp', '--format', 'xml'], /--format must be one of stylish, json, sarif, github/],
     ['a bad --max-warnings', ['warn.incp', '--max-warnings', 'many'], /--max-warnings takes a whole number/],
     ['a bad severity', ['warn.incp', '--rule', `${LUK}=fatal`], /severity must be one of off, info, warn, error/],
-    ['an unknown rule', ['warn.incp', '--rule', 'large-unfactorised-kernel=warn'], /unknown rule "large-unfactorised-kernel".*large-unfactorized-kernel/],
+    [
+      'an unknown rule',
+      ['warn.incp', '--rule', 'large-unfactorised-kernel=warn'],
+      /unknown rule "large-unfactorised-kernel".*large-unfactorized-kernel/,
+    ],
     ['an unknown option', ['warn.incp', '--rule', `${LUK}.minKernal=7`], /has no option "minKernal".*minKernel/],
-    ['an option of the wrong type', ['warn.incp', '--rule', `${LUK}.minKernel=true`], /option "minKernel" must be a number/],
+    [
+      'an option of the wrong type',
+      ['warn.incp', '--rule', `${LUK}.minKernel=true`],
+      /option "minKernel" must be a number/,
+    ],
     ['a --rule without =', ['warn.incp', '--rule', LUK], /write ID=SEVERITY or ID\.OPTION=VALUE/],
     ['a config file that is not JSON', ['badjson/w.incp'], /incc\.config\.json: not valid JSON/],
-    ['an unknown rule in a config file', ['badrule/w.incp'], /incc\.config\.json: unknown rule "large-unfactorised-kernel"/],
-    ['an unknown option in a config file', ['badopt/w.incp'], /incc\.config\.json: rule "large-unfactorized-kernel" has no option "minKernal"/],
+    [
+      'an unknown rule in a config file',
+      ['badrule/w.incp'],
+      /incc\.config\.json: unknown rule "large-unfactorised-kernel"/,
+    ],
+    [
+      'an unknown option in a config file',
+      ['badopt/w.incp'],
+      /incc\.config\.json: rule "large-unfactorized-kernel" has no option "minKernal"/,
+    ],
     ['a missing --config file', ['warn.incp', '--config', 'nope.json'], /nope\.json/],
   ] as [string, string[], RegExp][])('2: %s', (_name, args, stderr) => {
     const r = lint(...args);
@@ -272,8 +368,14 @@ describe('configuration', () => {
     const r = lint('sub/deep/er/strict.incp', '--rule', `${LUK}=warn`);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('warning large-unfactorized-kernel');
-    expect(json(lint('opts/k.incp', '--format', 'json', '--rule', `${LUK}.minKernel=5`).stdout)[0]!.messages.map((m) => m.line)).toEqual([4, 5]);
-    expect(json(lint('off/w.incp', '--format', 'json', '--rule', `${LUK}=error`).stdout)[0]!.messages.map((m) => m.severity)).toEqual([2]);
+    expect(
+      json(lint('opts/k.incp', '--format', 'json', '--rule', `${LUK}.minKernel=5`).stdout)[0]!.messages.map(
+        (m) => m.line,
+      ),
+    ).toEqual([4, 5]);
+    expect(
+      json(lint('off/w.incp', '--format', 'json', '--rule', `${LUK}=error`).stdout)[0]!.messages.map((m) => m.severity),
+    ).toEqual([2]);
   });
 
   test('--config replaces the search for every file', () => {
@@ -286,7 +388,9 @@ describe('suppression comments', () => {
   test('incc-disable-next-line silences the next line only, and keeps its reason', () => {
     const [x] = json(lint('suppress/next-line.incp', '--format', 'json').stdout);
     expect(x!.messages.map((m) => [m.ruleId, m.line])).toEqual([[LUK, 6]]);
-    expect(x!.suppressedMessages.map((m) => [m.ruleId, m.line, m.suppressions])).toEqual([[LUK, 5, [{ kind: 'directive', justification: 'the reference keeps it' }]]]);
+    expect(x!.suppressedMessages.map((m) => [m.ruleId, m.line, m.suppressions])).toEqual([
+      [LUK, 5, [{ kind: 'directive', justification: 'the reference keeps it' }]],
+    ]);
   });
 
   test('incc-disable-line silences its own line (// and /* */ comments)', () => {
@@ -330,7 +434,9 @@ describe('suppression comments', () => {
 
   test('a layer of a block from another file is reported on the line that instantiated it, with a note', () => {
     const r = lint('blocks/use-plain.incp');
-    expect(r.stdout).toMatch(/^ {2}blocks\/use-plain\.incp:4:6: warning large-unfactorized-kernel: conv 5x5 a\S* on 35x35x64/m);
+    expect(r.stdout).toMatch(
+      /^ {2}blocks\/use-plain\.incp:4:6: warning large-unfactorized-kernel: conv 5x5 a\S* on 35x35x64/m,
+    );
     expect(r.stdout).toMatch(/^ +4 \| {3}a: Plain\(64\)$/m);
     expect(r.stdout).toMatch(/note: blocks\/plain-lib\.incp:3:17: the layer a\S* is here/);
     const [x] = json(lint('blocks/use-plain.incp', '--format', 'json').stdout);
@@ -349,9 +455,16 @@ describe('many files', () => {
   });
 
   test('globs: * stays within a folder, ** crosses them, ? is one character', () => {
-    expect(json(lint('many/*.incp', '--format', 'json').stdout).map((x) => x.filePath)).toEqual(['many/a.incp', 'many/b.incp']);
+    expect(json(lint('many/*.incp', '--format', 'json').stdout).map((x) => x.filePath)).toEqual([
+      'many/a.incp',
+      'many/b.incp',
+    ]);
     expect(json(lint('many/**/z.incp', '--format', 'json').stdout).map((x) => x.filePath)).toEqual(['many/c/d/z.incp']);
-    expect(json(lint('many/?.incp', 'many/c/?.incp', '--format', 'json').stdout).map((x) => x.filePath)).toEqual(['many/a.incp', 'many/b.incp', 'many/c/a.incp']);
+    expect(json(lint('many/?.incp', 'many/c/?.incp', '--format', 'json').stdout).map((x) => x.filePath)).toEqual([
+      'many/a.incp',
+      'many/b.incp',
+      'many/c/a.incp',
+    ]);
   });
 
   test('the same run twice prints the same bytes, in every format', () => {
@@ -377,7 +490,9 @@ describe('many files', () => {
     expect(paths('ign/**/*.incp')).toEqual(found);
     // a file named on the command line is always linted; --no-ignore lints everything
     expect(paths('ign/generated/g.incp', 'ign/vendor/v.incp')).toEqual(['ign/generated/g.incp', 'ign/vendor/v.incp']);
-    expect(paths('ign', '--no-ignore')).toEqual([...found, 'ign/b.tmp.incp', 'ign/generated/g.incp', 'ign/sub/local.incp', 'ign/vendor/v.incp'].sort());
+    expect(paths('ign', '--no-ignore')).toEqual(
+      [...found, 'ign/b.tmp.incp', 'ign/generated/g.incp', 'ign/sub/local.incp', 'ign/vendor/v.incp'].sort(),
+    );
   });
 
   test('stylish lists the files in order, and counts them all', () => {

@@ -24,8 +24,16 @@ const pagesDir = join(repoRoot, 'spec', 'lint');
 const examplesDir = join(repoRoot, 'examples', 'lint');
 
 const sorted = (xs: Iterable<string>) => [...xs].sort();
-const ruleFiles = sorted(readdirSync(rulesDir).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts')));
-const pages = sorted(readdirSync(pagesDir).filter((f) => f.endsWith('.md')).map((f) => basename(f, '.md')));
+const ruleFiles = sorted(
+  readdirSync(rulesDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => basename(f, '.ts')),
+);
+const pages = sorted(
+  readdirSync(pagesDir)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => basename(f, '.md')),
+);
 const registryIds = lintRules.map((r) => r.id);
 
 /**
@@ -102,13 +110,17 @@ function defaultForms(value: OptionValue): string[] {
   return typeof value === 'string' ? [value, JSON.stringify(value)] : [String(value)];
 }
 
-/** Lints an example of a page with only `rule` on (defaults), as the rule tests do; undefined when it does not compile. */
+/**
+ * Lints an example of a page with only `rule` on (defaults), as the rule tests do; undefined when it does not compile.
+ */
 function lintExample(text: string, rule: LintRule) {
   const level = (r: LintRule) => (r.id === rule.id ? levelOfSeverity[r.defaultSeverity] : 'off');
   const rules = Object.fromEntries(lintRules.map((r) => [r.id, level(r)] as const));
   const host = { readFile: (p: string) => (p === LINT_TEST_FILE ? text : nodeFileHost.readFile(p)) };
   const result = lintFile(LINT_TEST_FILE, { config: { rules }, host });
-  return result.failures.length > 0 ? { failures: result.failures.map((d) => `${d.span?.startLine}:${d.span?.startColumn} ${d.message}`) } : { messages: result.messages.filter((m) => m.ruleId === rule.id) };
+  return result.failures.length > 0
+    ? { failures: result.failures.map((d) => `${d.span?.startLine}:${d.span?.startColumn} ${d.message}`) }
+    : { messages: result.messages.filter((m) => m.ruleId === rule.id) };
 }
 
 describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) => {
@@ -138,7 +150,11 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
       expect(name).toMatch(/^[a-z][A-Za-z0-9]*$/);
       expect(option.description.trim().length).toBeGreaterThan(0);
       const d = option.default;
-      const ok = typeof d === 'number' || typeof d === 'boolean' || typeof d === 'string' || (Array.isArray(d) && d.every((x) => typeof x === 'number'));
+      const ok =
+        typeof d === 'number' ||
+        typeof d === 'boolean' ||
+        typeof d === 'string' ||
+        (Array.isArray(d) && d.every((x) => typeof x === 'number'));
       expect(ok).toBe(true);
     }
   });
@@ -151,10 +167,14 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
     const kind = /^[a-z]+/.exec(rule.section)![0].replace(/s$/, '');
     const numbers = rule.section.match(/\d+(\.\d+)?/g) ?? [];
     const mentions = (n: string) => new RegExp(`(^|[^\\d.])${n.replace('.', '\\.')}(?!\\.?\\d)`).test(header);
-    expect({ kind: header.includes(kind), numbersMissing: numbers.filter((n) => !mentions(n)) }).toEqual({ kind: true, numbersMissing: [] });
+    expect({ kind: header.includes(kind), numbersMissing: numbers.filter((n) => !mentions(n)) }).toEqual({
+      kind: true,
+      numbersMissing: [],
+    });
     const level = levelOfSeverity[rule.defaultSeverity];
     expect(page).toMatch(new RegExp(`default\\s+severity:\\s+\\*\\*${level}\\*\\*`, 'i'));
-    for (const title of ['Rationale', 'Incorrect', 'Correct', 'Options']) expect({ title, present: section(page, title) !== undefined }).toEqual({ title, present: true });
+    for (const title of ['Rationale', 'Incorrect', 'Correct', 'Options'])
+      expect({ title, present: section(page, title) !== undefined }).toEqual({ title, present: true });
     expect(incpBlocks(section(page, 'Incorrect') ?? '').length).toBeGreaterThan(0);
     expect(incpBlocks(section(page, 'Correct') ?? '').length).toBeGreaterThan(0);
   });
@@ -162,19 +182,30 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
   test('its page documents every option with its default', () => {
     const options = section(page, 'Options') ?? '';
     const undocumented = Object.entries(rule.options)
-      .filter(([name, option]) => !options.split('\n').some((line) => line.includes(`\`${name}\``) && defaultForms(option.default).some((f) => line.includes(f))))
+      .filter(
+        ([name, option]) =>
+          !options
+            .split('\n')
+            .some((line) => line.includes(`\`${name}\``) && defaultForms(option.default).some((f) => line.includes(f))),
+      )
       .map(([name, option]) => `${name} (default ${JSON.stringify(option.default)})`);
     expect(undocumented).toEqual([]);
   });
 
   test("its page's examples do what they say: each incorrect network triggers the rule, each correct one does not", () => {
     const problems: string[] = [];
-    for (const [title, expectFindings] of [['Incorrect', true], ['Correct', false]] as const) {
+    for (const [title, expectFindings] of [
+      ['Incorrect', true],
+      ['Correct', false],
+    ] as const) {
       for (const text of incpBlocks(section(page, title) ?? '')) {
         if (!/^\s*network\b/m.test(text)) continue; // a fragment, not a whole program
         const r = lintExample(text, rule);
         if ('failures' in r) problems.push(`${title} example does not compile: ${r.failures!.join('; ')}\n${text}`);
-        else if ((r.messages!.length > 0) !== expectFindings) problems.push(`${title} example ${expectFindings ? 'does not trigger the rule' : `triggers the rule: ${r.messages!.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`}\n${text}`);
+        else if (r.messages!.length > 0 !== expectFindings)
+          problems.push(
+            `${title} example ${expectFindings ? 'does not trigger the rule' : `triggers the rule: ${r.messages!.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`}\n${text}`,
+          );
       }
     }
     expect(problems).toEqual([]);

@@ -66,7 +66,7 @@ describe('SARIF over stdlib/ and examples/lint/', () => {
     expect(rules.find((r) => r.id === 'large-unfactorized-kernel')!.name).toBe('LargeUnfactorizedKernel');
   });
 
-  test("help links are absolute, under the repository of package.json; informationUri is that repository", () => {
+  test('help links are absolute, under the repository of package.json; informationUri is that repository', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { repository: { url: string } };
     const repo = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
     expect(repo).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
@@ -78,7 +78,11 @@ describe('SARIF over stdlib/ and examples/lint/', () => {
   });
 
   test('--docs-url points the help links elsewhere (a fork, a mirror)', () => {
-    const forked = sarif(['examples/lint/large-unfactorized-kernel.before.incp', '--docs-url', 'https://example.org/incc/']);
+    const forked = sarif([
+      'examples/lint/large-unfactorized-kernel.before.incp',
+      '--docs-url',
+      'https://example.org/incc/',
+    ]);
     const rule = forked.runs[0]!.tool.driver.rules!.find((r) => r.id === 'large-unfactorized-kernel')!;
     expect(rule.helpUri).toBe('https://example.org/incc/spec/lint/large-unfactorized-kernel.md');
   });
@@ -98,7 +102,12 @@ describe('SARIF over stdlib/ and examples/lint/', () => {
       expect(r.partialFingerprints?.[FINGERPRINT]).toMatch(/^[0-9a-f]{32}$/);
     }
     const prints = results.map((r) => r.partialFingerprints![FINGERPRINT]!);
-    const duplicated = results.filter((r, i) => prints.indexOf(prints[i]!) !== i).map((r) => `${r.ruleId} ${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine}`);
+    const duplicated = results
+      .filter((r, i) => prints.indexOf(prints[i]!) !== i)
+      .map(
+        (r) =>
+          `${r.ruleId} ${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine}`,
+      );
     expect(duplicated).toEqual([]);
   });
 
@@ -116,14 +125,20 @@ describe('partialFingerprints', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'incc-lint-sarif-'));
     mkdirSync(join(dir, 'models'));
-    const others = Object.fromEntries(lintRules.filter((r) => r.id !== 'large-unfactorized-kernel').map((r) => [r.id, 'off']));
+    const others = Object.fromEntries(
+      lintRules.filter((r) => r.id !== 'large-unfactorized-kernel').map((r) => [r.id, 'off']),
+    );
     writeFileSync(join(dir, 'incc.config.json'), JSON.stringify({ rules: others }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const net = (above: string) => `defaults conv(bias=false, bn=true, act=relu)\n${above}network N {\n  input 35x35x64\n  conv 5x5 64\n  conv 1x1 32 -> conv 7x7 64\n}\n`;
+  const net = (above: string) =>
+    `defaults conv(bias=false, bn=true, act=relu)\n${above}network N {\n  input 35x35x64\n  conv 5x5 64\n  conv 1x1 32 -> conv 7x7 64\n}\n`;
   const findings = () =>
-    sarif(['models'], dir).runs[0]!.results!.map((r) => ({ line: r.locations![0]!.physicalLocation!.region!.startLine, print: r.partialFingerprints![FINGERPRINT] }));
+    sarif(['models'], dir).runs[0]!.results!.map((r) => ({
+      line: r.locations![0]!.physicalLocation!.region!.startLine,
+      print: r.partialFingerprints![FINGERPRINT],
+    }));
 
   test('stay the same when lines are inserted above a finding; the line moves', () => {
     writeFileSync(join(dir, 'models', 'n.incp'), net(''));

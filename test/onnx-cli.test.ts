@@ -6,11 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pkg from 'onnx-proto';
 import { cliPath, incc, repoRoot } from './helpers/cli.js';
 import { decodeModel } from './helpers/onnx.js';
-
-const { onnx } = pkg;
 
 const NETS = `
 defaults conv(bias=false, bn=true, bn_scale=false, act=relu)
@@ -41,11 +38,19 @@ describe('incc compile --target onnx', () => {
     const r = incc(['compile', 'nets.incp', '--target', 'onnx', '--network', 'A', '--out', 'a.onnx'], dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^wrote a\.onnx \(\d+\.\d MB\): A, ONNX opset 13, \d+ nodes, [\d,]+ weights; input input \[N, 3, 33, 33\] NCHW, output predictions \[N, 10\]; batch norm folded; weights initial \(seed 0\)\n$/);
+    expect(r.stdout).toMatch(
+      /^wrote a\.onnx \(\d+\.\d MB\): A, ONNX opset 13, \d+ nodes, [\d,]+ weights; input input \[N, 3, 33, 33\] NCHW, output predictions \[N, 10\]; batch norm folded; weights initial \(seed 0\)\n$/,
+    );
     const m = model(join(dir, 'a.onnx'));
     expect(m.graph!.name).toBe('A');
-    expect(m.graph!.node.filter((n) => n.opType === 'Conv').map((n) => n.name)).toEqual(['conv1', 'branch5x5/conv1', 'branch5x5/conv2']);
-    expect(m.graph!.node.find((n) => n.name === 'branch5x5/conv2')!.docString).toMatch(/^branch5x5\/conv2: conv at nets\.incp:6:\d+: branch5x5: conv 1x1 8 -> conv 5x5 8$/m);
+    expect(m.graph!.node.filter((n) => n.opType === 'Conv').map((n) => n.name)).toEqual([
+      'conv1',
+      'branch5x5/conv1',
+      'branch5x5/conv2',
+    ]);
+    expect(m.graph!.node.find((n) => n.name === 'branch5x5/conv2')!.docString).toMatch(
+      /^branch5x5\/conv2: conv at nets\.incp:6:\d+: branch5x5: conv 1x1 8 -> conv 5x5 8$/m,
+    );
     expect(readdirSync(dir).sort()).toEqual(['a.onnx', 'nets.incp']);
   });
 
@@ -61,15 +66,39 @@ describe('incc compile --target onnx', () => {
     const unfolded = decodeModel(run('d.onnx', '--no-fold-bn'));
     expect(unfolded.graph!.node.filter((n) => n.opType === 'BatchNormalization')).toHaveLength(3);
     const nhwc = decodeModel(run('e.onnx', '--layout', 'nhwc'));
-    expect(nhwc.graph!.input[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 33, 33, 3]);
+    expect(nhwc.graph!.input[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual([
+      'N',
+      33,
+      33,
+      3,
+    ]);
     expect(nhwc.graph!.node[0]!.opType).toBe('Transpose');
   });
 
   test('--set and --rules reach the graph', () => {
-    const r = incc(['compile', 'nets.incp', '--target', 'onnx', '--network', 'A', '--set', 'classes=4', '--rules', 'factor_5x5', '--out', 'a.onnx'], dir);
+    const r = incc(
+      [
+        'compile',
+        'nets.incp',
+        '--target',
+        'onnx',
+        '--network',
+        'A',
+        '--set',
+        'classes=4',
+        '--rules',
+        'factor_5x5',
+        '--out',
+        'a.onnx',
+      ],
+      dir,
+    );
     expect(r.status).toBe(0);
     const m = model(join(dir, 'a.onnx'));
-    expect(m.graph!.output[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 4]);
+    expect(m.graph!.output[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual([
+      'N',
+      4,
+    ]);
     // factor_5x5 turned the 5x5 into two 3x3 convolutions.
     const kernels = m.graph!.initializer.filter((t) => t.name.startsWith('branch5x5/')).map((t) => t.dims.map(Number));
     expect(kernels.some((d) => d.length === 4 && d[2] === 5)).toBe(false);
@@ -81,7 +110,20 @@ describe('incc compile --target onnx', () => {
       ['compile', 'nets.incp', '--network', 'A', '--out', 'a.onnx'],
       ['compile', 'nets.incp', '--target', 'onnx', '--network', 'A'],
       ['compile', 'nets.incp', '--target', 'onnx', '--network', 'A', '--out', 'a.onnx', '--layout', 'chwn'],
-      ['compile', 'nets.incp', '--target', 'onnx', '--network', 'A', '--out', 'a.onnx', '--seed', '1', '--weights', 'x/model.json'],
+      [
+        'compile',
+        'nets.incp',
+        '--target',
+        'onnx',
+        '--network',
+        'A',
+        '--out',
+        'a.onnx',
+        '--seed',
+        '1',
+        '--weights',
+        'x/model.json',
+      ],
     ]) {
       const r = incc(args, dir);
       expect(r.status).toBe(2);
@@ -101,7 +143,9 @@ describe('incc compile --target onnx', () => {
     writeFileSync(join(dir, 'huge.incp'), 'network Huge {\n  input 1x1x30000\n  flatten\n  big: dense 20000\n}\n');
     const r = incc(['compile', 'huge.incp', '--target', 'onnx', '--out', 'h.onnx'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/huge\.incp:1:1: error weights-too-large: network Huge has 2\.\d\d GiB of weights, more than the 2 GiB one ONNX file can hold/);
+    expect(r.stderr).toMatch(
+      /huge\.incp:1:1: error weights-too-large: network Huge has 2\.\d\d GiB of weights, more than the 2 GiB one ONNX file can hold/,
+    );
     expect(r.stderr).toContain('the largest layer, big, holds');
     expect(existsSync(join(dir, 'h.onnx'))).toBe(false);
   });
@@ -127,10 +171,40 @@ describe('incc compile --target onnx', () => {
         ],
       }),
     );
-    const r = incc(['compile', 'nets.incp', '--target', 'onnx', '--network', 'B', '--weights', join(ckpt, 'model.json'), '--out', 'b.onnx'], dir);
-    expect(r.stderr).toBe(`incc compile: error: the weights in ${join(ckpt, 'model.json')} do not match the network: 1 missing: conv1/bn/moving_variance; 1 not in the network: conv9/bias\n`);
+    const r = incc(
+      [
+        'compile',
+        'nets.incp',
+        '--target',
+        'onnx',
+        '--network',
+        'B',
+        '--weights',
+        join(ckpt, 'model.json'),
+        '--out',
+        'b.onnx',
+      ],
+      dir,
+    );
+    expect(r.stderr).toBe(
+      `incc compile: error: the weights in ${join(ckpt, 'model.json')} do not match the network: 1 missing: conv1/bn/moving_variance; 1 not in the network: conv9/bias\n`,
+    );
     expect(r.status).toBe(1);
-    const missing = incc(['compile', 'nets.incp', '--target', 'onnx', '--network', 'B', '--weights', join(dir, 'none', 'model.json'), '--out', 'b.onnx'], dir);
+    const missing = incc(
+      [
+        'compile',
+        'nets.incp',
+        '--target',
+        'onnx',
+        '--network',
+        'B',
+        '--weights',
+        join(dir, 'none', 'model.json'),
+        '--out',
+        'b.onnx',
+      ],
+      dir,
+    );
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^incc compile: cannot read .*none\/model\.json/);
     expect(existsSync(join(dir, 'b.onnx'))).toBe(false);
@@ -144,7 +218,10 @@ describe('what the onnx target loads', () => {
       "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
     )}`;
     const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-    const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cliPath, ...args], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cliPath, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     return { status: r.status, loaded: [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!) };
   }
 
@@ -155,6 +232,8 @@ describe('what the onnx target loads', () => {
     expect(compile.loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime)/.test(u))).toEqual([]);
     const check = loadedBy(['check', join(repoRoot, 'stdlib', 'inception_v3.incp')]);
     expect(check.status).toBe(0);
-    expect(check.loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime|onnx-proto|protobufjs)/.test(u))).toEqual([]);
+    expect(check.loaded.filter((u) => /node_modules\/(@tensorflow|onnxruntime|onnx-proto|protobufjs)/.test(u))).toEqual(
+      [],
+    );
   });
 });

@@ -13,11 +13,31 @@ import { join } from 'node:path';
 import { networksOf } from '../compiler/ir/elaborate.js';
 import type { IRGraph } from '../compiler/ir/ir.js';
 import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
-import { exportOnnx, OutputError, lowerToOnnx, matchWeights, OnnxExportError, WeightsMismatchError, writeFileAtomic } from '../backends/onnx/index.js';
+import {
+  exportOnnx,
+  OutputError,
+  lowerToOnnx,
+  matchWeights,
+  OnnxExportError,
+  WeightsMismatchError,
+  writeFileAtomic,
+} from '../backends/onnx/index.js';
 import { CheckpointError, readCheckpoint, readTfjsWeights, tfjsCheckpointNames } from '../backends/tfjs/checkpoint.js';
 import { axisPads, onnxPads } from '../backends/onnx/pads.js';
 import { weightSpecs } from '../backends/common/weights.js';
-import { AttributeType, type Decoded, decodeModel, graphOf, maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, stdlibGraph, toNchw } from './helpers/onnx.js';
+import {
+  AttributeType,
+  type Decoded,
+  decodeModel,
+  graphOf,
+  maxAbs,
+  maxAbsDiff,
+  randomInput,
+  randomizedWeights,
+  runOrt,
+  stdlibGraph,
+  toNchw,
+} from './helpers/onnx.js';
 
 /** Every (file, network) of the stdlib, found by loading each file. */
 const stdlibNetworks: [string, string][] = readdirSync(stdlibDir)
@@ -25,7 +45,9 @@ const stdlibNetworks: [string, string][] = readdirSync(stdlibDir)
   .sort()
   .flatMap((f) => networksOf(loadProgram(join(stdlibDir, f))).map((n): [string, string] => [f, n.name.name]));
 
-const attr = (node: { attribute?: { name?: string | null }[] | null }, name: string) => node.attribute?.find((a) => a.name === name) as { type: number; i?: unknown; f?: number; ints?: unknown[] } | undefined;
+const attr = (node: { attribute?: { name?: string | null }[] | null }, name: string) =>
+  node.attribute?.find((a) => a.name === name) as
+    { type: number; i?: unknown; f?: number; ints?: unknown[] } | undefined;
 const ints = (a: { ints?: unknown[] } | undefined): number[] => (a?.ints ?? []).map(Number);
 
 describe('TF SAME padding as explicit pads', () => {
@@ -56,7 +78,16 @@ describe('TF SAME padding as explicit pads', () => {
 
 describe('every stdlib network exports and runs in onnxruntime-node', () => {
   test('the stdlib networks are found', () => {
-    expect(stdlibNetworks.map(([, n]) => n)).toEqual(expect.arrayContaining(['GoogLeNet', 'InceptionV2', 'InceptionV3', 'InceptionV3Res151', 'InceptionV3Res79', 'InceptionV2Table3']));
+    expect(stdlibNetworks.map(([, n]) => n)).toEqual(
+      expect.arrayContaining([
+        'GoogLeNet',
+        'InceptionV2',
+        'InceptionV3',
+        'InceptionV3Res151',
+        'InceptionV3Res79',
+        'InceptionV2Table3',
+      ]),
+    );
   });
 
   test.each(stdlibNetworks)('%s %s', async (file, network) => {
@@ -91,8 +122,18 @@ describe('the model', () => {
     expect(folded.producerName).toBe('incc');
     expect(folded.producerVersion).toMatch(/^\d+\.\d+\.\d+/);
     const meta = Object.fromEntries(folded.metadataProps.map((p) => [p.key, p.value]));
-    expect(meta).toMatchObject({ network: 'InceptionV3', classes: '1000', input_size: '299x299x3', input_layout: 'NCHW', input_shape: 'N,3,299,299', output: 'predictions', batch_norm: 'folded' });
-    expect(Object.fromEntries(unfolded.metadataProps.map((p) => [p.key, p.value]))['batch_norm']).toBe('BatchNormalization');
+    expect(meta).toMatchObject({
+      network: 'InceptionV3',
+      classes: '1000',
+      input_size: '299x299x3',
+      input_layout: 'NCHW',
+      input_shape: 'N,3,299,299',
+      output: 'predictions',
+      batch_norm: 'folded',
+    });
+    expect(Object.fromEntries(unfolded.metadataProps.map((p) => [p.key, p.value]))['batch_norm']).toBe(
+      'BatchNormalization',
+    );
   });
 
   test('NCHW input with a dynamic batch; the inference form: one output, no dropout, no aux head', () => {
@@ -126,7 +167,9 @@ describe('the model', () => {
     const conv = folded.graph!.node.find((n) => n.name === 'mixed4/branch7x7dbl/conv2')!;
     expect(conv.opType).toBe('Conv');
     expect(conv.input[1]).toBe('mixed4/branch7x7dbl/conv2/kernel');
-    expect(conv.docString).toMatch(/^mixed4\/branch7x7dbl\/conv2: conv at std\/modules\.incp:\d+:\d+: .*conv \(?n\)?x1/m);
+    expect(conv.docString).toMatch(
+      /^mixed4\/branch7x7dbl\/conv2: conv at std\/modules\.incp:\d+:\d+: .*conv \(?n\)?x1/m,
+    );
     expect(conv.docString).toMatch(/in mixed4 \(Figure6\) at std\/inception_v3\.incp:\d+:\d+/);
     const relu = folded.graph!.node.find((n) => n.output[0] === 'mixed4/branch7x7dbl/conv2')!;
     expect(relu.opType).toBe('Relu');
@@ -136,7 +179,9 @@ describe('the model', () => {
     expect(kernel.rawData.length).toBe(128 * 128 * 7 * 4);
     const ub = unfolded.graph!.node.find((n) => n.name === 'mixed4/branch7x7dbl/conv2/bn')!;
     expect(ub.opType).toBe('BatchNormalization');
-    expect(ub.input.slice(1)).toEqual(['gamma', 'beta', 'moving_mean', 'moving_variance'].map((r) => `mixed4/branch7x7dbl/conv2/bn/${r}`));
+    expect(ub.input.slice(1)).toEqual(
+      ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((r) => `mixed4/branch7x7dbl/conv2/bn/${r}`),
+    );
   });
 
   test('explicit TF-style pads, asymmetric kernels, average pools exclude the padding', () => {
@@ -146,7 +191,8 @@ describe('the model', () => {
     expect(ints(attr(byName.get('conv1')!, 'pads'))).toEqual([0, 0, 0, 0]); // 3x3/2 VALID
     expect(ints(attr(byName.get('conv1')!, 'strides'))).toEqual([2, 2]);
     expect(ints(attr(byName.get('conv3')!, 'pads'))).toEqual([1, 1, 1, 1]); // 3x3 SAME
-    for (const n of folded.graph!.node) if (n.opType === 'Conv' || n.opType.endsWith('Pool')) expect(attr(n, 'auto_pad')).toBeUndefined();
+    for (const n of folded.graph!.node)
+      if (n.opType === 'Conv' || n.opType.endsWith('Pool')) expect(attr(n, 'auto_pad')).toBeUndefined();
     const avg = folded.graph!.node.filter((n) => n.opType === 'AveragePool');
     expect(avg.length).toBeGreaterThan(0);
     for (const a of avg) {
@@ -158,7 +204,8 @@ describe('the model', () => {
 
   test('initializers hold about 4 bytes per parameter', () => {
     const params = folded.graph!.initializer.reduce((s, t) => s + t.dims.reduce<number>((a, b) => a * Number(b), 1), 0);
-    expect(params).toBe(23_817_352); // Keras's trainable count: folding drops the 34,432 moving statistics... and adds no gamma
+    // Keras's trainable count: folding drops the 34,432 moving statistics... and adds no gamma
+    expect(params).toBe(23_817_352);
     const bytes = foldedBytes;
     expect(bytes / params).toBeGreaterThan(3.99);
     expect(bytes / params).toBeLessThan(4.02);
@@ -232,15 +279,30 @@ describe('bad input', () => {
     const odd = graph.nodes.find((n) => n.name === 'odd')!;
     (odd.attrs as { activation: string }).activation = 'gelu';
     const r = lowerToOnnx(graph);
-    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'onnx-unsupported', span: odd.span, message: 'activation gelu of odd has no ONNX form' })]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'onnx-unsupported',
+        span: odd.span,
+        message: 'activation gelu of odd has no ONNX form',
+      }),
+    ]);
     (odd as { attrs: unknown }).attrs = { op: 'upsample' };
-    expect(lowerToOnnx(graph).diagnostics[0]).toMatchObject({ code: 'onnx-unsupported', span: odd.span, message: 'the upsample layer of odd has no ONNX form' });
+    expect(lowerToOnnx(graph).diagnostics[0]).toMatchObject({
+      code: 'onnx-unsupported',
+      span: odd.span,
+      message: 'the upsample layer of odd has no ONNX form',
+    });
   });
 
   test('weights that do not match the network: the first mismatches of each kind, named', () => {
     const graph = graphOf('network N {\n  input 8x8x3\n  a: conv 3x3 4 bn=true\n  b: conv 1x1 5\n}\n');
     const good = randomizedWeights(graph);
-    expect(() => matchWeights(graph, [...good].map(([name, values]) => ({ name, values })))).not.toThrow();
+    expect(() =>
+      matchWeights(
+        graph,
+        [...good].map(([name, values]) => ({ name, values })),
+      ),
+    ).not.toThrow();
     const bad = new Map(good);
     bad.delete('a/bn/beta');
     bad.set('b/kernel', new Float32Array(7));
@@ -260,7 +322,8 @@ describe('bad input', () => {
 });
 
 describe('a tfjs checkpoint (model.json + shards) as the weights source', () => {
-  const text = 'network N(classes: int = 4) {\n  input 9x9x2\n  a: conv 3x3/2 4 bn=true bias=false act=relu\n  gap\n  out: dense classes act=softmax\n}\n';
+  const text =
+    'network N(classes: int = 4) {\n  input 9x9x2\n  a: conv 3x3/2 4 bn=true bias=false act=relu\n  gap\n  out: dense classes act=softmax\n}\n';
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'incc-ckpt-'));
@@ -269,12 +332,22 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
 
   /** Writes the weights as tfjs does: one group over two shards (split mid-weight), float32 little-endian. */
   function writeCheckpoint(weights: { name: string; shape: number[]; values: Float32Array }[]): string {
-    const all = Buffer.concat(weights.map((w) => Buffer.from(w.values.buffer, w.values.byteOffset, w.values.byteLength)));
+    const all = Buffer.concat(
+      weights.map((w) => Buffer.from(w.values.buffer, w.values.byteOffset, w.values.byteLength)),
+    );
     const cut = 10;
     writeFileSync(join(dir, 'group1-shard1of2.bin'), all.subarray(0, cut));
     writeFileSync(join(dir, 'group1-shard2of2.bin'), all.subarray(cut));
-    const manifest = [{ paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }];
-    writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: manifest }));
+    const manifest = [
+      {
+        paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'],
+        weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })),
+      },
+    ];
+    writeFileSync(
+      join(dir, 'model.json'),
+      JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: manifest }),
+    );
     return join(dir, 'model.json');
   }
 
@@ -283,7 +356,9 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
     const weights = randomizedWeights(graph, 3);
     const names = new Map([...tfjsCheckpointNames(graph)].map(([tfjs, ours]) => [ours, tfjs]));
     const specs = weightSpecs(graph);
-    const path = writeCheckpoint(specs.map((s) => ({ name: names.get(s.name)!, shape: s.shape, values: weights.get(s.name)! })));
+    const path = writeCheckpoint(
+      specs.map((s) => ({ name: names.get(s.name)!, shape: s.shape, values: weights.get(s.name)! })),
+    );
     const read = readCheckpoint(path);
     expect(read.map((w) => w.name)).toEqual(specs.map((s) => names.get(s.name)));
     const x = randomInput(9 * 9 * 2);
@@ -296,14 +371,28 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
     const graph = graphOf(text);
     const other = graphOf(text.replace('conv 3x3/2 4', 'conv 3x3/2 6').replace('out: dense', 'head: dense'));
     const specs = weightSpecs(other);
-    const path = writeCheckpoint(specs.map((s) => ({ name: s.name, shape: s.shape, values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) })));
-    expect(() => readTfjsWeights(path, graph)).toThrow(/do not match the network: 2 missing: out\/kernel, out\/bias; 2 not in the network: head\/kernel, head\/bias; 5 with the wrong shape: a\/kernel is \[3, 3, 2, 6\], the network needs \[3, 3, 2, 4\]/);
+    const path = writeCheckpoint(
+      specs.map((s) => ({
+        name: s.name,
+        shape: s.shape,
+        values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)),
+      })),
+    );
+    expect(() => readTfjsWeights(path, graph)).toThrow(
+      /do not match the network: 2 missing: out\/kernel, out\/bias; 2 not in the network: head\/kernel, head\/bias; 5 with the wrong shape: a\/kernel is \[3, 3, 2, 6\], the network needs \[3, 3, 2, 4\]/,
+    );
   });
 
   test('a truncated shard or a missing file: CheckpointError', () => {
     const graph = graphOf(text);
     const specs = weightSpecs(graph);
-    const path = writeCheckpoint(specs.map((s) => ({ name: s.name, shape: s.shape, values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) })));
+    const path = writeCheckpoint(
+      specs.map((s) => ({
+        name: s.name,
+        shape: s.shape,
+        values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)),
+      })),
+    );
     writeFileSync(join(dir, 'group1-shard2of2.bin'), Buffer.alloc(4));
     expect(() => readCheckpoint(path)).toThrow(CheckpointError);
     rmSync(join(dir, 'group1-shard2of2.bin'));

@@ -18,7 +18,16 @@ import type { IRGraph } from '../compiler/ir/ir.js';
 import { exportOnnx } from '../backends/onnx/index.js';
 import { buildModel, planLayers, tfjsWeightNames, writeTfjsModel } from '../backends/tfjs/index.js';
 import { incc, repoRoot } from './helpers/cli.js';
-import { graphOf, maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, stdlibGraph, toNchw } from './helpers/onnx.js';
+import {
+  graphOf,
+  maxAbs,
+  maxAbsDiff,
+  randomInput,
+  randomizedWeights,
+  runOrt,
+  stdlibGraph,
+  toNchw,
+} from './helpers/onnx.js';
 
 const TOLERANCE = 1e-4;
 
@@ -45,7 +54,10 @@ function tfjsModel(graph: IRGraph, weights: Map<string, Float32Array>, probe?: s
   if (probe === undefined) return model;
   const node = graph.nodes.find((n) => n.name === probe)!;
   const main = (Array.isArray(model.outputs) ? model.outputs[0]! : model.outputs) as tf.SymbolicTensor;
-  return tf.model({ inputs: model.inputs, outputs: [main, model.getLayer(plan.nodeOutput[node.id]!).output as tf.SymbolicTensor] });
+  return tf.model({
+    inputs: model.inputs,
+    outputs: [main, model.getLayer(plan.nodeOutput[node.id]!).output as tf.SymbolicTensor],
+  });
 }
 
 /** Every output of the model on one batch (NHWC). */
@@ -63,7 +75,8 @@ function nhwcOf(data: Float32Array, n: number, shape: number[]): Float32Array {
   const out = new Float32Array(data.length);
   for (let b = 0; b < n; b++)
     for (let k = 0; k < c; k++)
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + k] = data[((b * c + k) * h + y) * w + x]!;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + k] = data[((b * c + k) * h + y) * w + x]!;
   return out;
 }
 
@@ -87,14 +100,18 @@ async function parity(graph: IRGraph, options: { n?: number; probe?: string; see
   const [expected, expectedProbe] = predict(model, x, [n, h, w, c]);
   model.dispose();
   const outputs = options.probe === undefined ? [] : [options.probe];
-  const shapes = [graph.output, ...outputs.map((p) => graph.nodes.find((node) => node.name === p)!.id)].map((id) => graph.nodes[id]!.shape);
+  const shapes = [graph.output, ...outputs.map((p) => graph.nodes.find((node) => node.name === p)!.id)].map(
+    (id) => graph.nodes[id]!.shape,
+  );
   const out: Parity[] = [];
   for (const foldBn of [true, false]) {
     const got = await runOrt(exportOnnx(graph, { weights, foldBn, outputs }), toNchw(x, n, h, w, c), [n, c, h, w]);
     const [s0] = shapes as [number[]];
     expect(got[0]!.dims).toEqual(s0.length === 3 ? [n, s0[2], s0[0], s0[1]] : [n, ...s0]);
     const result: Parity = { main: maxAbsDiff(nhwcOf(got[0]!.data, n, s0), expected!), scale: maxAbs(expected!) };
-    if (expectedProbe) result.probe = maxAbsDiff(nhwcOf(got[1]!.data, n, shapes[1]!), expectedProbe) / Math.max(1, maxAbs(expectedProbe));
+    if (expectedProbe)
+      result.probe =
+        maxAbsDiff(nhwcOf(got[1]!.data, n, shapes[1]!), expectedProbe) / Math.max(1, maxAbs(expectedProbe));
     out.push(result);
   }
   return out;
@@ -216,7 +233,18 @@ network Small(classes: int = 5) {
       const [expected] = predict(model, x, [2, 17, 17, 3]) as [Float32Array];
       model.dispose();
       writeFileSync(join(dir, 'small.incp'), text);
-      const run = incc(['compile', join(dir, 'small.incp'), '--target', 'onnx', '--weights', join(dir, 'tfjs', 'model.json'), '--out', join(dir, 'small.onnx'), '--layout', 'nhwc']);
+      const run = incc([
+        'compile',
+        join(dir, 'small.incp'),
+        '--target',
+        'onnx',
+        '--weights',
+        join(dir, 'tfjs', 'model.json'),
+        '--out',
+        join(dir, 'small.onnx'),
+        '--layout',
+        'nhwc',
+      ]);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toContain(`weights from ${join(dir, 'tfjs', 'model.json')}`);

@@ -70,15 +70,31 @@ function spanProblems(ast: Json, text: string, file: string): string[] {
         if (!(span.startOffset < span.endOffset)) problems.push(`${where}: empty span`);
         const [sl, sc] = position(text, span.startOffset);
         const [el, ec] = position(text, span.endOffset - 1);
-        if (sl !== span.startLine || sc !== span.startColumn) problems.push(`${where}: starts at ${span.startLine}:${span.startColumn}, offset says ${sl}:${sc}`);
-        if (el !== span.endLine || ec + 1 !== span.endColumn) problems.push(`${where}: ends at ${span.endLine}:${span.endColumn}, offset says ${el}:${ec + 1}`);
-        if (parent && (span.startOffset < parent.startOffset || span.endOffset > parent.endOffset)) problems.push(`${where}: outside its parent`);
+        if (sl !== span.startLine || sc !== span.startColumn)
+          problems.push(`${where}: starts at ${span.startLine}:${span.startColumn}, offset says ${sl}:${sc}`);
+        if (el !== span.endLine || ec + 1 !== span.endColumn)
+          problems.push(`${where}: ends at ${span.endLine}:${span.endColumn}, offset says ${el}:${ec + 1}`);
+        if (parent && (span.startOffset < parent.startOffset || span.endOffset > parent.endOffset))
+          problems.push(`${where}: outside its parent`);
         const source = text.slice(span.startOffset, span.endOffset);
         const expected =
-          n['kind'] === 'Identifier' ? n['name'] : n['kind'] === 'Name' ? n['name'] : n['kind'] === 'Integer' || n['kind'] === 'Float' ? n['raw'] : n['kind'] === 'Comment' ? n['text'] : undefined;
-        if (expected !== undefined && source !== expected) problems.push(`${where}: covers ${JSON.stringify(source)}, not ${JSON.stringify(expected)}`);
+          n['kind'] === 'Identifier'
+            ? n['name']
+            : n['kind'] === 'Name'
+              ? n['name']
+              : n['kind'] === 'Integer' || n['kind'] === 'Float'
+                ? n['raw']
+                : n['kind'] === 'Comment'
+                  ? n['text']
+                  : undefined;
+        if (expected !== undefined && source !== expected)
+          problems.push(`${where}: covers ${JSON.stringify(source)}, not ${JSON.stringify(expected)}`);
         if (n['kind'] === 'String' && JSON.parse(source) !== n['value']) problems.push(`${where}: covers ${source}`);
-        if (n['kind'] === 'Layer' && !source.startsWith(((n['label'] as Json | undefined) ? '' : (n['callee'] as Json)['name']) as string)) problems.push(`${where}: does not start with its name`);
+        if (
+          n['kind'] === 'Layer' &&
+          !source.startsWith(((n['label'] as Json | undefined) ? '' : (n['callee'] as Json)['name']) as string)
+        )
+          problems.push(`${where}: does not start with its name`);
       } else if (span.startOffset !== 0 || span.endOffset !== text.length) {
         problems.push(`${where}: does not cover the file`);
       }
@@ -101,7 +117,8 @@ describe('golden ASTs of examples/', () => {
     expect(run.status).toBe(0);
     const golden = goldenPath(example);
     if (update || !existsSync(golden)) {
-      if (!update) throw new Error(`no golden for ${example}: run UPDATE_GOLDEN=1 npm test -- parse-golden, then review it`);
+      if (!update)
+        throw new Error(`no golden for ${example}: run UPDATE_GOLDEN=1 npm test -- parse-golden, then review it`);
       mkdirSync(dirname(golden), { recursive: true });
       writeFileSync(golden, run.stdout);
     }

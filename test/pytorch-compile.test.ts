@@ -22,7 +22,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Ruff's rules beyond its defaults: pycodestyle (88 columns), pyflakes, import order, bugbear, comprehensions, pyupgrade. */
+/**
+ * Ruff's rules beyond its defaults: pycodestyle (88 columns), pyflakes, import order, bugbear, comprehensions,
+ * pyupgrade.
+ */
 const RUFF_RULES = 'E,F,W,I,B,C4,UP';
 
 const NAMES = `
@@ -76,27 +79,46 @@ describe('incc compile --target pytorch', () => {
       const r = incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', out, '--seed', '3']);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/^wrote .*: MiniInception as MiniInception \(model\.py\), [\d,]+ trainable parameters; weights initial \(seed 3\); 5 files/);
+      expect(r.stdout).toMatch(
+        /^wrote .*: MiniInception as MiniInception \(model\.py\), [\d,]+ trainable parameters; weights initial \(seed 3\); 5 files/,
+      );
     }
-    expect(readdirSync(a).sort()).toEqual(['README.md', 'model.py', 'requirements.txt', 'train.py', 'weights.safetensors']);
+    expect(readdirSync(a).sort()).toEqual([
+      'README.md',
+      'model.py',
+      'requirements.txt',
+      'train.py',
+      'weights.safetensors',
+    ]);
     for (const f of readdirSync(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
     // Another seed: other weights, the same code.
     const c = join(dir, 'c');
-    expect(incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', c, '--seed', '4']).status).toBe(0);
-    expect(readFileSync(join(c, 'weights.safetensors')).equals(readFileSync(join(a, 'weights.safetensors')))).toBe(false);
+    expect(incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', c, '--seed', '4']).status).toBe(
+      0,
+    );
+    expect(readFileSync(join(c, 'weights.safetensors')).equals(readFileSync(join(a, 'weights.safetensors')))).toBe(
+      false,
+    );
     expect(readFileSync(join(c, 'model.py'), 'utf8')).toBe(readFileSync(join(a, 'model.py'), 'utf8'));
   });
 
   test('the recipe in train.py is the one the compiler resolved from the train section', () => {
-    const train = pytorchFiles(stdlibGraph('inception_v3.incp', undefined, { aux_head: true })).files.get('train.py') as string;
-    // The paper's defaults (FACTS.md section 8): RMSProp 0.9 / eps 1.0, lr 0.045 x0.94 every 2 epochs, clip 2.0, smoothing 0.1, aux 0.4.
+    const train = pytorchFiles(stdlibGraph('inception_v3.incp', undefined, { aux_head: true })).files.get(
+      'train.py',
+    ) as string;
+    // The paper's defaults (FACTS.md section 8): RMSProp 0.9 / eps 1.0, lr 0.045 x0.94 every 2 epochs, clip 2.0,
+    // smoothing 0.1, aux 0.4.
     expect(train).toContain('"name": "rmsprop"');
-    expect(train).toMatch(/"lr": 0\.045,\s+"decay": 0\.9,\s+"momentum": 0\.9,\s+"epsilon": 1\.0,\s+"initial_mean_square": 1\.0/);
+    expect(train).toMatch(
+      /"lr": 0\.045,\s+"decay": 0\.9,\s+"momentum": 0\.9,\s+"epsilon": 1\.0,\s+"initial_mean_square": 1\.0/,
+    );
     expect(train).toContain('"schedule": {"name": "exponential", "rate": 0.94, "every": 2.0, "staircase": True}');
     expect(train).toContain('"clip": {"mode": "global_norm", "value": 2.0}');
     expect(train).toContain('"label_smoothing": 0.1');
     expect(train).toContain('"aux_weights": [0.4]');
-    const mini = pytorchFiles(graphOf(readFileSync('examples/train/mini.incp', 'utf8'))).files.get('train.py') as string;
+    const mini = pytorchFiles(graphOf(readFileSync('examples/train/mini.incp', 'utf8'))).files.get(
+      'train.py',
+    ) as string;
     expect(mini).toContain('"epochs": 4');
   });
 
@@ -121,7 +143,10 @@ describe('weights.safetensors', () => {
     const n = Number(view.getBigUint64(0, true));
     expect(n % 8).toBe(0);
     const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8'));
-    expect(header).toEqual({ w: { dtype: 'F32', shape: [2, 1], data_offsets: [0, 8] }, n: { dtype: 'I64', shape: [], data_offsets: [8, 16] } });
+    expect(header).toEqual({
+      w: { dtype: 'F32', shape: [2, 1], data_offsets: [0, 8] },
+      n: { dtype: 'I64', shape: [], data_offsets: [8, 16] },
+    });
     expect(view.getFloat32(8 + n, true)).toBe(1.5);
     expect(view.getFloat32(8 + n + 4, true)).toBe(-2);
     expect(view.getBigInt64(8 + n + 8, true)).toBe(7n);
@@ -138,16 +163,30 @@ describe('weights.safetensors', () => {
     const inBuffer = Buffer.concat([Buffer.alloc(3), Buffer.from(bytes)]).subarray(3);
     const back = fromTorchTensors(g, decodeSafetensors(inBuffer).tensors, 'x');
     expect(back.size).toBe(weightSpecs(g).length);
-    for (const [name, v] of weights) expect(Buffer.from(back.get(name)!.buffer).equals(Buffer.from(v.buffer))).toBe(true);
-    expect(torchState(g)[0]).toEqual({ key: 'conv1.conv.weight', shape: [32, 3, 3, 3], weight: 'conv1/kernel', layout: 'oihw' });
+    for (const [name, v] of weights)
+      expect(Buffer.from(back.get(name)!.buffer).equals(Buffer.from(v.buffer))).toBe(true);
+    expect(torchState(g)[0]).toEqual({
+      key: 'conv1.conv.weight',
+      shape: [32, 3, 3, 3],
+      weight: 'conv1/kernel',
+      layout: 'oihw',
+    });
   });
 
   test('truncated and mismatched files are errors that say what is wrong', () => {
     const g = graphOf(NAMES);
     const bytes = pytorchFiles(g).files.get('weights.safetensors') as Uint8Array;
-    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 'w.safetensors')).toThrow(/w\.safetensors: tensor .* lies outside the file|bytes after/);
-    const other = decodeSafetensors(pytorchFiles(graphOf(NAMES.replace('e: conv 3x3 4', 'e: conv 3x3 5'))).files.get('weights.safetensors') as Uint8Array).tensors;
-    expect(() => fromTorchTensors(g, other, 'w.safetensors')).toThrow(/w\.safetensors do not match the network: .*a_b_e\.conv\.weight is \[5, 8, 3, 3\], the network needs \[4, 8, 3, 3\]/);
+    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 'w.safetensors')).toThrow(
+      /w\.safetensors: tensor .* lies outside the file|bytes after/,
+    );
+    const other = decodeSafetensors(
+      pytorchFiles(graphOf(NAMES.replace('e: conv 3x3 4', 'e: conv 3x3 5'))).files.get(
+        'weights.safetensors',
+      ) as Uint8Array,
+    ).tensors;
+    expect(() => fromTorchTensors(g, other, 'w.safetensors')).toThrow(
+      /w\.safetensors do not match the network: .*a_b_e\.conv\.weight is \[5, 8, 3, 3\], the network needs \[4, 8, 3, 3\]/,
+    );
   });
 });
 

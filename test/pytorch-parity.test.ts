@@ -20,7 +20,16 @@ import { lowerToOnnx, encodeModel } from '../backends/onnx/lower.js';
 import { pytorchFiles } from '../backends/pytorch/index.js';
 import { pythonIdentifiers } from '../backends/common/torch-state.js';
 import { repoRoot } from './helpers/cli.js';
-import { graphOf, maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, stdlibGraph, toNchw } from './helpers/onnx.js';
+import {
+  graphOf,
+  maxAbs,
+  maxAbsDiff,
+  randomInput,
+  randomizedWeights,
+  runOrt,
+  stdlibGraph,
+  toNchw,
+} from './helpers/onnx.js';
 import { runPython, testWith, venvPython } from './helpers/python.js';
 
 const TOLERANCE = 1e-4;
@@ -76,13 +85,22 @@ interface Case {
 function cases(): Case[] {
   const out: Case[] = [
     { label: 'inception_v3 (no aux head)', graph: stdlibGraph('inception_v3.incp') },
-    { label: 'inception_v3 with its aux head', graph: stdlibGraph('inception_v3.incp', undefined, { aux_head: true }), aux: true },
+    {
+      label: 'inception_v3 with its aux head',
+      graph: stdlibGraph('inception_v3.incp', undefined, { aux_head: true }),
+      aux: true,
+    },
     { label: 'lowres InceptionV3Res151', graph: stdlibGraph('lowres.incp', 'InceptionV3Res151') },
-    { label: 'lowres InceptionV3Res79 with aux head', graph: stdlibGraph('lowres.incp', 'InceptionV3Res79', { aux_head: true }), aux: true },
+    {
+      label: 'lowres InceptionV3Res79 with aux head',
+      graph: stdlibGraph('lowres.incp', 'InceptionV3Res79', { aux_head: true }),
+      aux: true,
+    },
     { label: 'edge cases: asymmetric kernels and pads, pools over padding', graph: graphOf(EDGE_CASES) },
     { label: 'odd grids with stride-2 SAME pools and convs, aux head', graph: graphOf(ODD_POOLS), aux: true },
   ];
-  for (let row = 1; row <= 5; row++) out.push({ label: `Table 3 row ${row}`, graph: stdlibGraph('table3.incp', undefined, { row }) });
+  for (let row = 1; row <= 5; row++)
+    out.push({ label: `Table 3 row ${row}`, graph: stdlibGraph('table3.incp', undefined, { row }) });
   return out;
 }
 
@@ -124,7 +142,14 @@ async function measure(): Promise<Measured[]> {
       if (!lowered.model) throw new Error(lowered.diagnostics.map((d) => d.message).join('; '));
       const ort = (await runOrt(encodeModel(lowered.model), x, [n, ch, h, w])).map((o) => o.data);
       const outs = ort.map((_, k) => join(folder, `out${k}.bin`));
-      jobs.push({ dir: folder, input: join(folder, 'input.bin'), shape: [n, ch, h, w], outputs: outs, probe: pythonIdentifiers(g).get(probe.id), aux: c.aux === true });
+      jobs.push({
+        dir: folder,
+        input: join(folder, 'input.bin'),
+        shape: [n, ch, h, w],
+        outputs: outs,
+        probe: pythonIdentifiers(g).get(probe.id),
+        aux: c.aux === true,
+      });
       expected.push({ label: c.label, ort, outs, probeShape: probe.shape, aux: c.aux === true });
     }
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
@@ -156,11 +181,17 @@ describe('model.py (PyTorch, eval) against the ONNX export (onnxruntime), same w
       const results = await measured;
       for (const r of results) {
         // One line per case, for the record of the run.
-        process.stdout.write(`${r.label}: main ${r.main.toExponential(2)}, probe ${r.probe.toExponential(2)}${r.aux !== undefined ? `, aux ${r.aux.toExponential(2)}` : ''}\n`);
+        process.stdout.write(
+          `${r.label}: main ${r.main.toExponential(2)}, probe ${r.probe.toExponential(2)}${r.aux !== undefined ? `, aux ${r.aux.toExponential(2)}` : ''}\n`,
+        );
       }
       expect(results.map((r) => r.label)).toHaveLength(cases().length);
       for (const r of results) {
-        expect({ label: r.label, ok: r.main <= TOLERANCE && r.probe <= TOLERANCE && (r.aux ?? 0) <= TOLERANCE, r }).toEqual({ label: r.label, ok: true, r });
+        expect({
+          label: r.label,
+          ok: r.main <= TOLERANCE && r.probe <= TOLERANCE && (r.aux ?? 0) <= TOLERANCE,
+          r,
+        }).toEqual({ label: r.label, ok: true, r });
       }
     },
     900_000,

@@ -31,7 +31,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** train.py of a compiled folder, imported as a module (its main() does not run). */
 function pythonWith(folder: string, body: string[]): string {
-  return ['import json, sys, torch', `sys.path.insert(0, ${JSON.stringify(folder)})`, 'import train', ...body].join('\n');
+  return ['import json, sys, torch', `sys.path.insert(0, ${JSON.stringify(folder)})`, 'import train', ...body].join(
+    '\n',
+  );
 }
 
 describe("train.py's TF-style RMSProp", () => {
@@ -89,7 +91,6 @@ describe("train.py's TF-style RMSProp", () => {
   });
 });
 
-
 describe("train.py's recipe against the tfjs trainer's, same weights and batch", () => {
   const MINI = readFileSync('examples/train/mini.incp', 'utf8');
 
@@ -113,7 +114,13 @@ describe("train.py's recipe against the tfjs trainer's, same weights and batch",
     const constants = patchBatchNormWithoutScale(model);
     const tfLoss = tf.tidy(() => {
       const outs = model.apply(tf.tensor(x, [n, h, w, c]), { training: true }) as tf.Tensor2D[];
-      return trainingLoss(tf.tensor1d(labels, 'int32'), outs[0]!, outs.slice(1), recipe.labelSmoothing, recipe.auxWeights).total.dataSync()[0]!;
+      return trainingLoss(
+        tf.tensor1d(labels, 'int32'),
+        outs[0]!,
+        outs.slice(1),
+        recipe.labelSmoothing,
+        recipe.auxWeights,
+      ).total.dataSync()[0]!;
     });
     tf.dispose(constants);
     // The clipping of the tfjs trainer on fixed gradients whose global norm is above 2.
@@ -146,7 +153,13 @@ describe("train.py's recipe against the tfjs trainer's, same weights and batch",
         'print(json.dumps({"loss": total.item(), "norm": norm.item(), "a": ps[0].grad.tolist(), "b": ps[1].grad.tolist(), "lrs": lrs}))',
       ]),
     ]);
-    const py = JSON.parse(r.stdout.trim().split('\n').pop()!) as { loss: number; norm: number; a: number[]; b: number[]; lrs: number[] };
+    const py = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      loss: number;
+      norm: number;
+      a: number[];
+      b: number[];
+      lrs: number[];
+    };
     process.stdout.write(`loss: tfjs ${tfLoss}, PyTorch ${py.loss}\n`);
     expect(recipe.auxWeights).toEqual([0.4]);
     expect(recipe.labelSmoothing).toBe(0.1);

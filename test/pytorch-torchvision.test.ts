@@ -94,7 +94,10 @@ describe("model.py for inception_v3 against torchvision's inception_v3", () => {
     () => {
       const withGamma = join(dir, 'tv');
       const keras = join(dir, 'keras');
-      expect(incc(['compile', 'stdlib/inception_v3.incp', '--rules', 'bn_gamma', '--target', 'pytorch', '--out', withGamma]).status).toBe(0);
+      expect(
+        incc(['compile', 'stdlib/inception_v3.incp', '--rules', 'bn_gamma', '--target', 'pytorch', '--out', withGamma])
+          .status,
+      ).toBe(0);
       expect(incc(['compile', 'stdlib/inception_v3.incp', '--target', 'pytorch', '--out', keras]).status).toBe(0);
       const r = runPython(torchvisionPython!, ['-c', SCRIPT(withGamma, keras)], { env: { OMP_NUM_THREADS: '2' } });
       const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;

@@ -57,7 +57,17 @@ describe('train.py with torchrun --nproc_per_node=2 (gloo, CPU)', () => {
       const out = join(dir, 'run');
       const c = incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', folder]);
       expect(c.status).toBe(0);
-      const common = ['--synthetic', '256', '--batch-size', '16', '--out', out, '--log-every', '1', '--save-every-rank'];
+      const common = [
+        '--synthetic',
+        '256',
+        '--batch-size',
+        '16',
+        '--out',
+        out,
+        '--log-every',
+        '1',
+        '--save-every-rank',
+      ];
 
       // 4 steps, then a checkpoint; then resume up to step 10.
       const first = torchrun(folder, [...common, '--max-steps', '4', '--no-export']);
@@ -84,17 +94,36 @@ describe('train.py with torchrun --nproc_per_node=2 (gloo, CPU)', () => {
       const x = randomInput(2 * 3 * 32 * 32, 4);
       const theirs = await runOrt(readFileSync(join(out, 'model.onnx')), x, [2, 3, 32, 32]);
       const ours = join(dir, 'back.onnx');
-      const back = incc(['compile', 'examples/train/mini.incp', '--target', 'onnx', '--weights', join(out, 'weights.safetensors'), '--out', ours]);
+      const back = incc([
+        'compile',
+        'examples/train/mini.incp',
+        '--target',
+        'onnx',
+        '--weights',
+        join(out, 'weights.safetensors'),
+        '--out',
+        ours,
+      ]);
       expect(back.stderr).toBe('');
       expect(back.stdout).toContain(`weights from ${join(out, 'weights.safetensors')}`);
       const mine = await runOrt(readFileSync(ours), x, [2, 3, 32, 32]);
       expect(theirs[0]!.dims).toEqual([2, 4]);
-      for (let i = 0; i < 2; i++) expect(Math.abs(theirs[0]!.data.slice(4 * i, 4 * i + 4).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+      for (let i = 0; i < 2; i++)
+        expect(Math.abs(theirs[0]!.data.slice(4 * i, 4 * i + 4).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
       expect(maxAbsDiff(theirs[0]!.data, mine[0]!.data)).toBeLessThan(1e-4);
 
       // And into a tfjs checkpoint: the same values as the safetensors file holds.
       const tfjsOut = join(dir, 'tfjs');
-      const t = incc(['compile', 'examples/train/mini.incp', '--target', 'tfjs', '--weights', join(out, 'weights.safetensors'), '--out', tfjsOut]);
+      const t = incc([
+        'compile',
+        'examples/train/mini.incp',
+        '--target',
+        'tfjs',
+        '--weights',
+        join(out, 'weights.safetensors'),
+        '--out',
+        tfjsOut,
+      ]);
       expect(t.stderr).toBe('');
       expect(t.status).toBe(0);
       const g = graphOf(readFileSync('examples/train/mini.incp', 'utf8'));

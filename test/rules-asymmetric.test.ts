@@ -45,11 +45,29 @@ describe('asymmetric(7): the 12..20 guard', () => {
   test('only the 7x7 on the 17x17 grid is factorized', () => {
     expect(names(g)).toEqual(['input', 'a', 'conv1', 'b/conv1', 'b', 'conv2', 'c', 'gap1', 'dense1']);
     // 35 > 20 and 8 < 12: left alone.
-    expect(convOf(g, 'a')).toEqual({ kernel: [7, 7], stride: [1, 1], padding: 'same', filters: 32, shape: [35, 35, 32] });
+    expect(convOf(g, 'a')).toEqual({
+      kernel: [7, 7],
+      stride: [1, 1],
+      padding: 'same',
+      filters: 32,
+      shape: [35, 35, 32],
+    });
     expect(convOf(g, 'c')).toEqual({ kernel: [7, 7], stride: [1, 1], padding: 'same', filters: 32, shape: [8, 8, 32] });
     // 17 in 12..20: 1x7 (mid = filters = 32) then 7x1, the second taking the original's name.
-    expect(convOf(g, 'b/conv1')).toEqual({ kernel: [1, 7], stride: [1, 1], padding: 'same', filters: 32, shape: [17, 17, 32] });
-    expect(convOf(g, 'b')).toEqual({ kernel: [7, 1], stride: [1, 1], padding: 'same', filters: 32, shape: [17, 17, 32] });
+    expect(convOf(g, 'b/conv1')).toEqual({
+      kernel: [1, 7],
+      stride: [1, 1],
+      padding: 'same',
+      filters: 32,
+      shape: [17, 17, 32],
+    });
+    expect(convOf(g, 'b')).toEqual({
+      kernel: [7, 1],
+      stride: [1, 1],
+      padding: 'same',
+      filters: 32,
+      shape: [17, 17, 32],
+    });
     expect(node(g, 'b').inputs.map((i) => g.nodes[i]!.name)).toEqual(['b/conv1']);
     expect(node(g, 'b/conv1').inputs.map((i) => g.nodes[i]!.name)).toEqual(['conv1']);
     expect(node(g, 'conv2').inputs.map((i) => g.nodes[i]!.name)).toEqual(['b']);
@@ -122,7 +140,9 @@ network Oblong2 {
     expect(convOf(g8, 'c/conv1').shape).toEqual([8, 8, 32]);
     // 0..100: all three.
     const gall = graphOf(threeGrids('apply asymmetric(low=0, high=100)'));
-    expect(gall.nodes.filter((n) => n.attrs.op === 'conv' && n.attrs.kernel[0] === 7 && n.attrs.kernel[1] === 7)).toEqual([]);
+    expect(
+      gall.nodes.filter((n) => n.attrs.op === 'conv' && n.attrs.kernel[0] === 7 && n.attrs.kernel[1] === 7),
+    ).toEqual([]);
     expect(gall.nodes).toHaveLength(8 + 3); // input, a, conv1, b, conv2, c, gap1, dense1 + one more per 7x7
   });
 
@@ -158,14 +178,41 @@ network Strided {
     // Original: SAME, ceil(19 / 2) = 10 -> 10x10x16; receptive field 7 x 7.
     const g = graphOf(strided('same', false));
     // 1x7 with stride 1x2: H = ceil(19 / 1) = 19, W = ceil(19 / 2) = 10.
-    expect(convOf(g, 's/conv1')).toEqual({ kernel: [1, 7], stride: [1, 2], padding: 'same', filters: 16, shape: [19, 10, 16] });
+    expect(convOf(g, 's/conv1')).toEqual({
+      kernel: [1, 7],
+      stride: [1, 2],
+      padding: 'same',
+      filters: 16,
+      shape: [19, 10, 16],
+    });
     // 7x1 with stride 2x1: H = ceil(19 / 2) = 10, W = 10.
-    expect(convOf(g, 's')).toEqual({ kernel: [7, 1], stride: [2, 1], padding: 'same', filters: 16, shape: [10, 10, 16] });
+    expect(convOf(g, 's')).toEqual({
+      kernel: [7, 1],
+      stride: [2, 1],
+      padding: 'same',
+      filters: 16,
+      shape: [10, 10, 16],
+    });
     // Receptive fields: height (1, s1) then (7, s2) = 1 + 0 + 6*1 = 7; width (7, s2) then (1, s1) = 1 + 6 + 0 = 7.
-    expect(receptiveField([[1, 1], [7, 2]])).toBe(7);
-    expect(receptiveField([[7, 2], [1, 1]])).toBe(7);
+    expect(
+      receptiveField([
+        [1, 1],
+        [7, 2],
+      ]),
+    ).toBe(7);
+    expect(
+      receptiveField([
+        [7, 2],
+        [1, 1],
+      ]),
+    ).toBe(7);
     // Putting the whole stride on the first factor would shrink the field: height (1, s2) then (7, s1) = 1 + 6*2 = 13.
-    expect(receptiveField([[1, 2], [7, 1]])).toBe(13);
+    expect(
+      receptiveField([
+        [1, 2],
+        [7, 1],
+      ]),
+    ).toBe(13);
     // Multiply-adds: 19*10 positions x 7*8*16 + 10*10 x 7*16*16 = 190*896 + 100*1792 = 170,240 + 179,200.
     expect(node(g, 's/conv1').macs + node(g, 's').macs).toBe(349_440);
   });
@@ -183,8 +230,20 @@ network Strided {
     expect(convOf(before, 's').shape).toEqual([7, 7, 16]);
     const g = graphOf(strided('valid', false));
     // 1x7/1x2 valid: H = 19 - 1 + 1 = 19, W = ceil(13 / 2) = 7; 7x1/2x1 valid: H = ceil(13 / 2) = 7, W = 7.
-    expect(convOf(g, 's/conv1')).toEqual({ kernel: [1, 7], stride: [1, 2], padding: 'valid', filters: 16, shape: [19, 7, 16] });
-    expect(convOf(g, 's')).toEqual({ kernel: [7, 1], stride: [2, 1], padding: 'valid', filters: 16, shape: [7, 7, 16] });
+    expect(convOf(g, 's/conv1')).toEqual({
+      kernel: [1, 7],
+      stride: [1, 2],
+      padding: 'valid',
+      filters: 16,
+      shape: [19, 7, 16],
+    });
+    expect(convOf(g, 's')).toEqual({
+      kernel: [7, 1],
+      stride: [2, 1],
+      padding: 'valid',
+      filters: 16,
+      shape: [7, 7, 16],
+    });
   });
 
   test('VALID, unstrided: 17x17 -> 11x11 through 17x11', () => {
@@ -227,7 +286,12 @@ network Targets {
 
   test('a range and a path', () => {
     const g = graphOf(modules('apply asymmetric to mixed5..mixed6'));
-    expect(factorized(g)).toEqual(['mixed5/b7/conv2/conv1', 'mixed5/b7/conv2', 'mixed6/b7/conv2/conv1', 'mixed6/b7/conv2']);
+    expect(factorized(g)).toEqual([
+      'mixed5/b7/conv2/conv1',
+      'mixed5/b7/conv2',
+      'mixed6/b7/conv2/conv1',
+      'mixed6/b7/conv2',
+    ]);
     const p = graphOf(modules('apply asymmetric to mixed6/b7'));
     expect(factorized(p)).toEqual(['mixed6/b7/conv2/conv1', 'mixed6/b7/conv2']);
   });
@@ -280,7 +344,11 @@ network One {
       [3, 1],
     ]);
     for (const n of ['t/conv1/conv1', 't/conv1', 't/conv2', 't']) expect(convOf(g, n).shape).toEqual([17, 17, 16]);
-    expect(r.applications.map((a) => `${a.rule}@${a.before.map((b) => b.name).join(',')}`)).toEqual(['factor_5x5@t', 'asymmetric@t/conv1', 'asymmetric@t']);
+    expect(r.applications.map((a) => `${a.rule}@${a.before.map((b) => b.name).join(',')}`)).toEqual([
+      'factor_5x5@t',
+      'asymmetric@t/conv1',
+      'asymmetric@t',
+    ]);
     // Weights: 8 -> 16 then 16 -> 16 three times: 3*8*16 + 3*16*16*3 = 384 + 2,304 = 2,688, against the
     // 5x5's 25*8*16 = 3,200.
     const weights = g.nodes.reduce((s, n) => s + (n.attrs.op === 'conv' ? n.params.trainable - n.attrs.filters : 0), 0);
@@ -290,17 +358,25 @@ network One {
   test('overlapping rules: the first apply wins on a node; the second sees its result', () => {
     // Both factor_5x5 and asymmetric(5) match a 5x5 on 17x17.
     const a = buildText(one('5x5', ['apply factor_5x5', 'apply asymmetric(5)']));
-    expect(a.graph!.nodes.map((n) => (n.attrs.op === 'conv' ? n.attrs.kernel.join('x') : n.attrs.op))).toEqual(['input', '3x3', '3x3']);
+    expect(a.graph!.nodes.map((n) => (n.attrs.op === 'conv' ? n.attrs.kernel.join('x') : n.attrs.op))).toEqual([
+      'input',
+      '3x3',
+      '3x3',
+    ]);
     expect(a.applications.map((x) => x.rule)).toEqual(['factor_5x5']);
     expect(a.diagnostics.map((d) => d.message)).toEqual(['rule asymmetric matches nothing in network One']);
 
     const b = buildText(one('5x5', ['apply asymmetric(5)', 'apply factor_5x5']));
-    expect(b.graph!.nodes.map((n) => (n.attrs.op === 'conv' ? n.attrs.kernel.join('x') : n.attrs.op))).toEqual(['input', '1x5', '5x1']);
+    expect(b.graph!.nodes.map((n) => (n.attrs.op === 'conv' ? n.attrs.kernel.join('x') : n.attrs.op))).toEqual([
+      'input',
+      '1x5',
+      '5x1',
+    ]);
     expect(b.applications.map((x) => x.rule)).toEqual(['asymmetric']);
     expect(b.diagnostics.map((d) => d.message)).toEqual(['rule factor_5x5 matches nothing in network One']);
   });
 
-  test('--rules come after the file\'s own applies', () => {
+  test("--rules come after the file's own applies", () => {
     const r = buildText(one('5x5', ['apply factor_5x5']), { rules: ['asymmetric(3)'] });
     expect(r.applications.map((x) => x.rule)).toEqual(['factor_5x5', 'asymmetric', 'asymmetric']);
     expect(r.graph!.nodes).toHaveLength(5);
@@ -311,7 +387,9 @@ network One {
     const first = buildText(text);
     const second = buildText(text);
     expect(names(second.graph!)).toEqual(names(first.graph!));
-    expect(second.applications.map((a) => a.after.map((n) => n.name))).toEqual(first.applications.map((a) => a.after.map((n) => n.name)));
+    expect(second.applications.map((a) => a.after.map((n) => n.name))).toEqual(
+      first.applications.map((a) => a.after.map((n) => n.name)),
+    );
   });
 });
 
@@ -358,7 +436,9 @@ network N {
     const g = r.graph!;
     expect(names(g)).toEqual(['input', 'c', 'gap1', 'head']);
     expect(g.nodes[g.output]!.name).toBe('gap1');
-    expect(g.aux.map((a) => [a.name, g.nodes[a.from]!.name, g.nodes[a.output]!.name])).toEqual([['head', 'gap1', 'head']]);
+    expect(g.aux.map((a) => [a.name, g.nodes[a.from]!.name, g.nodes[a.output]!.name])).toEqual([
+      ['head', 'gap1', 'head'],
+    ]);
   });
 });
 
@@ -380,7 +460,8 @@ network A {
   });
 
   test('a pattern does not swallow a node an aux head reads (maxpool -> conv with an aux head on the pool)', () => {
-    const r = buildText(`${header}
+    const r = buildText(
+      `${header}
 network P {
   input 34x34x64
   p: maxpool 3x3/2
@@ -390,7 +471,8 @@ network P {
   side: aux from p { gap; dense 2 }
   apply efficient_grid_reduction
 }
-`.replace('import { asymmetric, factor_5x5 }', 'import { efficient_grid_reduction }'));
+`.replace('import { asymmetric, factor_5x5 }', 'import { efficient_grid_reduction }'),
+    );
     expect(r.applications).toEqual([]);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['rule-matches-nothing']);
   });

@@ -63,7 +63,9 @@ network N {
     const d = ds[0]!;
     expect(d.severity).toBe('error');
     // conv 3x3 8 on 8x8x3 SAME: 8x8x8; the replacement makes 8x8x16.
-    expect(d.message).toBe('rule widen would change the shape of conv1 from 8x8x8 to 8x8x16: a replacement must produce the shape of what it replaces');
+    expect(d.message).toBe(
+      'rule widen would change the shape of conv1 from 8x8x8 to 8x8x16: a replacement must produce the shape of what it replaces',
+    );
     expect(d.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([
       ['the layer it would replace', 7, 3],
       ['applied here', 8, 3],
@@ -74,7 +76,9 @@ network N {
   test('incc check: exit 1, file:line:column', () => {
     const r = cli(text);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${FILE}:3:11: error rule-changes-shape: rule widen would change the shape of conv1 from 8x8x8 to 8x8x16`);
+    expect(r.stderr).toContain(
+      `${FILE}:3:11: error rule-changes-shape: rule widen would change the shape of conv1 from 8x8x8 to 8x8x16`,
+    );
     expect(r.stderr).toContain(`note: ${FILE}:7:3: the layer it would replace`);
     expect(r.stderr).toContain(`note: ${FILE}:8:3: applied here`);
   });
@@ -92,7 +96,9 @@ network N {
 }
 `);
     expect(where(ds)).toEqual([['kernel-larger-than-input', 3, 11]]);
-    expect(ds[0]!.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([['rewriting conv1', 7, 3]]);
+    expect(ds[0]!.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([
+      ['rewriting conv1', 7, 3],
+    ]);
   });
 });
 
@@ -194,12 +200,14 @@ network N {
 }
 `;
 
-  test('a warning at the rule\'s name (line 1, column 6), with a note at the apply', () => {
+  test("a warning at the rule's name (line 1, column 6), with a note at the apply", () => {
     const ds = checked(text);
     expect(where(ds)).toEqual([['rule-matches-nothing', 1, 6]]);
     expect(ds[0]!.severity).toBe('warning');
     expect(ds[0]!.message).toBe('rule factor_5x5_here matches nothing in network N');
-    expect(ds[0]!.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([['applied here', 8, 3]]);
+    expect(ds[0]!.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([
+      ['applied here', 8, 3],
+    ]);
   });
 
   test('with targets, the message names them', () => {
@@ -220,7 +228,9 @@ network N {
     const r = cli(text);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${FILE}:1:6: warning rule-matches-nothing: rule factor_5x5_here matches nothing in network N`);
+    expect(r.stderr).toContain(
+      `${FILE}:1:6: warning rule-matches-nothing: rule factor_5x5_here matches nothing in network N`,
+    );
     expect(r.stderr).toContain(`note: ${FILE}:8:3: applied here`);
     const q = cli(text, 'check', '--quiet', FILE);
     expect([q.status, q.stdout, q.stderr]).toEqual([0, '', '']);
@@ -243,15 +253,17 @@ network N {
     expect(where(built(text))).toEqual([['unknown-rule', 5, 9]]);
   });
 
-  test('unknown-rule in --rules: positions are in the option\'s text (--rules:1:1)', () => {
+  test("unknown-rule in --rules: positions are in the option's text (--rules:1:1)", () => {
     const ds = built(base, ['factr_5x5']);
-    expect(ds.map((d) => [d.code, d.span?.file, d.span?.startLine, d.span?.startColumn])).toEqual([['unknown-rule', '--rules', 1, 1]]);
+    expect(ds.map((d) => [d.code, d.span?.file, d.span?.startLine, d.span?.startColumn])).toEqual([
+      ['unknown-rule', '--rules', 1, 1],
+    ]);
     const r = cli(base, 'summary', FILE, '--rules', 'factr_5x5');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('--rules:1:1: error unknown-rule: unknown rule `factr_5x5`; did you mean `factor_5x5`?');
   });
 
-  test('--rules: arguments and targets at their columns in the option\'s text', () => {
+  test("--rules: arguments and targets at their columns in the option's text", () => {
     // "asymmetric(7, 12, 20, 16, relu, false, 3)": the 3 is at column 40.
     expect(where(built(base, ['asymmetric(7, 12, 20, 16, relu, false, 3)']))).toEqual([['too-many-arguments', 1, 40]]);
     // "factor_5x5(zz=1)": zz at column 12.
@@ -288,7 +300,7 @@ network N {
 });
 
 describe('rule-invalid', () => {
-  test('no match clause: at the rule\'s name, whether or not a network applies it', () => {
+  test("no match clause: at the rule's name, whether or not a network applies it", () => {
     const applied = `rule half() {
   replace conv 3x3 filters
 }
@@ -300,7 +312,9 @@ network N {
 `;
     const expected = [['rule-invalid', 1, 6]];
     expect(where(checked(applied))).toEqual(expected);
-    expect(checked(applied)[0]!.message).toBe('rule half is not well formed: a rule has exactly one `match` and one `replace` clause');
+    expect(checked(applied)[0]!.message).toBe(
+      'rule half is not well formed: a rule has exactly one `match` and one `replace` clause',
+    );
     expect(where(built(applied))).toEqual(expected);
     // Not applied: incc check still reports it (a rule library is checked like a block library).
     expect(where(checked(applied.replace('  apply half\n', '')))).toEqual(expected);
@@ -333,7 +347,9 @@ network N {
 `;
     const ds = checked(text);
     expect(where(ds)).toEqual([['rule-invalid', 3, 11]]);
-    expect(ds[0]!.message).toBe('rule blockRep is not well formed: a replacement is made of built-in layers, concats and ifs');
+    expect(ds[0]!.message).toBe(
+      'rule blockRep is not well formed: a replacement is made of built-in layers, concats and ifs',
+    );
     expect(where(built(text))).toEqual([['rule-invalid', 3, 11]]);
     expect(where(checked(text.replace('  apply blockRep\n', '')))).toEqual([['rule-invalid', 3, 11]]);
   });

@@ -105,12 +105,16 @@ describe('rewrite --explain --json, hand-computed', () => {
   });
 
   test('the text form says the same: 28.0% of the weights', () => {
-    const r = incc(['rewrite', write(`network F {
+    const r = incc([
+      'rewrite',
+      write(`network F {
   input 35x35x64
   conv 5x5 64
   apply factor_5x5
 }
-`), '--explain']);
+`),
+      '--explain',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('weights   102,400 -> 73,728 (saves 28.0%)');
     expect(r.stdout).toContain('mult-adds 125,440,000 -> 90,316,800 (saves 28.0%)');
@@ -216,7 +220,7 @@ describe('rewrite --explain --json, hand-computed', () => {
   //   conv then pool: the conv runs on 34x34: 34*34*9*64*128 = 2 d^2 m^2 k^2 = 85,229,568, four times more
   //   Figure 10: conv 3x3/2 to 128 - 64 = 64 channels beside the max pool: 17*17*9*64*64 = 10,653,696
   const half = (34 * 34 * 9 * 64 * 64) / 2;
-  test('the paper\'s section 5 arithmetic', () => {
+  test("the paper's section 5 arithmetic", () => {
     expect(half).toBe(17 * 17 * 9 * 64 * 128);
     expect(half).toBe(21_307_392);
   });
@@ -348,12 +352,18 @@ describe('rewrite --explain --json, hand-computed', () => {
     expect(e.totals.after).toEqual({ weights: 2 * 4608, params: 2 * (4608 + 2 * bn(16)), macs: 2 * 289 * 4608 });
   });
 
-  test('--rules adds applications after the file\'s own, with std/rules in scope', () => {
-    const e = explain(`network R {
+  test("--rules adds applications after the file's own, with std/rules in scope", () => {
+    const e = explain(
+      `network R {
   input 17x17x16
   conv 5x5 16
 }
-`, '--rules', 'factor_5x5', '--rules', 'asymmetric(3)');
+`,
+      '--rules',
+      'factor_5x5',
+      '--rules',
+      'asymmetric(3)',
+    );
     expect(e.applications.map((a) => [a.rule, a.node])).toEqual([
       ['factor_5x5', 'conv1'],
       ['asymmetric', 'conv1/conv1'],

@@ -25,7 +25,9 @@ interface Case {
   rules?: string[];
 }
 
-const files = readdirSync(stdlibDir).filter((f) => f.endsWith('.incp')).sort();
+const files = readdirSync(stdlibDir)
+  .filter((f) => f.endsWith('.incp'))
+  .sort();
 
 const cases: Case[] = [];
 for (const file of files) {
@@ -38,7 +40,8 @@ for (const file of files) {
       }
     }
     if (decl.params.some((p) => p.name.name === 'row')) {
-      for (const row of [1, 2, 3, 4, 5]) cases.push({ title: `${file} ${network} row=${row}`, file, network, args: { row } });
+      for (const row of [1, 2, 3, 4, 5])
+        cases.push({ title: `${file} ${network} row=${row}`, file, network, args: { row } });
     }
   }
 }
@@ -52,7 +55,13 @@ cases.push(
     args: {},
     rules: ['factor_5x5 to mixed0..mixed2', 'asymmetric(n=3, low=8, high=8)', 'efficient_grid_reduction'],
   },
-  { title: 'googlenet.incp GoogLeNet aux_heads=true --rules bn_auxiliary', file: 'googlenet.incp', network: 'GoogLeNet', args: { aux_heads: true }, rules: ['bn_auxiliary'] },
+  {
+    title: 'googlenet.incp GoogLeNet aux_heads=true --rules bn_auxiliary',
+    file: 'googlenet.incp',
+    network: 'GoogLeNet',
+    args: { aux_heads: true },
+    rules: ['bn_auxiliary'],
+  },
   {
     title: 'inception_v2.incp InceptionV2 --rules asymmetric(3, nx1_first), efficient_grid_reduction_conv_pool',
     file: 'inception_v2.incp',
@@ -65,9 +74,15 @@ cases.push(
 function built(path: string, network?: string, args: Record<string, number | boolean> = {}, rules?: string[]): IRGraph {
   const program = loadProgram(path);
   const errors = program.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`${path}: ${errors.map((d) => `${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(
+      `${path}: ${errors.map((d) => `${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`,
+    );
   const result = buildNetwork(program, { network, args, rules });
-  if (!result.graph) throw new Error(`${path}: ${result.diagnostics.map((d) => `${d.span?.file}:${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`);
+  if (!result.graph)
+    throw new Error(
+      `${path}: ${result.diagnostics.map((d) => `${d.span?.file}:${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`,
+    );
   return result.graph;
 }
 
@@ -105,11 +120,15 @@ describe('rewrite --emit round trip over the stdlib', () => {
     const sets = Object.entries(c.args).flatMap(([k, v]) => ['--set', `${k}=${String(v)}`]);
     const rules = (c.rules ?? []).flatMap((r) => ['--rules', r]);
     // (A time limit: emitting once took time exponential in the number of modules.)
-    const r = spawnSync(process.execPath, [cliPath, 'rewrite', `stdlib/${c.file}`, '--emit', '--network', c.network, ...sets, ...rules], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [cliPath, 'rewrite', `stdlib/${c.file}`, '--emit', '--network', c.network, ...sets, ...rules],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect([r.status, r.stderr]).toEqual([0, '']);
     const path = join(dir, `case${i}.incp`);
     writeFileSync(path, r.stdout);
@@ -139,6 +158,8 @@ describe('rewrite --emit round trip over the stdlib', () => {
     expect(firstIRDifference(a, c)).toBeUndefined();
     expect(firstIRDifference({ ...a, args: b.args }, b)).toBe('node #1: name conv1 vs conv1/conv1');
     const training = built(join(stdlibDir, 'table3.incp'), undefined, { row: 2 });
-    expect(firstIRDifference({ ...training, args: a.args }, a)).toBe('training settings ["batch_size","epochs","schedule","clip","optimizer"] vs ["batch_size","epochs","schedule","clip","optimizer","label_smoothing"]');
+    expect(firstIRDifference({ ...training, args: a.args }, a)).toBe(
+      'training settings ["batch_size","epochs","schedule","clip","optimizer"] vs ["batch_size","epochs","schedule","clip","optimizer","label_smoothing"]',
+    );
   });
 });

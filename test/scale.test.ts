@@ -19,7 +19,12 @@ const dir = mkdtempSync(join(tmpdir(), 'incc-scale-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function incc(args: string[]) {
-  return spawnSync(process.execPath, [cliPath, ...args], { cwd: dir, encoding: 'utf8', env: plainEnv(), maxBuffer: 1 << 30 });
+  return spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: plainEnv(),
+    maxBuffer: 1 << 30,
+  });
 }
 
 function ok(args: string[]): string {
@@ -36,7 +41,13 @@ const branches = Math.floor((MAX_NODES - 2) / WIDE_DEPTH);
 // between its 3 layers, into the concat).
 const cases = [
   { name: 'chain', file: 'chain.incp', text: chainNetwork(MAX_NODES), convs: MAX_NODES - 1, edges: MAX_NODES - 1 },
-  { name: 'wide', file: 'wide.incp', text: wideNetwork(MAX_NODES), convs: branches * WIDE_DEPTH, edges: branches * (WIDE_DEPTH + 1) },
+  {
+    name: 'wide',
+    file: 'wide.incp',
+    text: wideNetwork(MAX_NODES),
+    convs: branches * WIDE_DEPTH,
+    edges: branches * (WIDE_DEPTH + 1),
+  },
 ];
 
 describe.each(cases)('$name network at the node limit', ({ file, text, convs, edges }) => {
@@ -60,23 +71,29 @@ describe.each(cases)('$name network at the node limit', ({ file, text, convs, ed
     expect(explained).toContain(`Total: ${convs} applications`);
   }, 600_000);
 
-  test.each(['svg', 'dot', 'mermaid', 'html'])('graph --format %s', (format) => {
-    const out = `${file}.${format}`;
-    ok(['graph', file, '--format', format, '--out', out]);
-    const drawn = readFileSync(join(dir, out), 'utf8');
-    if (format === 'svg') {
-      expect(count(drawn, 'data-node="')).toBe(MAX_NODES);
-      expect(count(drawn, '<path class="edge"')).toBe(edges);
-    }
-    if (format === 'dot') expect(count(drawn, '" -> "')).toBe(edges);
-    if (format === 'mermaid') expect(count(drawn, ' --> ')).toBe(edges);
-  }, 600_000);
+  test.each(['svg', 'dot', 'mermaid', 'html'])(
+    'graph --format %s',
+    (format) => {
+      const out = `${file}.${format}`;
+      ok(['graph', file, '--format', format, '--out', out]);
+      const drawn = readFileSync(join(dir, out), 'utf8');
+      if (format === 'svg') {
+        expect(count(drawn, 'data-node="')).toBe(MAX_NODES);
+        expect(count(drawn, '<path class="edge"')).toBe(edges);
+      }
+      if (format === 'dot') expect(count(drawn, '" -> "')).toBe(edges);
+      if (format === 'mermaid') expect(count(drawn, ' --> ')).toBe(edges);
+    },
+    600_000,
+  );
 
   test('compile --target tfjs and --target onnx', () => {
     const tfjs = ok(['compile', file, '--target', 'tfjs', '--out', `${file}.tfjs`]);
     // One tfjs layer per node: convolutions without batch norm keep their activation inside.
     expect(tfjs).toContain(`${MAX_NODES} tfjs layers, ${(2 * convs).toLocaleString('en-US')} parameters`);
-    const json = JSON.parse(readFileSync(join(dir, `${file}.tfjs`, 'model.json'), 'utf8')) as { modelTopology: { config: { layers: unknown[] } } };
+    const json = JSON.parse(readFileSync(join(dir, `${file}.tfjs`, 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: unknown[] } };
+    };
     expect(json.modelTopology.config.layers).toHaveLength(MAX_NODES);
     ok(['compile', file, '--target', 'onnx', '--out', `${file}.onnx`]);
     expect(existsSync(join(dir, `${file}.onnx`))).toBe(true);
@@ -86,11 +103,16 @@ describe.each(cases)('$name network at the node limit', ({ file, text, convs, ed
 describe('limits that used to run for minutes or crash', () => {
   test('a rule that doubles every layer stops at the node limit: rewrite-too-large at the --rules', () => {
     // 30,000 convolutions, each made two: 60,001 nodes, over the limit.
-    const text = chainNetwork(30_001).replace('replace conv 1x1 filters', 'replace conv 1x1 filters -> conv 1x1 filters');
+    const text = chainNetwork(30_001).replace(
+      'replace conv 1x1 filters',
+      'replace conv 1x1 filters -> conv 1x1 filters',
+    );
     writeFileSync(join(dir, 'double.incp'), text);
     const r = incc(['rewrite', 'double.incp', '--explain', '--rules', 'same']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`error rewrite-too-large: applying rule same would make the network larger than ${MAX_NODES} nodes`);
+    expect(r.stderr).toContain(
+      `error rewrite-too-large: applying rule same would make the network larger than ${MAX_NODES} nodes`,
+    );
   }, 600_000);
 
   test('weights a tfjs model cannot hold: weights-too-large with the size, nothing written', () => {
@@ -99,7 +121,9 @@ describe('limits that used to run for minutes or crash', () => {
     writeFileSync(join(dir, 'huge.incp'), 'network Huge {\n  input 1x1x3000000\n  flatten\n  big: dense 3000000\n}\n');
     const r = incc(['compile', 'huge.incp', '--target', 'tfjs', '--out', 'huge']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('huge.incp:1:1: error weights-too-large: network Huge has 32.74 TiB of weights, more than the 2 GiB a tfjs model can hold');
+    expect(r.stderr).toContain(
+      'huge.incp:1:1: error weights-too-large: network Huge has 32.74 TiB of weights, more than the 2 GiB a tfjs model can hold',
+    );
     expect(r.stderr).toContain('the largest layer, big, holds 32.74 TiB');
     expect(existsSync(join(dir, 'huge'))).toBe(false);
   }, 600_000);

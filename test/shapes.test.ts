@@ -748,13 +748,7 @@ describe('parameter and multiply-add counts by hand', () => {
 
   test('Figure 10 on the 35x35x288 grid (mixed3 of Inception-v3)', () => {
     const g = graphOf(
-      src(
-        'import { Figure10 } from "std/modules"',
-        'network N {',
-        '  input 35x35x288',
-        '  r: Figure10()',
-        '}',
-      ),
+      src('import { Figure10 } from "std/modules"', 'network N {', '  input 35x35x288', '  r: Figure10()', '}'),
     );
     // 3x3/2 VALID: ceil(33 / 2) = 17. Channels 384 + 96 + 288 (the max pool keeps its input's) = 768.
     expect(node(g, 'r').shape).toEqual([17, 17, 768]);

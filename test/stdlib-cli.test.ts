@@ -14,8 +14,12 @@ const cli = join(root, 'dist', 'cli', 'incc.js');
 const stdlib = join(root, 'stdlib');
 
 /** Every stdlib file, and the networks it declares (read by the loader, so a new file is covered too). */
-const files = readdirSync(stdlib).filter((f) => f.endsWith('.incp')).sort();
-const networks = files.flatMap((file) => networksOf(loadProgram(join(stdlib, file))).map((n) => [file, n.name.name] as [string, string]));
+const files = readdirSync(stdlib)
+  .filter((f) => f.endsWith('.incp'))
+  .sort();
+const networks = files.flatMap((file) =>
+  networksOf(loadProgram(join(stdlib, file))).map((n) => [file, n.name.name] as [string, string]),
+);
 
 function incc(...args: string[]) {
   return spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
@@ -46,7 +50,12 @@ describe('stdlib through the CLI', () => {
   test.each(networks)('incc summary std/%s --network %s --json', (file, network) => {
     const r = incc('summary', join(stdlib, file), '--network', network, '--json');
     expect([r.status, r.stderr]).toEqual([0, '']);
-    const s = JSON.parse(r.stdout) as { network: string; output: number[]; params: { total: number }; nodes: unknown[] };
+    const s = JSON.parse(r.stdout) as {
+      network: string;
+      output: number[];
+      params: { total: number };
+      nodes: unknown[];
+    };
     expect(s.network).toBe(network);
     expect(s.output.length).toBeGreaterThan(0);
     expect(s.nodes.length).toBeGreaterThan(1);
@@ -54,7 +63,17 @@ describe('stdlib through the CLI', () => {
   });
 
   test('--set reaches the stdlib networks (GoogLeNet as torchvision builds it)', () => {
-    const r = incc('summary', join(stdlib, 'googlenet.incp'), '--set', 'batch_norm=true', '--set', 'bn_scale=true', '--set', 'b5_kernel=3', '--json');
+    const r = incc(
+      'summary',
+      join(stdlib, 'googlenet.incp'),
+      '--set',
+      'batch_norm=true',
+      '--set',
+      'bn_scale=true',
+      '--set',
+      'b5_kernel=3',
+      '--json',
+    );
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).params.trainable).toBe(6_624_904);
   });

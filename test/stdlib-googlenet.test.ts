@@ -21,9 +21,13 @@ const table: [string, number, number, number, number, number, number][] = [
 ];
 
 /** The whole network by hand; returns the tally and the channels after each module. */
-function handGoogLeNet(o: { k5: number; bn: boolean; scale: boolean; aux?: boolean }): { t: Tally; channels: Record<string, number> } {
+function handGoogLeNet(o: { k5: number; bn: boolean; scale: boolean; aux?: boolean }): {
+  t: Tally;
+  channels: Record<string, number>;
+} {
   const t = new Tally(o.scale);
-  const conv = (k: number, cin: number, cout: number, hw: number) => t.conv(k, k, cin, cout, hw, { bias: !o.bn, bn: o.bn });
+  const conv = (k: number, cin: number, cout: number, hw: number) =>
+    t.conv(k, k, cin, cout, hw, { bias: !o.bn, bn: o.bn });
   const aux = (cin: number) => {
     // avgpool 5x5/3 valid on 14: ceil(10/3) = 4; 1x1 conv 128 on 4x4; flatten 4*4*128 = 2048; fc 1024; fc classes
     conv(1, cin, 128, 4);
@@ -70,7 +74,7 @@ describe('std/googlenet: shapes', () => {
     expect(s.output).toEqual([1000]);
   });
 
-  test('module outputs: #1x1 + #3x3 + #5x5 + pool proj (Table 1\'s output sizes)', () => {
+  test("module outputs: #1x1 + #3x3 + #5x5 + pool proj (Table 1's output sizes)", () => {
     const outputs: Record<string, number[]> = {
       inception3a: [28, 28, 64 + 128 + 32 + 32], // 256
       inception3b: [28, 28, 128 + 192 + 96 + 64], // 480
@@ -87,7 +91,7 @@ describe('std/googlenet: shapes', () => {
   });
 });
 
-describe('std/googlenet: torchvision\'s batch-normalized GoogLeNet', () => {
+describe("std/googlenet: torchvision's batch-normalized GoogLeNet", () => {
   const s = summaryOf('googlenet.incp', undefined, { batch_norm: true, bn_scale: true, b5_kernel: 3 });
 
   test('conv weights and BN channels, written out', () => {
@@ -95,23 +99,48 @@ describe('std/googlenet: torchvision\'s batch-normalized GoogLeNet', () => {
     // cin x (#1x1 + #3x3 reduce + #5x5 reduce + pool proj) + 9 x #3x3reduce x #3x3 + 9 x #5x5reduce x #5x5
     const stem = 7 * 7 * 3 * 64 + 64 * 64 + 9 * 64 * 192; // 9408 + 4096 + 110592
     const modules =
-      192 * (64 + 96 + 16 + 32) + 9 * 96 * 128 + 9 * 16 * 32 + // 3a: 155,136
-      256 * (128 + 128 + 32 + 64) + 9 * 128 * 192 + 9 * 32 * 96 + // 3b: 338,944
-      480 * (192 + 96 + 16 + 64) + 9 * 96 * 208 + 9 * 16 * 48 + // 4a: 363,264
-      512 * (160 + 112 + 24 + 64) + 9 * 112 * 224 + 9 * 24 * 64 + // 4b: 423,936
-      512 * (128 + 128 + 24 + 64) + 9 * 128 * 256 + 9 * 24 * 64 + // 4c: 484,864
-      512 * (112 + 144 + 32 + 64) + 9 * 144 * 288 + 9 * 32 * 64 + // 4d: 571,904
-      528 * (256 + 160 + 32 + 128) + 9 * 160 * 320 + 9 * 32 * 128 + // 4e: 801,792
-      832 * (256 + 160 + 32 + 128) + 9 * 160 * 320 + 9 * 32 * 128 + // 5a: 976,896
-      832 * (384 + 192 + 48 + 128) + 9 * 192 * 384 + 9 * 48 * 128; // 5b: 1,344,512
+      192 * (64 + 96 + 16 + 32) +
+      9 * 96 * 128 +
+      9 * 16 * 32 + // 3a: 155,136
+      256 * (128 + 128 + 32 + 64) +
+      9 * 128 * 192 +
+      9 * 32 * 96 + // 3b: 338,944
+      480 * (192 + 96 + 16 + 64) +
+      9 * 96 * 208 +
+      9 * 16 * 48 + // 4a: 363,264
+      512 * (160 + 112 + 24 + 64) +
+      9 * 112 * 224 +
+      9 * 24 * 64 + // 4b: 423,936
+      512 * (128 + 128 + 24 + 64) +
+      9 * 128 * 256 +
+      9 * 24 * 64 + // 4c: 484,864
+      512 * (112 + 144 + 32 + 64) +
+      9 * 144 * 288 +
+      9 * 32 * 64 + // 4d: 571,904
+      528 * (256 + 160 + 32 + 128) +
+      9 * 160 * 320 +
+      9 * 32 * 128 + // 4e: 801,792
+      832 * (256 + 160 + 32 + 128) +
+      9 * 160 * 320 +
+      9 * 32 * 128 + // 5a: 976,896
+      832 * (384 + 192 + 48 + 128) +
+      9 * 192 * 384 +
+      9 * 48 * 128; // 5b: 1,344,512
     expect(stem + modules).toBe(5_585_344);
     // BN channels: every conv's outputs; a module's are the sum of its six columns.
     const bn =
-      (64 + 64 + 192) +
-      (64 + 96 + 128 + 16 + 32 + 32) + (128 + 128 + 192 + 32 + 96 + 64) +
-      (192 + 96 + 208 + 16 + 48 + 64) + (160 + 112 + 224 + 24 + 64 + 64) + (128 + 128 + 256 + 24 + 64 + 64) +
-      (112 + 144 + 288 + 32 + 64 + 64) + (256 + 160 + 320 + 32 + 128 + 128) +
-      (256 + 160 + 320 + 32 + 128 + 128) + (384 + 192 + 384 + 48 + 128 + 128);
+      64 +
+      64 +
+      192 +
+      (64 + 96 + 128 + 16 + 32 + 32) +
+      (128 + 128 + 192 + 32 + 96 + 64) +
+      (192 + 96 + 208 + 16 + 48 + 64) +
+      (160 + 112 + 224 + 24 + 64 + 64) +
+      (128 + 128 + 256 + 24 + 64 + 64) +
+      (112 + 144 + 288 + 32 + 64 + 64) +
+      (256 + 160 + 320 + 32 + 128 + 128) +
+      (256 + 160 + 320 + 32 + 128 + 128) +
+      (384 + 192 + 384 + 48 + 128 + 128);
     expect(bn).toBe(7_280);
     const fc = 1024 * 1000 + 1000;
     // torchvision counts gamma and beta: its published 6,624,904.
@@ -136,8 +165,14 @@ describe('std/googlenet: torchvision\'s batch-normalized GoogLeNet', () => {
   });
 
   test('aux heads (torchvision InceptionAux: 1x1 conv 128 + BN, fc 2048 -> 1024, fc 1024 -> 1000)', () => {
-    const withAux = summaryOf('googlenet.incp', undefined, { batch_norm: true, bn_scale: true, b5_kernel: 3, aux_heads: true });
-    // aux1 on 4a (512 channels), aux2 on 4d (528): conv cin*128 + gamma, beta (2*128), fc 2048*1024 + 1024, fc 1024*1000 + 1000
+    const withAux = summaryOf('googlenet.incp', undefined, {
+      batch_norm: true,
+      bn_scale: true,
+      b5_kernel: 3,
+      aux_heads: true,
+    });
+    // aux1 on 4a (512 channels), aux2 on 4d (528): conv cin*128 + gamma, beta (2*128), fc 2048*1024 + 1024, fc
+    // 1024*1000 + 1000
     const head = (cin: number) => cin * 128 + 2 * 128 + 2048 * 1024 + 1024 + 1024 * 1000 + 1000;
     expect(head(512) + head(528)).toBe(6_379_984);
     expect(withAux.params.trainable).toBe(6_624_904 + head(512) + head(528)); // 13,004,888
@@ -151,7 +186,7 @@ describe('std/googlenet: torchvision\'s batch-normalized GoogLeNet', () => {
   });
 });
 
-describe('std/googlenet: the paper\'s GoogLeNet (bias, no batch norm, 5x5)', () => {
+describe("std/googlenet: the paper's GoogLeNet (bias, no batch norm, 5x5)", () => {
   const s = summaryOf('googlenet.incp');
 
   test('parameters: the torchvision count with 5x5 kernels and biases instead of batch norm', () => {

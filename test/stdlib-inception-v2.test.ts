@@ -33,7 +33,8 @@ describe('std/inception_v2: grid sizes (TensorFlow rules)', () => {
     // Figure 10 on 35x35x288: 384 + 96 + 288 (max pool keeps the channels) = 768; ceil((35 - 2) / 2) = 17
     expect(shapeOf(s, 'mixed3')).toEqual([17, 17, 384 + 96 + 288]);
     // Figure 6: four branches of 192
-    for (const m of ['mixed4', 'mixed5', 'mixed6', 'mixed7', 'mixed8']) expect(shapeOf(s, m)).toEqual([17, 17, 4 * 192]);
+    for (const m of ['mixed4', 'mixed5', 'mixed6', 'mixed7', 'mixed8'])
+      expect(shapeOf(s, m)).toEqual([17, 17, 4 * 192]);
     // Figure 10 factorized on 17x17x768: 320 + 192 + 768 = 1280; ceil((17 - 2) / 2) = 8
     expect(shapeOf(s, 'mixed9')).toEqual([8, 8, 320 + 192 + 768]);
     // Figure 7: 320 + (384 + 384) + (384 + 384) + 192 = 2048
@@ -47,7 +48,8 @@ describe('std/inception_v2: grid sizes (TensorFlow rules)', () => {
 describe('std/inception_v2: parameters and multiply-adds', () => {
   test('closed forms, written out (Keras convention: weights + beta trainable; 2 x channels non-trainable)', () => {
     // Conv weights, no biases.
-    const stem = 3 * 3 * 3 * 32 + 3 * 3 * 32 * 32 + 3 * 3 * 32 * 64 + 3 * 3 * 64 * 80 + 3 * 3 * 80 * 192 + 3 * 3 * 192 * 288;
+    const stem =
+      3 * 3 * 3 * 32 + 3 * 3 * 32 * 32 + 3 * 3 * 32 * 64 + 3 * 3 * 64 * 80 + 3 * 3 * 80 * 192 + 3 * 3 * 192 * 288;
     expect(stem).toBe(710_496);
     // Figure 5 on 288 channels: 1x1s 288 x (64 + 48 + 64 + 64), then 3x3 48->64, 64->96, 96->96
     const fig5 = 288 * (64 + 48 + 64 + 64) + 9 * 48 * 64 + 9 * 64 * 96 + 9 * 96 * 96;
@@ -74,10 +76,16 @@ describe('std/inception_v2: parameters and multiply-adds', () => {
     expect(weights).toBe(25_915_720);
     // Batch-norm channels: the output channels of every conv.
     const bn =
-      (32 + 32 + 64 + 80 + 192 + 288) + // stem: 688
+      32 +
+      32 +
+      64 +
+      80 +
+      192 +
+      288 + // stem: 688
       3 * (64 + 48 + 64 + 64 + 96 + 96 + 64) + // Figure 5: 3 x 496
       (384 + 64 + 96 + 96) + // Figure 10: 640
-      5 * (192 + 192 + 192 + 192) + 6 * (128 + 160 + 160 + 160 + 192) + // Figure 6: 768 + 6c each
+      5 * (192 + 192 + 192 + 192) +
+      6 * (128 + 160 + 160 + 160 + 192) + // Figure 6: 768 + 6c each
       (192 + 320 + 192 + 192 + 192 + 192) + // Figure 10 factorized: 1280
       2 * (320 + 384 + 384 + 384 + 448 + 384 + 384 + 384 + 192); // Figure 7: 2 x 3264
     expect(bn).toBe(19_264);

@@ -10,7 +10,10 @@ const v3 = summaryOf('inception_v3.incp');
 const r151 = summaryOf('lowres.incp', 'InceptionV3Res151');
 const r79 = summaryOf('lowres.incp', 'InceptionV3Res79');
 
-/** The reference stem, by hand, from an input of side `n`: stride of the first conv, padding of the third, whether the first max pool is there. */
+/**
+ * The reference stem, by hand, from an input of side `n`: stride of the first conv, padding of the third, whether the
+ * first max pool is there.
+ */
 function handStem(t: Tally, n: number, o: { stride: number; thirdValid: boolean; firstPool: boolean }): number[] {
   const sizes: number[] = [];
   let g = valid(n, 3, o.stride);
@@ -36,13 +39,17 @@ function handStem(t: Tally, n: number, o: { stride: number; thirdValid: boolean;
 describe('std/lowres: grid sizes stage by stage', () => {
   test('299 (reference): stride 2, max pool after the first layer', () => {
     // 299 -/2-> ceil(297/2)=149 -> 147 -> 147 (same) -pool-> ceil(145/2)=73 -> 73 (1x1) -> 71 -pool-> ceil(69/2)=35
-    expect(handStem(new Tally(), 299, { stride: 2, thirdValid: false, firstPool: true })).toEqual([149, 147, 147, 73, 73, 71, 35]);
+    expect(handStem(new Tally(), 299, { stride: 2, thirdValid: false, firstPool: true })).toEqual([
+      149, 147, 147, 73, 73, 71, 35,
+    ]);
     expect(shapeOf(v3, 'maxpool2')).toEqual([35, 35, 192]);
   });
 
   test('151: stride 1, max pool after the first layer', () => {
     // 151 -> 149 -> 147 -> 147 (same) -pool-> 73 -> 73 -> 71 -pool-> 35: from the first conv on, the 299 network's grid
-    expect(handStem(new Tally(), 151, { stride: 1, thirdValid: false, firstPool: true })).toEqual([149, 147, 147, 73, 73, 71, 35]);
+    expect(handStem(new Tally(), 151, { stride: 1, thirdValid: false, firstPool: true })).toEqual([
+      149, 147, 147, 73, 73, 71, 35,
+    ]);
     expect(r151.input).toEqual([151, 151, 3]);
     const stem = ['conv1', 'conv2', 'conv3', 'maxpool1', 'conv4', 'conv5', 'maxpool2'];
     expect(stem.map((n) => shapeOf(r151, n).slice(0, 2))).toEqual([149, 147, 147, 73, 73, 71, 35].map((g) => [g, g]));
@@ -50,15 +57,19 @@ describe('std/lowres: grid sizes stage by stage', () => {
 
   test('79: stride 1, no max pool after the first layer, third conv unpadded', () => {
     // 79 -> 77 -> 75 -> 73 (valid) -> 73 (1x1) -> 71 -pool-> ceil(69/2) = 35
-    expect(handStem(new Tally(), 79, { stride: 1, thirdValid: true, firstPool: false })).toEqual([77, 75, 73, 73, 71, 35]);
+    expect(handStem(new Tally(), 79, { stride: 1, thirdValid: true, firstPool: false })).toEqual([
+      77, 75, 73, 73, 71, 35,
+    ]);
     // With the third conv padded as in v3, the grid would miss: 79 -> 77 -> 75 -> 75 -> 75 -> 73 -> ceil(71/2) = 36.
-    expect(handStem(new Tally(), 79, { stride: 1, thirdValid: false, firstPool: false })).toEqual([77, 75, 75, 75, 73, 36]);
+    expect(handStem(new Tally(), 79, { stride: 1, thirdValid: false, firstPool: false })).toEqual([
+      77, 75, 75, 75, 73, 36,
+    ]);
     expect(r79.input).toEqual([79, 79, 3]);
     const stem = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'maxpool1'];
     expect(stem.map((n) => shapeOf(r79, n).slice(0, 2))).toEqual([77, 75, 73, 73, 71, 35].map((g) => [g, g]));
   });
 
-  test('from mixed0 on, every block has the 299 network\'s shape', () => {
+  test("from mixed0 on, every block has the 299 network's shape", () => {
     // FACTS.md: mixed0 35x35x256; mixed1, mixed2 35x35x288; mixed3-7 17x17x768; mixed8 8x8x1280; mixed9-10 8x8x2048.
     const expected: Record<string, number[]> = {
       mixed0: [35, 35, 256],
@@ -74,7 +85,8 @@ describe('std/lowres: grid sizes stage by stage', () => {
       mixed10: [8, 8, 2048],
     };
     for (const s of [v3, r151, r79]) {
-      for (const [name, shape] of Object.entries(expected)) expect([s.network, name, shapeOf(s, name)]).toEqual([s.network, name, shape]);
+      for (const [name, shape] of Object.entries(expected))
+        expect([s.network, name, shapeOf(s, name)]).toEqual([s.network, name, shape]);
       expect(s.output).toEqual([1000]);
     }
   });

@@ -118,7 +118,11 @@ describe('incc summary stdlib/inception_v3.incp --json', () => {
       return n.outputShape;
     };
     // The stem's last node: what every first layer of mixed0's branches reads.
-    const mixed0Inputs = new Set(s.nodes.filter((n) => n.name.startsWith('mixed0/') && n.inputs.every((i) => !i.startsWith('mixed0'))).flatMap((n) => n.inputs));
+    const mixed0Inputs = new Set(
+      s.nodes
+        .filter((n) => n.name.startsWith('mixed0/') && n.inputs.every((i) => !i.startsWith('mixed0')))
+        .flatMap((n) => n.inputs),
+    );
     expect(mixed0Inputs.size).toBe(1);
     const stem = [...mixed0Inputs][0]!;
     expect(shape(stem)).toEqual([35, 35, 192]);
@@ -174,8 +178,16 @@ describe('incc summary with --set', () => {
     expect(aux.weight).toBe(0.4);
     expect(aux.output).toEqual([1000]);
     expect(aux.params).toEqual({ total: auxTotal, trainable: auxTrainable, nonTrainable: auxNonTrainable });
-    expect(s.params).toEqual({ total: KERAS_TOTAL + auxTotal, trainable: KERAS_TRAINABLE + auxTrainable, nonTrainable: KERAS_NON_TRAINABLE + auxNonTrainable });
-    expect(s.main.params).toEqual({ total: KERAS_TOTAL, trainable: KERAS_TRAINABLE, nonTrainable: KERAS_NON_TRAINABLE });
+    expect(s.params).toEqual({
+      total: KERAS_TOTAL + auxTotal,
+      trainable: KERAS_TRAINABLE + auxTrainable,
+      nonTrainable: KERAS_NON_TRAINABLE + auxNonTrainable,
+    });
+    expect(s.main.params).toEqual({
+      total: KERAS_TOTAL,
+      trainable: KERAS_TRAINABLE,
+      nonTrainable: KERAS_NON_TRAINABLE,
+    });
     // Every aux node is tagged with the head's name; the rest are `main`.
     const auxNodes = s.nodes.filter((n) => n.head === 'aux_logits');
     expect(auxNodes.reduce((a, n) => a + n.params, 0)).toBe(auxTotal);

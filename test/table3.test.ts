@@ -37,7 +37,9 @@ function trunk(t: Tally): void {
   t.dense(c, 1000); // avgpool 8x8 valid -> 1x1x2048, flatten, dense 1000 with bias
 }
 
-/** Rows 1-3: 7x7/2 64 valid (299 -> 147), maxpool 3x3/2 valid (73), 3x3 80 valid (71), 3x3/2 192 valid (35), 3x3 288. */
+/**
+ * Rows 1-3: 7x7/2 64 valid (299 -> 147), maxpool 3x3/2 valid (73), 3x3 80 valid (71), 3x3/2 192 valid (35), 3x3 288.
+ */
 function mainRows123(): Tally {
   const t = new Tally();
   t.conv(7, 7, 3, 64, 147);
@@ -100,7 +102,11 @@ describe('std/table3: the ladder', () => {
       expect(s.aux[0]).toMatchObject({ name: 'aux_logits', from: 'mixed8', weight: 0.4, output: [1000] });
       expect(s.aux[0]!.params).toEqual(params(auxPlain));
       expect(s.aux[0]!.macs).toBe(auxMacs);
-      expect(s.params).toEqual({ total: t.total + auxPlain.trainable + auxPlain.nonTrainable, trainable: t.trainable + auxPlain.trainable, nonTrainable: t.nonTrainable + auxPlain.nonTrainable });
+      expect(s.params).toEqual({
+        total: t.total + auxPlain.trainable + auxPlain.nonTrainable,
+        trainable: t.trainable + auxPlain.trainable,
+        nonTrainable: t.nonTrainable + auxPlain.nonTrainable,
+      });
     }
     // The stem written out: weights 7*7*3*64 + 9*64*80 + 9*80*192 + 9*192*288 = 9,408 + 46,080 + 138,240 + 497,664.
     const stem = 9408 + 46_080 + 138_240 + 497_664;
@@ -125,7 +131,10 @@ describe('std/table3: the ladder', () => {
   test('row 4 = row 3 with the stem replaced (factorized_7x7): delta by hand', () => {
     // Weights: 9,408 -> 864 + 9,216 + 18,432 = 28,512: +19,104. BN channels: 64 -> 32 + 32 + 64: +64,
     // i.e. +64 trainable (beta) and +128 non-trainable.
-    const d = { trainable: row(4).params.trainable - row(3).params.trainable, nonTrainable: row(4).params.nonTrainable - row(3).params.nonTrainable };
+    const d = {
+      trainable: row(4).params.trainable - row(3).params.trainable,
+      nonTrainable: row(4).params.nonTrainable - row(3).params.nonTrainable,
+    };
     expect(d).toEqual({ trainable: 19_104 + 64, nonTrainable: 128 });
     // Multiply-adds: 147^2 * 9,408 = 203,297,472 -> 149^2 * 864 + 147^2 * (9,216 + 18,432) = 616,627,296.
     expect(row(4).macs - row(3).macs).toBe(616_627_296 - 203_297_472);
@@ -135,7 +144,11 @@ describe('std/table3: the ladder', () => {
     expect(row(4).main.params).toEqual({ total: t.total, trainable: t.trainable, nonTrainable: t.nonTrainable });
     expect(row(4).main.macs).toBe(t.macs);
     // The new stem's nodes: named under the replaced conv1, its output keeping the name.
-    expect(row(4).nodes.slice(0, 5).map((n) => [n.name, n.op, n.outputShape])).toEqual([
+    expect(
+      row(4)
+        .nodes.slice(0, 5)
+        .map((n) => [n.name, n.op, n.outputShape]),
+    ).toEqual([
       ['input', 'input', [299, 299, 3]],
       ['conv1/conv1', 'conv', [149, 149, 32]],
       ['conv1/conv2', 'conv', [147, 147, 32]],
@@ -160,7 +173,9 @@ describe('std/table3: the ladder', () => {
     expect(row(5).main).toEqual(row(4).main);
     expect(row(5).aux[0]!.params).toEqual(params(auxBN));
     expect(row(5).aux[0]!.macs).toBe(auxMacs);
-    const aux = row(5).nodes.filter((n) => n.head === 'aux_logits').map((n) => [n.name, n.op, n.outputShape]);
+    const aux = row(5)
+      .nodes.filter((n) => n.head === 'aux_logits')
+      .map((n) => [n.name, n.op, n.outputShape]);
     expect(aux).toEqual([
       ['aux_logits/avgpool1', 'avgpool', [5, 5, 768]],
       ['aux_logits/conv1', 'conv', [5, 5, 128]],
@@ -182,12 +197,23 @@ describe('std/table3: the ladder', () => {
     expect(v2.main.params.total).toBe(25_973_512);
     // The same ops, shapes and counts in the same order; only the stem's names differ (the rule names the
     // new convs under the one it replaced; InceptionV2 numbers them conv1..conv6).
-    const layers = (s: Summary) => s.nodes.filter((n) => n.head === 'main').map((n) => [n.op, n.outputShape, n.params, n.macs]);
+    const layers = (s: Summary) =>
+      s.nodes.filter((n) => n.head === 'main').map((n) => [n.op, n.outputShape, n.params, n.macs]);
     expect(layers(row(5))).toEqual(layers(v2));
     const names = (s: Summary) => s.nodes.filter((n) => n.head === 'main').map((n) => n.name);
-    const modules = (s: Summary) => names(s).filter((n) => n.startsWith('mixed') || ['pool', 'logits', 'predictions'].includes(n));
+    const modules = (s: Summary) =>
+      names(s).filter((n) => n.startsWith('mixed') || ['pool', 'logits', 'predictions'].includes(n));
     expect(modules(row(5))).toEqual(modules(v2));
-    expect(names(row(5)).slice(0, 8)).toEqual(['input', 'conv1/conv1', 'conv1/conv2', 'conv1', 'maxpool1', 'conv2', 'conv3', 'conv4']);
+    expect(names(row(5)).slice(0, 8)).toEqual([
+      'input',
+      'conv1/conv1',
+      'conv1/conv2',
+      'conv1',
+      'maxpool1',
+      'conv2',
+      'conv3',
+      'conv4',
+    ]);
     expect(names(v2).slice(0, 8)).toEqual(['input', 'conv1', 'conv2', 'conv3', 'maxpool1', 'conv4', 'conv5', 'conv6']);
   });
 
@@ -216,7 +242,10 @@ describe('std/table3: training settings differ by row (library API)', () => {
   });
 
   test('row 2: RMSProp, decay 0.9, epsilon 1.0', () => {
-    expect(training(2)).toEqual({ ...common, optimizer: { name: 'rmsprop', args: [], lr: 0.045, decay: 0.9, epsilon: 1 } });
+    expect(training(2)).toEqual({
+      ...common,
+      optimizer: { name: 'rmsprop', args: [], lr: 0.045, decay: 0.9, epsilon: 1 },
+    });
   });
 
   test('rows 3-5: + label smoothing 0.1', () => {
@@ -225,7 +254,10 @@ describe('std/table3: training settings differ by row (library API)', () => {
   });
 
   test('the rules each row applies', () => {
-    const applied = (n: number) => buildNetwork(program, { args: { row: n } }).applications.map((a) => `${a.rule} at ${a.before.map((b) => b.name).join(', ')}`);
+    const applied = (n: number) =>
+      buildNetwork(program, { args: { row: n } }).applications.map(
+        (a) => `${a.rule} at ${a.before.map((b) => b.name).join(', ')}`,
+      );
     expect(applied(3)).toEqual([]);
     expect(applied(4)).toEqual(['factorized_7x7 at conv1']);
     expect(applied(5)).toEqual(['factorized_7x7 at conv1', 'bn_auxiliary at aux_logits/dense1']);

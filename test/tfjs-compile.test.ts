@@ -47,12 +47,22 @@ async function loadWithStockTfjs(dir: string): Promise<tf.LayersModel> {
 }
 
 function filesOf(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 /** model.ts transpiled to JS and run in a fresh process: its model's topology, parameter count and `renamed`. */
-function runEmitted(modelTs: string, name: string): { topology: unknown; params: number; renamed: Record<string, string>; layers: string[] } {
-  const js = ts.transpileModule(modelTs, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, reportDiagnostics: true });
+function runEmitted(
+  modelTs: string,
+  name: string,
+): { topology: unknown; params: number; renamed: Record<string, string>; layers: string[] } {
+  const js = ts.transpileModule(modelTs, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    reportDiagnostics: true,
+  });
   expect(js.diagnostics ?? []).toEqual([]);
   mkdirSync(moduleDir, { recursive: true });
   const file = join(moduleDir, `${name}.mjs`);
@@ -78,7 +88,17 @@ describe('stdlib Inception-v3 through `incc compile --target tfjs`', () => {
   let model: tf.LayersModel;
 
   beforeAll(async () => {
-    const r = incc(['compile', 'stdlib/inception_v3.incp', '--target', 'tfjs', '--out', out, '--seed', '7', '--emit-ts']);
+    const r = incc([
+      'compile',
+      'stdlib/inception_v3.incp',
+      '--target',
+      'tfjs',
+      '--out',
+      out,
+      '--seed',
+      '7',
+      '--emit-ts',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('23,851,784 parameters');
@@ -108,11 +128,36 @@ describe('stdlib Inception-v3 through `incc compile --target tfjs`', () => {
     expect(model.outputs.map((o) => o.shape)).toEqual([[null, 1000]]);
     expect(model.inputs[0]!.shape).toEqual([null, 299, 299, 3]);
     const names = model.layers.map((l) => l.name);
-    expect(names).toEqual(expect.arrayContaining(['input', 'conv1', 'conv1/bn', 'conv1/relu', 'mixed0/branch5x5/conv2', 'mixed0', 'mixed10', 'avg_pool', 'predictions']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'input',
+        'conv1',
+        'conv1/bn',
+        'conv1/relu',
+        'mixed0/branch5x5/conv2',
+        'mixed0',
+        'mixed10',
+        'avg_pool',
+        'predictions',
+      ]),
+    );
     expect(model.getLayer('mixed0').getClassName()).toBe('Concatenate');
     // weight names as backends/common/weights.ts gives them
-    expect(json.weightsManifest[0]!.weights.map((w) => w.name)).toEqual(expect.arrayContaining(['conv1/kernel', 'conv1/bn/beta', 'conv1/bn/moving_mean', 'conv1/bn/moving_variance', 'predictions/kernel', 'predictions/bias']));
-    const incc = (json.userDefinedMetadata as { incc: { network: string; seed: number; outputs: string[]; layers: Record<string, string> } }).incc;
+    expect(json.weightsManifest[0]!.weights.map((w) => w.name)).toEqual(
+      expect.arrayContaining([
+        'conv1/kernel',
+        'conv1/bn/beta',
+        'conv1/bn/moving_mean',
+        'conv1/bn/moving_variance',
+        'predictions/kernel',
+        'predictions/bias',
+      ]),
+    );
+    const incc = (
+      json.userDefinedMetadata as {
+        incc: { network: string; seed: number; outputs: string[]; layers: Record<string, string> };
+      }
+    ).incc;
     expect(incc).toMatchObject({ network: 'InceptionV3', seed: 7, outputs: ['predictions'] });
     expect(incc.layers['conv1/bn']).toBe('conv1');
   });
@@ -120,9 +165,17 @@ describe('stdlib Inception-v3 through `incc compile --target tfjs`', () => {
   test('batch norm keeps the IR epsilon, momentum and scale (Inception-v3: 1e-3, 0.99, no gamma)', () => {
     const bns = model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
     expect(bns).toHaveLength(94);
-    for (const bn of bns) expect(bn.getConfig()).toMatchObject({ epsilon: 0.001, momentum: 0.99, scale: false, center: true, axis: -1 });
+    for (const bn of bns)
+      expect(bn.getConfig()).toMatchObject({ epsilon: 0.001, momentum: 0.99, scale: false, center: true, axis: -1 });
     const conv = model.getLayer('mixed0/branch5x5/conv2').getConfig();
-    expect(conv).toMatchObject({ filters: 64, kernelSize: [5, 5], strides: [1, 1], padding: 'same', useBias: false, activation: 'linear' });
+    expect(conv).toMatchObject({
+      filters: 64,
+      kernelSize: [5, 5],
+      strides: [1, 1],
+      padding: 'same',
+      useBias: false,
+      activation: 'linear',
+    });
   });
 
   test('the weights are those of backends/common/weights.ts for the seed', async () => {
@@ -192,7 +245,9 @@ describe('the library API', () => {
     const y = tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(x) as tf.Tensor;
     // TF: pad total 2 -> 1 before, 1 after; the corner window holds 1, 2, 6, 7 and averages 4 (not 16/9).
     expect(Array.from(y.dataSync())).toEqual([4, 5.5, 7, 11.5, 13, 14.5, 19, 20.5, 22]);
-    const ones = tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(tf.ones([1, 4, 4, 1])) as tf.Tensor;
+    const ones = tf.layers
+      .averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' })
+      .apply(tf.ones([1, 4, 4, 1])) as tf.Tensor;
     expect(Array.from(ones.dataSync()).every((v) => v === 1)).toBe(true);
   });
 
@@ -203,7 +258,8 @@ describe('the library API', () => {
     const c = safeLayerName('a?b');
     expect(b).toBe('a_b');
     expect(new Set([a, b, c]).size).toBe(3);
-    for (const n of [a, c, safeLayerName('_x'), safeLayerName(''), safeLayerName('"; x')]) expect(n).toMatch(/^[A-Za-z0-9][-A-Za-z0-9._/]*$/);
+    for (const n of [a, c, safeLayerName('_x'), safeLayerName(''), safeLayerName('"; x')])
+      expect(n).toMatch(/^[A-Za-z0-9][-A-Za-z0-9._/]*$/);
     // The unchanged name round-trips through tfjs's save and load with its '/'.
     const graph = graphOf(loadProgram(join(repoRoot, 'examples/tiny_inception.incp')));
     expect(planLayers(graph).layers.map((l) => l.name)).toContain('mixed0/dbl/conv1/bn');
@@ -213,7 +269,17 @@ describe('the library API', () => {
 describe('determinism and seeds through the CLI', () => {
   test('same seed: byte-identical folders; another seed: other weights, same topology', () => {
     const run = (dir: string, seed: string) => {
-      const r = incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', join(work, dir), '--seed', seed, '--emit-ts']);
+      const r = incc([
+        'compile',
+        'examples/tiny_inception.incp',
+        '--target',
+        'tfjs',
+        '--out',
+        join(work, dir),
+        '--seed',
+        seed,
+        '--emit-ts',
+      ]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       return filesOf(join(work, dir));
@@ -231,15 +297,26 @@ describe('determinism and seeds through the CLI', () => {
   });
 
   test('--seed and --target are checked', () => {
-    expect(incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', join(work, 'x'), '--seed', '-1']).status).toBe(2);
-    expect(incc(['compile', 'examples/tiny_inception.incp', '--target', 'keras', '--out', join(work, 'x')]).stderr).toContain("unknown target 'keras'");
+    expect(
+      incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', join(work, 'x'), '--seed', '-1'])
+        .status,
+    ).toBe(2);
+    expect(
+      incc(['compile', 'examples/tiny_inception.incp', '--target', 'keras', '--out', join(work, 'x')]).stderr,
+    ).toContain("unknown target 'keras'");
     expect(incc(['compile', 'examples/tiny_inception.incp', '--out', join(work, 'x')]).status).toBe(2);
     expect(existsSync(join(work, 'x'))).toBe(false);
   });
 });
 
 describe('hostile names cannot break out of model.ts', () => {
-  const irNames = ['x"); process.exit(1); //', "*/ require('fs')", 'a b\nc\u2028d', '`${process.exit(2)}`', "'); throw 1; ('"];
+  const irNames = [
+    'x"); process.exit(1); //',
+    "*/ require('fs')",
+    'a b\nc\u2028d',
+    '`${process.exit(2)}`',
+    "'); throw 1; ('",
+  ];
   const source = [
     'network Hostile(classes: int = 3) {',
     '  input 8x8x3',
@@ -277,11 +354,25 @@ describe('hostile names cannot break out of model.ts', () => {
     const parseErrors = (sf as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
     expect(parseErrors).toEqual([]);
     const kind = (s: ts.Statement): string =>
-      ts.isImportDeclaration(s) ? 'import' : ts.isFunctionDeclaration(s) ? 'function' : ts.isVariableStatement(s) ? 'const' : ts.isExportAssignment(s) ? 'export default' : ts.SyntaxKind[s.kind];
+      ts.isImportDeclaration(s)
+        ? 'import'
+        : ts.isFunctionDeclaration(s)
+          ? 'function'
+          : ts.isVariableStatement(s)
+            ? 'const'
+            : ts.isExportAssignment(s)
+              ? 'export default'
+              : ts.SyntaxKind[s.kind];
     expect(sf.statements.map(kind)).toEqual(['import', 'function', 'const', 'function', 'export default']);
     // the one const: the `renamed` map
-    expect(sf.statements.filter(ts.isVariableStatement).map((s) => s.declarationList.declarations.map((d) => d.name.getText(sf)))).toEqual([['renamed']]);
-    expect(sf.statements.filter(ts.isImportDeclaration).map((s) => (s.moduleSpecifier as ts.StringLiteral).text)).toEqual(['@tensorflow/tfjs']);
+    expect(
+      sf.statements
+        .filter(ts.isVariableStatement)
+        .map((s) => s.declarationList.declarations.map((d) => d.name.getText(sf))),
+    ).toEqual([['renamed']]);
+    expect(
+      sf.statements.filter(ts.isImportDeclaration).map((s) => (s.moduleSpecifier as ts.StringLiteral).text),
+    ).toEqual(['@tensorflow/tfjs']);
     const functions = sf.statements.filter(ts.isFunctionDeclaration).map((f) => f.name!.text);
     const allowed = new Set([...functions, 'tf.input', 'tf.model', 'layer.apply']);
     const calls: string[] = [];
@@ -289,7 +380,8 @@ describe('hostile names cannot break out of model.ts', () => {
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) calls.push(node.expression.getText(sf));
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) strings.push(node.text);
-      if (ts.isTemplateExpression(node) || ts.isTaggedTemplateExpression(node)) throw new Error(`a template in model.ts: ${node.getText(sf)}`);
+      if (ts.isTemplateExpression(node) || ts.isTaggedTemplateExpression(node))
+        throw new Error(`a template in model.ts: ${node.getText(sf)}`);
       ts.forEachChild(node, visit);
     };
     visit(sf);
@@ -323,7 +415,14 @@ describe('atomic output', () => {
   test('an unwritable --out is exit 2 and leaves nothing, not even parent folders or temporary files', () => {
     const blocker = join(work, 'a-file');
     writeFileSync(blocker, 'not a folder');
-    const r = incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', join(blocker, 'sub', 'out')]);
+    const r = incc([
+      'compile',
+      'examples/tiny_inception.incp',
+      '--target',
+      'tfjs',
+      '--out',
+      join(blocker, 'sub', 'out'),
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/incc compile: cannot write .*a-file\/sub\/out/);
     expect(readFileSync(blocker, 'utf8')).toBe('not a folder');
@@ -339,7 +438,9 @@ describe('atomic output', () => {
     expect(r.stderr).toContain('holds files incc did not write (notes.txt)');
     expect(readdirSync(dir)).toEqual(['notes.txt']);
     rmSync(join(dir, 'notes.txt'));
-    expect(incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', dir, '--emit-ts']).status).toBe(0);
+    expect(
+      incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', dir, '--emit-ts']).status,
+    ).toBe(0);
     expect(incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', dir]).status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     expect(readdirSync(work).filter((n) => n.includes('.incc-'))).toEqual([]);

@@ -20,8 +20,14 @@ const quick = ['--data', 'synthetic:32', '--epochs', '1', '--steps-per-epoch', '
 test('an installed native package that does not load is named with its error, then training falls back', () => {
   const pkg = join(work, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
   mkdirSync(pkg, { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '4.22.0', main: 'index.js' }));
-  writeFileSync(join(pkg, 'index.js'), "throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory\\n    at more');\n");
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '4.22.0', main: 'index.js' }),
+  );
+  writeFileSync(
+    join(pkg, 'index.js'),
+    "throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory\\n    at more');\n",
+  );
   const r = incc(['train', mini, ...quick, '--backend', 'auto'], work);
   expect(r.stderr).toContain(
     'incc train: @tensorflow/tfjs-node-gpu is installed but does not load: libcudart.so.11.0: cannot open shared object file: No such file or directory; falling back',
@@ -32,17 +38,19 @@ test('an installed native package that does not load is named with its error, th
 });
 
 const tfjsNode = tfjsNodeLoads();
-testWith('@tensorflow/tfjs-node', tfjsNode.ok, TFJS_NODE_INSTALL, 'test/train-backend.test.ts')(
-  'with tfjs-node installed, training picks the tensorflow backend, quietly',
-  () => {
-    const r = incc(['train', mini, ...quick]);
-    expect(r.stderr).toContain('MiniInception on the tensorflow backend (@tensorflow/tfjs-node)');
-    expect(r.stderr).not.toContain('install TensorFlow for Node');
-    expect(r.stderr).not.toContain('cpu_feature_guard');
-    expect(r.stderr).not.toContain('Hi there');
-    expect(r.status).toBe(0);
-    const forced = incc(['train', mini, ...quick, '--backend', 'tensorflow']);
-    expect(forced.stderr).toContain('on the tensorflow backend');
-    expect(forced.status).toBe(0);
-  },
-);
+testWith(
+  '@tensorflow/tfjs-node',
+  tfjsNode.ok,
+  TFJS_NODE_INSTALL,
+  'test/train-backend.test.ts',
+)('with tfjs-node installed, training picks the tensorflow backend, quietly', () => {
+  const r = incc(['train', mini, ...quick]);
+  expect(r.stderr).toContain('MiniInception on the tensorflow backend (@tensorflow/tfjs-node)');
+  expect(r.stderr).not.toContain('install TensorFlow for Node');
+  expect(r.stderr).not.toContain('cpu_feature_guard');
+  expect(r.stderr).not.toContain('Hi there');
+  expect(r.status).toBe(0);
+  const forced = incc(['train', mini, ...quick, '--backend', 'tensorflow']);
+  expect(forced.stderr).toContain('on the tensorflow backend');
+  expect(forced.status).toBe(0);
+});

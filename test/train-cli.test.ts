@@ -29,7 +29,10 @@ afterAll(async () => {
 const mini = readFileSync(join(repoRoot, 'examples', 'train', 'mini.incp'), 'utf8');
 /** mini.incp with a schedule that decays every epoch, so a resumed run shows it continuing. */
 const fastDecay = join(work, 'mini-fast-decay.incp');
-const fastDecayText = mini.replace(/schedule = exponential\(rate ?= ?0\.94, every ?= ?2\)/, 'schedule = exponential(rate=0.5, every=1)');
+const fastDecayText = mini.replace(
+  /schedule = exponential\(rate ?= ?0\.94, every ?= ?2\)/,
+  'schedule = exponential(rate=0.5, every=1)',
+);
 if (fastDecayText === mini) throw new Error('examples/train/mini.incp no longer has the schedule this test rewrites');
 writeFileSync(fastDecay, fastDecayText);
 
@@ -45,24 +48,54 @@ const metricsOf = (dir: string): Metrics[] =>
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Metrics);
-const stateOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'train-state.json'), 'utf8')) as { epoch: number; stepInEpoch: number; globalStep: number };
+const stateOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'train-state.json'), 'utf8')) as {
+    epoch: number;
+    stepInEpoch: number;
+    globalStep: number;
+  };
 
 const COUNT = 640; // 480 training images (15 steps of 32), 160 validation
 const out = join(work, 'run');
 
 describe('incc train on synthetic data', () => {
   test('one epoch, then --resume for a second: the counters and the schedule continue; accuracy well above chance', () => {
-    const first = incc(['train', fastDecay, '--data', `synthetic:${COUNT}`, '--epochs', '1', '--seed', '3', '--out', out]);
+    const first = incc([
+      'train',
+      fastDecay,
+      '--data',
+      `synthetic:${COUNT}`,
+      '--epochs',
+      '1',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(first.stderr).toMatch(/incc train: MiniInception on the (wasm|cpu|tensorflow) backend/);
     // The advice to install TensorFlow for Node is given on the pure-JS backends only.
-    if (/on the tensorflow backend/.test(first.stderr)) expect(first.stderr).not.toContain('install TensorFlow for Node');
+    if (/on the tensorflow backend/.test(first.stderr))
+      expect(first.stderr).not.toContain('install TensorFlow for Node');
     else expect(first.stderr).toContain('install TensorFlow for Node');
     expect(first.stderr).toMatch(/epoch 1\/1 .*loss .*acc .*img\/s/);
     expect(first.status).toBe(0);
-    for (const f of ['model.json', 'group1-shard1of1.bin', 'train-state.json', 'train-state.bin', 'metrics.jsonl']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['model.json', 'group1-shard1of1.bin', 'train-state.json', 'train-state.bin', 'metrics.jsonl'])
+      expect(existsSync(join(out, f))).toBe(true);
     expect(stateOf(out)).toMatchObject({ epoch: 1, stepInEpoch: 0, globalStep: 15 });
 
-    const second = incc(['train', fastDecay, '--data', `synthetic:${COUNT}`, '--epochs', '2', '--seed', '3', '--out', out, '--resume']);
+    const second = incc([
+      'train',
+      fastDecay,
+      '--data',
+      `synthetic:${COUNT}`,
+      '--epochs',
+      '2',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--resume',
+    ]);
     expect(second.stderr).toContain('resuming');
     expect(second.stderr).toContain('1 epoch done, step 15');
     expect(second.status).toBe(0);
@@ -79,7 +112,19 @@ describe('incc train on synthetic data', () => {
     expect(stateOf(out)).toMatchObject({ epoch: 2, stepInEpoch: 0, globalStep: 30 });
 
     // Asking for epochs already done trains nothing.
-    const again = incc(['train', fastDecay, '--data', `synthetic:${COUNT}`, '--epochs', '2', '--seed', '3', '--out', out, '--resume']);
+    const again = incc([
+      'train',
+      fastDecay,
+      '--data',
+      `synthetic:${COUNT}`,
+      '--epochs',
+      '2',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--resume',
+    ]);
     expect(again.status).toBe(0);
     expect(again.stderr).toContain('already trained 2 epochs');
   });
@@ -104,7 +149,10 @@ describe('incc train on synthetic data', () => {
     ]);
     const data = syntheticDataset([32, 32, 3], 4, { count: COUNT, seed: 3, validationSplit: 0.25 });
     const v = data.validation;
-    const x = tf.tensor4d(Float32Array.from(v.images!, (p) => p / 127.5 - 1), [v.count, 32, 32, 3]);
+    const x = tf.tensor4d(
+      Float32Array.from(v.images!, (p) => p / 127.5 - 1),
+      [v.count, 32, 32, 3],
+    );
     const [probs] = model.predict(x) as tf.Tensor[];
     // The exported model keeps its softmax: rows sum to 1.
     const sums = tf.sum(probs!, -1).dataSync();
@@ -116,7 +164,21 @@ describe('incc train on synthetic data', () => {
 
   test('Ctrl-C saves the state mid-epoch (exit 130); --resume continues from that step', async () => {
     const dir = join(work, 'interrupted');
-    const child = spawn(process.execPath, [cliPath, 'train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic:640', '--epochs', '1', '--out', dir], { env: plainEnv() });
+    const child = spawn(
+      process.execPath,
+      [
+        cliPath,
+        'train',
+        join(repoRoot, 'examples', 'train', 'mini.incp'),
+        '--data',
+        'synthetic:640',
+        '--epochs',
+        '1',
+        '--out',
+        dir,
+      ],
+      { env: plainEnv() },
+    );
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -134,7 +196,17 @@ describe('incc train on synthetic data', () => {
     expect(s.stepInEpoch).toBeGreaterThan(0);
     expect(s.stepInEpoch).toBeLessThan(15);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
-    const resumed = incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic:640', '--epochs', '1', '--out', dir, '--resume']);
+    const resumed = incc([
+      'train',
+      join(repoRoot, 'examples', 'train', 'mini.incp'),
+      '--data',
+      'synthetic:640',
+      '--epochs',
+      '1',
+      '--out',
+      dir,
+      '--resume',
+    ]);
     expect(resumed.status).toBe(0);
     expect(resumed.stderr).toContain(`(${s.stepInEpoch} into epoch 1)`);
     expect(stateOf(dir)).toMatchObject({ epoch: 1, stepInEpoch: 0, globalStep: 15 });
@@ -147,7 +219,9 @@ describe('incc train errors', () => {
     writeFileSync(bad, mini.replace('optimizer = rmsprop(', 'optimizer = rmsprob('));
     const r = incc(['train', bad, '--data', 'synthetic']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/bad-optimizer\.incp:\d+:\d+: error value-out-of-range: the optimizer must be one of rmsprop, momentum, sgd or adam \(did you mean `rmsprop`\?\), not `rmsprob`/);
+    expect(r.stderr).toMatch(
+      /bad-optimizer\.incp:\d+:\d+: error value-out-of-range: the optimizer must be one of rmsprop, momentum, sgd or adam \(did you mean `rmsprop`\?\), not `rmsprob`/,
+    );
     expect(r.stderr).not.toContain('incc train: MiniInception');
   });
 
@@ -163,7 +237,10 @@ describe('incc train errors', () => {
       [['train', bad], 2],
       [['train', bad, '--data', 'synthetic'], 1],
     ] as const) {
-      const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cliPath, ...args], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
       expect(r.status).toBe(status);
       const loaded = [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!);
       expect(loaded.length).toBeGreaterThan(10);
@@ -183,15 +260,30 @@ describe('incc train errors', () => {
     for (const c of ['a', 'b', 'c']) writeFileSync(join(dir, c, 'rgb.png'), png(2));
     writeFileSync(join(dir, 'd', 'gray.png'), png(0));
     const r = incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', dir]);
-    expect(r.stderr).toContain(`${join(dir, 'd', 'gray.png')}: is a grayscale image, but the network takes 3-channel (RGB) input`);
+    expect(r.stderr).toContain(
+      `${join(dir, 'd', 'gray.png')}: is a grayscale image, but the network takes 3-channel (RGB) input`,
+    );
     expect(r.status).toBe(1);
   });
 
   test('usage errors', () => {
     expect(incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp')]).status).toBe(2);
-    expect(incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic', '--resume']).status).toBe(2);
-    expect(incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic', '--epochs', 'many']).status).toBe(2);
-    const noCheckpoint = incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic:64', '--resume', '--out', join(work, 'nothing-here')]);
+    expect(
+      incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic', '--resume']).status,
+    ).toBe(2);
+    expect(
+      incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic', '--epochs', 'many'])
+        .status,
+    ).toBe(2);
+    const noCheckpoint = incc([
+      'train',
+      join(repoRoot, 'examples', 'train', 'mini.incp'),
+      '--data',
+      'synthetic:64',
+      '--resume',
+      '--out',
+      join(work, 'nothing-here'),
+    ]);
     expect(noCheckpoint.status).toBe(1);
     expect(noCheckpoint.stderr).toContain('has no checkpoint to resume');
   });

@@ -36,7 +36,7 @@ function makeFolder(name: string, count: number): string {
       }
       const png = new pngjs.PNG({ width: 16, height: 16 });
       for (let p = 0; p < 256; p++) {
-        const bright = (p % 16 < 8) === (label === 0);
+        const bright = p % 16 < 8 === (label === 0);
         png.data.set([bright ? 200 + (i % 50) : 30, 40 + (p % 7), (i * 7) % 255, 255], p * 4);
       }
       writeFileSync(file, pngjs.PNG.sync.write(png));
@@ -48,7 +48,19 @@ function makeFolder(name: string, count: number): string {
 function train(data: string, extra: string[] = []): { status: number | null; stderr: string; peakKb: number } {
   const r = spawnSync(
     process.execPath,
-    [join(repoRoot, 'test', 'helpers', 'peak-rss.mjs'), cliPath, 'train', net, '--data', data, '--epochs', '1', '--steps-per-epoch', '6', ...extra],
+    [
+      join(repoRoot, 'test', 'helpers', 'peak-rss.mjs'),
+      cliPath,
+      'train',
+      net,
+      '--data',
+      data,
+      '--epochs',
+      '1',
+      '--steps-per-epoch',
+      '6',
+      ...extra,
+    ],
     { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
   );
   const m = /peak-rss-kb (\d+)/.exec(r.stderr);
@@ -61,7 +73,9 @@ test('20,000 images train in about the memory of 2,000 (peak under 1.5x)', () =>
   expect(small.stderr).toContain('1980 training and 20 validation images at 128x128x3');
   expect(large.stderr).toContain('19800 training and 200 validation images at 128x128x3');
   expect([small.status, large.status]).toEqual([0, 0]);
-  process.stderr.write(`test/train-data-scale.test.ts: peak RSS ${small.peakKb} KB for 2,000 images, ${large.peakKb} KB for 20,000\n`);
+  process.stderr.write(
+    `test/train-data-scale.test.ts: peak RSS ${small.peakKb} KB for 2,000 images, ${large.peakKb} KB for 20,000\n`,
+  );
   expect(large.peakKb / small.peakKb).toBeLessThan(1.5);
 });
 

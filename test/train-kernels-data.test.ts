@@ -14,7 +14,15 @@ import '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { registerFastKernels, restoreStockKernels } from '../backends/tfjs/train/kernels.js';
-import { DataError, drawSynthetic, imageFolderDataset, jpegComponents, readImages, syntheticDataset, type Split } from '../backends/tfjs/train/data.js';
+import {
+  DataError,
+  drawSynthetic,
+  imageFolderDataset,
+  jpegComponents,
+  readImages,
+  syntheticDataset,
+  type Split,
+} from '../backends/tfjs/train/data.js';
 
 tf.enableProdMode();
 
@@ -48,14 +56,22 @@ const cases: Case[] = [
 type Shape4 = [number, number, number, number];
 
 /** The filter gradient of sum(conv2d(x, w) * dy) on the current backend. */
-function filterGradient(xShape: number[], fShape: number[], strides: [number, number], pad: 'same' | 'valid', seed: number): Float32Array {
+function filterGradient(
+  xShape: number[],
+  fShape: number[],
+  strides: [number, number],
+  pad: 'same' | 'valid',
+  seed: number,
+): Float32Array {
   return tf.tidy(() => {
     const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
     const x = tf.tensor(values(size(xShape), seed, true), xShape as Shape4) as tf.Tensor4D;
     const w = tf.tensor(values(size(fShape), seed + 1), fShape as Shape4) as tf.Tensor4D;
     const yShape = tf.conv2d(x, w, strides, pad).shape;
     const dy = tf.tensor(values(size(yShape), seed + 2), yShape);
-    return tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, strides, pad), dy)))(w).dataSync() as Float32Array;
+    return tf
+      .grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, strides, pad), dy)))(w)
+      .dataSync() as Float32Array;
   });
 }
 
@@ -66,7 +82,7 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-describe('fast Conv2DBackpropFilter kernels match tfjs\'s stock cpu kernel', () => {
+describe("fast Conv2DBackpropFilter kernels match tfjs's stock cpu kernel", () => {
   const stock = new Map<string, Float32Array>();
   beforeAll(async () => {
     await tf.setBackend('cpu');
@@ -111,19 +127,33 @@ describe('synthetic data', () => {
   test('the classes differ in shape, not in brightness: a bar lights a row, not a column', () => {
     const img = new Uint8Array(32 * 32);
     drawSynthetic(0, [32, 32, 1], 3, img);
-    const rowMax = Math.max(...Array.from({ length: 32 }, (_, y) => img.subarray(y * 32, y * 32 + 32).reduce((s, v) => s + v, 0)));
-    const colMax = Math.max(...Array.from({ length: 32 }, (_, x) => Array.from({ length: 32 }, (_, y) => img[y * 32 + x]!).reduce((s, v) => s + v, 0)));
+    const rowMax = Math.max(
+      ...Array.from({ length: 32 }, (_, y) => img.subarray(y * 32, y * 32 + 32).reduce((s, v) => s + v, 0)),
+    );
+    const colMax = Math.max(
+      ...Array.from({ length: 32 }, (_, x) =>
+        Array.from({ length: 32 }, (_, y) => img[y * 32 + x]!).reduce((s, v) => s + v, 0),
+      ),
+    );
     expect(rowMax).toBeGreaterThan(colMax * 1.5);
   });
 
   test('more classes than shapes is an error saying how many there are', () => {
-    expect(() => syntheticDataset([16, 16, 3], 1000, { seed: 1, validationSplit: 0.2 })).toThrow(/synthetic: has 2 to 10 classes, but the network's output has 1000 units/);
+    expect(() => syntheticDataset([16, 16, 3], 1000, { seed: 1, validationSplit: 0.2 })).toThrow(
+      /synthetic: has 2 to 10 classes, but the network's output has 1000 units/,
+    );
   });
 });
 
 describe('image folders', () => {
   const png = (w: number, h: number, rgb: [number, number, number], gray = false): Buffer => {
-    const p = new pngjs.PNG({ width: w, height: h, colorType: gray ? 0 : 2, inputColorType: 2, inputHasAlpha: false } as never);
+    const p = new pngjs.PNG({
+      width: w,
+      height: h,
+      colorType: gray ? 0 : 2,
+      inputColorType: 2,
+      inputHasAlpha: false,
+    } as never);
     const data = Buffer.alloc(w * h * 3);
     for (let i = 0; i < w * h; i++) data.set(rgb, i * 3);
     p.data = data;
@@ -146,7 +176,12 @@ describe('image folders', () => {
   /** The folder's index, and every image of both splits read from disk (as training reads them per batch). */
   const readFolder = async (dir: string, classes: number, validationSplit: number) => {
     const d = imageFolderDataset(dir, [4, 4, 3], classes, { seed: 1, validationSplit });
-    const all = (split: Split) => readImages(split, Array.from({ length: split.count }, (_, i) => i), [4, 4, 3]);
+    const all = (split: Split) =>
+      readImages(
+        split,
+        Array.from({ length: split.count }, (_, i) => i),
+        [4, 4, 3],
+      );
     return { ...d, pixels: [await all(d.train), await all(d.validation)] };
   };
 
@@ -178,7 +213,12 @@ describe('image folders', () => {
 
   test('a grayscale image for a 3-channel network names the file', async () => {
     const dir = folder('gray', { 'a/x.png': png(4, 4, [9, 9, 9]), 'b/gray.png': png(4, 4, [9, 9, 9], true) });
-    await expect(readFolder(dir, 2, 0)).rejects.toThrow(new DataError(join(dir, 'b', 'gray.png'), 'is a grayscale image, but the network takes 3-channel (RGB) input: convert it to RGB or remove it'));
+    await expect(readFolder(dir, 2, 0)).rejects.toThrow(
+      new DataError(
+        join(dir, 'b', 'gray.png'),
+        'is a grayscale image, but the network takes 3-channel (RGB) input: convert it to RGB or remove it',
+      ),
+    );
   });
 
   test('a grayscale JPEG is recognized from its frame header', () => {
@@ -189,19 +229,38 @@ describe('image folders', () => {
   });
 
   test('an unreadable image names the file', async () => {
-    const dir = folder('broken', { 'a/ok.png': png(4, 4, [1, 2, 3]), 'b/broken.png': 'this is not a PNG', 'b/ok.png': png(4, 4, [1, 2, 3]) });
-    await expect(readFolder(dir, 2, 0)).rejects.toThrow(`${join(dir, 'b', 'broken.png')}: cannot decode this PNG image`);
-    const dir2 = folder('brokenjpg', { 'a/ok.png': png(4, 4, [1, 2, 3]), 'b/bad.jpg': Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) });
-    await expect(readFolder(dir2, 2, 0)).rejects.toThrow(`${join(dir2, 'b', 'bad.jpg')}: cannot decode this JPEG image`);
+    const dir = folder('broken', {
+      'a/ok.png': png(4, 4, [1, 2, 3]),
+      'b/broken.png': 'this is not a PNG',
+      'b/ok.png': png(4, 4, [1, 2, 3]),
+    });
+    await expect(readFolder(dir, 2, 0)).rejects.toThrow(
+      `${join(dir, 'b', 'broken.png')}: cannot decode this PNG image`,
+    );
+    const dir2 = folder('brokenjpg', {
+      'a/ok.png': png(4, 4, [1, 2, 3]),
+      'b/bad.jpg': Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]),
+    });
+    await expect(readFolder(dir2, 2, 0)).rejects.toThrow(
+      `${join(dir2, 'b', 'bad.jpg')}: cannot decode this JPEG image`,
+    );
   });
 
   test('an empty class folder names the folder', () => {
     const dir = folder('empty', { 'a/x.png': png(4, 4, [1, 2, 3]), 'b/readme.txt': 'no images here' });
-    expect(() => imageFolderDataset(dir, [4, 4, 3], 2, { seed: 1, validationSplit: 0 })).toThrow(`${join(dir, 'b')}: class folder \`b\` has no images`);
+    expect(() => imageFolderDataset(dir, [4, 4, 3], 2, { seed: 1, validationSplit: 0 })).toThrow(
+      `${join(dir, 'b')}: class folder \`b\` has no images`,
+    );
   });
 
   test('a class count that does not fit the network', () => {
-    const dir = folder('three', { 'a/x.png': png(4, 4, [1, 2, 3]), 'b/x.png': png(4, 4, [1, 2, 3]), 'c/x.png': png(4, 4, [1, 2, 3]) });
-    expect(() => imageFolderDataset(dir, [4, 4, 3], 10, { seed: 1, validationSplit: 0 })).toThrow(/has 3 classes \(a, b, c\) but the network's output has 10 units \(e\.g\. --set classes=3\)/);
+    const dir = folder('three', {
+      'a/x.png': png(4, 4, [1, 2, 3]),
+      'b/x.png': png(4, 4, [1, 2, 3]),
+      'c/x.png': png(4, 4, [1, 2, 3]),
+    });
+    expect(() => imageFolderDataset(dir, [4, 4, 3], 10, { seed: 1, validationSplit: 0 })).toThrow(
+      /has 3 classes \(a, b, c\) but the network's output has 10 units \(e\.g\. --set classes=3\)/,
+    );
   });
 });

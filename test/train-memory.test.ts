@@ -29,7 +29,9 @@ test('weights, gradients and RMSProp state of Inception-v3 are its published par
   expect(m.weights).toBe(23851784 * 4);
   expect(m.gradients).toBe(23817352 * 4);
   expect(m.optimizer).toBe(23817352 * 2 * 4);
-  expect(trainingMemory(graphOf('stdlib/inception_v3.incp'), 8, 'tensorflow', { optimizerSlots: 0, ema: true }).optimizer).toBe(23817352 * 4);
+  expect(
+    trainingMemory(graphOf('stdlib/inception_v3.incp'), 8, 'tensorflow', { optimizerSlots: 0, ema: true }).optimizer,
+  ).toBe(23817352 * 4);
   // Activations grow with the batch, the rest does not.
   const m16 = trainingMemory(graphOf('stdlib/inception_v3.incp'), 16, 'tensorflow');
   expect(m16.activations).toBeCloseTo(2 * m.activations, -1);
@@ -38,7 +40,10 @@ test('weights, gradients and RMSProp state of Inception-v3 are its published par
 
 test('kept activations of a small network, counted by hand', () => {
   const file = join(work, 'small.incp');
-  writeFileSync(file, 'network Small {\n  input 8x8x3\n  conv 3x3 4 bn=true act=relu\n  maxpool 2x2/2\n  gap\n  dense 2 act=softmax\n}\n');
+  writeFileSync(
+    file,
+    'network Small {\n  input 8x8x3\n  conv 3x3 4 bn=true act=relu\n  maxpool 2x2/2\n  gap\n  dense 2 act=softmax\n}\n',
+  );
   // input 8*8*3 = 192 (1 tensor); conv 8*8*4 = 256 x (conv, squared deviations, bn, relu) = 1024;
   // maxpool 4*4*4 = 64; gap 4; dense 2 x (matmul, bias add, softmax) = 6. Float32.
   expect(keptBytesPerImage(graphOf(file))).toBe((192 + 1024 + 64 + 4 + 6) * 4);
@@ -48,15 +53,33 @@ test('incc summary prints the training-memory estimate per batch size', () => {
   const r = incc(['summary', 'stdlib/inception_v3.incp']);
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/Training memory \(estimate/);
-  for (const b of [1, 8, 16, 32]) expect(r.stdout).toMatch(new RegExp(`batch +${b}: tfjs-node [\\d.]+ [GM]B, wasm [\\d.]+ [GM]B`));
+  for (const b of [1, 8, 16, 32])
+    expect(r.stdout).toMatch(new RegExp(`batch +${b}: tfjs-node [\\d.]+ [GM]B, wasm [\\d.]+ [GM]B`));
   expect(r.stdout).toMatch(/batch +8: .*wasm [\d.]+ GB \(over the 4 GiB heap\)/);
   expect(r.stdout).not.toMatch(/batch +1: .*over the 4 GiB heap/);
 });
 
 test('Inception-v3 at batch 8 on wasm: a diagnostic with the network, the batch size, the estimate and advice', () => {
-  const r = incc(['train', 'stdlib/inception_v3.incp', '--set', 'classes=10', '--data', 'synthetic:16', '--batch-size', '8', '--epochs', '1', '--backend', 'wasm']);
+  const r = incc([
+    'train',
+    'stdlib/inception_v3.incp',
+    '--set',
+    'classes=10',
+    '--data',
+    'synthetic:16',
+    '--batch-size',
+    '8',
+    '--epochs',
+    '1',
+    '--backend',
+    'wasm',
+  ]);
   expect(r.status).toBe(1);
-  expect(r.stderr).toMatch(/incc train: InceptionV3 at batch size 8 needs about [\d.]+ GB to train \(estimate: activations [\d.]+ GB/);
-  expect(r.stderr).toMatch(/more than the wasm backend's 4\.3 GB heap: use --batch-size \d+ or smaller, or the native backend/);
+  expect(r.stderr).toMatch(
+    /incc train: InceptionV3 at batch size 8 needs about [\d.]+ GB to train \(estimate: activations [\d.]+ GB/,
+  );
+  expect(r.stderr).toMatch(
+    /more than the wasm backend's 4\.3 GB heap: use --batch-size \d+ or smaller, or the native backend/,
+  );
   expect(r.stderr).not.toMatch(/Aborted|internal error|\n\s+at /);
 });

@@ -1,5 +1,6 @@
 /**
- * The training recipe (compiler/ir/recipe.ts) and `incc train`'s loss (backends/tfjs/train/): the settings resolved over the paper's
+ * The training recipe (compiler/ir/recipe.ts) and `incc train`'s loss (backends/tfjs/train/): the settings resolved
+ * over the paper's
  * defaults and checked; the label-smoothed loss, the learning-rate schedule, gradient clipping and the
  * aux loss weight on worked examples computed by hand.
  */
@@ -8,14 +9,28 @@ import { DiagnosticError } from '../compiler/diagnostics/diagnostics.js';
 import type { TrainingSetting } from '../compiler/ir/ir.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
 import { loadProgram, loadProgramFromText } from '../compiler/program/node-host.js';
-import { clipGradients, globalNorm, smoothedCrossEntropy, smoothedTargets, trainingLoss } from '../backends/tfjs/train/loss.js';
+import {
+  clipGradients,
+  globalNorm,
+  smoothedCrossEntropy,
+  smoothedTargets,
+  trainingLoss,
+} from '../backends/tfjs/train/loss.js';
 import { learningRateAt, PAPER_DEFAULTS, resolveRecipe } from '../compiler/ir/recipe.js';
 import { repoRoot } from './helpers/cli.js';
 import { join } from 'node:path';
 
 tf.enableProdMode();
 
-const span = { file: 'x.incp', startOffset: 40, endOffset: 65, startLine: 3, startColumn: 5, endLine: 3, endColumn: 30 };
+const span = {
+  file: 'x.incp',
+  startOffset: 40,
+  endOffset: 65,
+  startLine: 3,
+  startColumn: 5,
+  endLine: 3,
+  endColumn: 30,
+};
 const setting = (key: string, value: unknown): TrainingSetting => ({ key, value, span }) as unknown as TrainingSetting;
 const recipeOf = (...settings: TrainingSetting[]) => resolveRecipe({ training: settings, aux: [] });
 
@@ -29,10 +44,17 @@ function diagnosticOf(f: () => unknown): { code: string; message: string; span?:
   throw new Error('no diagnostic');
 }
 
-describe('the recipe: the paper\'s defaults, the network\'s settings, the checks', () => {
-  test('no train section: the paper\'s recipe', () => {
+describe("the recipe: the paper's defaults, the network's settings, the checks", () => {
+  test("no train section: the paper's recipe", () => {
     const r = recipeOf();
-    expect(r.optimizer).toEqual({ name: 'rmsprop', lr: 0.045, decay: 0.9, momentum: 0.9, epsilon: 1.0, initialMeanSquare: 1 });
+    expect(r.optimizer).toEqual({
+      name: 'rmsprop',
+      lr: 0.045,
+      decay: 0.9,
+      momentum: 0.9,
+      epsilon: 1.0,
+      initialMeanSquare: 1,
+    });
     expect(r.schedule).toEqual({ name: 'exponential', rate: 0.94, every: 2, staircase: true });
     expect(r.clip).toEqual({ mode: 'global_norm', value: 2.0 });
     expect(r.labelSmoothing).toBe(0.1);
@@ -59,17 +81,27 @@ describe('the recipe: the paper\'s defaults, the network\'s settings, the checks
     expect(recipeOf(setting('clip', 'none')).clip).toEqual({ mode: 'none' });
     expect(recipeOf(setting('clip', false)).clip).toEqual({ mode: 'none' });
     expect(recipeOf(setting('schedule', 'constant')).schedule).toEqual({ name: 'constant' });
-    expect(recipeOf(setting('schedule', { name: 'exponential', args: [], rate: 0.5, every_epochs: 3 })).schedule).toEqual({ name: 'exponential', rate: 0.5, every: 3, staircase: true });
-    expect(recipeOf(setting('optimizer', { name: 'rmsprop', args: [], lr: 0.01, momentum: 0 })).optimizer).toMatchObject({ lr: 0.01, momentum: 0, decay: 0.9, epsilon: 1 });
+    expect(
+      recipeOf(setting('schedule', { name: 'exponential', args: [], rate: 0.5, every_epochs: 3 })).schedule,
+    ).toEqual({ name: 'exponential', rate: 0.5, every: 3, staircase: true });
+    expect(
+      recipeOf(setting('optimizer', { name: 'rmsprop', args: [], lr: 0.01, momentum: 0 })).optimizer,
+    ).toMatchObject({ lr: 0.01, momentum: 0, decay: 0.9, epsilon: 1 });
     expect(recipeOf(setting('optimizer', 'adam')).optimizer).toMatchObject({ name: 'adam', lr: 0.001 });
     expect(recipeOf(setting('ema', true)).ema).toEqual({ decay: 0.9999 });
-    const aux = resolveRecipe({ training: [setting('aux_weight', 0.3)], aux: [{ weight: 0.4 }, { weight: 1 }] as never });
+    const aux = resolveRecipe({
+      training: [setting('aux_weight', 0.3)],
+      aux: [{ weight: 0.4 }, { weight: 1 }] as never,
+    });
     expect(aux.auxWeights).toEqual([0.3, 0.3]);
     expect(resolveRecipe({ training: [], aux: [{ weight: 0.25 }] as never }).auxWeights).toEqual([0.25]);
   });
 
   test('command-line overrides win', () => {
-    const r = resolveRecipe({ training: [setting('epochs', 10), setting('batch_size', 64)], aux: [] }, { epochs: 3, batchSize: 8, seed: 7 });
+    const r = resolveRecipe(
+      { training: [setting('epochs', 10), setting('batch_size', 64)], aux: [] },
+      { epochs: 3, batchSize: 8, seed: 7 },
+    );
     expect([r.epochs, r.batchSize, r.seed]).toEqual([3, 8, 7]);
     expect(r.source['epochs']).toBe('command line');
   });
@@ -83,7 +115,11 @@ describe('the recipe: the paper\'s defaults, the network\'s settings, the checks
   });
 
   test.each([
-    ['optimizer = rmsprop(decy = 0.9)', setting('optimizer', { name: 'rmsprop', args: [], decy: 0.9 }), 'unknown-parameter'],
+    [
+      'optimizer = rmsprop(decy = 0.9)',
+      setting('optimizer', { name: 'rmsprop', args: [], decy: 0.9 }),
+      'unknown-parameter',
+    ],
     ['optimizer = rmsprop(lr = -1)', setting('optimizer', { name: 'rmsprop', args: [], lr: -1 }), 'value-out-of-range'],
     ['optimizer = 12', setting('optimizer', 12), 'setting-type-mismatch'],
     ['schedule = cosine()', setting('schedule', { name: 'cosine', args: [] }), 'value-out-of-range'],
@@ -99,7 +135,10 @@ describe('the recipe: the paper\'s defaults, the network\'s settings, the checks
   });
 
   test('a bad setting in a file reports the file, line and column', () => {
-    const program = loadProgramFromText('network N {\n input 8x8x3\n gap\n dense 2\n train {\n  optimizer = adamw(lr = 0.1)\n }\n}\n', join(repoRoot, 'bad.incp'));
+    const program = loadProgramFromText(
+      'network N {\n input 8x8x3\n gap\n dense 2\n train {\n  optimizer = adamw(lr = 0.1)\n }\n}\n',
+      join(repoRoot, 'bad.incp'),
+    );
     // Elaboration checks the recipe (compiler/ir/recipe.ts): the network does not build.
     const built = buildNetwork(program);
     expect(built.graph).toBeUndefined();
@@ -120,7 +159,9 @@ describe('the learning-rate schedule', () => {
     expect(learningRateAt(r, 100 * 100, steps)).toBeCloseTo(0.045 * Math.pow(0.94, 50), 12); // epoch 100: 0.00204
   });
   test('smooth and constant', () => {
-    expect(learningRateAt({ ...r, schedule: { name: 'exponential', rate: 0.94, every: 2, staircase: false } }, 100, 100)).toBeCloseTo(0.045 * Math.sqrt(0.94), 12);
+    expect(
+      learningRateAt({ ...r, schedule: { name: 'exponential', rate: 0.94, every: 2, staircase: false } }, 100, 100),
+    ).toBeCloseTo(0.045 * Math.sqrt(0.94), 12);
     expect(learningRateAt({ ...r, schedule: { name: 'constant' } }, 12345, 100)).toBe(0.045);
   });
 });
@@ -135,29 +176,56 @@ describe('the loss', () => {
   test('worked example: logits [2, 1, 0], label 0, eps 0.1', () => {
     // q = [0.9 + 0.1/3, 0.1/3, 0.1/3] = [0.933333, 0.033333, 0.033333]
     // log softmax = z - log(e^2 + e^1 + e^0) = z - log(11.107337) = z - 2.407606 = [-0.407606, -1.407606, -2.407606]
-    // loss = 0.933333 * 0.407606 + 0.033333 * 1.407606 + 0.033333 * 2.407606 = 0.380432 + 0.046920 + 0.080254 = 0.507606
+    // loss = 0.933333 * 0.407606 + 0.033333 * 1.407606 + 0.033333 * 2.407606 = 0.380432 + 0.046920 + 0.080254 =
+    // 0.507606
     const loss = smoothedCrossEntropy(tf.tensor1d([0], 'int32'), tf.tensor2d([[2, 1, 0]]), 0.1).dataSync()[0]!;
     expect(loss).toBeCloseTo(0.507606, 5);
     // tfjs's own smoothed cross-entropy agrees.
-    const ref = tf.losses.softmaxCrossEntropy(tf.tensor2d([[1, 0, 0]]), tf.tensor2d([[2, 1, 0]]), undefined, 0.1).dataSync()[0]!;
+    const ref = tf.losses
+      .softmaxCrossEntropy(tf.tensor2d([[1, 0, 0]]), tf.tensor2d([[2, 1, 0]]), undefined, 0.1)
+      .dataSync()[0]!;
     expect(loss).toBeCloseTo(ref, 5);
     // eps = 0: plain cross-entropy, -log softmax(z)_0 = 0.407606.
-    expect(smoothedCrossEntropy(tf.tensor1d([0], 'int32'), tf.tensor2d([[2, 1, 0]]), 0).dataSync()[0]).toBeCloseTo(0.407606, 5);
+    expect(smoothedCrossEntropy(tf.tensor1d([0], 'int32'), tf.tensor2d([[2, 1, 0]]), 0).dataSync()[0]).toBeCloseTo(
+      0.407606,
+      5,
+    );
   });
 
   test('the batch mean', () => {
-    const l = smoothedCrossEntropy(tf.tensor1d([0, 1], 'int32'), tf.tensor2d([[2, 1, 0], [0, 0, 0]]), 0).dataSync()[0]!;
+    const l = smoothedCrossEntropy(
+      tf.tensor1d([0, 1], 'int32'),
+      tf.tensor2d([
+        [2, 1, 0],
+        [0, 0, 0],
+      ]),
+      0,
+    ).dataSync()[0]!;
     expect(l).toBeCloseTo((0.407606 + Math.log(3)) / 2, 5);
   });
 
   test('aux loss weight: total = main + 0.4 aux', () => {
     // K = 2, label 0, no smoothing. main logits [0, 0]: loss ln 2 = 0.693147.
     // aux logits [0, ln 3]: softmax [0.25, 0.75], loss ln 4 = 1.386294. total = 0.693147 + 0.4 * 1.386294 = 1.247665.
-    const parts = trainingLoss(tf.tensor1d([0], 'int32'), tf.tensor2d([[0, 0]]), [tf.tensor2d([[0, Math.log(3)]])], 0, [0.4]);
+    const parts = trainingLoss(
+      tf.tensor1d([0], 'int32'),
+      tf.tensor2d([[0, 0]]),
+      [tf.tensor2d([[0, Math.log(3)]])],
+      0,
+      [0.4],
+    );
     expect(parts.main.dataSync()[0]).toBeCloseTo(0.693147, 5);
     expect(parts.aux[0]!.dataSync()[0]).toBeCloseTo(1.386294, 5);
     expect(parts.total.dataSync()[0]).toBeCloseTo(1.247665, 5);
-    expect(trainingLoss(tf.tensor1d([0], 'int32'), tf.tensor2d([[0, 0]]), [tf.tensor2d([[0, Math.log(3)]])], 0, [0]).total.dataSync()[0]).toBeCloseTo(0.693147, 5);
+    expect(
+      trainingLoss(
+        tf.tensor1d([0], 'int32'),
+        tf.tensor2d([[0, 0]]),
+        [tf.tensor2d([[0, Math.log(3)]])],
+        0,
+        [0],
+      ).total.dataSync()[0],
+    ).toBeCloseTo(0.693147, 5);
   });
 });
 
@@ -188,7 +256,10 @@ describe('gradient clipping', () => {
 
   test('random gradients: the global norm after clipping is min(norm, clip)', () => {
     for (const scale of [0.1, 1, 10]) {
-      const g = { x: tf.mul(tf.randomNormal([5, 7], 0, 1, 'float32', 3), scale), y: tf.mul(tf.randomNormal([11], 0, 1, 'float32', 4), scale) };
+      const g = {
+        x: tf.mul(tf.randomNormal([5, 7], 0, 1, 'float32', 3), scale),
+        y: tf.mul(tf.randomNormal([11], 0, 1, 'float32', 4), scale),
+      };
       const before = globalNorm([g.x, g.y]).dataSync()[0]!;
       const { grads: c } = clipGradients(g, { mode: 'global_norm', value: 2 });
       expect(globalNorm([c['x']!, c['y']!]).dataSync()[0]).toBeCloseTo(Math.min(before, 2), 4);

@@ -17,7 +17,12 @@ import { testWith, tfjsNodeLoads, TFJS_NODE_INSTALL } from './helpers/components
 
 const work = mkdtempSync(join(tmpdir(), 'incc-tensorflow-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const tfTest = testWith('@tensorflow/tfjs-node', tfjsNodeLoads().ok, TFJS_NODE_INSTALL, 'test/train-tensorflow.test.ts');
+const tfTest = testWith(
+  '@tensorflow/tfjs-node',
+  tfjsNodeLoads().ok,
+  TFJS_NODE_INSTALL,
+  'test/train-tensorflow.test.ts',
+);
 const mini = join(repoRoot, 'examples', 'train', 'mini.incp');
 
 interface Metrics {
@@ -33,9 +38,19 @@ const metricsOf = (dir: string): Metrics[] =>
     .map((l) => JSON.parse(l) as Metrics);
 
 tfTest('Inception-v3 predicts on tensorflow as on wasm (1e-4), same weights', () => {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'test', 'helpers', 'v3-backend-parity.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'test', 'helpers', 'v3-backend-parity.mjs')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   expect(r.status).toBe(0);
-  const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { used: string[]; shape: number[]; maxDiff: number; featureCount: number; featureMaxDiff: number; featureMax: number };
+  const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    used: string[];
+    shape: number[];
+    maxDiff: number;
+    featureCount: number;
+    featureMaxDiff: number;
+    featureMax: number;
+  };
   expect(p.used).toEqual(['tensorflow', 'wasm']);
   expect(p.shape).toEqual([2, 10]);
   expect(p.maxDiff).toBeLessThan(1e-4);
@@ -46,7 +61,20 @@ tfTest('Inception-v3 predicts on tensorflow as on wasm (1e-4), same weights', ()
 
 tfTest('the mini network trains well above chance on tensorflow', () => {
   const out = join(work, 'mini');
-  const r = incc(['train', mini, '--data', 'synthetic:640', '--epochs', '3', '--seed', '3', '--backend', 'tensorflow', '--out', out]);
+  const r = incc([
+    'train',
+    mini,
+    '--data',
+    'synthetic:640',
+    '--epochs',
+    '3',
+    '--seed',
+    '3',
+    '--backend',
+    'tensorflow',
+    '--out',
+    out,
+  ]);
   expect(r.stderr).toContain('MiniInception on the tensorflow backend');
   expect(r.status).toBe(0);
   const m = metricsOf(out);
@@ -58,7 +86,21 @@ tfTest('the mini network trains well above chance on tensorflow', () => {
 tfTest('a checkpoint written on tensorflow resumes on wasm, and back', () => {
   const out = join(work, 'across');
   const run = (epochs: number, backend: string) =>
-    incc(['train', mini, '--data', 'synthetic:640', '--epochs', String(epochs), '--seed', '3', '--backend', backend, '--out', out, ...(epochs > 2 ? ['--resume'] : [])]);
+    incc([
+      'train',
+      mini,
+      '--data',
+      'synthetic:640',
+      '--epochs',
+      String(epochs),
+      '--seed',
+      '3',
+      '--backend',
+      backend,
+      '--out',
+      out,
+      ...(epochs > 2 ? ['--resume'] : []),
+    ]);
   const first = run(2, 'tensorflow');
   expect(first.status).toBe(0);
   const onWasm = run(3, 'wasm');

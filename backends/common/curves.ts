@@ -15,7 +15,8 @@ export interface Series {
   points: Point[];
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (v: number): string => String(Math.round(v * 100) / 100);
 
 /** Ticks at 1, 2 or 5 x 10^k covering [lo, hi]. */
@@ -56,17 +57,26 @@ export function lineChart(title: string, series: Series[], width = 640, height =
     `<line x1="${pad.left}" y1="${sy(y0)}" x2="${width - pad.right}" y2="${sy(y0)}" class="axis"/>`,
     `<line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${height - pad.bottom}" class="axis"/>`,
   ];
-  for (const t of ticks(y0, y1)) parts.push(`<text x="${pad.left - 6}" y="${num(sy(t) + 4)}" class="tick" text-anchor="end">${t}</text>`);
-  for (const t of ticks(x0, x1)) parts.push(`<text x="${num(sx(t))}" y="${height - pad.bottom + 16}" class="tick" text-anchor="middle">${t}</text>`);
-  parts.push(`<text x="${(pad.left + width - pad.right) / 2}" y="${height - 6}" class="tick" text-anchor="middle">step</text>`);
+  for (const t of ticks(y0, y1))
+    parts.push(`<text x="${pad.left - 6}" y="${num(sy(t) + 4)}" class="tick" text-anchor="end">${t}</text>`);
+  for (const t of ticks(x0, x1))
+    parts.push(`<text x="${num(sx(t))}" y="${height - pad.bottom + 16}" class="tick" text-anchor="middle">${t}</text>`);
+  parts.push(
+    `<text x="${(pad.left + width - pad.right) / 2}" y="${height - 6}" class="tick" text-anchor="middle">step</text>`,
+  );
   series.forEach((s, i) => {
     const pts = s.points.filter((p) => Number.isFinite(p.y));
     if (pts.length === 0) return;
     const d = pts.map((p) => `${num(sx(p.x))},${num(sy(p.y))}`).join(' ');
-    parts.push(`<polyline class="series" data-series="${escape(s.label)}" fill="none" stroke="${s.colour}" stroke-width="1.5" points="${d}"/>`);
-    if (pts.length === 1) parts.push(`<circle cx="${num(sx(pts[0]!.x))}" cy="${num(sy(pts[0]!.y))}" r="3" fill="${s.colour}"/>`);
+    parts.push(
+      `<polyline class="series" data-series="${escape(s.label)}" fill="none" stroke="${s.colour}" stroke-width="1.5" points="${d}"/>`,
+    );
+    if (pts.length === 1)
+      parts.push(`<circle cx="${num(sx(pts[0]!.x))}" cy="${num(sy(pts[0]!.y))}" r="3" fill="${s.colour}"/>`);
     const ly = pad.top + 4 + i * 16;
-    parts.push(`<line x1="${width - pad.right - 150}" y1="${ly}" x2="${width - pad.right - 130}" y2="${ly}" stroke="${s.colour}" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${width - pad.right - 150}" y1="${ly}" x2="${width - pad.right - 130}" y2="${ly}" stroke="${s.colour}" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${width - pad.right - 124}" y="${ly + 4}" class="tick">${escape(s.label)}</text>`);
   });
   parts.push('</svg>');
@@ -96,14 +106,62 @@ const pointsOf = <T>(rows: T[], x: (r: T) => number, y: (r: T) => number | null 
 /** The html page: a loss chart and an accuracy chart (per step where recorded, per epoch, validation). */
 export function trainingReport(title: string, epochs: EpochLine[], steps: StepLine[]): string {
   const loss = lineChart('Loss', [
-    { label: 'training (steps)', colour: '#9ab', points: pointsOf(steps, (r) => r.step, (r) => r.loss) },
-    { label: 'training (epochs)', colour: '#1f77b4', points: pointsOf(epochs, (r) => r.step, (r) => r.loss) },
-    { label: 'validation', colour: '#d62728', points: pointsOf(epochs, (r) => r.step, (r) => r.val_loss) },
+    {
+      label: 'training (steps)',
+      colour: '#9ab',
+      points: pointsOf(
+        steps,
+        (r) => r.step,
+        (r) => r.loss,
+      ),
+    },
+    {
+      label: 'training (epochs)',
+      colour: '#1f77b4',
+      points: pointsOf(
+        epochs,
+        (r) => r.step,
+        (r) => r.loss,
+      ),
+    },
+    {
+      label: 'validation',
+      colour: '#d62728',
+      points: pointsOf(
+        epochs,
+        (r) => r.step,
+        (r) => r.val_loss,
+      ),
+    },
   ]);
   const accuracy = lineChart('Accuracy', [
-    { label: 'training (steps)', colour: '#9ab', points: pointsOf(steps, (r) => r.step, (r) => r.accuracy) },
-    { label: 'training (epochs)', colour: '#1f77b4', points: pointsOf(epochs, (r) => r.step, (r) => r.accuracy) },
-    { label: 'validation', colour: '#d62728', points: pointsOf(epochs, (r) => r.step, (r) => r.val_accuracy) },
+    {
+      label: 'training (steps)',
+      colour: '#9ab',
+      points: pointsOf(
+        steps,
+        (r) => r.step,
+        (r) => r.accuracy,
+      ),
+    },
+    {
+      label: 'training (epochs)',
+      colour: '#1f77b4',
+      points: pointsOf(
+        epochs,
+        (r) => r.step,
+        (r) => r.accuracy,
+      ),
+    },
+    {
+      label: 'validation',
+      colour: '#d62728',
+      points: pointsOf(
+        epochs,
+        (r) => r.step,
+        (r) => r.val_accuracy,
+      ),
+    },
   ]);
   const last = epochs[epochs.length - 1];
   const summary = last

@@ -25,7 +25,10 @@ export type MemoryRuntime = 'tensorflow' | 'wasm';
  * 11.1 GB of batch 16 with the aux head (test/heavy/); tfjs's wasm backend (4.22), 4.5 at input 139 (batch 2
  * and 8), but batch 5 at 299 ran out of its 4 GiB heap (more than 4.75), so 5.5.
  */
-export const RUNTIMES: Record<MemoryRuntime, { label: string; activationOverhead: number; runtimeBytes: number; heapLimit?: number }> = {
+export const RUNTIMES: Record<
+  MemoryRuntime,
+  { label: string; activationOverhead: number; runtimeBytes: number; heapLimit?: number }
+> = {
   tensorflow: { label: 'tfjs-node', activationOverhead: 3.6, runtimeBytes: 0.7e9 },
   wasm: { label: 'wasm', activationOverhead: 5.5, runtimeBytes: 0.42e9, heapLimit: 2 ** 32 },
 };
@@ -83,7 +86,12 @@ export function keptBytesPerImage(graph: IRGraph): number {
   return elements * FLOAT;
 }
 
-export function trainingMemory(graph: IRGraph, batchSize: number, runtime: MemoryRuntime, options: MemoryOptions = {}): TrainingMemory {
+export function trainingMemory(
+  graph: IRGraph,
+  batchSize: number,
+  runtime: MemoryRuntime,
+  options: MemoryOptions = {},
+): TrainingMemory {
   let trainable = 0;
   let all = 0;
   for (const n of graph.nodes) {
@@ -97,11 +105,27 @@ export function trainingMemory(graph: IRGraph, batchSize: number, runtime: Memor
   const optimizer = trainable * slots * FLOAT;
   const activations = Math.round(batchSize * keptBytesPerImage(graph) * r.activationOverhead);
   const heap = weights + gradients + optimizer + activations;
-  return { runtime, batchSize, weights, gradients, optimizer, activations, runtimeBytes: r.runtimeBytes, total: heap + r.runtimeBytes, heap };
+  return {
+    runtime,
+    batchSize,
+    weights,
+    gradients,
+    optimizer,
+    activations,
+    runtimeBytes: r.runtimeBytes,
+    total: heap + r.runtimeBytes,
+    heap,
+  };
 }
 
 /** The largest batch size whose estimate stays within `bytes` of total memory (or of heap, for a heap limit). */
-export function largestBatchFitting(graph: IRGraph, bytes: number, runtime: MemoryRuntime, of: 'total' | 'heap', options: MemoryOptions = {}): number {
+export function largestBatchFitting(
+  graph: IRGraph,
+  bytes: number,
+  runtime: MemoryRuntime,
+  of: 'total' | 'heap',
+  options: MemoryOptions = {},
+): number {
   const fixed = trainingMemory(graph, 0, runtime, options)[of];
   const perImage = keptBytesPerImage(graph) * RUNTIMES[runtime].activationOverhead;
   return Math.max(0, Math.floor((bytes - fixed) / perImage));
@@ -115,7 +139,11 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The lines `incc summary` prints: the estimate per batch size on each runtime. */
-export function memoryTable(graph: IRGraph, batchSizes: number[] = [1, 8, 16, 32, 64], options: MemoryOptions = {}): string[] {
+export function memoryTable(
+  graph: IRGraph,
+  batchSizes: number[] = [1, 8, 16, 32, 64],
+  options: MemoryOptions = {},
+): string[] {
   const base = trainingMemory(graph, 0, 'tensorflow', options);
   const perImage = keptBytesPerImage(graph);
   const lines = [
@@ -128,6 +156,7 @@ export function memoryTable(graph: IRGraph, batchSizes: number[] = [1, 8, 16, 32
     const limit = RUNTIMES[rt].heapLimit;
     return `${formatBytes(m.total)}${limit !== undefined && m.heap > limit ? ' (over the 4 GiB heap)' : ''}`;
   };
-  for (const b of batchSizes) lines.push(`  batch ${String(b).padStart(3)}: tfjs-node ${cell(b, 'tensorflow')}, wasm ${cell(b, 'wasm')}`);
+  for (const b of batchSizes)
+    lines.push(`  batch ${String(b).padStart(3)}: tfjs-node ${cell(b, 'tensorflow')}, wasm ${cell(b, 'wasm')}`);
   return lines;
 }

@@ -31,7 +31,18 @@ export interface ReadTensor {
 
 export class SafetensorsError extends Error {}
 
-const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F64: 8, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const BYTES: Record<SafetensorsDtype, number> = {
+  F32: 4,
+  F64: 8,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 const littleEndian = endianness() === 'LE';
 /** The reference implementation refuses headers over 100 MB. */
 const MAX_HEADER = 100_000_000;
@@ -39,14 +50,19 @@ const MAX_HEADER = 100_000_000;
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** The file's bytes: header and tensors in the order given. */
-export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: readonly TensorToWrite[],
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
   let offset = 0;
   for (const t of tensors) {
-    if (t.name === '__metadata__' || Object.hasOwn(header, t.name)) throw new SafetensorsError(`tensor name ${t.name} is used twice or reserved`);
+    if (t.name === '__metadata__' || Object.hasOwn(header, t.name))
+      throw new SafetensorsError(`tensor name ${t.name} is used twice or reserved`);
     const dtype = t.values instanceof BigInt64Array ? 'I64' : 'F32';
-    if (t.values.length !== sizeOf(t.shape)) throw new SafetensorsError(`tensor ${t.name}: ${t.values.length} values for shape [${t.shape.join(', ')}]`);
+    if (t.values.length !== sizeOf(t.shape))
+      throw new SafetensorsError(`tensor ${t.name}: ${t.values.length} values for shape [${t.shape.join(', ')}]`);
     const bytes = t.values.length * BYTES[dtype];
     header[t.name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes] };
     offset += bytes;
@@ -105,11 +121,15 @@ function floatsOf(dtype: SafetensorsDtype, data: Uint8Array, count: number): Flo
 }
 
 /** The tensors and metadata of a safetensors file's bytes; `where` names the file in errors. */
-export function decodeSafetensors(bytes: Uint8Array, where = 'the file'): { tensors: ReadTensor[]; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  where = 'the file',
+): { tensors: ReadTensor[]; metadata: Record<string, string> } {
   if (bytes.length < 8) throw new SafetensorsError(`${where} is not a safetensors file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
-  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) throw new SafetensorsError(`${where} is not a safetensors file (header length ${n} does not fit)`);
+  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8)))
+    throw new SafetensorsError(`${where} is not a safetensors file (header length ${n} does not fit)`);
   const headerEnd = 8 + Number(n);
   let header: unknown;
   try {
@@ -117,7 +137,8 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'the file'): { tens
   } catch {
     throw new SafetensorsError(`${where} is not a safetensors file (its header is not JSON)`);
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new SafetensorsError(`${where}: the header is not a JSON object`);
+  if (header === null || typeof header !== 'object' || Array.isArray(header))
+    throw new SafetensorsError(`${where}: the header is not a JSON object`);
   const data = bytes.subarray(headerEnd);
   const tensors: (ReadTensor & { begin: number; end: number })[] = [];
   let metadata: Record<string, string> = {};
@@ -130,14 +151,20 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'the file'): { tens
     const dtype = e.dtype as SafetensorsDtype;
     const shape = e.shape;
     const offsets = e.data_offsets;
-    if (typeof dtype !== 'string' || !Object.hasOwn(BYTES, dtype)) throw new SafetensorsError(`${where}: tensor ${name} has an unknown dtype ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`${where}: tensor ${name} has a bad shape`);
+    if (typeof dtype !== 'string' || !Object.hasOwn(BYTES, dtype))
+      throw new SafetensorsError(`${where}: tensor ${name} has an unknown dtype ${JSON.stringify(e.dtype)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new SafetensorsError(`${where}: tensor ${name} has a bad shape`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new SafetensorsError(`${where}: tensor ${name} has bad data_offsets`);
     }
     const [begin, end] = offsets as [number, number];
-    if (end < begin || end > data.length) throw new SafetensorsError(`${where}: tensor ${name} lies outside the file (truncated?)`);
-    if (end - begin !== sizeOf(shape) * BYTES[dtype]) throw new SafetensorsError(`${where}: tensor ${name} has ${end - begin} bytes for ${dtype} [${shape.join(', ')}]`);
+    if (end < begin || end > data.length)
+      throw new SafetensorsError(`${where}: tensor ${name} lies outside the file (truncated?)`);
+    if (end - begin !== sizeOf(shape) * BYTES[dtype])
+      throw new SafetensorsError(
+        `${where}: tensor ${name} has ${end - begin} bytes for ${dtype} [${shape.join(', ')}]`,
+      );
     tensors.push({ name, dtype, shape: shape as number[], begin, end });
   }
   const sorted = [...tensors].sort((a, b) => a.begin - b.begin);
@@ -146,9 +173,15 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'the file'): { tens
     if (t.begin !== expected) throw new SafetensorsError(`${where}: the tensors' data is not contiguous at ${t.name}`);
     expected = t.end;
   }
-  if (expected !== data.length) throw new SafetensorsError(`${where}: ${data.length - expected} bytes after the last tensor`);
+  if (expected !== data.length)
+    throw new SafetensorsError(`${where}: ${data.length - expected} bytes after the last tensor`);
   return {
-    tensors: tensors.map(({ name, dtype, shape, begin, end }) => ({ name, dtype, shape, values: floatsOf(dtype, data.subarray(begin, end), sizeOf(shape)) })),
+    tensors: tensors.map(({ name, dtype, shape, begin, end }) => ({
+      name,
+      dtype,
+      shape,
+      values: floatsOf(dtype, data.subarray(begin, end), sizeOf(shape)),
+    })),
     metadata,
   };
 }

@@ -74,7 +74,9 @@ export interface TorchTensor {
 
 function batchNormEntries(prefix: string, weightPrefix: string, channels: number, scale: boolean): TorchTensor[] {
   return [
-    scale ? { key: `${prefix}.weight`, shape: [channels], weight: `${weightPrefix}/gamma`, layout: 'vector' } : { key: `${prefix}.weight`, shape: [channels], layout: 'ones' },
+    scale
+      ? { key: `${prefix}.weight`, shape: [channels], weight: `${weightPrefix}/gamma`, layout: 'vector' }
+      : { key: `${prefix}.weight`, shape: [channels], layout: 'ones' },
     { key: `${prefix}.bias`, shape: [channels], weight: `${weightPrefix}/beta`, layout: 'vector' },
     { key: `${prefix}.running_mean`, shape: [channels], weight: `${weightPrefix}/moving_mean`, layout: 'vector' },
     { key: `${prefix}.running_var`, shape: [channels], weight: `${weightPrefix}/moving_variance`, layout: 'vector' },
@@ -95,11 +97,21 @@ export function torchState(graph: IRGraph, ids = pythonIdentifiers(graph)): Torc
     const id = ids.get(n.id)!;
     if (a.op === 'conv') {
       const [kh, kw] = a.kernel;
-      out.push({ key: `${id}.conv.weight`, shape: [a.filters, channelsIn(graph, n), kh, kw], weight: `${n.name}/kernel`, layout: 'oihw' });
+      out.push({
+        key: `${id}.conv.weight`,
+        shape: [a.filters, channelsIn(graph, n), kh, kw],
+        weight: `${n.name}/kernel`,
+        layout: 'oihw',
+      });
       if (a.bias) out.push({ key: `${id}.conv.bias`, shape: [a.filters], weight: `${n.name}/bias`, layout: 'vector' });
       if (a.bn) out.push(...batchNormEntries(`${id}.bn`, `${n.name}/bn`, a.filters, a.bn.scale));
     } else if (a.op === 'dense') {
-      out.push({ key: `${id}.weight`, shape: [a.units, channelsIn(graph, n)], weight: `${n.name}/kernel`, layout: 'linear' });
+      out.push({
+        key: `${id}.weight`,
+        shape: [a.units, channelsIn(graph, n)],
+        weight: `${n.name}/kernel`,
+        layout: 'linear',
+      });
       if (a.bias) out.push({ key: `${id}.bias`, shape: [a.units], weight: `${n.name}/bias`, layout: 'vector' });
     } else if (a.op === 'batchnorm') {
       out.push(...batchNormEntries(id, n.name, n.shape[n.shape.length - 1]!, a.bn.scale));
@@ -132,7 +144,8 @@ function oihwToHwio(v: Float32Array, co: number, ci: number, kh: number, kw: num
   const out = new Float32Array(v.length);
   for (let o = 0; o < co; o++)
     for (let i = 0; i < ci; i++)
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + i) * co + o] = v[((o * ci + i) * kh + y) * kw + x]!;
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + i) * co + o] = v[((o * ci + i) * kh + y) * kw + x]!;
   return out;
 }
 
@@ -157,7 +170,11 @@ export function toTorchTensors(graph: IRGraph, weights: ReadonlyMap<string, Floa
  * num_batches_tracked and the frozen gammas of ones are read past. A missing key, one not in the network, a
  * wrong shape or a non-float tensor is a WeightsMismatchError naming them in PyTorch's terms.
  */
-export function fromTorchTensors(graph: IRGraph, tensors: readonly ReadTensor[], source: string): Map<string, Float32Array> {
+export function fromTorchTensors(
+  graph: IRGraph,
+  tensors: readonly ReadTensor[],
+  source: string,
+): Map<string, Float32Array> {
   const state = torchState(graph);
   const byKey = new Map(state.map((t) => [t.key, t]));
   const seen = new Set<string>();
@@ -181,12 +198,14 @@ export function fromTorchTensors(graph: IRGraph, tensors: readonly ReadTensor[],
     if (t.layout === 'oihw') {
       const [o, i, kh, kw] = t.shape as [number, number, number, number];
       values.push({ name: t.weight!, values: oihwToHwio(r.values, o, i, kh, kw) });
-    } else if (t.layout === 'linear') values.push({ name: t.weight!, values: transpose2(r.values, t.shape[0]!, t.shape[1]!) });
+    } else if (t.layout === 'linear')
+      values.push({ name: t.weight!, values: transpose2(r.values, t.shape[0]!, t.shape[1]!) });
     else values.push({ name: t.weight!, values: r.values });
   }
   // num_batches_tracked may be left out (PyTorch's non-strict saves, other tools); everything else is needed.
   const missing = state.filter((t) => !seen.has(t.key) && t.layout !== 'count').map((t) => t.key);
-  if (missing.length > 0 || extra.length > 0 || wrongShape.length > 0) throw new WeightsMismatchError(missing, extra, wrongShape, source);
+  if (missing.length > 0 || extra.length > 0 || wrongShape.length > 0)
+    throw new WeightsMismatchError(missing, extra, wrongShape, source);
   return matchWeights(graph, values, source);
 }
 

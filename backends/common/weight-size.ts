@@ -27,7 +27,11 @@ export const ONNX_LIMIT: WeightLimit = { maxBytes: 2 ** 31 - 2 ** 24, limit: '2 
 export const TFJS_LIMIT: WeightLimit = { maxBytes: 2 ** 31 - 1, limit: '2 GiB', holder: 'a tfjs model' };
 
 /** The pytorch target writes weights.safetensors from one buffer in memory: the same 2 GiB as tfjs's. */
-export const PYTORCH_LIMIT: WeightLimit = { maxBytes: 2 ** 31 - 1, limit: '2 GiB', holder: 'the weights.safetensors incc writes' };
+export const PYTORCH_LIMIT: WeightLimit = {
+  maxBytes: 2 ** 31 - 1,
+  limit: '2 GiB',
+  holder: 'the weights.safetensors incc writes',
+};
 
 export function formatBytes(n: number): string {
   if (n >= 2 ** 40) return `${(n / 2 ** 40).toLocaleString('en-US', { maximumFractionDigits: 2 })} TiB`;

@@ -19,17 +19,27 @@ export class WeightsMismatchError extends Error {
     super(WeightsMismatchError.describe(missing, extra, wrongShape, source));
   }
 
-  static describe(missing: string[], extra: string[], wrongShape: { name: string; expected: number[]; actual: number[] }[], source: string): string {
-    const list = (xs: string[]): string => xs.slice(0, SHOWN).join(', ') + (xs.length > SHOWN ? `, ... (${xs.length - SHOWN} more)` : '');
+  static describe(
+    missing: string[],
+    extra: string[],
+    wrongShape: { name: string; expected: number[]; actual: number[] }[],
+    source: string,
+  ): string {
+    const list = (xs: string[]): string =>
+      xs.slice(0, SHOWN).join(', ') + (xs.length > SHOWN ? `, ... (${xs.length - SHOWN} more)` : '');
     const parts: string[] = [];
     if (missing.length > 0) parts.push(`${missing.length} missing: ${list(missing)}`);
     if (extra.length > 0) parts.push(`${extra.length} not in the network: ${list(extra)}`);
-    if (wrongShape.length > 0) parts.push(`${wrongShape.length} with the wrong shape: ${list(wrongShape.map((w) => `${w.name} is [${w.actual.join(', ')}], the network needs [${w.expected.join(', ')}]`))}`);
+    if (wrongShape.length > 0)
+      parts.push(
+        `${wrongShape.length} with the wrong shape: ${list(wrongShape.map((w) => `${w.name} is [${w.actual.join(', ')}], the network needs [${w.expected.join(', ')}]`))}`,
+      );
     return `the weights in ${source} do not match the network: ${parts.join('; ')}`;
   }
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Matches named values (with their shapes) to the graph's variables. Returns the values by variable name,
@@ -59,6 +69,7 @@ export function matchWeights(
   }
   const wrong = new Set(wrongShape.map((w) => w.name));
   const missing = [...specs.keys()].filter((n) => !out.has(n) && !wrong.has(n));
-  if (missing.length > 0 || extra.length > 0 || wrongShape.length > 0) throw new WeightsMismatchError(missing, extra, wrongShape, source);
+  if (missing.length > 0 || extra.length > 0 || wrongShape.length > 0)
+    throw new WeightsMismatchError(missing, extra, wrongShape, source);
   return out;
 }

@@ -20,14 +20,26 @@ const markText = (m: Mark) => (m.kind === 'lint' ? `${m.rule}: ${m.text}` : `${m
 function nodeStatement(v: ViewNode, id: string): string {
   const c = COLORS[family(v)]!;
   const label = [v.short, ...v.lines].join('\n');
-  const attrs: string[] = [`label=${dotString(label)}`, `class=${dotString(`${v.kind} ${family(v)}${v.kind === 'layer' ? ` op-${v.op}` : ''}`)}`];
+  const attrs: string[] = [
+    `label=${dotString(label)}`,
+    `class=${dotString(`${v.kind} ${family(v)}${v.kind === 'layer' ? ` op-${v.op}` : ''}`)}`,
+  ];
   attrs.push(`fillcolor=${dotString(c.fill)}`);
   const lint = v.marks.filter((m) => m.kind === 'lint');
   const rewrite = v.marks.find((m) => m.kind !== 'lint');
-  if (lint.length > 0) attrs.push(`color=${dotString(lint.every((m) => m.severity === 'info') ? MARK_COLORS.info : MARK_COLORS.lint)}`, 'penwidth=3');
-  else if (rewrite) attrs.push(`color=${dotString(MARK_COLORS[rewrite.kind as 'rewritten' | 'replaced'])}`, 'penwidth=3');
+  if (lint.length > 0)
+    attrs.push(
+      `color=${dotString(lint.every((m) => m.severity === 'info') ? MARK_COLORS.info : MARK_COLORS.lint)}`,
+      'penwidth=3',
+    );
+  else if (rewrite)
+    attrs.push(`color=${dotString(MARK_COLORS[rewrite.kind as 'rewritten' | 'replaced'])}`, 'penwidth=3');
   else attrs.push(`color=${dotString(c.stroke)}`);
-  const styles = ['filled', v.kind === 'block' ? 'rounded' : '', v.kind === 'external' || v.marks.some((m) => m.kind === 'replaced') ? 'dashed' : ''].filter(Boolean);
+  const styles = [
+    'filled',
+    v.kind === 'block' ? 'rounded' : '',
+    v.kind === 'external' || v.marks.some((m) => m.kind === 'replaced') ? 'dashed' : '',
+  ].filter(Boolean);
   attrs.push(`style=${dotString(styles.join(','))}`);
   if (v.marks.length > 0) attrs.push(`xlabel=${dotString(v.marks.map(markText).join('\n'))}`);
   if (v.kind === 'layer' && v.arity > 1) attrs.push('ordering=in');
@@ -51,7 +63,9 @@ export const DOT_MARKER = '// drawn by incc graph';
 export function renderDot(panels: DotPanel[], title: string, subtitle?: string): string {
   const out: string[] = [];
   out.push(`digraph ${dotString(title)} {`);
-  out.push(`  graph [rankdir=BT, label=${dotString(subtitle ? `${title}\n${subtitle}` : title)}, labelloc=t, fontname="DejaVu Sans", fontsize=12, nodesep=0.25, ranksep=0.3, forcelabels=true];`);
+  out.push(
+    `  graph [rankdir=BT, label=${dotString(subtitle ? `${title}\n${subtitle}` : title)}, labelloc=t, fontname="DejaVu Sans", fontsize=12, nodesep=0.25, ranksep=0.3, forcelabels=true];`,
+  );
   out.push('  node [shape=box, fontname="DejaVu Sans Mono", fontsize=10, margin="0.12,0.06"];');
   out.push('  edge [arrowsize=0.6, color="#57606a"];');
   out.push(`  ${DOT_MARKER}`);

@@ -135,17 +135,25 @@ export function renderHtml(input: HtmlInput): string {
   out.push('</section>');
   if (input.blocks.length > 0) {
     out.push('<section id="blocks"><h2>Blocks</h2>');
-    out.push('<p class="note">Each green box above is a block instance collapsed into one box: click it, or a line below, to open its layers.</p>');
+    out.push(
+      '<p class="note">Each green box above is a block instance collapsed into one box: click it, or a line below, to open its layers.</p>',
+    );
     for (const b of input.blocks) {
-      out.push(`<details class="block" id="${escapeXml(blockAnchor(b.instance))}" data-instance="${escapeXml(b.instance)}">`);
-      out.push(`<summary><code>${escapeXml(b.instance)}</code> ${escapeXml(b.block)}: ${escapeXml(b.summary)}</summary>`);
+      out.push(
+        `<details class="block" id="${escapeXml(blockAnchor(b.instance))}" data-instance="${escapeXml(b.instance)}">`,
+      );
+      out.push(
+        `<summary><code>${escapeXml(b.instance)}</code> ${escapeXml(b.block)}: ${escapeXml(b.summary)}</summary>`,
+      );
       out.push(`<div class="diagram">${b.svg}</div>`);
       out.push('</details>');
     }
     out.push('</section>');
   }
   out.push('<section id="layers"><h2>Layers</h2>');
-  out.push('<table class="summary"><thead><tr><th>name</th><th>op</th><th>output</th><th>params</th><th>mult-adds</th><th>source</th><th>lint</th></tr></thead><tbody>');
+  out.push(
+    '<table class="summary"><thead><tr><th>name</th><th>op</th><th>output</th><th>params</th><th>mult-adds</th><th>source</th><th>lint</th></tr></thead><tbody>',
+  );
   for (const n of input.rows) {
     const fs = findingsByNode.get(n.name) ?? [];
     out.push(
@@ -162,7 +170,9 @@ export function renderHtml(input: HtmlInput): string {
     for (const f of input.findings) {
       const code = f.node ? `<code>${escapeXml(f.node)}</code>` : '';
       const where = f.node && rowNames.has(f.node) ? `<a href="#${escapeXml(rowAnchor(f.node))}">${code}</a>` : code;
-      out.push(`<li class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code> ${where} (<code>${escapeXml(f.where)}</code>): ${escapeXml(f.message)}</li>`);
+      out.push(
+        `<li class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code> ${where} (<code>${escapeXml(f.where)}</code>): ${escapeXml(f.message)}</li>`,
+      );
     }
     out.push('</ul>');
   }

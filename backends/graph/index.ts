@@ -16,7 +16,16 @@ import { MERMAID_MARKER, renderMermaid } from './mermaid.js';
 import { findInstance, placeMarks, viewOf, type InstanceRef, type Mark, type View, type ViewNode } from './scope.js';
 import { renderSvg, type Panel } from './svg.js';
 
-export { viewOf, findInstance, instancesOf, type View, type ViewNode, type ViewEdge, type Mark, type InstanceRef } from './scope.js';
+export {
+  viewOf,
+  findInstance,
+  instancesOf,
+  type View,
+  type ViewNode,
+  type ViewEdge,
+  type Mark,
+  type InstanceRef,
+} from './scope.js';
 
 /** What render draws: a built graph, and what the command found about it. */
 export interface Drawing {
@@ -68,7 +77,9 @@ export function isGraphOutput(head: Buffer): boolean {
 const severityOf = (m: LintMessage): Mark['severity'] => m.severity;
 
 function lintMarks(messages: LintMessage[]): Mark[] {
-  return messages.filter((m) => m.node !== undefined).map((m) => ({ kind: 'lint', severity: severityOf(m), rule: m.ruleId, text: m.message, node: m.node! }));
+  return messages
+    .filter((m) => m.node !== undefined)
+    .map((m) => ({ kind: 'lint', severity: severityOf(m), rule: m.ruleId, text: m.message, node: m.node! }));
 }
 
 /** The marks of a rewrite: new nodes in the graph after, the nodes they replaced in the graph before. */
@@ -86,7 +97,12 @@ function rewriteMarks(before: IRGraph, after: IRGraph, applications: Application
     .filter((n) => n.rewrite)
     .map((n) => {
       const was = original.get(n.rewrite!.replaced);
-      return { kind: 'rewritten', rule: n.rewrite!.rule, text: `from ${n.rewrite!.replaced}${was ? ` (${opLine(was)})` : ''}`, node: n.name };
+      return {
+        kind: 'rewritten',
+        rule: n.rewrite!.rule,
+        text: `from ${n.rewrite!.replaced}${was ? ` (${opLine(was)})` : ''}`,
+        node: n.name,
+      };
     });
   return { before: replaced, after: rewritten };
 }
@@ -121,7 +137,8 @@ export async function render(sel: Drawing, options: RenderOptions): Promise<Rend
     const unplaced = placeMarks(view, lintMarks(messages));
     // Findings about no node, or about a node this drawing does not have, go under the diagram (for a whole network).
     if (!instance) {
-      for (const m of messages.filter((x) => x.node === undefined)) footnotes.push(`${m.severity} ${m.ruleId} (${m.file}:${m.line}): ${m.message}`);
+      for (const m of messages.filter((x) => x.node === undefined))
+        footnotes.push(`${m.severity} ${m.ruleId} (${m.file}:${m.line}): ${m.message}`);
       for (const m of unplaced) footnotes.push(`${m.severity} ${m.rule} (${m.node}): ${m.text}`);
     }
   }
@@ -132,7 +149,8 @@ export async function render(sel: Drawing, options: RenderOptions): Promise<Rend
     const beforeInstance = instance ? findInstance(before, instance.instance) : undefined;
     const beforeView = viewOf(before, { instance: beforeInstance, depth });
     const marks = rewriteMarks(before, graph, sel.applications);
-    if (instance) for (const m of [...marks.before, ...marks.after]) m.text = m.text.split(`${instance.instance}/`).join('');
+    if (instance)
+      for (const m of [...marks.before, ...marks.after]) m.text = m.text.split(`${instance.instance}/`).join('');
     placeMarks(beforeView, marks.before);
     placeMarks(view, marks.after);
     const memberNames = new Set(view.members.map((n) => n.name));
@@ -140,7 +158,10 @@ export async function render(sel: Drawing, options: RenderOptions): Promise<Rend
     const rules = [...new Set(sel.applications.map((a) => a.rule))];
     if (sel.applications.length === 0) notes.push('no rule was applied: before and after are the same');
     else if (inScope === 0) notes.push('no rule rewrote a layer of the drawn scope');
-    panels.push({ view: beforeView, heading: 'before: as written' }, { view, heading: `after: ${rules.join(', ') || 'no rule'}` });
+    panels.push(
+      { view: beforeView, heading: 'before: as written' },
+      { view, heading: `after: ${rules.join(', ') || 'no rule'}` },
+    );
   } else {
     panels.push({ view });
   }
@@ -154,33 +175,63 @@ export async function render(sel: Drawing, options: RenderOptions): Promise<Rend
     case 'svg': {
       const { layoutView } = await import('./layout.js');
       const laid: Panel[] = [];
-      for (const p of panels) laid.push({ laid: await layoutView(p.view, options.direction), ...(p.heading ? { heading: p.heading } : {}) });
+      for (const p of panels)
+        laid.push({ laid: await layoutView(p.view, options.direction), ...(p.heading ? { heading: p.heading } : {}) });
       return { text: renderSvg(laid, { title, subtitle: view.subtitle, footnotes }), notes };
     }
     case 'html': {
       const { layoutView } = await import('./layout.js');
       const laid: Panel[] = [];
-      for (const p of panels) laid.push({ laid: await layoutView(p.view, options.direction), ...(p.heading ? { heading: p.heading } : {}) });
+      for (const p of panels)
+        laid.push({ laid: await layoutView(p.view, options.direction), ...(p.heading ? { heading: p.heading } : {}) });
       const diagram = renderSvg(laid, { title, subtitle: view.subtitle, footnotes, idPrefix: 'g-', linkBlocks: '' });
       // Each collapsed block, opened one more level, and so on down.
       const blocks: HtmlBlock[] = [];
-      const queue: { box: ViewNode; parent?: string }[] = view.nodes.filter((v) => v.kind === 'block').map((box) => ({ box }));
+      const queue: { box: ViewNode; parent?: string }[] = view.nodes
+        .filter((v) => v.kind === 'block')
+        .map((box) => ({ box }));
       for (let k = 0; k < queue.length; k++) {
         const { box, parent } = queue[k]!;
         const sub = viewOf(graph, { instance: instanceOfBox(box), depth: 1 });
         placeMarks(sub, lintMarks(messages));
-        const svg = renderSvg([{ laid: await layoutView(sub, options.direction) }], { title: sub.title, subtitle: sub.subtitle, idPrefix: `b${k}-`, linkBlocks: '' });
-        blocks.push({ instance: box.name, block: box.block!, summary: `${shapeText(box.shape)}, ${groupDigits(box.params)} params, ${groupDigits(box.macs)} mult-adds, ${box.members.length} layers`, svg, ...(parent ? { parent } : {}) });
+        const svg = renderSvg([{ laid: await layoutView(sub, options.direction) }], {
+          title: sub.title,
+          subtitle: sub.subtitle,
+          idPrefix: `b${k}-`,
+          linkBlocks: '',
+        });
+        blocks.push({
+          instance: box.name,
+          block: box.block!,
+          summary: `${shapeText(box.shape)}, ${groupDigits(box.params)} params, ${groupDigits(box.macs)} mult-adds, ${box.members.length} layers`,
+          svg,
+          ...(parent ? { parent } : {}),
+        });
         for (const inner of sub.nodes.filter((v) => v.kind === 'block')) queue.push({ box: inner, parent: box.name });
       }
       const rows = scopeNodes(graph, instance);
       const rowNames = new Set(rows.map((r) => r.name));
       const findings: HtmlFinding[] = messages
         .filter((m) => !instance || (m.node !== undefined && rowNames.has(m.node)))
-        .map((m) => ({ severity: m.severity, rule: m.ruleId, message: m.message, where: `${m.file}:${m.line}`, ...(m.node ? { node: m.node } : {}) }));
+        .map((m) => ({
+          severity: m.severity,
+          rule: m.ruleId,
+          message: m.message,
+          where: `${m.file}:${m.line}`,
+          ...(m.node ? { node: m.node } : {}),
+        }));
       const p = totalParams(rows);
       const totals = `${rows.length} layers; ${groupDigits(p.total)} params (trainable ${groupDigits(p.trainable)}, non-trainable ${groupDigits(p.nonTrainable)}); ${groupDigits(totalMacs(rows))} mult-adds`;
-      const text = renderHtml({ title, subtitle: view.subtitle, diagram, blocks, rows, totals, findings, ...(lintNote ? { lintNote } : {}) });
+      const text = renderHtml({
+        title,
+        subtitle: view.subtitle,
+        diagram,
+        blocks,
+        rows,
+        totals,
+        findings,
+        ...(lintNote ? { lintNote } : {}),
+      });
       return { text, notes };
     }
   }

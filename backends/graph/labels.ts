@@ -20,7 +20,6 @@ export const PAD_Y = 6;
 export const MONO_FONT = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace";
 export const SANS_FONT = "'DejaVu Sans', Helvetica, Arial, 'Liberation Sans', sans-serif";
 
-
 /** The op line of a layer, in .incp syntax (the layer kind's description: compiler/ir/kinds/). */
 export function opLine(n: IRNode): string {
   return describeLayer(n.attrs);
@@ -48,7 +47,13 @@ export function textWidth(text: string, size = FONT_SIZE): number {
 
 /** The size of a box: a small name line over the main lines. */
 export function boxSize(name: string, lines: string[], minWidth = 0): { width: number; height: number } {
-  const width = Math.max(minWidth, textWidth(name, SMALL_SIZE), ...lines.map((l, i) => textWidth(l, i === 0 ? FONT_SIZE : SMALL_SIZE))) + 2 * PAD_X;
+  const width =
+    Math.max(
+      minWidth,
+      textWidth(name, SMALL_SIZE),
+      ...lines.map((l, i) => textWidth(l, i === 0 ? FONT_SIZE : SMALL_SIZE)),
+    ) +
+    2 * PAD_X;
   const height = SMALL_LINE_HEIGHT + LINE_HEIGHT + (lines.length - 1) * SMALL_LINE_HEIGHT + 2 * PAD_Y;
   return { width, height };
 }

@@ -24,7 +24,8 @@ const PORT_SPACING = 26;
 
 type ElkConstructor = new (args?: ELKConstructorArguments) => ELK;
 /** The package is CommonJS: its `module.exports` is the constructor (and so is its `default`). */
-const ElkClass = ((elkModule as unknown as { default?: ElkConstructor }).default ?? elkModule) as unknown as ElkConstructor;
+const ElkClass = ((elkModule as unknown as { default?: ElkConstructor }).default ??
+  elkModule) as unknown as ElkConstructor;
 let elk: ELK | undefined;
 
 /**
@@ -46,7 +47,10 @@ export async function layoutView(view: View, direction: Direction = 'up'): Promi
   }
   for (const v of view.nodes) {
     const n = inbound.get(v.key) ?? 0;
-    sizes.set(v.key, boxSize(v.short, v.lines, Math.max(n > 1 ? n * PORT_SPACING : 0, v.kind === 'block' ? blockWidth - 20 : 0)));
+    sizes.set(
+      v.key,
+      boxSize(v.short, v.lines, Math.max(n > 1 ? n * PORT_SPACING : 0, v.kind === 'block' ? blockWidth - 20 : 0)),
+    );
   }
   if (view.nodes.length > ELK_MAX_BOXES) return plainLayout(view, sizes, direction);
   const first = await runElk(view, sizes, inbound, direction);
@@ -80,7 +84,12 @@ export async function layoutView(view: View, direction: Direction = 'up'): Promi
   return widened ? runElk(view, sizes, inbound, direction) : first;
 }
 
-async function runElk(view: View, sizes: Map<string, { width: number; height: number }>, inbound: Map<string, number>, direction: Direction): Promise<Laid> {
+async function runElk(
+  view: View,
+  sizes: Map<string, { width: number; height: number }>,
+  inbound: Map<string, number>,
+  direction: Direction,
+): Promise<Laid> {
   elk ??= new ElkClass();
   const ids = new Map<string, string>();
   view.nodes.forEach((v, i) => ids.set(v.key, `n${i}`));
@@ -96,7 +105,10 @@ async function runElk(view: View, sizes: Map<string, { width: number; height: nu
         id: `${ids.get(v.key)}p${i}`,
         width: 0,
         height: 0,
-        layoutOptions: { 'elk.port.side': direction === 'up' ? 'SOUTH' : 'NORTH', 'elk.port.index': String(direction === 'up' ? n - 1 - i : i) },
+        layoutOptions: {
+          'elk.port.side': direction === 'up' ? 'SOUTH' : 'NORTH',
+          'elk.port.index': String(direction === 'up' ? n - 1 - i : i),
+        },
       }));
     }
     return node;
@@ -136,7 +148,9 @@ async function runElk(view: View, sizes: Map<string, { width: number; height: nu
   }
   const routes: Route[] = (laid.edges ?? []).map((e, i) => {
     const s = (e as ElkExtendedEdge).sections?.[0];
-    const points: [number, number][] = s ? [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => [round(p.x), round(p.y)]) : [];
+    const points: [number, number][] = s
+      ? [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => [round(p.x), round(p.y)])
+      : [];
     const ve = view.edges[i]!;
     return { from: ve.from, to: ve.to, index: ve.index, points };
   });

@@ -14,16 +14,26 @@ export interface MermaidPanel {
 }
 
 /** Text inside `["..."]`: quotes and angle brackets as Mermaid entities. */
-const text = (s: string) => s.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+const text = (s: string) =>
+  s.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 
 function body(view: View, prefix: string, indent: string, classes: Map<string, string[]>): string[] {
   const out: string[] = [];
   const ids = new Map(view.nodes.map((v, i) => [v.key, `${prefix}n${i}`]));
   for (const v of view.nodes) {
     const id = ids.get(v.key)!;
-    const lines = [v.short, ...v.lines, ...v.marks.map((m) => (m.kind === 'lint' ? `⚠ ${m.rule}: ${m.text}` : `${m.kind} (${m.rule})`))];
+    const lines = [
+      v.short,
+      ...v.lines,
+      ...v.marks.map((m) => (m.kind === 'lint' ? `⚠ ${m.rule}: ${m.text}` : `${m.kind} (${m.rule})`)),
+    ];
     out.push(`${indent}${id}["${lines.map(text).join('<br/>')}"]`);
-    const cls = [family(v), ...(v.marks.some((m) => m.kind === 'lint') ? ['lint'] : []), ...(v.marks.some((m) => m.kind === 'rewritten') ? ['rewritten'] : []), ...(v.marks.some((m) => m.kind === 'replaced') ? ['replaced'] : [])];
+    const cls = [
+      family(v),
+      ...(v.marks.some((m) => m.kind === 'lint') ? ['lint'] : []),
+      ...(v.marks.some((m) => m.kind === 'rewritten') ? ['rewritten'] : []),
+      ...(v.marks.some((m) => m.kind === 'replaced') ? ['replaced'] : []),
+    ];
     for (const c of cls) {
       const ids = classes.get(c);
       if (ids) ids.push(id);
@@ -50,7 +60,8 @@ export function renderMermaid(panels: MermaidPanel[], title: string): string {
       out.push('  end');
     });
   }
-  for (const [k, c] of Object.entries(COLORS)) out.push(`  classDef ${k} fill:${c.fill},stroke:${c.stroke},color:#1f2328`);
+  for (const [k, c] of Object.entries(COLORS))
+    out.push(`  classDef ${k} fill:${c.fill},stroke:${c.stroke},color:#1f2328`);
   out.push(`  classDef lint stroke:${MARK_COLORS.lint},stroke-width:3px`);
   out.push(`  classDef rewritten stroke:${MARK_COLORS.rewritten},stroke-width:3px`);
   out.push(`  classDef replaced stroke:${MARK_COLORS.replaced},stroke-width:2px,stroke-dasharray:6 3`);

@@ -72,7 +72,17 @@ export function plainLayout(view: View, sizes: Sizes, direction: Direction): Lai
     const ty = direction === 'up' ? b.y + b.height : b.y;
     const turn = direction === 'up' ? ty + ROW_GAP / 2 : ty - ROW_GAP / 2;
     const points: [number, number][] =
-      Math.abs(sx - tx) < 0.05 ? [[sx, sy], [tx, ty]] : [[sx, sy], [sx, turn], [tx, turn], [tx, ty]];
+      Math.abs(sx - tx) < 0.05
+        ? [
+            [sx, sy],
+            [tx, ty],
+          ]
+        : [
+            [sx, sy],
+            [sx, turn],
+            [tx, turn],
+            [tx, ty],
+          ];
     return { from: e.from, to: e.to, index: e.index, points: points.map(([x, y]) => [round(x), round(y)]) };
   });
   return { view, width: round(width), height: round(height), boxes, routes };

@@ -27,7 +27,9 @@ export interface Mark {
 }
 
 export interface ViewNode {
-  /** Unique in the view: the IR node's name for a layer, the instance's for a block, `<from> NAME` for an outside input. */
+  /**
+   * Unique in the view: the IR node's name for a layer, the instance's for a block, `<from> NAME` for an outside input.
+   */
   key: string;
   kind: ViewNodeKind;
   /** The IR node's name, or the block instance's name. */
@@ -43,7 +45,10 @@ export interface ViewNode {
   shape: number[];
   params: number;
   macs: number;
-  /** The IR nodes the box stands for: one for a layer, every node of the instance for a block, none for an outside input. */
+  /**
+   * The IR nodes the box stands for: one for a layer, every node of the instance for a block, none for an outside
+   * input.
+   */
   members: IRNode[];
   /** The inputs the IR node has (for a concat: its branches). */
   arity: number;
@@ -106,7 +111,10 @@ export function findInstance(graph: IRGraph, name: string): InstanceRef | undefi
 /** Every block instance of a graph, in node order. */
 export function instancesOf(graph: IRGraph): InstanceRef[] {
   const seen = new Map<string, InstanceRef>();
-  for (const n of graph.nodes) n.origin.forEach((f, level) => seen.has(f.instance) || seen.set(f.instance, { instance: f.instance, block: f.block, level }));
+  for (const n of graph.nodes)
+    n.origin.forEach(
+      (f, level) => seen.has(f.instance) || seen.set(f.instance, { instance: f.instance, block: f.block, level }),
+    );
   return [...seen.values()];
 }
 
@@ -244,7 +252,9 @@ export function viewOf(graph: IRGraph, options: ScopeOptions = {}): View {
   const total = totalParams(members).total;
   const macs = totalMacs(members);
   const first = members[0]!;
-  const last = inst ? (members.find((m) => m.name === inst.instance) ?? members[members.length - 1]!) : graph.nodes[graph.output]!;
+  const last = inst
+    ? (members.find((m) => m.name === inst.instance) ?? members[members.length - 1]!)
+    : graph.nodes[graph.output]!;
   const inputShape = inst
     ? [...externals.values()].map((e) => shapeText(e.shape)).join(', ') || shapeText(first.shape)
     : shapeText(graph.nodes[graph.input]!.shape);
@@ -284,7 +294,15 @@ export function placeMarks(view: View, marks: Mark[]): Mark[] {
   for (const mark of marks) {
     const v = owner.get(mark.node);
     if (!v) unplaced.push(mark);
-    else v.marks.push(v.kind === 'block' ? { ...mark, text: `${mark.node.startsWith(`${v.name}/`) ? mark.node.slice(v.name.length + 1) : mark.node}: ${mark.text}` } : mark);
+    else
+      v.marks.push(
+        v.kind === 'block'
+          ? {
+              ...mark,
+              text: `${mark.node.startsWith(`${v.name}/`) ? mark.node.slice(v.name.length + 1) : mark.node}: ${mark.text}`,
+            }
+          : mark,
+      );
   }
   return unplaced;
 }

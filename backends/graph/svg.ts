@@ -39,7 +39,8 @@ const PANEL_GAP = 36;
 const HEADER = 46;
 const PANEL_HEADING = 20;
 
-export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** A number with at most one decimal, as written in the SVG. */
 export const num = (x: number) => {
   const r = Math.round(x * 10) / 10;
@@ -134,14 +135,22 @@ export function wrap(text: string, width = NOTE_WRAP): string[] {
 }
 
 const markLabel = (m: Mark) =>
-  m.kind === 'lint' ? `${m.severity ?? 'warning'} ${m.rule}: ${m.text}` : m.kind === 'rewritten' ? `rewritten by ${m.rule}: ${m.text}` : `replaced by ${m.rule}: ${m.text}`;
+  m.kind === 'lint'
+    ? `${m.severity ?? 'warning'} ${m.rule}: ${m.text}`
+    : m.kind === 'rewritten'
+      ? `rewritten by ${m.rule}: ${m.text}`
+      : `replaced by ${m.rule}: ${m.text}`;
 
 function markClasses(v: ViewNode): string[] {
   const out: string[] = [];
   const lint = v.marks.filter((m) => m.kind === 'lint');
   if (lint.length > 0) {
     out.push('lint');
-    const worst = lint.some((m) => m.severity === 'error') ? 'error' : lint.some((m) => m.severity === 'warning') ? 'warning' : 'info';
+    const worst = lint.some((m) => m.severity === 'error')
+      ? 'error'
+      : lint.some((m) => m.severity === 'warning')
+        ? 'warning'
+        : 'info';
     out.push(`lint-${worst}`);
   }
   if (v.marks.some((m) => m.kind === 'rewritten')) out.push('rewritten');
@@ -150,8 +159,19 @@ function markClasses(v: ViewNode): string[] {
 }
 
 function tooltip(v: ViewNode): string {
-  const lines = [v.kind === 'block' ? `${v.name}: ${v.block} (${v.members.length} layers)` : v.kind === 'external' ? `${v.name} (outside the block)` : v.name];
-  if (v.kind !== 'external') lines.push(...(v.kind === 'block' ? [] : [v.lines[0]!]), `output ${shapeText(v.shape)}`, `${groupDigits(v.params)} params, ${groupDigits(v.macs)} mult-adds`);
+  const lines = [
+    v.kind === 'block'
+      ? `${v.name}: ${v.block} (${v.members.length} layers)`
+      : v.kind === 'external'
+        ? `${v.name} (outside the block)`
+        : v.name,
+  ];
+  if (v.kind !== 'external')
+    lines.push(
+      ...(v.kind === 'block' ? [] : [v.lines[0]!]),
+      `output ${shapeText(v.shape)}`,
+      `${groupDigits(v.params)} params, ${groupDigits(v.macs)} mult-adds`,
+    );
   if (v.source) lines.push(v.source);
   for (const m of v.marks) lines.push(markLabel(m));
   return lines.join('\n');
@@ -172,7 +192,14 @@ function planPanel(panel: Panel, x: number): PanelPlan {
   const heading = panel.heading ? PANEL_HEADING : 0;
   // Notes: beside the panel, each at the height of its box, pushed down so that none overlaps the last.
   const wanted = laid.view.nodes
-    .flatMap((v) => v.marks.map((mark) => ({ v, mark, lines: wrap(markLabel(mark)), center: laid.boxes.get(v.key)!.y + laid.boxes.get(v.key)!.height / 2 })))
+    .flatMap((v) =>
+      v.marks.map((mark) => ({
+        v,
+        mark,
+        lines: wrap(markLabel(mark)),
+        center: laid.boxes.get(v.key)!.y + laid.boxes.get(v.key)!.height / 2,
+      })),
+    )
     .sort((a, b) => a.center - b.center || laid.boxes.get(a.v.key)!.x - laid.boxes.get(b.v.key)!.x);
   const notes: PanelPlan['notes'] = [];
   let floor = 0;
@@ -211,12 +238,16 @@ export function renderSvg(panels: Panel[], options: SvgOptions): string {
   );
   out.push(`<title>${escapeXml(options.title)}</title>`);
   out.push(`<style>${STYLE}</style>`);
-  out.push(`<defs><marker id="${p}arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>`);
+  out.push(
+    `<defs><marker id="${p}arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
+  );
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text class="title" x="8" y="20">${escapeXml(options.title)}</text>`);
   if (options.subtitle) out.push(`<text class="subtitle" x="8" y="36">${escapeXml(options.subtitle)}</text>`);
   for (const plan of plans) out.push(renderPanel(plan, p, options.linkBlocks));
-  footnotes.forEach((f, i) => out.push(`<text class="footnote" x="8" y="${num(HEADER + bodyHeight + 20 + i * 14)}">${escapeXml(f)}</text>`));
+  footnotes.forEach((f, i) =>
+    out.push(`<text class="footnote" x="8" y="${num(HEADER + bodyHeight + 20 + i * 14)}">${escapeXml(f)}</text>`),
+  );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
@@ -225,20 +256,32 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
   const { laid } = plan.panel;
   const dy = HEADER + (plan.panel.heading ? PANEL_HEADING : 0);
   const out: string[] = [];
-  out.push(`<g class="panel" transform="translate(${num(plan.x)},${num(dy)})"${plan.panel.heading ? ` data-heading="${escapeXml(plan.panel.heading)}"` : ''}>`);
+  out.push(
+    `<g class="panel" transform="translate(${num(plan.x)},${num(dy)})"${plan.panel.heading ? ` data-heading="${escapeXml(plan.panel.heading)}"` : ''}>`,
+  );
   if (plan.panel.heading) out.push(`<text class="heading" x="8" y="-6">${escapeXml(plan.panel.heading)}</text>`);
   const edgesAt = out.length;
   out.push('<g class="edges">');
   for (const r of laid.routes) {
     if (r.points.length < 2) continue;
     const d = r.points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${num(px)},${num(py)}`).join(' ');
-    out.push(`<path class="edge" data-from="${escapeXml(r.from)}" data-to="${escapeXml(r.to)}" data-index="${r.index}" d="${d}" marker-end="url(#${p}arrow)"/>`);
+    out.push(
+      `<path class="edge" data-from="${escapeXml(r.from)}" data-to="${escapeXml(r.to)}" data-index="${r.index}" d="${d}" marker-end="url(#${p}arrow)"/>`,
+    );
   }
   out.push('</g>');
   out.push('<g class="nodes">');
   laid.view.nodes.forEach((v, i) => {
     const b = laid.boxes.get(v.key)!;
-    const cls = ['node', v.kind === 'layer' ? 'layer' : '', family(v), v.kind === 'layer' ? `op-${v.op}` : '', ...markClasses(v)].filter(Boolean).join(' ');
+    const cls = [
+      'node',
+      v.kind === 'layer' ? 'layer' : '',
+      family(v),
+      v.kind === 'layer' ? `op-${v.op}` : '',
+      ...markClasses(v),
+    ]
+      .filter(Boolean)
+      .join(' ');
     const data =
       v.kind === 'layer'
         ? `data-node="${escapeXml(v.name)}" data-op="${v.op}" data-arity="${v.arity}"`
@@ -250,7 +293,9 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
     let y = b.y + PAD_Y + SMALL_LINE_HEIGHT - 3;
     texts.push(`<text class="nm" x="${num(cx)}" y="${num(y)}" text-anchor="middle">${escapeXml(v.short)}</text>`);
     y += LINE_HEIGHT;
-    texts.push(`<text class="l0" x="${num(cx)}" y="${num(y)}" text-anchor="middle">${escapeXml(v.lines[0] ?? '')}</text>`);
+    texts.push(
+      `<text class="l0" x="${num(cx)}" y="${num(y)}" text-anchor="middle">${escapeXml(v.lines[0] ?? '')}</text>`,
+    );
     for (const line of v.lines.slice(1)) {
       y += SMALL_LINE_HEIGHT;
       texts.push(`<text class="ln" x="${num(cx)}" y="${num(y)}" text-anchor="middle">${escapeXml(line)}</text>`);
@@ -262,7 +307,11 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
       ...texts,
       '</g>',
     ].join('');
-    out.push(v.kind === 'block' && linkBlocks !== undefined ? `<a href="#${linkBlocks}block-${escapeXml(encodeURIComponent(v.name))}" data-expand="${escapeXml(v.name)}">${box}</a>` : box);
+    out.push(
+      v.kind === 'block' && linkBlocks !== undefined
+        ? `<a href="#${linkBlocks}block-${escapeXml(encodeURIComponent(v.name))}" data-expand="${escapeXml(v.name)}">${box}</a>`
+        : box,
+    );
   });
   out.push('</g>');
   if (plan.notes.length > 0) {
@@ -272,11 +321,17 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
     const texts: string[] = [];
     for (const n of plan.notes) {
       const b = laid.boxes.get(n.v.key)!;
-      const cls = ['note', n.mark.kind, n.mark.kind === 'lint' ? `lint-${n.mark.severity ?? 'warning'}` : ''].filter(Boolean).join(' ');
+      const cls = ['note', n.mark.kind, n.mark.kind === 'lint' ? `lint-${n.mark.severity ?? 'warning'}` : '']
+        .filter(Boolean)
+        .join(' ');
       const attrs = `class="${cls}" data-for="${escapeXml(n.v.key)}" data-rule="${escapeXml(n.mark.rule)}" data-node="${escapeXml(n.mark.node)}"`;
-      lines.push(`<g class="${cls.replace('note', 'leader')}"><line x1="${num(b.x + b.width)}" y1="${num(b.y + b.height / 2)}" x2="${num(nx - 4)}" y2="${num(n.y + NOTE_LINE / 2)}"/></g>`);
+      lines.push(
+        `<g class="${cls.replace('note', 'leader')}"><line x1="${num(b.x + b.width)}" y1="${num(b.y + b.height / 2)}" x2="${num(nx - 4)}" y2="${num(n.y + NOTE_LINE / 2)}"/></g>`,
+      );
       const ty = n.y + NOTE_LINE - 3;
-      texts.push(`<g ${attrs}>${n.lines.map((line, k) => `<text x="${num(nx)}" y="${num(ty + k * NOTE_LINE)}">${escapeXml(line)}</text>`).join('')}</g>`);
+      texts.push(
+        `<g ${attrs}>${n.lines.map((line, k) => `<text x="${num(nx)}" y="${num(ty + k * NOTE_LINE)}">${escapeXml(line)}</text>`).join('')}</g>`,
+      );
     }
     out[edgesAt] = ['<g class="leaders">', ...lines, '</g>', out[edgesAt]].join('\n');
     out.push('<g class="notes">', texts.join('\n'), '</g>');

@@ -19,11 +19,22 @@ import { encodeModel, lowerToOnnx, type LowerOptions } from './lower.js';
 
 export { writeFileAtomic, OutputError } from '../common/output.js';
 export { matchWeights, WeightsMismatchError } from '../common/weights-match.js';
-export { lowerToOnnx, encodeModel, OPSET, IR_VERSION, MAX_MODEL_BYTES, type LowerOptions, type LowerResult, type Layout } from './lower.js';
+export {
+  lowerToOnnx,
+  encodeModel,
+  OPSET,
+  IR_VERSION,
+  MAX_MODEL_BYTES,
+  type LowerOptions,
+  type LowerResult,
+  type Layout,
+} from './lower.js';
 export { axisPads, onnxPads } from './pads.js';
 
 export interface OnnxExportOptions extends Omit<LowerOptions, 'weights'> {
-  /** Weight values by the names of backends/common/weights.ts (Keras layouts); checked against the graph's variables. */
+  /**
+   * Weight values by the names of backends/common/weights.ts (Keras layouts); checked against the graph's variables.
+   */
   weights?: ReadonlyMap<string, Float32Array>;
 }
 
@@ -41,7 +52,13 @@ export class OnnxExportError extends Error {
  */
 export function exportOnnx(graph: IRGraph, options: OnnxExportOptions = {}): Uint8Array {
   const { weights, ...rest } = options;
-  const values = weights === undefined ? undefined : matchWeights(graph, [...weights].map(([name, v]) => ({ name, values: v })));
+  const values =
+    weights === undefined
+      ? undefined
+      : matchWeights(
+          graph,
+          [...weights].map(([name, v]) => ({ name, values: v })),
+        );
   const weightsSource = rest.weightsSource;
   const result = lowerToOnnx(graph, { producerVersion: packageVersion(), ...rest, weightsSource, weights: values });
   if (!result.model) throw new OnnxExportError(result.diagnostics);

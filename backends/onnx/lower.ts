@@ -42,7 +42,9 @@ export type Layout = 'nchw' | 'nhwc';
 export interface LowerOptions {
   /** Seed of the deterministic initial weights (backends/common/weights.ts), when `weights` is not given. Default 0. */
   seed?: number;
-  /** Weight values by the names of backends/common/weights.ts (Keras layouts: conv kernels HWIO); all must be present. */
+  /**
+   * Weight values by the names of backends/common/weights.ts (Keras layouts: conv kernels HWIO); all must be present.
+   */
   weights?: ReadonlyMap<string, Float32Array>;
   /** Fold batch normalization into the conv or dense layer before it (default true). */
   foldBn?: boolean;
@@ -88,7 +90,14 @@ const TRANSPOSE_BLOCK = 64;
  * multiplied by `scale` when folding batch norm. Blocked over output channels: faster than the plain
  * loop, whose writes stride through the whole output.
  */
-export function toOihw(hwio: Float32Array, kh: number, kw: number, cin: number, cout: number, scale?: Float64Array): Float32Array {
+export function toOihw(
+  hwio: Float32Array,
+  kh: number,
+  kw: number,
+  cin: number,
+  cout: number,
+  scale?: Float64Array,
+): Float32Array {
   const oihw = new Float32Array(hwio.length);
   const k = cin * kh * kw;
   for (let o0 = 0; o0 < cout; o0 += TRANSPOSE_BLOCK) {
@@ -171,12 +180,29 @@ class Lowering {
     const text = lines?.[n.span.startLine - 1]?.trim();
     const parts = [`${n.name}: ${n.attrs.op} at ${where(n.span)}${text ? `: ${text}` : ''}`];
     for (const f of [...n.origin].reverse()) parts.push(`in ${f.instance} (${f.block}) at ${where(f.span)}`);
-    if (n.rewrite) parts.push(`made by rule ${n.rewrite.rule} from ${n.rewrite.replaced} (applied at ${where(n.rewrite.applySpan)})`);
+    if (n.rewrite)
+      parts.push(
+        `made by rule ${n.rewrite.rule} from ${n.rewrite.replaced} (applied at ${where(n.rewrite.applySpan)})`,
+      );
     return parts.join('\n');
   }
 
-  node(ir: IRNode, opType: string, name: string, inputs: string[], outputs: string[], attribute: IAttributeProto[] = []): void {
-    this.nodes.push({ name: this.fresh(name, this.usedNodes), opType, input: inputs, output: outputs, attribute, docString: this.docString(ir) });
+  node(
+    ir: IRNode,
+    opType: string,
+    name: string,
+    inputs: string[],
+    outputs: string[],
+    attribute: IAttributeProto[] = [],
+  ): void {
+    this.nodes.push({
+      name: this.fresh(name, this.usedNodes),
+      opType,
+      input: inputs,
+      output: outputs,
+      attribute,
+      docString: this.docString(ir),
+    });
   }
 
   /** An initializer named `base` (or `base_1` ... if that name is taken); returns its name. */
@@ -221,9 +247,22 @@ class Lowering {
   emitBatchNorm(ir: IRNode, bn: BnUse, channels: number, x: string, out: string, nodeName: string): void {
     const gammaName = `${bn.prefix}/gamma`;
     // Without `scale` Keras has no gamma: ONNX needs one, all ones.
-    const gamma = this.initializer(gammaName, [channels], bn.attrs.scale ? this.weight(gammaName) : new Float32Array(channels).fill(1));
-    const rest = ['beta', 'moving_mean', 'moving_variance'].map((r) => this.initializer(`${bn.prefix}/${r}`, [channels], this.weight(`${bn.prefix}/${r}`)));
-    this.node(ir, 'BatchNormalization', nodeName, [x, gamma, ...rest], [out], [attrFloat('epsilon', bn.attrs.epsilon), attrFloat('momentum', bn.attrs.momentum)]);
+    const gamma = this.initializer(
+      gammaName,
+      [channels],
+      bn.attrs.scale ? this.weight(gammaName) : new Float32Array(channels).fill(1),
+    );
+    const rest = ['beta', 'moving_mean', 'moving_variance'].map((r) =>
+      this.initializer(`${bn.prefix}/${r}`, [channels], this.weight(`${bn.prefix}/${r}`)),
+    );
+    this.node(
+      ir,
+      'BatchNormalization',
+      nodeName,
+      [x, gamma, ...rest],
+      [out],
+      [attrFloat('epsilon', bn.attrs.epsilon), attrFloat('momentum', bn.attrs.momentum)],
+    );
   }
 
   /** The activation step; an activation with no ONNX form throws Unsupported. */
@@ -263,7 +302,14 @@ class Lowering {
    * A linear op (conv or dense) followed by an optional batch norm and an activation: emits the chain
    * and names its last tensor after the IR node (`finalName`).
    */
-  linearChain(ir: IRNode, finalName: string, emitLinear: (out: string, fold?: { scale: Float64Array; shift: Float64Array }) => void, bn: BnUse | undefined, channels: number, act: Activation): void {
+  linearChain(
+    ir: IRNode,
+    finalName: string,
+    emitLinear: (out: string, fold?: { scale: Float64Array; shift: Float64Array }) => void,
+    bn: BnUse | undefined,
+    channels: number,
+    act: Activation,
+  ): void {
     const steps = (bn && !this.foldBn ? 1 : 0) + (act !== 'linear' ? 1 : 0);
     const fold = bn && this.foldBn ? this.bnAffine(bn, channels) : undefined;
     let out = steps === 0 ? finalName : this.tensorName(`${ir.name}/${ir.attrs.op}`);
@@ -276,7 +322,10 @@ class Lowering {
     if (act !== 'linear') this.emitActivation(ir, act, out, finalName, `${ir.name}/${act}`);
   }
 
-  /** A standalone batchnorm that can fold into `n` (a conv without its own bn, or a dense layer; linear; its only consumer). */
+  /**
+   * A standalone batchnorm that can fold into `n` (a conv without its own bn, or a dense layer; linear; its only
+   * consumer).
+   */
   planFolds(live: boolean[], outputs: Set<number>): void {
     if (!this.foldBn) return;
     const consumers = new Array<number>(this.graph.nodes.length).fill(0);
@@ -285,7 +334,9 @@ class Lowering {
       if (!live[n.id] || n.attrs.op !== 'batchnorm') continue;
       const prev = this.graph.nodes[n.inputs[0]!]!;
       const a = prev.attrs;
-      const linear = (a.op === 'conv' && a.bn === null && a.activation === 'linear') || (a.op === 'dense' && a.activation === 'linear');
+      const linear =
+        (a.op === 'conv' && a.bn === null && a.activation === 'linear') ||
+        (a.op === 'dense' && a.activation === 'linear');
       if (linear && consumers[prev.id] === 1 && !outputs.has(prev.id) && !this.foldedInto.has(prev.id)) {
         this.foldedInto.set(prev.id, n);
         this.folded.add(n.id);
@@ -300,7 +351,11 @@ class Lowering {
     const absorbed = this.foldedInto.get(n.id);
     const finalName = this.tensorName(absorbed ? absorbed.name : n.name);
     const bnOf = (attrs: BatchNormAttrs | null): BnUse | undefined =>
-      attrs ? { prefix: `${n.name}/bn`, attrs } : absorbed && absorbed.attrs.op === 'batchnorm' ? { prefix: absorbed.name, attrs: absorbed.attrs.bn } : undefined;
+      attrs
+        ? { prefix: `${n.name}/bn`, attrs }
+        : absorbed && absorbed.attrs.op === 'batchnorm'
+          ? { prefix: absorbed.name, attrs: absorbed.attrs.bn }
+          : undefined;
     switch (a.op) {
       case 'conv': {
         const [h, w, cin] = inShape as [number, number, number];
@@ -319,13 +374,20 @@ class Lowering {
               for (let o = 0; o < cout; o++) b[o] = (bias ? bias[o]! : 0) * fold.scale[o]! + fold.shift[o]!;
               inputs.push(this.initializer(`${n.name}/bias`, [cout], b));
             } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [cout], bias));
-            this.node(n, 'Conv', n.name, inputs, [out], [
-              attrInts('kernel_shape', [kh, kw]),
-              attrInts('strides', [...a.stride]),
-              attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
-              attrInts('dilations', [1, 1]),
-              attrInt('group', 1),
-            ]);
+            this.node(
+              n,
+              'Conv',
+              n.name,
+              inputs,
+              [out],
+              [
+                attrInts('kernel_shape', [kh, kw]),
+                attrInts('strides', [...a.stride]),
+                attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
+                attrInts('dilations', [1, 1]),
+                attrInt('group', 1),
+              ],
+            );
           },
           bn,
           cout,
@@ -346,13 +408,20 @@ class Lowering {
             // The HWIO depthwise kernel [kh, kw, C_in, 1] has the layout of [kh, kw, 1, C_in]: OIHW [C_in, 1, kh, kw].
             const depthwise = toOihw(this.weight(`${n.name}/depthwise_kernel`), kh, kw, 1, cin);
             const mid = this.tensorName(`${n.name}/depthwise`);
-            this.node(n, 'Conv', `${n.name}/depthwise`, [this.input(n.inputs[0]!), this.initializer(`${n.name}/depthwise_kernel`, [cin, 1, kh, kw], depthwise)], [mid], [
-              attrInts('kernel_shape', [kh, kw]),
-              attrInts('strides', [...a.stride]),
-              attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
-              attrInts('dilations', [1, 1]),
-              attrInt('group', cin),
-            ]);
+            this.node(
+              n,
+              'Conv',
+              `${n.name}/depthwise`,
+              [this.input(n.inputs[0]!), this.initializer(`${n.name}/depthwise_kernel`, [cin, 1, kh, kw], depthwise)],
+              [mid],
+              [
+                attrInts('kernel_shape', [kh, kw]),
+                attrInts('strides', [...a.stride]),
+                attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
+                attrInts('dilations', [1, 1]),
+                attrInt('group', cin),
+              ],
+            );
             const pointwise = toOihw(this.weight(`${n.name}/pointwise_kernel`), 1, 1, cin, cout, fold?.scale);
             const inputs = [mid, this.initializer(`${n.name}/pointwise_kernel`, [cout, cin, 1, 1], pointwise)];
             const bias = a.bias ? this.weight(`${n.name}/bias`) : undefined;
@@ -361,13 +430,20 @@ class Lowering {
               for (let o = 0; o < cout; o++) b[o] = (bias ? bias[o]! : 0) * fold.scale[o]! + fold.shift[o]!;
               inputs.push(this.initializer(`${n.name}/bias`, [cout], b));
             } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [cout], bias));
-            this.node(n, 'Conv', n.name, inputs, [out], [
-              attrInts('kernel_shape', [1, 1]),
-              attrInts('strides', [1, 1]),
-              attrInts('pads', [0, 0, 0, 0]),
-              attrInts('dilations', [1, 1]),
-              attrInt('group', 1),
-            ]);
+            this.node(
+              n,
+              'Conv',
+              n.name,
+              inputs,
+              [out],
+              [
+                attrInts('kernel_shape', [1, 1]),
+                attrInts('strides', [1, 1]),
+                attrInts('pads', [0, 0, 0, 0]),
+                attrInts('dilations', [1, 1]),
+                attrInt('group', 1),
+              ],
+            );
           },
           bnOf(a.bn),
           cout,
@@ -386,7 +462,8 @@ class Lowering {
             let kernel = this.weight(`${n.name}/kernel`);
             if (fold) {
               const scaled = new Float32Array(kernel.length);
-              for (let i = 0; i < cin; i++) for (let o = 0; o < units; o++) scaled[i * units + o] = kernel[i * units + o]! * fold.scale[o]!;
+              for (let i = 0; i < cin; i++)
+                for (let o = 0; o < units; o++) scaled[i * units + o] = kernel[i * units + o]! * fold.scale[o]!;
               kernel = scaled;
             }
             const inputs = [this.input(n.inputs[0]!), this.initializer(`${n.name}/kernel`, [cin, units], kernel)];
@@ -397,7 +474,14 @@ class Lowering {
               inputs.push(this.initializer(`${n.name}/bias`, [units], b));
             } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [units], bias));
             // Keras's dense kernel is [in, units]: Gemm's B as it is (transB = 0).
-            this.node(n, 'Gemm', n.name, inputs, [out], [attrFloat('alpha', 1), attrFloat('beta', 1), attrInt('transA', 0), attrInt('transB', 0)]);
+            this.node(
+              n,
+              'Gemm',
+              n.name,
+              inputs,
+              [out],
+              [attrFloat('alpha', 1), attrFloat('beta', 1), attrInt('transA', 0), attrInt('transB', 0)],
+            );
           },
           bn,
           units,
@@ -413,10 +497,21 @@ class Lowering {
       case 'maxpool':
       case 'avgpool': {
         const [h, w] = inShape as [number, number, number];
-        const attrs = [attrInts('kernel_shape', [...a.kernel]), attrInts('strides', [...a.stride]), attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding))];
+        const attrs = [
+          attrInts('kernel_shape', [...a.kernel]),
+          attrInts('strides', [...a.stride]),
+          attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
+        ];
         // TF's average pool divides by the number of real (unpadded) inputs in the window.
         if (a.op === 'avgpool') attrs.push(attrInt('count_include_pad', 0));
-        this.node(n, a.op === 'maxpool' ? 'MaxPool' : 'AveragePool', n.name, [this.input(n.inputs[0]!)], [finalName], attrs);
+        this.node(
+          n,
+          a.op === 'maxpool' ? 'MaxPool' : 'AveragePool',
+          n.name,
+          [this.input(n.inputs[0]!)],
+          [finalName],
+          attrs,
+        );
         break;
       }
       case 'gap': {
@@ -444,7 +539,14 @@ class Lowering {
         break;
       }
       case 'concat':
-        this.node(n, 'Concat', n.name, n.inputs.map((i) => this.input(i)), [finalName], [attrInt('axis', 1)]);
+        this.node(
+          n,
+          'Concat',
+          n.name,
+          n.inputs.map((i) => this.input(i)),
+          [finalName],
+          [attrInt('axis', 1)],
+        );
         break;
       case 'activation':
         this.emitActivation(n, a.activation, this.input(n.inputs[0]!), finalName, n.name);
@@ -498,7 +600,14 @@ class Lowering {
     const graphInput = this.valueInfo(inputTensor, inputNode.shape, layout, this.docString(inputNode));
     if (layout === 'nhwc' && inputNode.shape.length === 3) {
       const nchw = this.tensorName(`${inputNode.name}/nchw`);
-      this.node(inputNode, 'Transpose', `${inputNode.name}/nchw`, [inputTensor], [nchw], [attrInts('perm', [0, 3, 1, 2])]);
+      this.node(
+        inputNode,
+        'Transpose',
+        `${inputNode.name}/nchw`,
+        [inputTensor],
+        [nchw],
+        [attrInts('perm', [0, 3, 1, 2])],
+      );
       inputTensor = nchw;
     }
     this.tensor.set(inputNode.id, inputTensor);

@@ -45,7 +45,12 @@ export function className(network: string): string {
 }
 
 /** [left, right, top, bottom] of TF's padding for a layer reading an [h, w] map. */
-function tfPads(inShape: number[], kernel: [number, number], stride: [number, number], padding: 'same' | 'valid'): [number, number, number, number] {
+function tfPads(
+  inShape: number[],
+  kernel: [number, number],
+  stride: [number, number],
+  padding: 'same' | 'valid',
+): [number, number, number, number] {
   const [top, bottom] = axisPads(inShape[0]!, kernel[0], stride[0], padding);
   const [left, right] = axisPads(inShape[1]!, kernel[1], stride[1], padding);
   return [left, right, top, bottom];
@@ -69,7 +74,11 @@ function liveNodes(graph: IRGraph): Set<number> {
 /** Keras's softmax at the end of a head: taken out when forward is asked for logits. */
 function endsInSoftmax(n: IRNode): boolean {
   const a = n.attrs;
-  return a.op === 'softmax' || (a.op === 'activation' && a.activation === 'softmax') || ((a.op === 'conv' || a.op === 'dense') && a.activation === 'softmax');
+  return (
+    a.op === 'softmax' ||
+    (a.op === 'activation' && a.activation === 'softmax') ||
+    ((a.op === 'conv' || a.op === 'dense') && a.activation === 'softmax')
+  );
 }
 
 const ACTIVATION_CALL: Record<Exclude<Activation, 'linear'>, (x: string) => string> = {
@@ -116,11 +125,18 @@ class ModelWriter {
     let bestCount = 0;
     for (const n of this.graph.nodes) {
       if (n.attrs.op !== 'conv') continue;
-      const c = { bn: this.bnText(n.attrs.bn), scale: n.attrs.bn ? n.attrs.bn.scale : true, activation: this.convActivation(n) };
+      const c = {
+        bn: this.bnText(n.attrs.bn),
+        scale: n.attrs.bn ? n.attrs.bn.scale : true,
+        activation: this.convActivation(n),
+      };
       const key = JSON.stringify(c);
       const k = (counts.get(key) ?? 0) + 1;
       counts.set(key, k);
-      if (k > bestCount) (best = c), (bestCount = k);
+      if (k > bestCount) {
+        best = c;
+        bestCount = k;
+      }
     }
     return best;
   }
@@ -203,7 +219,10 @@ class ModelWriter {
     switch (a.op) {
       case 'conv':
       case 'dense':
-        return [...call(indent, `${id} = self.${id}`, [x]), ...(head && a.activation === 'softmax' ? softmaxUnlessLogits : [])];
+        return [
+          ...call(indent, `${id} = self.${id}`, [x]),
+          ...(head && a.activation === 'softmax' ? softmaxUnlessLogits : []),
+        ];
       case 'batchnorm':
       case 'maxpool':
       case 'avgpool':
@@ -214,13 +233,16 @@ class ModelWriter {
       case 'flatten': {
         const s = this.inShape(n);
         // The IR flattens in NHWC order (H, W, C), as the dense weights after it expect.
-        if (s.length === 3 && s[0]! * s[1]! > 1 && s[2]! > 1) return call(indent, `${id} = torch.flatten`, [`${x}.permute(0, 2, 3, 1)`, '1']);
+        if (s.length === 3 && s[0]! * s[1]! > 1 && s[2]! > 1)
+          return call(indent, `${id} = torch.flatten`, [`${x}.permute(0, 2, 3, 1)`, '1']);
         return call(indent, `${id} = torch.flatten`, [x, '1']);
       }
       case 'concat':
         return call(indent, `${id} = torch.cat`, [{ list: n.inputs.map((i) => this.id(i)) }, 'dim=1']);
       case 'softmax':
-        return head ? [`${pad}${id} = ${x}`, ...softmaxUnlessLogits] : call(indent, `${id} = torch.softmax`, [x, 'dim=1']);
+        return head
+          ? [`${pad}${id} = ${x}`, ...softmaxUnlessLogits]
+          : call(indent, `${id} = torch.softmax`, [x, 'dim=1']);
       case 'activation': {
         if (a.activation === 'linear') return [`${pad}${id} = ${x}`];
         if (head && a.activation === 'softmax') return [`${pad}${id} = ${x}`, ...softmaxUnlessLogits];
@@ -283,7 +305,11 @@ class ModelWriter {
     const ret: string[] = [];
     if (auxOuts.length > 0) {
       const both = `            return ${[main, ...auxOuts].join(', ')}`;
-      ret.push('', '        if self.training:', ...(both.length <= 88 ? [both] : call(12, 'return ', [[main, ...auxOuts].join(', ')])));
+      ret.push(
+        '',
+        '        if self.training:',
+        ...(both.length <= 88 ? [both] : call(12, 'return ', [[main, ...auxOuts].join(', ')])),
+      );
     }
     ret.push('        return ' + main);
     return { text: this.file(name, version, ret), className: name };
@@ -294,7 +320,8 @@ class ModelWriter {
     const input = g.nodes[g.input]!;
     const [h, w, c] = input.shape as [number, number, number];
     const out = g.nodes[g.output]!;
-    const describe = (n: IRNode): string => `${n.name} [N, ${n.shape.join(', ')}]${endsInSoftmax(n) ? ' (softmax)' : ''}`;
+    const describe = (n: IRNode): string =>
+      `${n.name} [N, ${n.shape.join(', ')}]${endsInSoftmax(n) ? ' (softmax)' : ''}`;
     const auxDoc = g.aux.map((a) => `${describe(g.nodes[a.output]!)} (auxiliary head ${a.name})`);
     const lines: string[] = [
       `"""${g.network}, compiled by incc ${version} (incc compile --target pytorch).`,
@@ -302,7 +329,12 @@ class ModelWriter {
       `Source: ${g.file}.`,
       '',
       `Input: float32 NCHW [N, ${c}, ${h}, ${w}]. Output: ${describe(out)}.`,
-      ...(auxDoc.length > 0 ? [`In training mode forward returns (main, ${g.aux.map((a) => a.name).join(', ')}):`, ...auxDoc.map((d) => `  ${d}.`)] : []),
+      ...(auxDoc.length > 0
+        ? [
+            `In training mode forward returns (main, ${g.aux.map((a) => a.name).join(', ')}):`,
+            ...auxDoc.map((d) => `  ${d}.`),
+          ]
+        : []),
       'forward(x, logits=True) leaves out the final softmax of each head.',
       '',
       'TF "SAME" padding is reproduced exactly for this input size (an explicit pad in front',
@@ -374,7 +406,7 @@ class ModelWriter {
         ') -> nn.Module:',
         '    """Keras BatchNormalization, momentum in PyTorch\'s convention (1 - Keras\'s).',
         '',
-        '    Without Keras\'s `scale` there is no gamma: the weight stays 1, frozen.',
+        "    Without Keras's `scale` there is no gamma: the weight stays 1, frozen.",
         '    """',
         '    bn_class = nn.BatchNorm2d if dims == 2 else nn.BatchNorm1d',
         '    bn = bn_class(channels, eps=eps, momentum=momentum)',

@@ -9,7 +9,22 @@ import { LINE, pyBool, pyFloat, pyString } from './python.js';
 type Py = number | boolean | string | null | Py[] | { [key: string]: Py };
 
 /** A float-valued recipe number keeps its decimal point in Python (`2.0`); counts stay integers. */
-const FLOATS = new Set(['lr', 'decay', 'momentum', 'epsilon', 'initial_mean_square', 'rate', 'every', 'value', 'label_smoothing', 'weight_decay', 'beta1', 'beta2', 'aux_weights', 'validation_split']);
+const FLOATS = new Set([
+  'lr',
+  'decay',
+  'momentum',
+  'epsilon',
+  'initial_mean_square',
+  'rate',
+  'every',
+  'value',
+  'label_smoothing',
+  'weight_decay',
+  'beta1',
+  'beta2',
+  'aux_weights',
+  'validation_split',
+]);
 
 function flat(v: Py, float: boolean): string {
   if (v === null) return 'None';
@@ -38,7 +53,14 @@ export function recipeLiteral(r: Recipe): Py {
   const o = r.optimizer;
   const optimizer: Py =
     o.name === 'rmsprop'
-      ? { name: 'rmsprop', lr: o.lr, decay: o.decay, momentum: o.momentum, epsilon: o.epsilon, initial_mean_square: o.initialMeanSquare }
+      ? {
+          name: 'rmsprop',
+          lr: o.lr,
+          decay: o.decay,
+          momentum: o.momentum,
+          epsilon: o.epsilon,
+          initial_mean_square: o.initialMeanSquare,
+        }
       : o.name === 'momentum'
         ? { name: 'momentum', lr: o.lr, momentum: o.momentum, nesterov: o.nesterov }
         : o.name === 'sgd'
@@ -47,7 +69,10 @@ export function recipeLiteral(r: Recipe): Py {
   const s = r.schedule;
   return {
     optimizer,
-    schedule: s.name === 'constant' ? { name: 'constant' } : { name: 'exponential', rate: s.rate, every: s.every, staircase: s.staircase },
+    schedule:
+      s.name === 'constant'
+        ? { name: 'constant' }
+        : { name: 'exponential', rate: s.rate, every: s.every, staircase: s.staircase },
     clip: r.clip.mode === 'none' ? { mode: 'none' } : { mode: r.clip.mode, value: r.clip.value },
     label_smoothing: r.labelSmoothing,
     batch_size: r.batchSize,
@@ -62,7 +87,9 @@ export function recipeLiteral(r: Recipe): Py {
 /** train.py for a network whose resolved recipe is `recipe`. */
 export function emitTrain(network: string, recipe: Recipe, version: string): string {
   const recipeLines = literal('RECIPE = ', recipeLiteral(recipe), 0, '');
-  return TEMPLATE.replace('@NETWORK@', network).replace('@VERSION@', version).replace('@RECIPE@', recipeLines.join('\n'));
+  return TEMPLATE.replace('@NETWORK@', network)
+    .replace('@VERSION@', version)
+    .replace('@RECIPE@', recipeLines.join('\n'));
 }
 
 const TEMPLATE = `"""Train @NETWORK@ (model.py) with its recipe; written by incc @VERSION@.

@@ -54,7 +54,10 @@ export function pytorchWeights(graph: IRGraph, options: PytorchOptions = {}): Ui
 }
 
 /** Every file of the output folder, and a one-line summary. Throws DiagnosticError for a bad train section. */
-export function pytorchFiles(graph: IRGraph, options: PytorchOptions = {}): { files: Map<string, FileData>; summary: string } {
+export function pytorchFiles(
+  graph: IRGraph,
+  options: PytorchOptions = {},
+): { files: Map<string, FileData>; summary: string } {
   const version = options.version ?? '0.0.0';
   const recipe = resolveRecipe(graph);
   const model = emitModel(graph, version);

@@ -68,7 +68,11 @@ export function filesOfArtifacts(a: tf.io.ModelArtifacts, options: TfjsFilesOpti
   const shardBytes = options.shardBytes ?? SHARD_BYTES;
   const count = Math.max(1, Math.ceil(bytes.byteLength / shardBytes));
   const shards = new Map<string, Uint8Array>();
-  for (let i = 0; i < count; i++) shards.set(`group1-shard${i + 1}of${count}.bin`, bytes.subarray(i * shardBytes, Math.min((i + 1) * shardBytes, bytes.byteLength)));
+  for (let i = 0; i < count; i++)
+    shards.set(
+      `group1-shard${i + 1}of${count}.bin`,
+      bytes.subarray(i * shardBytes, Math.min((i + 1) * shardBytes, bytes.byteLength)),
+    );
   const json: ModelJson = {
     format: 'layers-model',
     generatedBy: a.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
@@ -86,7 +90,11 @@ export function isTfjsOutputFile(name: string): boolean {
 }
 
 /** Writes model.json and its shards as the folder `dir`, atomically (backends/common/output.ts). */
-export async function writeTfjsModel(model: tf.LayersModel, dir: string, options: TfjsFilesOptions = {}): Promise<string[]> {
+export async function writeTfjsModel(
+  model: tf.LayersModel,
+  dir: string,
+  options: TfjsFilesOptions = {},
+): Promise<string[]> {
   return writeFolderAtomic(dir, await tfjsFiles(model, options), isTfjsOutputFile);
 }
 
@@ -94,7 +102,9 @@ export async function writeTfjsModel(model: tf.LayersModel, dir: string, options
 export function readTfjsArtifacts(dir: string): tf.io.ModelArtifacts {
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
   const buffers = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p)));
-  const data = concatWeightData(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+  const data = concatWeightData(
+    buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
+  );
   return {
     modelTopology: json.modelTopology,
     format: json.format,
@@ -102,7 +112,9 @@ export function readTfjsArtifacts(dir: string): tf.io.ModelArtifacts {
     convertedBy: json.convertedBy,
     weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
     weightData: data.buffer as ArrayBuffer,
-    ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata as { [key: string]: {} } } : {}),
+    ...(json.userDefinedMetadata
+      ? { userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'] }
+      : {}),
   };
 }
 

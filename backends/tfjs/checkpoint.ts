@@ -47,7 +47,13 @@ function isManifest(x: unknown): x is ManifestGroup[] {
         (g as ManifestGroup).paths.every((p) => typeof p === 'string') &&
         Array.isArray((g as ManifestGroup).weights) &&
         (g as ManifestGroup).weights.every(
-          (w) => w !== null && typeof w === 'object' && typeof w.name === 'string' && typeof w.dtype === 'string' && Array.isArray(w.shape) && w.shape.every((d) => Number.isSafeInteger(d) && d >= 0),
+          (w) =>
+            w !== null &&
+            typeof w === 'object' &&
+            typeof w.name === 'string' &&
+            typeof w.dtype === 'string' &&
+            Array.isArray(w.shape) &&
+            w.shape.every((d) => Number.isSafeInteger(d) && d >= 0),
         ),
     )
   );
@@ -64,14 +70,21 @@ function halfToFloat(h: number): number {
 }
 
 function bytesPer(dtype: string): number | undefined {
-  return dtype === 'float32' || dtype === 'int32' ? 4 : dtype === 'uint16' || dtype === 'float16' ? 2 : dtype === 'uint8' ? 1 : undefined;
+  return dtype === 'float32' || dtype === 'int32'
+    ? 4
+    : dtype === 'uint16' || dtype === 'float16'
+      ? 2
+      : dtype === 'uint8'
+        ? 1
+        : undefined;
 }
 
 /** Decodes `count` values of one weight at `offset` in `data`. */
 function decode(entry: ManifestEntry, data: Buffer, offset: number, count: number, where: string): Float32Array {
   const q = entry.quantization;
   const stored = q ? q.dtype : entry.dtype;
-  if (entry.dtype !== 'float32') throw new CheckpointError(`${where}: weight ${entry.name} is ${entry.dtype}; incc reads float32 weights`);
+  if (entry.dtype !== 'float32')
+    throw new CheckpointError(`${where}: weight ${entry.name} is ${entry.dtype}; incc reads float32 weights`);
   if (stored === 'float32' && littleEndian) {
     const bytes = new Uint8Array(count * 4);
     bytes.set(data.subarray(offset, offset + count * 4));
@@ -87,7 +100,8 @@ function decode(entry: ManifestEntry, data: Buffer, offset: number, count: numbe
   } else if (stored === 'uint8' || stored === 'uint16') {
     const scale = q?.scale ?? 1;
     const min = q?.min ?? 0;
-    for (let i = 0; i < count; i++) out[i] = (stored === 'uint8' ? view.getUint8(i) : view.getUint16(2 * i, true)) * scale + min;
+    for (let i = 0; i < count; i++)
+      out[i] = (stored === 'uint8' ? view.getUint8(i) : view.getUint16(2 * i, true)) * scale + min;
   } else {
     throw new CheckpointError(`${where}: weight ${entry.name} is quantized as ${stored}, which incc cannot read`);
   }
@@ -103,7 +117,8 @@ export function readCheckpoint(modelJsonPath: string): CheckpointWeight[] {
     throw new CheckpointError(`cannot read ${modelJsonPath}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
-  if (!isManifest(manifest)) throw new CheckpointError(`${modelJsonPath} has no valid weightsManifest (is it a tfjs layers-model model.json?)`);
+  if (!isManifest(manifest))
+    throw new CheckpointError(`${modelJsonPath} has no valid weightsManifest (is it a tfjs layers-model model.json?)`);
   const dir = dirname(modelJsonPath);
   const out: CheckpointWeight[] = [];
   for (const group of manifest) {
@@ -121,9 +136,14 @@ export function readCheckpoint(modelJsonPath: string): CheckpointWeight[] {
     for (const entry of group.weights) {
       const count = entry.shape.reduce((a, b) => a * b, 1);
       const size = bytesPer(entry.quantization ? entry.quantization.dtype : entry.dtype);
-      if (size === undefined) throw new CheckpointError(`${modelJsonPath}: weight ${entry.name} has dtype ${entry.dtype}, which incc cannot read`);
+      if (size === undefined)
+        throw new CheckpointError(
+          `${modelJsonPath}: weight ${entry.name} has dtype ${entry.dtype}, which incc cannot read`,
+        );
       if (offset + count * size > data.length) {
-        throw new CheckpointError(`${modelJsonPath}: the weights files (${group.paths.join(', ')}) end at byte ${data.length}, before weight ${entry.name} (bytes ${offset}..${offset + count * size})`);
+        throw new CheckpointError(
+          `${modelJsonPath}: the weights files (${group.paths.join(', ')}) end at byte ${data.length}, before weight ${entry.name} (bytes ${offset}..${offset + count * size})`,
+        );
       }
       out.push({ name: entry.name, shape: entry.shape, values: decode(entry, data, offset, count, modelJsonPath) });
       offset += count * size;
@@ -145,9 +165,12 @@ export function tfjsCheckpointNames(graph: IRGraph): Map<string, string> {
   for (const l of plan.layers) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
   const out = new Map<string, string>();
   for (const spec of weightSpecs(graph)) {
-    const isBn = spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
+    const isBn =
+      spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
     const layer = (byNode.get(spec.node) ?? []).find((l) =>
-      isBn ? l.factory === 'batchNormalization' : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
+      isBn
+        ? l.factory === 'batchNormalization'
+        : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
     );
     out.set(layer ? `${layer.name}/${spec.role}` : spec.name, spec.name);
   }
@@ -155,7 +178,11 @@ export function tfjsCheckpointNames(graph: IRGraph): Map<string, string> {
 }
 
 /** Matches the weights of a tfjs checkpoint (readCheckpoint) to the graph's variables, by their tfjs names. */
-export function matchCheckpoint(graph: IRGraph, weights: Iterable<{ name: string; shape: number[]; values: Float32Array }>, source: string): Map<string, Float32Array> {
+export function matchCheckpoint(
+  graph: IRGraph,
+  weights: Iterable<{ name: string; shape: number[]; values: Float32Array }>,
+  source: string,
+): Map<string, Float32Array> {
   const names = tfjsCheckpointNames(graph);
   const renamed = [...weights].map((w) => ({ ...w, name: names.get(w.name) ?? w.name }));
   return matchWeights(graph, renamed, source);

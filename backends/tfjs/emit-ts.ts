@@ -14,7 +14,9 @@ import type { ConfigValue, LayerFactory, LayerPlan, PlannedLayer } from './plan.
 
 /** A string literal that cannot end early or start a new line, in any JS or TS context. */
 export function stringLiteral(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(s)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Text for inside a comment: no line terminators, no `*\/`. */
@@ -50,7 +52,8 @@ class Identifiers {
     if (/^[0-9]/.test(base)) base = `_${base}`;
     let name = base;
     for (let k = 2; this.used.has(name) || RESERVED.has(name); k++) name = `${base}_${k}`;
-    if (!IDENTIFIER.test(name) || RESERVED.has(name)) throw new Error(`model.ts: ${JSON.stringify(name)} is not a safe identifier`);
+    if (!IDENTIFIER.test(name) || RESERVED.has(name))
+      throw new Error(`model.ts: ${JSON.stringify(name)} is not a safe identifier`);
     this.used.add(name);
     return name;
   }
@@ -120,7 +123,15 @@ function functionGroups(graph: IRGraph, plan: LayerPlan): Map<string, Group> {
     for (const o of plan.outputs) if (own.has(o)) readOutside.add(o);
     if (readOutside.size !== 1 || readTooEarly || inputs.length === 0) continue;
     const frame = nodes[layers[0]!.node]!.origin[0]!;
-    groups.set(instance, { instance, block: frame.block, line: frame.span.startLine, layers, inputs, output: [...readOutside][0]!, at });
+    groups.set(instance, {
+      instance,
+      block: frame.block,
+      line: frame.span.startLine,
+      layers,
+      inputs,
+      output: [...readOutside][0]!,
+      at,
+    });
   }
   return groups;
 }
@@ -139,7 +150,9 @@ const DEFAULTS: Partial<Record<LayerFactory, Record<string, ConfigValue>>> = {
 
 function withoutDefaults(l: PlannedLayer): Record<string, ConfigValue> {
   const defaults = DEFAULTS[l.factory] ?? {};
-  return Object.fromEntries(Object.entries(l.config).filter(([k, v]) => !(k in defaults) || JSON.stringify(defaults[k]) !== JSON.stringify(v)));
+  return Object.fromEntries(
+    Object.entries(l.config).filter(([k, v]) => !(k in defaults) || JSON.stringify(defaults[k]) !== JSON.stringify(v)),
+  );
 }
 
 function applyStatement(l: PlannedLayer, variable: string, vars: Map<string, string>): string {
@@ -174,8 +187,8 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
     `// ${commentText(`${graph.network}, compiled by incc${options.version ? ` ${options.version}` : ''} from ${graph.file}`)}`,
     `// ${commentText(`Network arguments: ${args}`)}`,
     '//',
-    '// buildModel() makes the model with tfjs\'s own random initial weights; the compiled weights are in',
-    '// model.json next to this file (tf.loadLayersModel). Layer names are the IR\'s qualified names; see',
+    "// buildModel() makes the model with tfjs's own random initial weights; the compiled weights are in",
+    "// model.json next to this file (tf.loadLayersModel). Layer names are the IR's qualified names; see",
     '// `renamed` for names tfjs does not accept as they are.',
     '',
     "import * as tf from '@tensorflow/tfjs';",
@@ -189,7 +202,10 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
 
   const renamed = graph.nodes.filter((n) => plan.nodeOutput[n.id] !== undefined && firstLayerOf(plan, n) !== n.name);
   out.push('/** IR node names that tfjs does not accept, by the tfjs layer name used instead. */');
-  out.push(`export const renamed: Record<string, string> = { ${renamed.map((n) => `${stringLiteral(firstLayerOf(plan, n))}: ${stringLiteral(n.name)}`).join(', ')} };`, '');
+  out.push(
+    `export const renamed: Record<string, string> = { ${renamed.map((n) => `${stringLiteral(firstLayerOf(plan, n))}: ${stringLiteral(n.name)}`).join(', ')} };`,
+    '',
+  );
 
   for (const g of groups.values()) {
     const scope = new Identifiers(moduleScope);
@@ -200,7 +216,9 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
       return p;
     });
     out.push(`/** ${commentText(`${g.instance}: ${g.block} (${graph.file} line ${g.line})`)} */`);
-    out.push(`function ${functionNames.get(g.instance)!}(${params.map((p) => `${p}: tf.SymbolicTensor`).join(', ')}): tf.SymbolicTensor {`);
+    out.push(
+      `function ${functionNames.get(g.instance)!}(${params.map((p) => `${p}: tf.SymbolicTensor`).join(', ')}): tf.SymbolicTensor {`,
+    );
     for (const l of g.layers) {
       const v = scope.take(localName(l.name, g.instance));
       out.push(applyStatement(l, v, vars));
@@ -244,5 +262,9 @@ function firstLayerOf(plan: LayerPlan, n: IRNode): string {
 /** model.ts, formatted with prettier (parser "typescript"). */
 export async function emitTypeScript(graph: IRGraph, plan: LayerPlan, options: EmitOptions = {}): Promise<string> {
   const prettier = await import('prettier');
-  return prettier.format(typeScriptSource(graph, plan, options), { parser: 'typescript', printWidth: 120, singleQuote: true });
+  return prettier.format(typeScriptSource(graph, plan, options), {
+    parser: 'typescript',
+    printWidth: 120,
+    singleQuote: true,
+  });
 }

@@ -22,11 +22,36 @@ import { buildModel } from './model.js';
 import { planLayers, type LayerPlan } from './plan.js';
 import { initialArtifacts } from './topology.js';
 
-export { buildModel, modelOfPlan, setInitialWeights, tfjsWeightNames, makeLayer, type BuildModelOptions } from './model.js';
-export { planLayers, type LayerPlan, type PlannedLayer, type LayerFactory, type LayerRole, type ConfigValue } from './plan.js';
+export {
+  buildModel,
+  modelOfPlan,
+  setInitialWeights,
+  tfjsWeightNames,
+  makeLayer,
+  type BuildModelOptions,
+} from './model.js';
+export {
+  planLayers,
+  type LayerPlan,
+  type PlannedLayer,
+  type LayerFactory,
+  type LayerRole,
+  type ConfigValue,
+} from './plan.js';
 export { safeLayerName, TFJS_NAME } from './names.js';
 export { containerOrder, modelTopology, initialArtifacts } from './topology.js';
-export { tfjsFiles, filesOfArtifacts, writeTfjsModel, loadTfjsModel, readTfjsArtifacts, modelArtifacts, isTfjsOutputFile, SHARD_BYTES, type ModelJson, type TfjsFilesOptions } from './artifacts.js';
+export {
+  tfjsFiles,
+  filesOfArtifacts,
+  writeTfjsModel,
+  loadTfjsModel,
+  readTfjsArtifacts,
+  modelArtifacts,
+  isTfjsOutputFile,
+  SHARD_BYTES,
+  type ModelJson,
+  type TfjsFilesOptions,
+} from './artifacts.js';
 export { emitTypeScript, typeScriptSource, stringLiteral, commentText, type EmitOptions } from './emit-ts.js';
 export { writeFolderAtomic, writeFileAtomic, OutputError, type FileData } from '../common/output.js';
 

@@ -74,10 +74,17 @@ export function modelOfPlan(plan: LayerPlan, placeholderInit = false): tf.Layers
       continue;
     }
     const inputs = l.inputs.map((name) => tensors.get(name)!);
-    tensors.set(l.name, makeLayer(l, placeholderInit).apply(inputs.length === 1 ? inputs[0]! : inputs) as tf.SymbolicTensor);
+    tensors.set(
+      l.name,
+      makeLayer(l, placeholderInit).apply(inputs.length === 1 ? inputs[0]! : inputs) as tf.SymbolicTensor,
+    );
   }
   const outputs = plan.outputs.map((name) => tensors.get(name)!);
-  return tf.model({ inputs: tensors.get(plan.input)!, outputs: outputs.length === 1 ? outputs[0]! : outputs, name: plan.modelName });
+  return tf.model({
+    inputs: tensors.get(plan.input)!,
+    outputs: outputs.length === 1 ? outputs[0]! : outputs,
+    name: plan.modelName,
+  });
 }
 
 /** The tfjs layer and weight name of each variable of backends/common/weights.ts. */
@@ -87,8 +94,13 @@ export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec
   const out = new Map<WeightSpec, string>();
   for (const spec of weightSpecs(graph)) {
     const layers = byNode.get(spec.node) ?? [];
-    const isBn = spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
-    const layer = layers.find((l) => (isBn ? l.factory === 'batchNormalization' : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense'));
+    const isBn =
+      spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
+    const layer = layers.find((l) =>
+      isBn
+        ? l.factory === 'batchNormalization'
+        : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
+    );
     if (!layer) throw new Error(`tfjs backend: no layer holds ${spec.name}`);
     out.set(spec, `${layer.name}/${spec.role}`);
   }
@@ -97,7 +109,12 @@ export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec
 
 /** Sets every variable of the model to its initial value from backends/common/weights.ts. */
 /** Writes given weights (by weights.ts names, Keras layouts, all present: matchWeights checked them) into the model. */
-export function setWeightValues(model: tf.LayersModel, graph: IRGraph, plan: LayerPlan, weights: ReadonlyMap<string, Float32Array>): void {
+export function setWeightValues(
+  model: tf.LayersModel,
+  graph: IRGraph,
+  plan: LayerPlan,
+  weights: ReadonlyMap<string, Float32Array>,
+): void {
   const byName = new Map<string, tf.LayerVariable>();
   for (const w of model.weights) byName.set(w.originalName, w);
   for (const [spec, name] of tfjsWeightNames(graph, plan)) {
@@ -114,11 +131,17 @@ export function setInitialWeights(model: tf.LayersModel, graph: IRGraph, plan: L
   const byName = new Map<string, tf.LayerVariable>();
   for (const w of model.weights) byName.set(w.originalName, w);
   const names = tfjsWeightNames(graph, plan);
-  if (names.size !== byName.size) throw new Error(`tfjs backend: the model has ${byName.size} variables, backends/common/weights.ts lists ${names.size}`);
+  if (names.size !== byName.size)
+    throw new Error(
+      `tfjs backend: the model has ${byName.size} variables, backends/common/weights.ts lists ${names.size}`,
+    );
   for (const [spec, name] of names) {
     const variable = byName.get(name);
     if (!variable) throw new Error(`tfjs backend: the model has no variable ${name}`);
-    if (variable.shape.join(',') !== spec.shape.join(',')) throw new Error(`tfjs backend: ${name} is [${variable.shape}] in tfjs, [${spec.shape}] in backends/common/weights.ts`);
+    if (variable.shape.join(',') !== spec.shape.join(','))
+      throw new Error(
+        `tfjs backend: ${name} is [${variable.shape}] in tfjs, [${spec.shape}] in backends/common/weights.ts`,
+      );
     const value = tf.tensor(initialValue(spec, seed), spec.shape, 'float32');
     variable.write(value);
     value.dispose();

@@ -86,12 +86,19 @@ export function planLayers(graph: IRGraph): LayerPlan {
     const primary = TFJS_NAME.test(n.name) ? n.name : names.take(safeLayerName(n.name));
     const inputs = n.inputs.map((i) => nodeOutput[i]!);
     let last = primary;
-    const add = (name: string, factory: LayerFactory, config: Record<string, ConfigValue>, from: string[], role: LayerRole = 'layer'): void => {
+    const add = (
+      name: string,
+      factory: LayerFactory,
+      config: Record<string, ConfigValue>,
+      from: string[],
+      role: LayerRole = 'layer',
+    ): void => {
       layers.push({ name, factory, config: { name, ...config }, inputs: from, node: n.id, role });
       last = name;
     };
     const activationAfter = (activation: Activation): void => {
-      if (activation !== 'linear') add(names.take(`${primary}/${activation}`), 'activation', { activation }, [last], 'activation');
+      if (activation !== 'linear')
+        add(names.take(`${primary}/${activation}`), 'activation', { activation }, [last], 'activation');
     };
     const a = n.attrs;
     switch (a.op) {
@@ -100,9 +107,17 @@ export function planLayers(graph: IRGraph): LayerPlan {
         break;
       case 'conv':
       case 'sepconv': {
-        const conv: Record<string, ConfigValue> = { filters: a.filters, kernelSize: [...a.kernel], strides: [...a.stride], padding: a.padding, useBias: a.bias };
+        const conv: Record<string, ConfigValue> = {
+          filters: a.filters,
+          kernelSize: [...a.kernel],
+          strides: [...a.stride],
+          padding: a.padding,
+          useBias: a.bias,
+        };
         const initializers: Record<string, ConfigValue> =
-          a.op === 'conv' ? { kernelInitializer: 'glorotUniform' } : { depthMultiplier: 1, depthwiseInitializer: 'glorotUniform', pointwiseInitializer: 'glorotUniform' };
+          a.op === 'conv'
+            ? { kernelInitializer: 'glorotUniform' }
+            : { depthMultiplier: 1, depthwiseInitializer: 'glorotUniform', pointwiseInitializer: 'glorotUniform' };
         const factory = a.op === 'conv' ? 'conv2d' : 'separableConv2d';
         if (a.bn) {
           add(primary, factory, { ...conv, ...initializers, activation: 'linear' }, inputs);
@@ -114,7 +129,12 @@ export function planLayers(graph: IRGraph): LayerPlan {
       }
       case 'maxpool':
       case 'avgpool':
-        add(primary, a.op === 'maxpool' ? 'maxPooling2d' : 'averagePooling2d', { poolSize: [...a.kernel], strides: [...a.stride], padding: a.padding }, inputs);
+        add(
+          primary,
+          a.op === 'maxpool' ? 'maxPooling2d' : 'averagePooling2d',
+          { poolSize: [...a.kernel], strides: [...a.stride], padding: a.padding },
+          inputs,
+        );
         break;
       case 'gap':
         add(primary, 'globalAveragePooling2d', {}, inputs);
@@ -123,7 +143,12 @@ export function planLayers(graph: IRGraph): LayerPlan {
         add(primary, 'dropout', { rate: a.rate }, inputs);
         break;
       case 'dense':
-        add(primary, 'dense', { units: a.units, useBias: a.bias, activation: a.activation, kernelInitializer: 'glorotUniform' }, inputs);
+        add(
+          primary,
+          'dense',
+          { units: a.units, useBias: a.bias, activation: a.activation, kernelInitializer: 'glorotUniform' },
+          inputs,
+        );
         break;
       case 'batchnorm':
         add(primary, 'batchNormalization', batchNormConfig(primary, a.bn), inputs);

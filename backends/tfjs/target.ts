@@ -22,10 +22,16 @@ export const tfjsTarget: CompileTarget = {
       const outputs = outputIds.map((id) => `[null, ${graph.nodes[id]!.shape.join(', ')}]`).join(', ');
       const params = totalParams(graph.nodes).total.toLocaleString('en-US');
       const what = `${graph.network}, ${layers} tfjs layers, ${params} parameters, outputs ${outputs}`;
-      const bytes = [...files.values()].reduce((n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength), 0);
+      const bytes = [...files.values()].reduce(
+        (n, d) => n + (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength),
+        0,
+      );
       writeFolderAtomic(out, files, isTfjsOutputFile, policy);
       const from = weights !== undefined ? `weights from ${weightsFrom}` : `seed ${seed}`;
-      return { ok: true, summary: `wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; ${from}` };
+      return {
+        ok: true,
+        summary: `wrote ${out}: ${what}; ${files.size} files, ${(bytes / 1e6).toFixed(1)} MB; ${from}`,
+      };
     } catch (e) {
       if (e instanceof CompileError) return { ok: false, diagnostics: e.diagnostics };
       if (e instanceof OutputError) return { ok: false, cannotWrite: e.message };

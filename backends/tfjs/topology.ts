@@ -93,7 +93,12 @@ interface WeightEntry {
  * The weights of the plan's model, in model.getNamedWeights() order, with their values: from `weights`
  * (by backends/common/weights.ts names, every one present) or else the initial ones of `seed`.
  */
-export function initialWeightEntries(graph: IRGraph, plan: LayerPlan, seed: number, weights?: ReadonlyMap<string, Float32Array>): WeightEntry[] {
+export function initialWeightEntries(
+  graph: IRGraph,
+  plan: LayerPlan,
+  seed: number,
+  weights?: ReadonlyMap<string, Float32Array>,
+): WeightEntry[] {
   const position = new Map(containerOrder(plan).map((l, i) => [l.name, i]));
   const layerOf = (name: string) => position.get(name.slice(0, name.lastIndexOf('/')))!;
   const entries = [...tfjsWeightNames(graph, plan)].map(([spec, name], k) => ({ name, spec, k, layer: layerOf(name) }));
@@ -111,7 +116,12 @@ export function initialWeightEntries(graph: IRGraph, plan: LayerPlan, seed: numb
  * The artifacts model.save would hand over for the plan's model with the initial weights of `seed`, or
  * the values of `given` (see initialWeightEntries).
  */
-export function initialArtifacts(graph: IRGraph, plan: LayerPlan, seed: number, given?: ReadonlyMap<string, Float32Array>): tf.io.ModelArtifacts {
+export function initialArtifacts(
+  graph: IRGraph,
+  plan: LayerPlan,
+  seed: number,
+  given?: ReadonlyMap<string, Float32Array>,
+): tf.io.ModelArtifacts {
   const weights = initialWeightEntries(graph, plan, seed, given);
   const total = weights.reduce((n, w) => n + w.spec.shape.reduce((a, b) => a * b, 1), 0);
   const data = new Float32Array(total);
@@ -119,7 +129,8 @@ export function initialArtifacts(graph: IRGraph, plan: LayerPlan, seed: number, 
   for (const w of weights) {
     const values = w.values();
     const size = w.spec.shape.reduce((a, b) => a * b, 1);
-    if (values.length !== size) throw new Error(`tfjs backend: ${w.spec.name} has ${values.length} values, its shape [${w.spec.shape}] ${size}`);
+    if (values.length !== size)
+      throw new Error(`tfjs backend: ${w.spec.name} has ${values.length} values, its shape [${w.spec.shape}] ${size}`);
     data.set(values, offset);
     offset += size;
   }

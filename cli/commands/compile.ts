@@ -90,11 +90,13 @@ output that cannot be written.`,
     const out = values['out'] as string | undefined;
     if (out === undefined || out === '') throw new UsageError('--out is required');
     const seedText = (values['seed'] as string | undefined) ?? '0';
-    if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff) throw new UsageError(`--seed takes an integer from 0 to 4294967295, got '${seedText}'`);
+    if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff)
+      throw new UsageError(`--seed takes an integer from 0 to 4294967295, got '${seedText}'`);
     const setArgs = parseSetArgs(values['set'] as string[] | undefined);
 
     const weightsPath = values['weights'] as string | undefined;
-    if (weightsPath !== undefined && values['seed'] !== undefined) throw new UsageError('--seed and --weights exclude each other');
+    if (weightsPath !== undefined && values['seed'] !== undefined)
+      throw new UsageError('--seed and --weights exclude each other');
 
     const program = readProgramOrExit(positionals[0]!, loadProgram);
     if (program === undefined) return 2;
@@ -105,7 +107,8 @@ output that cannot be written.`,
     if (!graph) return 1;
 
     const target: CompileTarget = await loadTarget();
-    if (weightsPath !== undefined && !target.takesWeights) throw new UsageError(`--target ${targetName} takes no --weights`);
+    if (weightsPath !== undefined && !target.takesWeights)
+      throw new UsageError(`--target ${targetName} takes no --weights`);
     let weights: Map<string, Float32Array> | undefined;
     let weightsSource: string | undefined;
     if (weightsPath !== undefined) {

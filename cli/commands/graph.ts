@@ -69,7 +69,8 @@ that cannot be written.`,
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
     const format = (values['format'] as string | undefined) ?? 'svg';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got '${format}'`);
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format takes ${FORMATS.join(', ')}; got '${format}'`);
     const depthText = values['depth'] as string | undefined;
     let depth: number | undefined;
     if (depthText !== undefined) {
@@ -78,7 +79,8 @@ that cannot be written.`,
       else throw new UsageError(`--depth takes a positive integer or 'all'; got '${depthText}'`);
     }
     const direction = (values['direction'] as string | undefined) ?? 'up';
-    if (direction !== 'up' && direction !== 'down') throw new UsageError(`--direction takes up or down; got '${direction}'`);
+    if (direction !== 'up' && direction !== 'down')
+      throw new UsageError(`--direction takes up or down; got '${direction}'`);
     const setTexts = (values['set'] as string[] | undefined) ?? [];
     const setArgs = parseSetArgs(setTexts);
 
@@ -110,13 +112,16 @@ that cannot be written.`,
     for (const note of selection.notes) process.stderr.write(`incc graph: ${note}\n`);
     const withLint = values['lint'] === true || format === 'html';
     const lint = withLint ? lintFindings(selection, selection.graph.network) : undefined;
-    const rendered = await graph.render({ ...selection, graph: selection.graph, lint }, {
-      format: format as Format,
-      depth,
-      diff: values['diff'] === true,
-      lint: values['lint'] === true,
-      direction,
-    });
+    const rendered = await graph.render(
+      { ...selection, graph: selection.graph, lint },
+      {
+        format: format as Format,
+        depth,
+        diff: values['diff'] === true,
+        lint: values['lint'] === true,
+        direction,
+      },
+    );
     for (const note of rendered.notes) process.stderr.write(`incc graph: ${note}\n`);
     if (out !== undefined) {
       if (!writable(() => writeFileAtomic(out, rendered.text, policy))) return 2;

@@ -70,7 +70,8 @@ more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`
     if (!formats.includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}`);
     const maxWarningsText = values['max-warnings'] as string | undefined;
     const maxWarnings = maxWarningsText === undefined ? undefined : Number(maxWarningsText);
-    if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0)) throw new UsageError('--max-warnings takes a whole number');
+    if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0))
+      throw new UsageError('--max-warnings takes a whole number');
     if (positionals.length === 0) throw new UsageError('no input files');
     let config: LintConfig | undefined;
     let overrides;
@@ -108,7 +109,11 @@ more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`
       results.push(r.failures.length > 0 ? withFatalMessages(r) : r);
     }
     const info = packageInfo();
-    const sarif = { version: info.version, informationUri: info.repositoryUrl, docsUrl: (values['docs-url'] as string | undefined) ?? info.docsUrl };
+    const sarif = {
+      version: info.version,
+      informationUri: info.repositoryUrl,
+      docsUrl: (values['docs-url'] as string | undefined) ?? info.docsUrl,
+    };
     const text =
       format === 'json'
         ? formatJson(results)

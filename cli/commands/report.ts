@@ -40,12 +40,17 @@ Exit codes: 0 done, 1 no metrics in RUN_DIR, 2 usage error.`,
     const epochs = jsonLines<Parameters<typeof trainingReport>[1][number]>(join(dir, 'metrics.jsonl'));
     const steps = jsonLines<Parameters<typeof trainingReport>[2][number]>(join(dir, 'steps.jsonl'));
     if (epochs.length === 0 && steps.length === 0) {
-      process.stderr.write(`incc report: ${dir} has no metrics.jsonl or steps.jsonl (the --out folder of incc train)\n`);
+      process.stderr.write(
+        `incc report: ${dir} has no metrics.jsonl or steps.jsonl (the --out folder of incc train)\n`,
+      );
       return 1;
     }
     const out = (values['out'] as string | undefined) ?? join(dir, 'report.html');
     try {
-      writeFileAtomic(out, trainingReport(`Training run ${dir}`, epochs, steps), { isOwn: isTrainingReport, force: values['force'] === true });
+      writeFileAtomic(out, trainingReport(`Training run ${dir}`, epochs, steps), {
+        isOwn: isTrainingReport,
+        force: values['force'] === true,
+      });
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
       process.stderr.write(`incc report: ${e.message}\n`);

@@ -37,7 +37,8 @@ Exit codes: 0 done, 1 errors, 2 usage error or unreadable file.`,
       rules: { type: 'string', multiple: true },
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
-    if (Boolean(values['explain']) === Boolean(values['emit'])) throw new UsageError('give one of --explain and --emit');
+    if (Boolean(values['explain']) === Boolean(values['emit']))
+      throw new UsageError('give one of --explain and --emit');
     const program = readProgramOrExit(positionals[0]!, loadProgram);
     if (program === undefined) return 2;
     if (program.diagnostics.some((d) => d.severity === 'error')) {
@@ -52,13 +53,23 @@ Exit codes: 0 done, 1 errors, 2 usage error or unreadable file.`,
     printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
     if (!result.graph || !result.elaborated) return 1;
     if (values['emit']) {
-      const rules = result.applications.length > 0 ? [...new Set(result.applications.map((a) => a.rule))].join(', ') : 'none applied';
-      process.stdout.write(emitNetwork(result.graph, [`${result.graph.network} from ${result.graph.file}, rewritten by incc (rules: ${rules})`]));
+      const rules =
+        result.applications.length > 0
+          ? [...new Set(result.applications.map((a) => a.rule))].join(', ')
+          : 'none applied';
+      process.stdout.write(
+        emitNetwork(result.graph, [
+          `${result.graph.network} from ${result.graph.file}, rewritten by incc (rules: ${rules})`,
+        ]),
+      );
       return 0;
     }
     const items = explainApplications(result.applications);
     const totals = { before: totalCost(result.elaborated), after: totalCost(result.graph) };
-    if (values['json']) process.stdout.write(`${JSON.stringify({ network: result.graph.network, applications: items, totals }, null, 2)}\n`);
+    if (values['json'])
+      process.stdout.write(
+        `${JSON.stringify({ network: result.graph.network, applications: items, totals }, null, 2)}\n`,
+      );
     else process.stdout.write(`${explainText(items, totals)}\n`);
     return 0;
   },

@@ -38,7 +38,11 @@ Exit codes: 0 done, 1 errors in the file, 2 usage error or unreadable file.`,
       return 1;
     }
     const setArgs = parseSetArgs(values['set'] as string[] | undefined);
-    const result = buildNetwork(program, { network: values['network'] as string | undefined, args: setArgs, rules: values['rules'] as string[] | undefined });
+    const result = buildNetwork(program, {
+      network: values['network'] as string | undefined,
+      args: setArgs,
+      rules: values['rules'] as string[] | undefined,
+    });
     printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
     if (!result.graph) return 1;
     if (values['json']) process.stdout.write(`${JSON.stringify(summarize(result.graph), null, 2)}\n`);

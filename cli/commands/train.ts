@@ -14,7 +14,7 @@ function positiveInt(name: string, v: unknown, min = 1): number | undefined {
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a network with TensorFlow.js and the paper\'s recipe; checkpoints, metrics, --resume',
+  summary: "train a network with TensorFlow.js and the paper's recipe; checkpoints, metrics, --resume",
   help: `Usage: incc train FILE --data DIR|synthetic[:N] [--epochs N] [--out DIR] [--resume] [options]
 
 Trains one network of FILE with TensorFlow.js, using its train { ... } section over
@@ -81,8 +81,10 @@ finite one), 2 usage error, unreadable file or an --out that cannot be written,
     const data = values['data'] as string | undefined;
     if (!data) throw new UsageError('--data is required: a folder of class subfolders, or synthetic');
     const backend = (values['backend'] as string | undefined) ?? 'auto';
-    if (!['auto', 'tensorflow', 'cpu', 'wasm'].includes(backend)) throw new UsageError(`--backend is auto, tensorflow, cpu or wasm, not '${backend}'`);
-    if (values['resume'] && !values['out']) throw new UsageError('--resume needs --out DIR (the folder of the checkpoint)');
+    if (!['auto', 'tensorflow', 'cpu', 'wasm'].includes(backend))
+      throw new UsageError(`--backend is auto, tensorflow, cpu or wasm, not '${backend}'`);
+    if (values['resume'] && !values['out'])
+      throw new UsageError('--resume needs --out DIR (the folder of the checkpoint)');
     const overrides = {
       epochs: positiveInt('epochs', values['epochs']),
       batchSize: positiveInt('batch-size', values['batch-size']),
@@ -96,7 +98,11 @@ finite one), 2 usage error, unreadable file or an --out that cannot be written,
       printDiagnostics(program.diagnostics, program.sourceOf);
       return 1;
     }
-    const result = buildNetwork(program, { network: values['network'] as string | undefined, args: parseSetArgs(values['set'] as string[] | undefined), rules: values['rules'] as string[] | undefined });
+    const result = buildNetwork(program, {
+      network: values['network'] as string | undefined,
+      args: parseSetArgs(values['set'] as string[] | undefined),
+      rules: values['rules'] as string[] | undefined,
+    });
     printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
     if (!result.graph) return 1;
 
@@ -129,7 +135,8 @@ finite one), 2 usage error, unreadable file or an --out that cannot be written,
         shouldStop: () => stop,
       });
       const last = r.epochs[r.epochs.length - 1];
-      if (last?.val_accuracy != null) process.stderr.write(`validation accuracy ${(last.val_accuracy * 100).toFixed(1)}% after ${r.epoch} epochs\n`);
+      if (last?.val_accuracy != null)
+        process.stderr.write(`validation accuracy ${(last.val_accuracy * 100).toFixed(1)}% after ${r.epoch} epochs\n`);
       if (values['out']) process.stderr.write(`checkpoint: ${values['out']}/model.json\n`);
       return stop ? 130 : 0;
     } catch (e) {

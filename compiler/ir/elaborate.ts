@@ -90,7 +90,6 @@ interface NamedThing {
   span: A.Span;
 }
 
-
 export function networksOf(program: Program): A.NetworkDecl[] {
   return program.entry.own.filter((d): d is A.NetworkDecl => d.kind === 'NetworkDecl');
 }
@@ -101,7 +100,11 @@ export function elaborate(program: Program, options: ElaborateOptions = {}): Ela
   let decl: A.NetworkDecl | undefined;
   if (options.network !== undefined) {
     decl = networks.find((n) => n.name.name === options.network);
-    if (!decl) return { applies: [], diagnostics: [diagnostic('unknown-network', undefined, { name: options.network, available })] };
+    if (!decl)
+      return {
+        applies: [],
+        diagnostics: [diagnostic('unknown-network', undefined, { name: options.network, available })],
+      };
   } else if (networks.length === 1) {
     decl = networks[0];
   } else if (networks.length === 0) {
@@ -116,7 +119,11 @@ export function elaborate(program: Program, options: ElaborateOptions = {}): Ela
     return { graph, applies: elaborator.applies, diagnostics: [] };
   } catch (e) {
     if (e instanceof DiagnosticError) return { applies: [], diagnostics: [e.diagnostic] };
-    if (e instanceof RangeError) return { applies: [], diagnostics: [diagnostic('recursion-too-deep', decl!.span, { depth: 'too many', limit: MAX_INSTANCE_DEPTH })] };
+    if (e instanceof RangeError)
+      return {
+        applies: [],
+        diagnostics: [diagnostic('recursion-too-deep', decl!.span, { depth: 'too many', limit: MAX_INSTANCE_DEPTH })],
+      };
     throw e;
   }
 }
@@ -143,7 +150,13 @@ class Elaborator {
   private addTraining(settings: TrainingSetting[]): void {
     for (const t of settings) {
       const previous = this.training.find((x) => x.key === t.key);
-      if (previous) fail('duplicate-name', t.span, { what: 'training setting', name: t.key }, { related: [{ message: 'first set here', span: previous.span }] });
+      if (previous)
+        fail(
+          'duplicate-name',
+          t.span,
+          { what: 'training setting', name: t.key },
+          { related: [{ message: 'first set here', span: previous.span }] },
+        );
       this.training.push(t);
     }
   }
@@ -153,10 +166,22 @@ class Elaborator {
     const file = this.fileOf.get(decl)!;
     for (const name of Object.keys(given)) {
       if (!decl.params.some((p) => p.name.name === name)) {
-        fail('unknown-parameter', decl.name.span, { callee: `network ${decl.name.name}`, name, hint: didYouMean(name, decl.params.map((p) => p.name.name)) });
+        fail('unknown-parameter', decl.name.span, {
+          callee: `network ${decl.name.name}`,
+          name,
+          hint: didYouMean(
+            name,
+            decl.params.map((p) => p.name.name),
+          ),
+        });
       }
     }
-    const env = this.bindParams(`network ${decl.name.name}`, decl.params, new Map(Object.entries(given)), decl.name.span);
+    const env = this.bindParams(
+      `network ${decl.name.name}`,
+      decl.params,
+      new Map(Object.entries(given)),
+      decl.name.span,
+    );
     // Aux heads are elaborated after the body (they may read a node named later), each with the defaults
     // in effect where it was written.
     const pending: [A.AuxStmt, Ctx][] = [];
@@ -165,7 +190,15 @@ class Elaborator {
       else if (s.kind === 'ApplyRules') this.applies.push({ stmt: s, file, env });
       else this.addTraining(trainingSettings(s, env));
     };
-    const ctx: Ctx = { env, file, defaults: this.fileDefaults(file), scope: new Scope(''), origin: [], head: 'main', rootStatement };
+    const ctx: Ctx = {
+      env,
+      file,
+      defaults: this.fileDefaults(file),
+      scope: new Scope(''),
+      origin: [],
+      head: 'main',
+      rootStatement,
+    };
     const output = this.body(decl.body, ctx, undefined);
     if (output === undefined) fail('missing-input', decl.name.span, { network: decl.name.name });
     for (const [a, where] of pending) this.auxHead(a, where);
@@ -189,7 +222,13 @@ class Elaborator {
   // ---- arguments --------------------------------------------------------------------------------
 
   /** Binds parameters to given values (checked against their types) or their defaults. */
-  private bindParams(callee: string, params: A.Param[], given: Map<string, Value>, callSpan: A.Span, spans = new Map<string, A.Span>()): MapEnv {
+  private bindParams(
+    callee: string,
+    params: A.Param[],
+    given: Map<string, Value>,
+    callSpan: A.Span,
+    spans = new Map<string, A.Span>(),
+  ): MapEnv {
     const vars = new Map<string, Value>();
     const seen = new Set<string>();
     for (const p of params) {
@@ -219,11 +258,23 @@ class Elaborator {
       if (a.kind === 'NamedArg') {
         name = a.name.name;
         if (!decl.params.some((p) => p.name.name === name)) {
-          fail('unknown-parameter', a.name.span, { callee, name, hint: didYouMean(name, decl.params.map((p) => p.name.name)) });
+          fail('unknown-parameter', a.name.span, {
+            callee,
+            name,
+            hint: didYouMean(
+              name,
+              decl.params.map((p) => p.name.name),
+            ),
+          });
         }
       } else {
         const p = decl.params[position++];
-        if (!p) fail('too-many-arguments', a.span, { callee, max: decl.params.length, count: call.args.filter((x) => x.kind === 'PositionalArg').length });
+        if (!p)
+          fail('too-many-arguments', a.span, {
+            callee,
+            max: decl.params.length,
+            count: call.args.filter((x) => x.kind === 'PositionalArg').length,
+          });
         name = p.name.name;
       }
       if (given.has(name)) fail('duplicate-argument', a.span, { name });
@@ -256,7 +307,11 @@ class Elaborator {
 
   private withDefaults(defaults: DefaultsMap, stmt: A.DefaultsStmt, env: MapEnv): DefaultsMap {
     const spec = layerSpecs.get(stmt.target.name);
-    if (!spec) fail('unknown-layer-kind', stmt.target.span, { name: stmt.target.name, hint: didYouMean(stmt.target.name, layerSpecs.keys()) });
+    if (!spec)
+      fail('unknown-layer-kind', stmt.target.span, {
+        name: stmt.target.name,
+        hint: didYouMean(stmt.target.name, layerSpecs.keys()),
+      });
     const args = this.layerArgs(stmt.args, env);
     checkDefaultsNames(spec, args);
     const next = new Map(defaults);
@@ -294,7 +349,8 @@ class Elaborator {
   }
 
   private chain(chain: A.Chain, ctx: Ctx, input: number | undefined): number | undefined {
-    if (chain.elements.length === 1) return this.element(chain.elements[0]!, chain.label ?? chain.elements[0]!.label, ctx, input);
+    if (chain.elements.length === 1)
+      return this.element(chain.elements[0]!, chain.label ?? chain.elements[0]!.label, ctx, input);
     let inner = ctx;
     if (chain.label) {
       const name = this.claim(ctx.scope.named(chain.label), chain.label.span);
@@ -302,7 +358,8 @@ class Elaborator {
     }
     let current = input;
     for (const el of chain.elements) current = this.element(el, el.label, inner, current);
-    if (chain.label && current !== undefined) this.named.set(inner.scope.prefix, { node: current, span: chain.label.span });
+    if (chain.label && current !== undefined)
+      this.named.set(inner.scope.prefix, { node: current, span: chain.label.span });
     return current;
   }
 
@@ -319,7 +376,8 @@ class Elaborator {
         return this.repeat(el, label, ctx, input);
       case 'If': {
         const cond = evaluate(el.condition, ctx.env, isLayerSymbol);
-        if (cond.t !== 'bool') fail('non-boolean-condition', el.condition.span, { construct: 'an `if`', actual: describeValue(cond) });
+        if (cond.t !== 'bool')
+          fail('non-boolean-condition', el.condition.span, { construct: 'an `if`', actual: describeValue(cond) });
         const branch = cond.v ? el.then : el.else;
         if (!branch) return input;
         if (branch.kind === 'If') return this.element(branch, undefined, ctx, input);
@@ -334,8 +392,12 @@ class Elaborator {
     if (!spec) {
       const decl = ctx.file.scope.get(kind);
       if (decl?.kind === 'BlockDecl') return this.instance(el, decl, label, ctx, input);
-      if (decl) fail('not-a-layer', el.callee.span, { kind: decl.kind === 'NetworkDecl' ? 'network' : 'rule', name: kind });
-      const candidates = [...layerSpecs.keys(), ...[...ctx.file.scope.values()].filter((d) => d.kind === 'BlockDecl').map((d) => d.name.name)];
+      if (decl)
+        fail('not-a-layer', el.callee.span, { kind: decl.kind === 'NetworkDecl' ? 'network' : 'rule', name: kind });
+      const candidates = [
+        ...layerSpecs.keys(),
+        ...[...ctx.file.scope.values()].filter((d) => d.kind === 'BlockDecl').map((d) => d.name.name),
+      ];
       fail('unknown-layer-kind', el.callee.span, { name: kind, hint: didYouMean(kind, candidates) });
     }
     const attrs = bindLayer(spec, this.layerArgs(el.args, ctx.env), ctx.defaults.get(kind) ?? new Map(), el.span);
@@ -347,14 +409,39 @@ class Elaborator {
     return this.addNode(attrs, [input], label, ctx, el.span, kind);
   }
 
-  private addNode(attrs: NodeAttrs, inputs: number[], label: A.Label | undefined, ctx: Ctx, span: A.Span, kind: string): number {
+  private addNode(
+    attrs: NodeAttrs,
+    inputs: number[],
+    label: A.Label | undefined,
+    ctx: Ctx,
+    span: A.Span,
+    kind: string,
+  ): number {
     if (this.nodes.length >= MAX_NODES) fail('network-too-large', span, { what: 'nodes', limit: MAX_NODES });
     const id = this.nodes.length;
     const name = label
       ? this.claim(ctx.scope.named(label), label.span)
-      : kind === 'input' ? ctx.scope.qualify('input') : ctx.scope.auto(kind, (n) => this.named.has(n));
-    const cost = inferNode(attrs, inputs.map((i) => this.nodes[i]!.shape), name, span);
-    this.nodes.push({ id, name, attrs, inputs, shape: cost.shape, params: cost.params, macs: cost.macs, span, origin: ctx.origin, head: ctx.head });
+      : kind === 'input'
+        ? ctx.scope.qualify('input')
+        : ctx.scope.auto(kind, (n) => this.named.has(n));
+    const cost = inferNode(
+      attrs,
+      inputs.map((i) => this.nodes[i]!.shape),
+      name,
+      span,
+    );
+    this.nodes.push({
+      id,
+      name,
+      attrs,
+      inputs,
+      shape: cost.shape,
+      params: cost.params,
+      macs: cost.macs,
+      span,
+      origin: ctx.origin,
+      head: ctx.head,
+    });
     this.named.set(name, { node: id, span: label?.span ?? span });
     if (!label) this.autoNamed.add(id);
     return id;
@@ -363,7 +450,13 @@ class Elaborator {
   /** Takes a user-given name, or reports it as a duplicate. */
   private claim(name: string, span: A.Span): string {
     const previous = this.named.get(name);
-    if (previous) fail('duplicate-name', span, { what: 'node', name }, { related: [{ message: 'first named here', span: previous.span }] });
+    if (previous)
+      fail(
+        'duplicate-name',
+        span,
+        { what: 'node', name },
+        { related: [{ message: 'first named here', span: previous.span }] },
+      );
     this.named.set(name, { node: -1, span });
     return name;
   }
@@ -402,31 +495,54 @@ class Elaborator {
       cost = inferNode(attrs, shapes, nodeName, el.span);
     } catch (e) {
       if (e instanceof DiagnosticError && e.diagnostic.code === 'concat-shape-mismatch') {
-        const described = branches.map((b) => `${this.nodes[b]!.name} is ${shapeText(this.nodes[b]!.shape)}`).join(', ');
+        const described = branches
+          .map((b) => `${this.nodes[b]!.name} is ${shapeText(this.nodes[b]!.shape)}`)
+          .join(', ');
         fail('concat-shape-mismatch', el.span, { shapes: described });
       }
       throw e;
     }
     if (this.nodes.length >= MAX_NODES) fail('network-too-large', el.span, { what: 'nodes', limit: MAX_NODES });
-    this.nodes.push({ id, name: nodeName, attrs, inputs: branches, shape: cost.shape, params: cost.params, macs: 0, span: el.span, origin: ctx.origin, head: ctx.head });
+    this.nodes.push({
+      id,
+      name: nodeName,
+      attrs,
+      inputs: branches,
+      shape: cost.shape,
+      params: cost.params,
+      macs: 0,
+      span: el.span,
+      origin: ctx.origin,
+      head: ctx.head,
+    });
     this.named.set(nodeName, { node: id, span: label?.span ?? el.span });
     if (!label) this.autoNamed.add(id);
     return id;
   }
 
-  private repeat(el: A.RepeatElement, label: A.Label | undefined, ctx: Ctx, input: number | undefined): number | undefined {
+  private repeat(
+    el: A.RepeatElement,
+    label: A.Label | undefined,
+    ctx: Ctx,
+    input: number | undefined,
+  ): number | undefined {
     const over = evaluate(el.over, ctx.env, isLayerSymbol);
     let values: (Value | undefined)[];
     if (over.t === 'int') {
-      if (el.variable) fail('repeat-in-count', el.over.span, { variable: el.variable.name, actual: describeValue(over) });
-      if (over.v < 0) fail('value-out-of-range', el.over.span, { what: 'a repeat count', range: 'at least 0', value: over.v });
+      if (el.variable)
+        fail('repeat-in-count', el.over.span, { variable: el.variable.name, actual: describeValue(over) });
+      if (over.v < 0)
+        fail('value-out-of-range', el.over.span, { what: 'a repeat count', range: 'at least 0', value: over.v });
       if (over.v > MAX_REPEAT) fail('repeat-too-large', el.over.span, { count: over.v, limit: MAX_REPEAT });
       values = new Array<undefined>(over.v).fill(undefined);
     } else if (over.t === 'list' || over.t === 'range') {
       if (!el.variable) fail('repeat-count-not-integer', el.over.span, { actual: describeValue(over) });
       const count = over.t === 'list' ? over.items.length : Math.max(0, over.high - over.low + 1);
       if (count > MAX_REPEAT) fail('repeat-too-large', el.over.span, { count, limit: MAX_REPEAT });
-      values = over.t === 'list' ? over.items : Array.from({ length: count }, (_, i) => ({ t: 'int', v: over.low + i }) as Value);
+      values =
+        over.t === 'list'
+          ? over.items
+          : Array.from({ length: count }, (_, i) => ({ t: 'int', v: over.low + i }) as Value);
     } else {
       return fail('repeat-over-invalid', el.over.span, { actual: describeValue(over) });
     }
@@ -434,7 +550,8 @@ class Elaborator {
     let current = input;
     const only = soleElement(el.body);
     values.forEach((v, i) => {
-      if (++this.iterations > MAX_ITERATIONS) fail('network-too-large', el.over.span, { what: 'repeat iterations', limit: MAX_ITERATIONS });
+      if (++this.iterations > MAX_ITERATIONS)
+        fail('network-too-large', el.over.span, { what: 'repeat iterations', limit: MAX_ITERATIONS });
       let inner: Ctx = { ...ctx, rootStatement: undefined };
       if (el.variable) inner = { ...inner, env: ctx.env.with(el.variable.name, v!) };
       const scopeName = names?.[i];
@@ -462,15 +579,30 @@ class Elaborator {
     }
     const low = Number(a[2]);
     const high = Number(b[2]);
-    if (high - low + 1 !== count) fail('label-count-mismatch', label.span, { first, last: label.last.name, names: Math.max(0, high - low + 1), count });
+    if (high - low + 1 !== count)
+      fail('label-count-mismatch', label.span, {
+        first,
+        last: label.last.name,
+        names: Math.max(0, high - low + 1),
+        count,
+      });
     return Array.from({ length: count }, (_, i) => `${a[1]}${low + i}`);
   }
 
-  private instance(call: A.LayerElement, decl: A.BlockDecl, label: A.Label | undefined, ctx: Ctx, input: number | undefined): number {
+  private instance(
+    call: A.LayerElement,
+    decl: A.BlockDecl,
+    label: A.Label | undefined,
+    ctx: Ctx,
+    input: number | undefined,
+  ): number {
     if (input === undefined) fail('missing-input', call.span, { network: this.networkName });
-    if (ctx.origin.length >= MAX_INSTANCE_DEPTH) fail('recursion-too-deep', call.span, { depth: ctx.origin.length, limit: MAX_INSTANCE_DEPTH });
+    if (ctx.origin.length >= MAX_INSTANCE_DEPTH)
+      fail('recursion-too-deep', call.span, { depth: ctx.origin.length, limit: MAX_INSTANCE_DEPTH });
     const env = this.callArgs(call, decl, ctx.env);
-    const name = label ? this.claim(ctx.scope.named(label), label.span) : ctx.scope.auto(decl.name.name, (n) => this.named.has(n));
+    const name = label
+      ? this.claim(ctx.scope.named(label), label.span)
+      : ctx.scope.auto(decl.name.name, (n) => this.named.has(n));
     this.named.set(name, { node: -1, span: call.span });
     const file = this.fileOf.get(decl)!;
     const inner: Ctx = {
@@ -487,8 +619,15 @@ class Elaborator {
     } catch (e) {
       // A problem deep inside a block points at the block's line; say through which call it was reached.
       // (At most a few: a block that instantiates itself would list every level.)
-      if (e instanceof DiagnosticError && e.diagnostic.code !== 'recursion-too-deep' && (e.diagnostic.related?.length ?? 0) < 4) {
-        (e.diagnostic.related ??= []).push({ message: `in ${name}, an instance of block ${decl.name.name}`, span: call.span });
+      if (
+        e instanceof DiagnosticError &&
+        e.diagnostic.code !== 'recursion-too-deep' &&
+        (e.diagnostic.related?.length ?? 0) < 4
+      ) {
+        (e.diagnostic.related ??= []).push({
+          message: `in ${name}, an instance of block ${decl.name.name}`,
+          span: call.span,
+        });
       }
       throw e;
     }
@@ -500,7 +639,11 @@ class Elaborator {
   /** A scope's name refers to its output; an automatically named output takes the scope's name (`mixed0`). */
   private finishScope(scope: string, output: number, span: A.Span): void {
     const node = this.nodes[output]!;
-    if (this.autoNamed.has(output) && node.name.startsWith(`${scope}/`) && !node.name.slice(scope.length + 1).includes('/')) {
+    if (
+      this.autoNamed.has(output) &&
+      node.name.startsWith(`${scope}/`) &&
+      !node.name.slice(scope.length + 1).includes('/')
+    ) {
       this.named.delete(node.name);
       node.name = scope;
       this.autoNamed.delete(output);
@@ -514,7 +657,14 @@ class Elaborator {
     const name = path.segments.map((s) => s.name).join('/');
     const found = this.named.get(name);
     if (!found || found.node < 0) {
-      fail('unknown-node', path.span, { name, network, hint: didYouMean(name, [...this.named.keys()].filter((n) => !n.includes('/'))) });
+      fail('unknown-node', path.span, {
+        name,
+        network,
+        hint: didYouMean(
+          name,
+          [...this.named.keys()].filter((n) => !n.includes('/')),
+        ),
+      });
     }
     return found.node;
   }
@@ -525,7 +675,8 @@ class Elaborator {
     let weight = 0.4;
     if (stmt.weight) {
       const w = evaluate(stmt.weight, ctx.env);
-      if ((w.t !== 'float' && w.t !== 'int') || w.v < 0) fail('invalid-aux-weight', stmt.weight.span, { actual: describeValue(w) });
+      if ((w.t !== 'float' && w.t !== 'int') || w.v < 0)
+        fail('invalid-aux-weight', stmt.weight.span, { actual: describeValue(w) });
       weight = w.v;
     }
     const name = stmt.label ? stmt.label.name.name : ctx.scope.auto('aux', (n) => this.named.has(n));
@@ -537,7 +688,13 @@ class Elaborator {
       out = this.element(only, syntheticLabel(name, stmt.label?.span ?? stmt.span), inner, from);
     } else {
       const taken = this.named.get(name);
-      if (taken) fail('duplicate-name', stmt.label?.span ?? stmt.span, { what: 'node', name }, { related: [{ message: 'first named here', span: taken.span }] });
+      if (taken)
+        fail(
+          'duplicate-name',
+          stmt.label?.span ?? stmt.span,
+          { what: 'node', name },
+          { related: [{ message: 'first named here', span: taken.span }] },
+        );
       out = this.body(stmt.body, { ...inner, scope: new Scope(name) }, from);
     }
     if (out === undefined || out === from) fail('empty-aux-head', stmt.span);

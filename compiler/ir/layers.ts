@@ -34,9 +34,18 @@ function checked(spec: LayerSpec, option: OptionSpec, value: Value, span: Span):
   if (r.ok) return r.value;
   if (r.range) {
     const what = `${spec.name} ${option.name}`;
-    fail('value-out-of-range', span, { what, range: r.expected, value: describeValue(value).replace(/^(integer|number) /, '') });
+    fail('value-out-of-range', span, {
+      what,
+      range: r.expected,
+      value: describeValue(value).replace(/^(integer|number) /, ''),
+    });
   }
-  return fail('option-type-mismatch', span, { layer: spec.name, option: option.name, expected: r.expected, actual: describeValue(value) });
+  return fail('option-type-mismatch', span, {
+    layer: spec.name,
+    option: option.name,
+    expected: r.expected,
+    actual: describeValue(value),
+  });
 }
 
 /** The options a layer's explicit arguments set, checked and normalized (`3x3` -> [3, 3], `/2` -> [2, 2]). */
@@ -47,7 +56,10 @@ export function bindExplicit(spec: LayerSpec, args: GivenArg[]): Map<string, unk
     if (a.kind === 'NamedArg') {
       option = spec.options.find((o) => o.name === a.name);
       if (!option) {
-        const hint = didYouMean(a.name!, spec.options.map((o) => o.name));
+        const hint = didYouMean(
+          a.name!,
+          spec.options.map((o) => o.name),
+        );
         fail('unknown-parameter', a.nameSpan ?? a.span, { callee: spec.name, name: a.name!, hint });
       }
     } else if (a.kind === 'StrideArg') {
@@ -57,7 +69,12 @@ export function bindExplicit(spec: LayerSpec, args: GivenArg[]): Map<string, unk
       option = spec.options.find((o) => o.positional?.(a.value) && !bound.has(o.name));
       if (!option) {
         const positional = spec.options.filter((o) => o.positional).map((o) => `${o.name} (${o.expected})`);
-        if (positional.length === 0) fail('too-many-arguments', a.span, { callee: spec.name, max: 0, count: args.filter((x) => x.kind === 'PositionalArg').length });
+        if (positional.length === 0)
+          fail('too-many-arguments', a.span, {
+            callee: spec.name,
+            max: 0,
+            count: args.filter((x) => x.kind === 'PositionalArg').length,
+          });
         const expected = positional.join(' or ');
         fail('positional-argument-mismatch', a.span, { layer: spec.name, expected, actual: describeValue(a.value) });
       }
@@ -72,7 +89,12 @@ export function bindExplicit(spec: LayerSpec, args: GivenArg[]): Map<string, unk
  * Binds a layer's arguments: explicit ones, then scoped defaults (checked where they were written),
  * then the built-in defaults. Returns the node's attributes.
  */
-export function bindLayer(spec: LayerSpec, args: GivenArg[], defaults: ReadonlyMap<string, GivenArg>, callSpan: Span): NodeAttrs {
+export function bindLayer(
+  spec: LayerSpec,
+  args: GivenArg[],
+  defaults: ReadonlyMap<string, GivenArg>,
+  callSpan: Span,
+): NodeAttrs {
   const bound = bindExplicit(spec, args);
   for (const option of spec.options) {
     if (bound.has(option.name)) continue;
@@ -93,8 +115,15 @@ export function checkDefaultsNames(spec: LayerSpec, args: GivenArg[]): void {
   for (const a of args) {
     if (a.kind !== 'NamedArg') fail('positional-default', a.span);
     const option = spec.options.find((o) => o.name === a.name);
-    if (!option) fail('unknown-parameter', a.nameSpan ?? a.span, { callee: spec.name, name: a.name!, hint: didYouMean(a.name!, spec.options.map((o) => o.name)) });
+    if (!option)
+      fail('unknown-parameter', a.nameSpan ?? a.span, {
+        callee: spec.name,
+        name: a.name!,
+        hint: didYouMean(
+          a.name!,
+          spec.options.map((o) => o.name),
+        ),
+      });
     checked(spec, option, a.value, a.span);
   }
 }
-

@@ -14,12 +14,19 @@ export function trainingSettings(stmt: A.TrainStmt, env: Env): TrainingSetting[]
   return stmt.settings.map((s) => {
     const key = s.key.name;
     if (!trainingKeys.includes(key)) {
-      throw new DiagnosticError(diagnostic('unknown-setting', s.key.span, { name: key, hint: didYouMean(key, trainingKeys) }));
+      throw new DiagnosticError(
+        diagnostic('unknown-setting', s.key.span, { name: key, hint: didYouMean(key, trainingKeys) }),
+      );
     }
     const previous = seen.get(key);
     if (previous) {
       throw new DiagnosticError(
-        diagnostic('duplicate-name', s.key.span, { what: 'training setting', name: key }, { related: [{ message: 'first set here', span: previous }] }),
+        diagnostic(
+          'duplicate-name',
+          s.key.span,
+          { what: 'training setting', name: key },
+          { related: [{ message: 'first set here', span: previous }] },
+        ),
       );
     }
     seen.set(key, s.key.span);

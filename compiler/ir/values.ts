@@ -30,7 +30,10 @@ export interface Env {
 }
 
 export class MapEnv implements Env {
-  constructor(private readonly vars: Map<string, Value>, private readonly parent?: Env) {}
+  constructor(
+    private readonly vars: Map<string, Value>,
+    private readonly parent?: Env,
+  ) {}
   lookup(name: string): Value | undefined {
     return this.vars.get(name) ?? this.parent?.lookup(name);
   }
@@ -48,7 +51,8 @@ export const emptyEnv: Env = { lookup: () => undefined, names: () => [] };
 /** `nx1` is one identifier, not a size: say so; otherwise suggest a close name. */
 export function unknownNameHint(name: string, candidates: Iterable<string>): string {
   const size = /^([A-Za-z_]\w*?)x(\w+)$/.exec(name);
-  if (size) return `; to write a size from variables, put spaces or parentheses around the x: \`${size[1]} x ${size[2]}\` or \`(${size[1]})x${size[2]}\``;
+  if (size)
+    return `; to write a size from variables, put spaces or parentheses around the x: \`${size[1]} x ${size[2]}\` or \`(${size[1]})x${size[2]}\``;
   return didYouMean(name, candidates);
 }
 
@@ -79,7 +83,6 @@ export function describeValue(v: Value): string {
 export function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
 }
-
 
 function checkedInt(n: number, span: A.Span): Value {
   if (!Number.isSafeInteger(n)) fail('integer-overflow', span, { value: formatNumber(n) });
@@ -159,7 +162,12 @@ export function evaluate(e: A.Expr, env: Env, symbols: (name: string) => boolean
       if (obj.t === 'call' && e.property.name in obj.named) return obj.named[e.property.name]!;
       if (obj.t === 'record') {
         if (e.property.name in obj.fields) return obj.fields[e.property.name]!;
-        return fail('unknown-name', e.property.span, { name: e.property.name, hint: didYouMean(e.property.name, Object.keys(obj.fields)) || ` (a ${obj.name} has ${Object.keys(obj.fields).join(', ')})` });
+        return fail('unknown-name', e.property.span, {
+          name: e.property.name,
+          hint:
+            didYouMean(e.property.name, Object.keys(obj.fields)) ||
+            ` (a ${obj.name} has ${Object.keys(obj.fields).join(', ')})`,
+        });
       }
       return fail('unknown-name', e.property.span, { name: e.property.name, hint: ` in ${describeValue(obj)}` });
     }
@@ -190,7 +198,10 @@ function binary(e: A.BinaryExpr, env: Env, symbols: (name: string) => boolean): 
     const left = bool(evaluate(e.left, env, symbols), e.left.span, { side: 'left side', operator: e.op });
     if (e.op === 'and' && !left) return { t: 'bool', v: false };
     if (e.op === 'or' && left) return { t: 'bool', v: true };
-    return { t: 'bool', v: bool(evaluate(e.right, env, symbols), e.right.span, { side: 'right side', operator: e.op }) };
+    return {
+      t: 'bool',
+      v: bool(evaluate(e.right, env, symbols), e.right.span, { side: 'right side', operator: e.op }),
+    };
   }
   const left = evaluate(e.left, env, symbols);
   const right = evaluate(e.right, env, symbols);
@@ -198,7 +209,12 @@ function binary(e: A.BinaryExpr, env: Env, symbols: (name: string) => boolean): 
   if (e.op === 'in') {
     const x = numeric(left, e.left.span, { side: 'left side', operator: 'in' });
     if (right.t === 'range') return { t: 'bool', v: x >= right.low && x <= right.high };
-    return fail('type-mismatch', e.right.span, { side: 'right side', operator: 'in', expected: 'a range or a list', actual: describeValue(right) });
+    return fail('type-mismatch', e.right.span, {
+      side: 'right side',
+      operator: 'in',
+      expected: 'a range or a list',
+      actual: describeValue(right),
+    });
   }
   if (e.op === '==' || e.op === '!=') {
     const same = valuesEqual(left, right);
@@ -263,7 +279,11 @@ export function toPlain(v: Value): unknown {
     case 'symbol':
       return v.name;
     case 'call':
-      return { name: v.name, args: v.positional.map(toPlain), ...Object.fromEntries(Object.entries(v.named).map(([k, x]) => [k, toPlain(x)])) };
+      return {
+        name: v.name,
+        args: v.positional.map(toPlain),
+        ...Object.fromEntries(Object.entries(v.named).map(([k, x]) => [k, toPlain(x)])),
+      };
     case 'record':
       return Object.fromEntries(Object.entries(v.fields).map(([k, x]) => [k, toPlain(x)]));
     default:

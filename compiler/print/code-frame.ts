@@ -9,12 +9,18 @@ export type SourceLookup = (file: string) => string | undefined;
 
 export function formatDiagnostic(d: Diagnostic, lookup: SourceLookup, options: { color?: boolean } = {}): string {
   const paint = options.color ? colors : noColors;
-  const sev = d.severity === 'error' ? paint.red(d.severity) : d.severity === 'warning' ? paint.yellow(d.severity) : paint.blue(d.severity);
+  const sev =
+    d.severity === 'error'
+      ? paint.red(d.severity)
+      : d.severity === 'warning'
+        ? paint.yellow(d.severity)
+        : paint.blue(d.severity);
   const where = d.span ? `${d.span.file}:${d.span.startLine}:${d.span.startColumn}: ` : '';
   const lines = [`${paint.bold(where)}${sev} ${d.code}: ${d.message}`];
   if (d.span) {
     const text = lookup(d.span.file);
-    if (text !== undefined) lines.push(...codeFrame(text, d.span.startLine, d.span.startColumn, d.span.endLine, d.span.endColumn, paint));
+    if (text !== undefined)
+      lines.push(...codeFrame(text, d.span.startLine, d.span.startColumn, d.span.endLine, d.span.endColumn, paint));
   }
   if (d.expected && d.expected.length > 0) {
     lines.push(d.expected.length === 1 ? `  expected ${d.expected[0]}` : `  expected one of ${d.expected.join(', ')}`);
@@ -27,7 +33,14 @@ export function formatDiagnostic(d: Diagnostic, lookup: SourceLookup, options: {
 
 const MAX_FRAME_WIDTH = 160;
 
-function codeFrame(text: string, line: number, column: number, endLine: number, endColumn: number, paint: Paint): string[] {
+function codeFrame(
+  text: string,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+  paint: Paint,
+): string[] {
   const lineText = sourceLine(text, line);
   if (lineText === undefined) return [];
   // Long lines (a minified or generated file) are cut around the caret.
@@ -38,7 +51,10 @@ function codeFrame(text: string, line: number, column: number, endLine: number, 
     shown = (start > 0 ? '...' : '') + shown.slice(start, start + MAX_FRAME_WIDTH) + '...';
     caretAt = caretAt - start + (start > 0 ? 3 : 0);
   }
-  const width = endLine === line ? Math.max(1, Math.min(endColumn - column, shown.length - caretAt)) : Math.max(1, shown.length - caretAt);
+  const width =
+    endLine === line
+      ? Math.max(1, Math.min(endColumn - column, shown.length - caretAt))
+      : Math.max(1, shown.length - caretAt);
   const gutter = String(line);
   return [
     `  ${paint.dim(gutter)} | ${shown}`,

@@ -160,7 +160,8 @@ class Emitter {
       const inherited = kind === 'conv' && k in this.convDefaults ? this.convDefaults[k] : builtin;
       // Batch-norm settings of a conv without batch norm change nothing: leave them out.
       if (kind === 'conv' && k.startsWith('bn_') && options['bn'] === false) continue;
-      if (JSON.stringify(v) !== JSON.stringify(inherited)) parts.push(k === 'padding' ? String(v) : `${k}=${literal(v)}`);
+      if (JSON.stringify(v) !== JSON.stringify(inherited))
+        parts.push(k === 'padding' ? String(v) : `${k}=${literal(v)}`);
     }
     return parts.join(' ');
   }
@@ -171,7 +172,10 @@ export function literal(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatFloat(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? v : JSON.stringify(v);
-  if (Array.isArray(v)) return v.every((x) => typeof x === 'number' && Number.isInteger(x)) && v.length >= 2 ? shapeText(v as number[]) : `[${v.map(literal).join(', ')}]`;
+  if (Array.isArray(v))
+    return v.every((x) => typeof x === 'number' && Number.isInteger(x)) && v.length >= 2
+      ? shapeText(v as number[])
+      : `[${v.map(literal).join(', ')}]`;
   if (v && typeof v === 'object') {
     const { name, args, ...named } = v as { name: string; args: unknown[] } & Record<string, unknown>;
     const all = [...args.map(literal), ...Object.entries(named).map(([k, x]) => `${k}=${literal(x)}`)];

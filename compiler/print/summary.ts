@@ -30,7 +30,14 @@ export interface Summary {
   params: { total: number; trainable: number; nonTrainable: number };
   macs: number;
   /** The aux heads: each with its own counts (already included in the totals above). */
-  aux: { name: string; from: string; weight: number; output: number[]; params: { total: number; trainable: number; nonTrainable: number }; macs: number }[];
+  aux: {
+    name: string;
+    from: string;
+    weight: number;
+    output: number[];
+    params: { total: number; trainable: number; nonTrainable: number };
+    macs: number;
+  }[];
   /** Counts of the main path alone (totals less the aux heads). */
   main: { params: { total: number; trainable: number; nonTrainable: number }; macs: number };
   nodes: SummaryNode[];
@@ -91,15 +98,24 @@ export function summaryTable(graph: IRGraph): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const right = new Set([3, 4]);
-  const line = (r: string[]) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const rule = '-'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const out = [`Network ${s.network} (${s.file})`, rule, line(header), rule, ...rows.map(line), rule];
   out.push(`Input ${shapeText(s.input)}, output ${shapeText(s.output)}`);
-  out.push(`Total params: ${groupDigits(s.params.total)} (trainable ${groupDigits(s.params.trainable)}, non-trainable ${groupDigits(s.params.nonTrainable)})`);
+  out.push(
+    `Total params: ${groupDigits(s.params.total)} (trainable ${groupDigits(s.params.trainable)}, non-trainable ${groupDigits(s.params.nonTrainable)})`,
+  );
   out.push(`Multiply-adds: ${groupDigits(s.macs)} (${(s.macs / 1e9).toFixed(2)} G)`);
   for (const a of s.aux) {
-    out.push(`Aux head ${a.name} (from ${a.from}, weight ${a.weight}): ${groupDigits(a.params.total)} params, ${groupDigits(a.macs)} multiply-adds; included above`);
+    out.push(
+      `Aux head ${a.name} (from ${a.from}, weight ${a.weight}): ${groupDigits(a.params.total)} params, ${groupDigits(a.macs)} multiply-adds; included above`,
+    );
   }
-  if (s.aux.length > 0) out.push(`Main path alone: ${groupDigits(s.main.params.total)} params, ${groupDigits(s.main.macs)} multiply-adds`);
+  if (s.aux.length > 0)
+    out.push(`Main path alone: ${groupDigits(s.main.params.total)} params, ${groupDigits(s.main.macs)} multiply-adds`);
   return out.join('\n');
 }

@@ -56,7 +56,12 @@ export function buildNetwork(program: Program, options: BuildOptions = {}): Buil
       for (const [k, v] of program.entry.scope) scope.set(k, v);
       for (const text of options.rules) {
         const { stmt, error } = parseRuleOption(text);
-        if (!stmt) return { elaborated: graph, applications: [], diagnostics: [diagnostic('rule-invalid', undefined, { rule: `--rules`, why: error! })] };
+        if (!stmt)
+          return {
+            elaborated: graph,
+            applications: [],
+            diagnostics: [diagnostic('rule-invalid', undefined, { rule: `--rules`, why: error! })],
+          };
         requests.push(ruleRequest(stmt, scope, (d) => fileDeclaring(d, program, std), new MapEnv(new Map()), graph));
       }
     }
@@ -66,7 +71,12 @@ export function buildNetwork(program: Program, options: BuildOptions = {}): Buil
   }
   const result = rewrite(graph, requests);
   const failed = result.diagnostics.some((d) => d.severity === 'error');
-  return { graph: failed ? undefined : result.graph, elaborated: graph, applications: result.applications, diagnostics: result.diagnostics };
+  return {
+    graph: failed ? undefined : result.graph,
+    elaborated: graph,
+    applications: result.applications,
+    diagnostics: result.diagnostics,
+  };
 }
 
 export interface ProgramBuildOptions extends BuildOptions {

@@ -106,7 +106,9 @@ class Loader {
     const bytes = text.length > MAX_FILE_BYTES / 3 ? utf8Length(text) : text.length;
     if (bytes > MAX_FILE_BYTES) {
       const span = fileStartSpan(displayName);
-      this.diagnostics.push(diagnostic('file-too-large', span, { size: `${bytes} bytes`, limit: `${MAX_FILE_BYTES} bytes` }));
+      this.diagnostics.push(
+        diagnostic('file-too-large', span, { size: `${bytes} bytes`, limit: `${MAX_FILE_BYTES} bytes` }),
+      );
       return file;
     }
     const parsed = parseCached(path, displayName, text);
@@ -127,7 +129,12 @@ class Loader {
       const previous = file.scope.get(name);
       if (previous) {
         this.diagnostics.push(
-          diagnostic('duplicate-name', item.name.span, { what: describeDecl(item), name }, { related: [{ message: 'first declared here', span: previous.name.span }] }),
+          diagnostic(
+            'duplicate-name',
+            item.name.span,
+            { what: describeDecl(item), name },
+            { related: [{ message: 'first declared here', span: previous.name.span }] },
+          ),
         );
         continue;
       }
@@ -139,7 +146,9 @@ class Loader {
   private importInto(file: LoadedFile, imp: A.ImportDecl): void {
     const target = this.host.resolveImport(imp.path.value, file.path);
     if (this.stack.includes(target)) {
-      const cycle = [...this.stack.slice(this.stack.indexOf(target)), target].map((p) => this.host.displayName(p)).join(' -> ');
+      const cycle = [...this.stack.slice(this.stack.indexOf(target)), target]
+        .map((p) => this.host.displayName(p))
+        .join(' -> ');
       this.diagnostics.push(diagnostic('import-cycle', imp.path.span, { cycle }));
       return;
     }
@@ -147,7 +156,11 @@ class Loader {
     if (!imported) {
       const text = this.host.readFile(target);
       if (text === undefined) {
-        this.diagnostics.push(diagnostic('import-not-found', imp.path.span, { path: `"${imp.path.value}" (looked for ${this.host.displayName(target)})` }));
+        this.diagnostics.push(
+          diagnostic('import-not-found', imp.path.span, {
+            path: `"${imp.path.value}" (looked for ${this.host.displayName(target)})`,
+          }),
+        );
         return;
       }
       imported = this.loadFile(target, text);
@@ -156,15 +169,25 @@ class Loader {
     for (const id of wanted) {
       const decl = imported.own.find((d) => d.name.name === id.name);
       if (!decl) {
-        const hint = didYouMean(id.name, imported.own.map((d) => d.name.name));
-        this.diagnostics.push(diagnostic('unknown-import-name', id.span, { path: `"${imp.path.value}"`, name: id.name, hint }));
+        const hint = didYouMean(
+          id.name,
+          imported.own.map((d) => d.name.name),
+        );
+        this.diagnostics.push(
+          diagnostic('unknown-import-name', id.span, { path: `"${imp.path.value}"`, name: id.name, hint }),
+        );
         continue;
       }
       const existing = file.scope.get(id.name);
       if (existing && existing !== decl) {
         if (file.own.includes(existing)) continue; // a file's own declaration shadows an imported one
         this.diagnostics.push(
-          diagnostic('duplicate-name', imp.span, { what: describeDecl(decl), name: id.name }, { related: [{ message: 'also imported here', span: existing.name.span }] }),
+          diagnostic(
+            'duplicate-name',
+            imp.span,
+            { what: describeDecl(decl), name: id.name },
+            { related: [{ message: 'also imported here', span: existing.name.span }] },
+          ),
         );
         continue;
       }

@@ -13,7 +13,6 @@ import { ruleProblem } from '../rewrite/rewrite.js';
 import type { LoadedFile } from './program.js';
 import { unknownNameHint } from '../ir/values.js';
 
-
 export function resolveFile(file: LoadedFile): Diagnostic[] {
   if (!file.ast) return [];
   const r = new Resolver(file);
@@ -34,7 +33,9 @@ class Resolver {
       case 'RuleDecl': {
         // A rule's defaults, pattern, condition and replacement see the matched layer's attributes and
         // the labels of its pattern (spec/rewrite.md) besides its parameters.
-        const labels = item.clauses.flatMap((c) => (c.kind === 'Match' ? c.pattern.elements.flatMap((e) => (e.label ? [e.label.name.name] : [])) : []));
+        const labels = item.clauses.flatMap((c) =>
+          c.kind === 'Match' ? c.pattern.elements.flatMap((e) => (e.label ? [e.label.name.name] : [])) : [],
+        );
         const names = this.params(item.params, new Set([...attributeNames, ...labels]));
         for (const c of item.clauses) {
           if (c.kind === 'When') this.expr(c.condition, names, true);
@@ -62,7 +63,8 @@ class Resolver {
       if (params.some((q) => q !== p && q.name.name === p.name.name && q.span.startOffset < p.span.startOffset)) {
         this.diagnostics.push(diagnostic('duplicate-name', p.name.span, { what: 'parameter', name: p.name.name }));
       }
-      if (p.type && !paramTypes.includes(p.type.name)) this.diagnostics.push(diagnostic('unknown-type', p.type.span, { name: p.type.name }));
+      if (p.type && !paramTypes.includes(p.type.name))
+        this.diagnostics.push(diagnostic('unknown-type', p.type.span, { name: p.type.name }));
       if (p.default) this.expr(p.default, names, true);
       names.add(p.name.name);
     }
@@ -81,7 +83,9 @@ class Resolver {
           const decl = this.file.scope.get(s.rule.name);
           if (decl?.kind !== 'RuleDecl') {
             const rules = [...this.file.scope.values()].filter((d) => d.kind === 'RuleDecl').map((d) => d.name.name);
-            this.diagnostics.push(diagnostic('unknown-rule', s.rule.span, { name: s.rule.name, hint: didYouMean(s.rule.name, rules) }));
+            this.diagnostics.push(
+              diagnostic('unknown-rule', s.rule.span, { name: s.rule.name, hint: didYouMean(s.rule.name, rules) }),
+            );
           } else {
             this.callArgs(`rule ${decl.name.name}`, decl.params, s.args, names);
           }
@@ -101,7 +105,12 @@ class Resolver {
   private defaults(s: A.DefaultsStmt, names: Set<string>): void {
     const spec = layerSpecs.get(s.target.name);
     if (!spec) {
-      this.diagnostics.push(diagnostic('unknown-layer-kind', s.target.span, { name: s.target.name, hint: didYouMean(s.target.name, layerSpecs.keys()) }));
+      this.diagnostics.push(
+        diagnostic('unknown-layer-kind', s.target.span, {
+          name: s.target.name,
+          hint: didYouMean(s.target.name, layerSpecs.keys()),
+        }),
+      );
       return;
     }
     for (const a of s.args) {
@@ -109,7 +118,12 @@ class Resolver {
         this.diagnostics.push(diagnostic('positional-default', a.span));
       }
     }
-    this.layerArgs(spec.name, spec.options.map((o) => o.name), s.args, names);
+    this.layerArgs(
+      spec.name,
+      spec.options.map((o) => o.name),
+      s.args,
+      names,
+    );
   }
 
   private chain(chain: A.Chain, names: Set<string>): void {
@@ -142,7 +156,12 @@ class Resolver {
     const kind = el.callee.name;
     const spec = layerSpecs.get(kind);
     if (spec) {
-      this.layerArgs(kind, spec.options.map((o) => o.name), el.args, names);
+      this.layerArgs(
+        kind,
+        spec.options.map((o) => o.name),
+        el.args,
+        names,
+      );
       return;
     }
     const decl = this.file.scope.get(kind);
@@ -155,8 +174,13 @@ class Resolver {
       this.diagnostics.push(diagnostic('not-a-layer', el.callee.span, { kind: declared, name: kind }));
       return;
     }
-    const candidates = [...layerSpecs.keys(), ...[...this.file.scope.values()].filter((d) => d.kind === 'BlockDecl').map((d) => d.name.name)];
-    this.diagnostics.push(diagnostic('unknown-layer-kind', el.callee.span, { name: kind, hint: didYouMean(kind, candidates) }));
+    const candidates = [
+      ...layerSpecs.keys(),
+      ...[...this.file.scope.values()].filter((d) => d.kind === 'BlockDecl').map((d) => d.name.name),
+    ];
+    this.diagnostics.push(
+      diagnostic('unknown-layer-kind', el.callee.span, { name: kind, hint: didYouMean(kind, candidates) }),
+    );
   }
 
   private layerArgs(kind: string, options: string[], args: A.Arg[], names: Set<string>): void {
@@ -164,7 +188,13 @@ class Resolver {
     for (const a of args) {
       if (a.kind === 'NamedArg') {
         if (!options.includes(a.name.name)) {
-          this.diagnostics.push(diagnostic('unknown-parameter', a.name.span, { callee: kind, name: a.name.name, hint: didYouMean(a.name.name, options) }));
+          this.diagnostics.push(
+            diagnostic('unknown-parameter', a.name.span, {
+              callee: kind,
+              name: a.name.name,
+              hint: didYouMean(a.name.name, options),
+            }),
+          );
         } else if (seen.has(a.name.name)) {
           this.diagnostics.push(diagnostic('duplicate-argument', a.span, { name: a.name.name }));
         }
@@ -172,7 +202,14 @@ class Resolver {
         const words = wordOptions[a.name.name];
         if (words && a.value.kind === 'Name' && !names.has(a.value.name) && !words.includes(a.value.name)) {
           // `padding=full`: say what the option takes rather than that `full` is an unknown name.
-          this.diagnostics.push(diagnostic('unknown-option-word', a.value.span, { layer: kind, option: a.name.name, words: words.join(', '), word: a.value.name }));
+          this.diagnostics.push(
+            diagnostic('unknown-option-word', a.value.span, {
+              layer: kind,
+              option: a.name.name,
+              words: words.join(', '),
+              word: a.value.name,
+            }),
+          );
           continue;
         }
       }
@@ -184,11 +221,23 @@ class Resolver {
     const known = params.map((p) => p.name.name);
     const positional = args.filter((a) => a.kind === 'PositionalArg');
     if (positional.length > params.length) {
-      this.diagnostics.push(diagnostic('too-many-arguments', positional[params.length]!.span, { callee, max: params.length, count: positional.length }));
+      this.diagnostics.push(
+        diagnostic('too-many-arguments', positional[params.length]!.span, {
+          callee,
+          max: params.length,
+          count: positional.length,
+        }),
+      );
     }
     for (const a of args) {
       if (a.kind === 'NamedArg' && !known.includes(a.name.name)) {
-        this.diagnostics.push(diagnostic('unknown-parameter', a.name.span, { callee, name: a.name.name, hint: didYouMean(a.name.name, known) }));
+        this.diagnostics.push(
+          diagnostic('unknown-parameter', a.name.span, {
+            callee,
+            name: a.name.name,
+            hint: didYouMean(a.name.name, known),
+          }),
+        );
       }
       this.expr(a.value, names, true);
     }
@@ -199,7 +248,9 @@ class Resolver {
     switch (e.kind) {
       case 'Name':
         if (!names.has(e.name) && !(symbols && isLayerSymbol(e.name))) {
-          this.diagnostics.push(diagnostic('unknown-name', e.span, { name: e.name, hint: unknownNameHint(e.name, names) }));
+          this.diagnostics.push(
+            diagnostic('unknown-name', e.span, { name: e.name, hint: unknownNameHint(e.name, names) }),
+          );
         }
         return;
       case 'Size':

@@ -45,7 +45,9 @@ function saving(before: number, after: number): string {
 export function explainText(items: ExplainedApplication[], totals: { before: Cost; after: Cost }): string {
   const out: string[] = [];
   items.forEach((a, i) => {
-    const args = Object.entries(a.args).map(([k, v]) => `${k}=${literal(v)}`).join(', ');
+    const args = Object.entries(a.args)
+      .map(([k, v]) => `${k}=${literal(v)}`)
+      .join(', ');
     out.push(`${i + 1}. ${a.rule}(${args}) at ${a.node} (${a.source.file}:${a.source.line}:${a.source.column})`);
     out.push(`   before: ${a.before.join(' -> ')}`);
     out.push(`   after:  ${a.after.join(' -> ')}`);

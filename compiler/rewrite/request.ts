@@ -23,14 +23,19 @@ export interface RuleRequest {
   span: A.Span;
 }
 
-
 /** The file of `programs` that declares `decl`. */
 export function fileDeclaring(decl: Declaration, ...programs: Program[]): LoadedFile {
   for (const program of programs) for (const f of program.files.values()) if (f.own.includes(decl)) return f;
   throw new Error(`no file declares ${decl.name.name}`);
 }
 
-export function ruleRequest(stmt: A.ApplyRulesStmt, scope: ReadonlyMap<string, Declaration>, fileOf: (d: Declaration) => LoadedFile, env: Env, graph: IRGraph): RuleRequest {
+export function ruleRequest(
+  stmt: A.ApplyRulesStmt,
+  scope: ReadonlyMap<string, Declaration>,
+  fileOf: (d: Declaration) => LoadedFile,
+  env: Env,
+  graph: IRGraph,
+): RuleRequest {
   const decl = scope.get(stmt.rule.name);
   if (decl?.kind !== 'RuleDecl') {
     const rules = [...scope.values()].filter((d) => d.kind === 'RuleDecl').map((d) => d.name.name);
@@ -43,10 +48,23 @@ export function ruleRequest(stmt: A.ApplyRulesStmt, scope: ReadonlyMap<string, D
     let param: A.Param | undefined;
     if (a.kind === 'NamedArg') {
       param = decl.params.find((p) => p.name.name === a.name.name);
-      if (!param) fail('unknown-parameter', a.name.span, { callee, name: a.name.name, hint: didYouMean(a.name.name, decl.params.map((p) => p.name.name)) });
+      if (!param)
+        fail('unknown-parameter', a.name.span, {
+          callee,
+          name: a.name.name,
+          hint: didYouMean(
+            a.name.name,
+            decl.params.map((p) => p.name.name),
+          ),
+        });
     } else if (a.kind === 'PositionalArg') {
       param = decl.params[position++];
-      if (!param) fail('too-many-arguments', a.span, { callee, max: decl.params.length, count: stmt.args.filter((x) => x.kind === 'PositionalArg').length });
+      if (!param)
+        fail('too-many-arguments', a.span, {
+          callee,
+          max: decl.params.length,
+          count: stmt.args.filter((x) => x.kind === 'PositionalArg').length,
+        });
     } else {
       return fail('misplaced-stride', a.span, { callee });
     }
@@ -99,7 +117,8 @@ export function parseRuleOption(text: string): { stmt?: A.ApplyRulesStmt; error?
   const file = '--rules';
   const parsed = parseSource(`${OPTION_PREFIX}${text}\n}`, file);
   const network = parsed.ast?.items[0];
-  const stmt = network?.kind === 'NetworkDecl' && network.body.statements.length === 1 ? network.body.statements[0] : undefined;
+  const stmt =
+    network?.kind === 'NetworkDecl' && network.body.statements.length === 1 ? network.body.statements[0] : undefined;
   if (parsed.diagnostics.length > 0 || parsed.ast?.items.length !== 1 || stmt?.kind !== 'ApplyRules') {
     return { error: `'${text}' is not a rule application: write NAME, NAME(ARGS) or NAME(ARGS) to NODE, ...` };
   }
@@ -120,7 +139,11 @@ function relocate(node: unknown, seen: Set<object>): void {
   if (node === null || typeof node !== 'object' || seen.has(node)) return;
   seen.add(node);
   const span = node as Partial<A.Span>;
-  if (typeof span.startLine === 'number' && typeof span.startColumn === 'number' && typeof span.startOffset === 'number') {
+  if (
+    typeof span.startLine === 'number' &&
+    typeof span.startColumn === 'number' &&
+    typeof span.startOffset === 'number'
+  ) {
     const s = node as A.Span;
     s.startOffset = Math.max(0, s.startOffset - OPTION_PREFIX.length);
     s.endOffset = Math.max(0, s.endOffset - OPTION_PREFIX.length);

@@ -35,7 +35,6 @@ export interface RewriteResult {
   diagnostics: Diagnostic[];
 }
 
-
 interface CompiledRule {
   pattern: A.LayerElement[];
   conditions: A.Expr[];
@@ -46,25 +45,40 @@ function compile(decl: A.RuleDecl): CompiledRule {
   const matches = decl.clauses.filter((c): c is A.MatchClause => c.kind === 'Match');
   const replaces = decl.clauses.filter((c): c is A.ReplaceClause => c.kind === 'Replace');
   if (matches.length !== 1 || replaces.length !== 1) {
-    fail('rule-invalid', decl.name.span, { rule: decl.name.name, why: 'a rule has exactly one `match` and one `replace` clause' });
+    fail('rule-invalid', decl.name.span, {
+      rule: decl.name.name,
+      why: 'a rule has exactly one `match` and one `replace` clause',
+    });
   }
   const pattern = matches[0]!.pattern.elements.map((el) => {
     if (el.kind !== 'Layer' || !layerSpecs.has(el.callee.name) || el.callee.name === 'input') {
-      fail('rule-invalid', el.span, { rule: decl.name.name, why: 'a pattern is a chain of built-in layers other than input (`match maxpool -> conv`)' });
+      fail('rule-invalid', el.span, {
+        rule: decl.name.name,
+        why: 'a pattern is a chain of built-in layers other than input (`match maxpool -> conv`)',
+      });
     }
     return el;
   });
   for (const el of replaces[0]!.replacement.elements) checkReplacement(el, decl);
-  return { pattern, conditions: decl.clauses.filter((c): c is A.WhenClause => c.kind === 'When').map((c) => c.condition), replacement: replaces[0]!.replacement };
+  return {
+    pattern,
+    conditions: decl.clauses.filter((c): c is A.WhenClause => c.kind === 'When').map((c) => c.condition),
+    replacement: replaces[0]!.replacement,
+  };
 }
 
 function checkReplacement(el: A.Element, decl: A.RuleDecl): void {
   if (el.kind === 'Layer' && layerSpecs.has(el.callee.name) && el.callee.name !== 'input') return;
   const bodies = el.kind === 'Concat' ? [el.body] : el.kind === 'If' ? ifBodies(el) : undefined;
-  if (!bodies) fail('rule-invalid', el.span, { rule: decl.name.name, why: 'a replacement is made of built-in layers, concats and ifs' });
+  if (!bodies)
+    fail('rule-invalid', el.span, {
+      rule: decl.name.name,
+      why: 'a replacement is made of built-in layers, concats and ifs',
+    });
   for (const body of bodies) {
     for (const s of body.statements) {
-      if (s.kind !== 'Chain') fail('rule-invalid', s.span, { rule: decl.name.name, why: 'a replacement holds layer chains only' });
+      if (s.kind !== 'Chain')
+        fail('rule-invalid', s.span, { rule: decl.name.name, why: 'a replacement holds layer chains only' });
       for (const inner of s.elements) checkReplacement(inner, decl);
     }
   }
@@ -100,7 +114,14 @@ export function rewrite(graph: IRGraph, requests: RuleRequest[]): RewriteResult 
       for (const a of made) applications.push(a);
       if (made.length === 0) {
         const where = request.targets.length > 0 ? ` in ${request.targets.join(', ')}` : ` in network ${graph.network}`;
-        diagnostics.push(diagnostic('rule-matches-nothing', request.decl.name.span, { rule: request.decl.name.name, where }, { related: [{ message: 'applied here', span: request.span }] }));
+        diagnostics.push(
+          diagnostic(
+            'rule-matches-nothing',
+            request.decl.name.span,
+            { rule: request.decl.name.name, where },
+            { related: [{ message: 'applied here', span: request.span }] },
+          ),
+        );
       }
     }
   } catch (e) {
@@ -251,7 +272,11 @@ class WorkGraph {
       nodes.push(current);
     }
     if (nodes.some((n, i) => optionsOf(n.attrs).kind !== rule.pattern[i]!.callee.name)) return undefined;
-    if (request.targets.length > 0 && !nodes.every((n) => request.targets.some((t) => n.name === t || n.name.startsWith(`${t}/`)))) return undefined;
+    if (
+      request.targets.length > 0 &&
+      !nodes.every((n) => request.targets.some((t) => n.name === t || n.name.startsWith(`${t}/`)))
+    )
+      return undefined;
     // nodeAttributes reads input shapes by id: the sparse array indexed by id serves.
     const view = { nodes: this.nodes as IRNode[] };
     const attrs = nodes.map((n) => nodeAttributes(n, view));
@@ -259,7 +284,8 @@ class WorkGraph {
     // attributes; a labeled pattern layer as a record (`p.stride`).
     const vars = new Map<string, Value>();
     const first = attrs[0]!;
-    for (const k of ['in_channels', 'grid', 'grid_h', 'grid_w', 'block', 'blocks', 'head']) if (first[k]) vars.set(k, first[k]!);
+    for (const k of ['in_channels', 'grid', 'grid_h', 'grid_w', 'block', 'blocks', 'head'])
+      if (first[k]) vars.set(k, first[k]!);
     if (nodes.length === 1) for (const [k, v] of Object.entries(first)) vars.set(k, v);
     rule.pattern.forEach((el, i) => {
       if (el.label) vars.set(el.label.name.name, { t: 'record', name: el.callee.name, fields: attrs[i]! });
@@ -283,7 +309,8 @@ class WorkGraph {
         vars.set(p.name.name, given.value);
         continue;
       }
-      if (!p.default) fail('missing-argument', request.span, { callee: `rule ${request.decl.name.name}`, name: p.name.name });
+      if (!p.default)
+        fail('missing-argument', request.span, { callee: `rule ${request.decl.name.name}`, name: p.name.name });
       vars.set(p.name.name, coerce(evaluate(p.default, new MapEnv(vars, matchEnv), isLayerSymbol), p, p.default.span));
     }
     return new MapEnv(vars, matchEnv);
@@ -300,8 +327,18 @@ class WorkGraph {
       fail(
         'rule-changes-shape',
         rule.replacement.span,
-        { rule: request.decl.name.name, node: last.name, before: shapeText(last.shape), after: shapeText(outNode.shape) },
-        { related: [{ message: `the layer it would replace`, span: last.span }, { message: 'applied here', span: request.span }] },
+        {
+          rule: request.decl.name.name,
+          node: last.name,
+          before: shapeText(last.shape),
+          after: shapeText(outNode.shape),
+        },
+        {
+          related: [
+            { message: `the layer it would replace`, span: last.span },
+            { message: 'applied here', span: request.span },
+          ],
+        },
       );
     }
     // The replacement's output takes the replaced node's name; the others are named under it. A
@@ -387,7 +424,12 @@ function patternMatches(el: A.LayerElement, node: IRNode, env: MapEnv): boolean 
   const { kind, options } = optionsOf(node.attrs);
   if (kind !== el.callee.name) return false;
   const spec = layerSpecs.get(kind)!;
-  const given = el.args.map((a): GivenArg => ({ kind: a.kind, name: a.kind === 'NamedArg' ? a.name.name : undefined, value: evaluate(a.value, env, isLayerSymbol), span: a.span }));
+  const given = el.args.map((a): GivenArg => ({
+    kind: a.kind,
+    name: a.kind === 'NamedArg' ? a.name.name : undefined,
+    value: evaluate(a.value, env, isLayerSymbol),
+    span: a.span,
+  }));
   const wanted = bindExplicit(spec, given);
   for (const [option, value] of wanted) {
     if (JSON.stringify(options[option]) !== JSON.stringify(value)) return false;
@@ -417,7 +459,8 @@ class ReplacementBuilder {
   private element(el: A.Element, input: number[]): number {
     if (el.kind === 'If') {
       const cond = evaluate(el.condition, this.env, isLayerSymbol);
-      if (cond.t !== 'bool') fail('non-boolean-condition', el.condition.span, { construct: 'an `if`', actual: describeValue(cond) });
+      if (cond.t !== 'bool')
+        fail('non-boolean-condition', el.condition.span, { construct: 'an `if`', actual: describeValue(cond) });
       const branch = cond.v ? el.then : el.else;
       if (!branch) return input[0]!;
       if (branch.kind === 'If') return this.element(branch, input);
@@ -450,9 +493,19 @@ class ReplacementBuilder {
    */
   private inherited(kind: string): Map<string, GivenArg> {
     const defaults = new Map<string, GivenArg>();
-    const fileDefaults = this.request.file.ast?.items.filter((i): i is A.DefaultsStmt => i.kind === 'Defaults' && i.target.name === kind) ?? [];
+    const fileDefaults =
+      this.request.file.ast?.items.filter(
+        (i): i is A.DefaultsStmt => i.kind === 'Defaults' && i.target.name === kind,
+      ) ?? [];
     for (const d of fileDefaults) {
-      for (const a of d.args) if (a.kind === 'NamedArg') defaults.set(a.name.name, { kind: 'NamedArg', name: a.name.name, value: evaluate(a.value, this.env, isLayerSymbol), span: a.span });
+      for (const a of d.args)
+        if (a.kind === 'NamedArg')
+          defaults.set(a.name.name, {
+            kind: 'NamedArg',
+            name: a.name.name,
+            value: evaluate(a.value, this.env, isLayerSymbol),
+            span: a.span,
+          });
     }
     const source = this.matched.find((m) => optionsOf(m.attrs).kind === kind);
     if (source) {
@@ -467,12 +520,19 @@ class ReplacementBuilder {
   private add(attrs: NodeAttrs, inputs: number[], ruleSpan: A.Span, kind: string, label?: A.Label): number {
     const last = this.matched[this.matched.length - 1]!;
     const name = label ? `${this.base}/${label.name.name}` : this.autoName(kind);
-    if (this.graph.hasName(name) && name !== this.base) fail('duplicate-name', label?.span ?? ruleSpan, { what: 'node', name });
+    if (this.graph.hasName(name) && name !== this.base)
+      fail('duplicate-name', label?.span ?? ruleSpan, { what: 'node', name });
     let cost;
     try {
-      cost = inferNode(attrs, inputs.map((i) => this.graph.node(i).shape), name, ruleSpan);
+      cost = inferNode(
+        attrs,
+        inputs.map((i) => this.graph.node(i).shape),
+        name,
+        ruleSpan,
+      );
     } catch (e) {
-      if (e instanceof DiagnosticError) (e.diagnostic.related ??= []).push({ message: `rewriting ${last.name}`, span: last.span });
+      if (e instanceof DiagnosticError)
+        (e.diagnostic.related ??= []).push({ message: `rewriting ${last.name}`, span: last.span });
       throw e;
     }
     const id = this.graph.addNode(

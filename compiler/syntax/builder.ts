@@ -34,7 +34,9 @@ export class AstBuilder {
     this.depths.set(e, depth + 1);
     if (depth + 1 > MAX_EXPRESSION_DEPTH && !this.depthReported) {
       this.depthReported = true;
-      this.diagnostics.push(diagnostic('nesting-too-deep', at, { depth: `over ${MAX_EXPRESSION_DEPTH}`, limit: MAX_EXPRESSION_DEPTH }));
+      this.diagnostics.push(
+        diagnostic('nesting-too-deep', at, { depth: `over ${MAX_EXPRESSION_DEPTH}`, limit: MAX_EXPRESSION_DEPTH }),
+      );
     }
     return e;
   }
@@ -87,7 +89,9 @@ export class AstBuilder {
 
   sourceFile(cst: CstNode, text: string, comments: IToken[]): A.SourceFile {
     const c = cst.children as Children;
-    const items = this.ordered(c, ['importDecl', 'blockDecl', 'networkDecl', 'ruleDecl', 'defaultsStmt']).map((n) => this.topLevel(n as CstNode));
+    const items = this.ordered(c, ['importDecl', 'blockDecl', 'networkDecl', 'ruleDecl', 'defaultsStmt']).map((n) =>
+      this.topLevel(n as CstNode),
+    );
     const lines = text.split(/\r\n|\r|\n/);
     return {
       kind: 'SourceFile',
@@ -127,7 +131,11 @@ export class AstBuilder {
 
   private importDecl(n: CstNode): A.ImportDecl {
     const c = n.children as Children;
-    const decl: A.ImportDecl = { kind: 'Import', path: this.string(this.token(c, 'StringLiteral')!), span: this.nodeSpan(n) };
+    const decl: A.ImportDecl = {
+      kind: 'Import',
+      path: this.string(this.token(c, 'StringLiteral')!),
+      span: this.nodeSpan(n),
+    };
     if (c['From']) decl.names = this.tokens(c, 'Identifier').map((t) => this.identifier(t));
     return decl;
   }
@@ -160,7 +168,8 @@ export class AstBuilder {
       const cn = e as CstNode;
       const cc = cn.children as Children;
       const span = this.nodeSpan(cn);
-      if (cn.name === 'whenClause') return { kind: 'When', condition: this.expression(this.node(cc, 'expression')!), span };
+      if (cn.name === 'whenClause')
+        return { kind: 'When', condition: this.expression(this.node(cc, 'expression')!), span };
       const chain = this.chain(this.node(cc, 'chain')!);
       const labelNode = this.node(cc, 'label');
       if (labelNode) {
@@ -245,7 +254,12 @@ export class AstBuilder {
     if (str) {
       const value = this.string(str);
       if (value.value === '') this.diagnostics.push(diagnostic('empty-label', value.span, {}));
-      return { kind: 'Label', name: { kind: 'Identifier', name: value.value, span: value.span }, exact: true, span: this.nodeSpan(n) };
+      return {
+        kind: 'Label',
+        name: { kind: 'Identifier', name: value.value, span: value.span },
+        exact: true,
+        span: this.nodeSpan(n),
+      };
     }
     const ids = this.tokens(c, 'Identifier');
     const label: A.Label = { kind: 'Label', name: this.identifier(ids[0]!), span: this.nodeSpan(n) };
@@ -339,7 +353,11 @@ export class AstBuilder {
     const inner = (Object.values(n.children as Children)[0] as CstNode[])[0]!;
     switch (inner.name) {
       case 'concat':
-        return { kind: 'Concat', body: this.body(this.node(inner.children as Children, 'body')!), span: this.nodeSpan(inner) };
+        return {
+          kind: 'Concat',
+          body: this.body(this.node(inner.children as Children, 'body')!),
+          span: this.nodeSpan(inner),
+        };
       case 'repeat':
         return this.repeat(inner);
       case 'ifElement':
@@ -380,8 +398,16 @@ export class AstBuilder {
   private layer(n: CstNode): A.LayerElement {
     const c = n.children as Children;
     const parenthesized = c['LParen'] !== undefined;
-    const args = parenthesized ? this.argList(this.node(c, 'argList')) : this.nodes(c, 'layerArg').map((a) => this.layerArg(a));
-    return { kind: 'Layer', callee: this.identifier(this.token(c, 'Identifier')!), args, parenthesized, span: this.nodeSpan(n) };
+    const args = parenthesized
+      ? this.argList(this.node(c, 'argList'))
+      : this.nodes(c, 'layerArg').map((a) => this.layerArg(a));
+    return {
+      kind: 'Layer',
+      callee: this.identifier(this.token(c, 'Identifier')!),
+      args,
+      parenthesized,
+      span: this.nodeSpan(n),
+    };
   }
 
   private layerArg(n: CstNode): A.Arg {
@@ -389,7 +415,12 @@ export class AstBuilder {
     const named = this.node(c, 'namedArg');
     if (named) return this.namedArg(named);
     const stride = this.node(c, 'strideArg');
-    if (stride) return { kind: 'StrideArg', value: this.expression(this.node(stride.children as Children, 'expression')!), span: this.nodeSpan(stride) };
+    if (stride)
+      return {
+        kind: 'StrideArg',
+        value: this.expression(this.node(stride.children as Children, 'expression')!),
+        span: this.nodeSpan(stride),
+      };
     return { kind: 'PositionalArg', value: this.expression(this.node(c, 'expression')!), span: this.nodeSpan(n) };
   }
 
@@ -445,7 +476,10 @@ export class AstBuilder {
       }
       const right = this.climb(state, op.precedence + 1);
       const span = this.join(left.span, right.span);
-      const node: A.Expr = op.op === '..' ? { kind: 'Range', low: left, high: right, span } : { kind: 'Binary', op: op.op, left, right, span };
+      const node: A.Expr =
+        op.op === '..'
+          ? { kind: 'Range', low: left, high: right, span }
+          : { kind: 'Binary', op: op.op, left, right, span };
       left = this.nested(node, [left, right], this.tokenSpan(item.token));
     }
     return left;
@@ -478,7 +512,11 @@ export class AstBuilder {
       else if (name === 'Dot') pendingDot = true;
       else if (name === 'Identifier' && pendingDot && current) {
         const property = this.identifier(e);
-        current = this.nested({ kind: 'Member', object: current, property, span: this.join(current.span, property.span) }, [current], property.span);
+        current = this.nested(
+          { kind: 'Member', object: current, property, span: this.join(current.span, property.span) },
+          [current],
+          property.span,
+        );
         pendingDot = false;
       } else if (name === 'Cross' && current) {
         dims.push(current);
@@ -486,7 +524,14 @@ export class AstBuilder {
       }
     }
     dims.push(current!);
-    const expr = dims.length === 1 ? dims[0]! : this.nested({ kind: 'Size', dims, span: this.join(dims[0]!.span, dims[dims.length - 1]!.span) } as A.SizeExpr, dims, dims[0]!.span);
+    const expr =
+      dims.length === 1
+        ? dims[0]!
+        : this.nested(
+            { kind: 'Size', dims, span: this.join(dims[0]!.span, dims[dims.length - 1]!.span) } as A.SizeExpr,
+            dims,
+            dims[0]!.span,
+          );
     items.push({ kind: 'atom', expr });
   }
 
@@ -496,13 +541,15 @@ export class AstBuilder {
     const int = this.token(c, 'IntegerLiteral');
     if (int) {
       const value = Number(int.image);
-      if (!Number.isSafeInteger(value)) this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(int.image) }));
+      if (!Number.isSafeInteger(value))
+        this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(int.image) }));
       return { kind: 'Integer', value, raw: int.image, span };
     }
     const float = this.token(c, 'FloatLiteral');
     if (float) {
       const value = Number(float.image);
-      if (!Number.isFinite(value)) this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(float.image) }));
+      if (!Number.isFinite(value))
+        this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(float.image) }));
       return { kind: 'Float', value, raw: float.image, span };
     }
     const str = this.token(c, 'StringLiteral');
@@ -517,7 +564,11 @@ export class AstBuilder {
     if (id) {
       if (c['LParen']) {
         const args = this.argList(this.node(c, 'argList'));
-        return this.nested({ kind: 'Call', callee: this.identifier(id), args, span }, args.map((a) => a.value), span);
+        return this.nested(
+          { kind: 'Call', callee: this.identifier(id), args, span },
+          args.map((a) => a.value),
+          span,
+        );
       }
       return { kind: 'Name', name: id.image, span };
     }
@@ -526,7 +577,9 @@ export class AstBuilder {
   }
 
   private string(t: IToken): A.StringLiteral {
-    const value = t.image.slice(1, -1).replace(/\\(["\\nrt])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
+    const value = t.image
+      .slice(1, -1)
+      .replace(/\\(["\\nrt])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
     return { kind: 'String', value, span: this.tokenSpan(t) };
   }
 }
@@ -555,7 +608,10 @@ const binaryOps: Record<string, { op: A.BinaryOperator | '..'; precedence: numbe
   Percent: { op: '%', precedence: 7 },
 };
 
-/** `not` applies to a comparison and what binds tighter: `not a == b` is `not (a == b)`, `not a and b` is `(not a) and b`. */
+/**
+ * `not` applies to a comparison and what binds tighter: `not a == b` is `not (a == b)`, `not a and b` is `(not a) and
+ * b`.
+ */
 const NOT_OPERAND_PRECEDENCE = 4;
 
 function start(e: CstElement): number {

@@ -33,4 +33,3 @@ export function valueProblem(text: string): string | undefined {
   }
   return undefined;
 }
-

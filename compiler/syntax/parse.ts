@@ -32,16 +32,25 @@ export function parseSource(text: string, file: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lexed = tokenize(text);
   if (lexed.tokens.length > MAX_TOKENS) {
-    diagnostics.push(diagnostic('file-too-large', spanAt(file, 0, 1, 1, 1, text), { size: `${lexed.tokens.length} tokens`, limit: `${MAX_TOKENS} tokens` }));
+    diagnostics.push(
+      diagnostic('file-too-large', spanAt(file, 0, 1, 1, 1, text), {
+        size: `${lexed.tokens.length} tokens`,
+        limit: `${MAX_TOKENS} tokens`,
+      }),
+    );
     return { diagnostics };
   }
   for (const p of lexed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
     const span = spanAt(file, p.offset, p.length, p.line, p.column, text);
-    diagnostics.push(diagnostic(p.code, span, { text: p.code === 'unexpected-character' ? describeCharacters(p.text) : p.text }));
+    diagnostics.push(
+      diagnostic(p.code, span, { text: p.code === 'unexpected-character' ? describeCharacters(p.text) : p.text }),
+    );
   }
   const deep = tooDeep(lexed.tokens);
   if (deep) {
-    diagnostics.push(diagnostic('nesting-too-deep', tokenSpan(file, deep.token), { depth: `over ${MAX_NESTING}`, limit: MAX_NESTING }));
+    diagnostics.push(
+      diagnostic('nesting-too-deep', tokenSpan(file, deep.token), { depth: `over ${MAX_NESTING}`, limit: MAX_NESTING }),
+    );
     return { diagnostics };
   }
   try {
@@ -60,7 +69,9 @@ export function parseSource(text: string, file: string): ParseResult {
     // The guard above keeps recursion shallow (an `else if` chain thousands long is the one way past it);
     // this is the last line of defence against a stack overflow.
     if (e instanceof RangeError) {
-      diagnostics.push(diagnostic('nesting-too-deep', spanAt(file, 0, 1, 1, 1, text), { depth: 'too many', limit: MAX_NESTING }));
+      diagnostics.push(
+        diagnostic('nesting-too-deep', spanAt(file, 0, 1, 1, 1, text), { depth: 'too many', limit: MAX_NESTING }),
+      );
       return { diagnostics };
     }
     throw e;
@@ -97,7 +108,8 @@ function tooDeep(tokens: IToken[]): { token: IToken } | undefined {
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) open.push(type);
     else if (type === T.If && tokens[i - 1]?.tokenType === T.Else) open.push(ELSE_IF);
     else if (type === T.RParen || type === T.RBracket || type === T.RBrace) {
-      while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop(); // a bracket closed inside a chain ends it
+      // a bracket closed inside a chain ends it
+      while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop();
       open.pop();
       if (type === T.RBrace && tokens[i + 1]?.tokenType !== T.Else) {
         while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop();
@@ -147,4 +159,3 @@ export function describeCharacters(text: string): string {
     : JSON.stringify(first).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${escaped} (${code}${name ? ` ${name}` : ''})`;
 }
-

@@ -17,22 +17,49 @@ import { testWith, tfjsNodeLoads, TFJS_NODE_INSTALL } from '../helpers/component
 
 const work = mkdtempSync(join(tmpdir(), 'incc-v3-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const tfTest = testWith('@tensorflow/tfjs-node', tfjsNodeLoads().ok, TFJS_NODE_INSTALL, 'test/heavy/train-tensorflow-v3.test.ts');
+const tfTest = testWith(
+  '@tensorflow/tfjs-node',
+  tfjsNodeLoads().ok,
+  TFJS_NODE_INSTALL,
+  'test/heavy/train-tensorflow-v3.test.ts',
+);
 const v3 = ['stdlib/inception_v3.incp', '--set', 'classes=10', '--set', 'aux_head=true'];
 
 tfTest('Inception-v3, aux head on: two training steps at batch 16 (loss finite, weights change)', () => {
   const out = join(work, 'run');
   const r = spawnSync(
     process.execPath,
-    [join(repoRoot, 'test', 'helpers', 'peak-rss.mjs'), cliPath, 'train', ...v3, '--data', 'synthetic:40', '--batch-size', '16', '--epochs', '1', '--steps-per-epoch', '2', '--backend', 'tensorflow', '--out', out],
+    [
+      join(repoRoot, 'test', 'helpers', 'peak-rss.mjs'),
+      cliPath,
+      'train',
+      ...v3,
+      '--data',
+      'synthetic:40',
+      '--batch-size',
+      '16',
+      '--epochs',
+      '1',
+      '--steps-per-epoch',
+      '2',
+      '--backend',
+      'tensorflow',
+      '--out',
+      out,
+    ],
     { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
   );
   const peak = /peak-rss-kb (\d+)/.exec(r.stderr);
-  process.stderr.write(`test/heavy/train-tensorflow-v3.test.ts: peak RSS ${peak ? (Number(peak[1]) / 1e6).toFixed(1) : '?'} GB\n`);
+  process.stderr.write(
+    `test/heavy/train-tensorflow-v3.test.ts: peak RSS ${peak ? (Number(peak[1]) / 1e6).toFixed(1) : '?'} GB\n`,
+  );
   expect(r.stderr).toContain('InceptionV3 on the tensorflow backend');
   expect(r.stderr).toMatch(/2\/2 /);
   expect(r.status).toBe(0);
-  const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
+  const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; loss: number });
   expect(metrics).toHaveLength(1);
   expect(metrics[0]!.step).toBe(2);
   expect(Number.isFinite(metrics[0]!.loss)).toBe(true);

@@ -15,7 +15,10 @@ export const bundledCliPath = join(repoRoot, 'dist', 'bin', 'incc.js');
  * (the same code) rather than a stale bundle.
  */
 export const cliPath =
-  existsSync(bundledCliPath) && (!existsSync(unbundledCliPath) || statSync(bundledCliPath).mtimeMs >= statSync(unbundledCliPath).mtimeMs) ? bundledCliPath : unbundledCliPath;
+  existsSync(bundledCliPath) &&
+  (!existsSync(unbundledCliPath) || statSync(bundledCliPath).mtimeMs >= statSync(unbundledCliPath).mtimeMs)
+    ? bundledCliPath
+    : unbundledCliPath;
 
 /** `incc ARGS...` with `cwd` (the repository root by default); NO_COLOR so output is plain. */
 /**

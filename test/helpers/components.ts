@@ -36,8 +36,11 @@ export function tfjsNodeLoads(): { ok: boolean; error?: string } {
   }
   const binding = main.replace(/dist[\\/]index\.js$/, '');
   // node-pre-gyp puts the addon at lib/napi-v<N>/tfjs_binding.node.
-  const built = ['8', '9', '7', '6', '5', '4', '3'].some((v) => existsSync(`${binding}lib/napi-v${v}/tfjs_binding.node`));
+  const built = ['8', '9', '7', '6', '5', '4', '3'].some((v) =>
+    existsSync(`${binding}lib/napi-v${v}/tfjs_binding.node`),
+  );
   return built ? { ok: true } : { ok: false, error: 'installed, but its native addon is not built' };
 }
 
-export const TFJS_NODE_INSTALL = 'install it with scripts/tfjs-node-from-wheel.sh, or npm install @tensorflow/tfjs-node';
+export const TFJS_NODE_INSTALL =
+  'install it with scripts/tfjs-node-from-wheel.sh, or npm install @tensorflow/tfjs-node';

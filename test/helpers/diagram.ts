@@ -4,7 +4,12 @@
  * markup, so a test checks what is drawn, not how the code that drew it works.
  */
 
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -77,7 +82,10 @@ export function parseSvg(svg: string): ParsedSvg {
       const a = attributes(m[2]!);
       const inner = m[3]!;
       const kind = classes.includes('block') ? 'block' : classes.includes('external') ? 'external' : 'layer';
-      const texts = [...inner.matchAll(/<text class="(nm|l0|ln)"[^>]*>([^<]*)<\/text>/g)].map((t) => ({ cls: t[1]!, text: unescape(t[2]!) }));
+      const texts = [...inner.matchAll(/<text class="(nm|l0|ln)"[^>]*>([^<]*)<\/text>/g)].map((t) => ({
+        cls: t[1]!,
+        text: unescape(t[2]!),
+      }));
       const r = attributes(/<rect ([^>]*)\/>/.exec(inner)![1]!);
       boxes.push({
         classes,
@@ -96,7 +104,9 @@ export function parseSvg(svg: string): ParsedSvg {
     }
     for (const m of text.matchAll(/<path class="edge" ([^>]*)\/>/g)) {
       const a = attributes(m[1]!);
-      const points = [...a['d']!.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((p) => [Number(p[1]), Number(p[2])] as [number, number]);
+      const points = [...a['d']!.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map(
+        (p) => [Number(p[1]), Number(p[2])] as [number, number],
+      );
       edges.push({ from: a['data-from']!, to: a['data-to']!, index: Number(a['data-index']), points, panel });
     }
     for (const m of text.matchAll(/<g (class="note [^"]*"[^>]*)>(.*?)<\/g>/g)) {
@@ -135,7 +145,8 @@ export function parseDot(dot: string): DotGraph {
     const n = new RegExp(`^\\s*${str} \\[(.*)\\];$`).exec(line);
     if (n) {
       const attrs: Record<string, string> = {};
-      for (const a of n[2]!.matchAll(new RegExp(`(\\w+)=(?:${str}|([\\w.]+))`, 'g'))) attrs[a[1]!] = a[2] !== undefined ? undot(a[2]) : a[3]!;
+      for (const a of n[2]!.matchAll(new RegExp(`(\\w+)=(?:${str}|([\\w.]+))`, 'g')))
+        attrs[a[1]!] = a[2] !== undefined ? undot(a[2]) : a[3]!;
       nodes.set(undot(n[1]!), attrs);
     }
   }

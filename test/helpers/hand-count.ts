@@ -24,7 +24,14 @@ export class Tally {
   constructor(readonly bnScale = false) {}
 
   /** A conv on an hw x hw output grid (pass [h, w] for a non-square one). Returns cout. */
-  conv(kh: number, kw: number, cin: number, cout: number, out: number | [number, number], o: { bias?: boolean; bn?: boolean } = {}): number {
+  conv(
+    kh: number,
+    kw: number,
+    cin: number,
+    cout: number,
+    out: number | [number, number],
+    o: { bias?: boolean; bn?: boolean } = {},
+  ): number {
     const [h, w] = typeof out === 'number' ? [out, out] : out;
     const kernel = kh * kw * cin * cout;
     this.weights += kernel + (o.bias ? cout : 0);
@@ -89,7 +96,10 @@ export function figure10(t: Tally, cin: number, hw: number): { channels: number;
   return { channels: b3 + b3dbl + cin, hw: out };
 }
 
-/** Figure 6 (17x17, n = 7): 1x1 192 | 1x1 c -> 1x7 c -> 7x1 192 | 1x1 c -> 7x1 c -> 1x7 c -> 7x1 c -> 1x7 192 | avgpool -> 1x1 192. */
+/**
+ * Figure 6 (17x17, n = 7): 1x1 192 | 1x1 c -> 1x7 c -> 7x1 192 | 1x1 c -> 7x1 c -> 1x7 c -> 7x1 c -> 1x7 192 | avgpool
+ * -> 1x1 192.
+ */
 export function figure6(t: Tally, cin: number, c: number, hw: number): number {
   const b1 = t.conv(1, 1, cin, 192, hw);
   t.conv(1, 1, cin, c, hw);
@@ -116,7 +126,10 @@ export function figure10Factorized(t: Tally, cin: number, hw: number): { channel
   return { channels: b3 + b7 + cin, hw: out };
 }
 
-/** Figure 7 (8x8): 1x1 320 | 1x1 384 -> (1x3 384 || 3x1 384) | 1x1 448 -> 3x3 384 -> (1x3 384 || 3x1 384) | avgpool -> 1x1 192. */
+/**
+ * Figure 7 (8x8): 1x1 320 | 1x1 384 -> (1x3 384 || 3x1 384) | 1x1 448 -> 3x3 384 -> (1x3 384 || 3x1 384) | avgpool ->
+ * 1x1 192.
+ */
 export function figure7(t: Tally, cin: number, hw: number): number {
   const b1 = t.conv(1, 1, cin, 320, hw);
   t.conv(1, 1, cin, 384, hw);

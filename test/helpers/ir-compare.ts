@@ -43,7 +43,8 @@ export function firstIRDifference(a: IRGraph, b: IRGraph): string | undefined {
     if (d) return d;
   }
   if (a.nodes.length !== b.nodes.length) {
-    const extra = a.nodes.length > b.nodes.length ? `first only: ${a.nodes[n]!.name}` : `second only: ${b.nodes[n]!.name}`;
+    const extra =
+      a.nodes.length > b.nodes.length ? `first only: ${a.nodes[n]!.name}` : `second only: ${b.nodes[n]!.name}`;
     return `node count ${a.nodes.length} vs ${b.nodes.length} (${extra})`;
   }
   if (nameOf(a, a.input) !== nameOf(b, b.input)) return `input ${nameOf(a, a.input)} vs ${nameOf(b, b.input)}`;
@@ -58,7 +59,8 @@ export function firstIRDifference(a: IRGraph, b: IRGraph): string | undefined {
   }
   const xt = a.training.map((t) => ({ key: t.key, value: t.value }));
   const yt = b.training.map((t) => ({ key: t.key, value: t.value }));
-  if (xt.length !== yt.length) return `training settings ${show(xt.map((t) => t.key))} vs ${show(yt.map((t) => t.key))}`;
+  if (xt.length !== yt.length)
+    return `training settings ${show(xt.map((t) => t.key))} vs ${show(yt.map((t) => t.key))}`;
   for (let i = 0; i < xt.length; i++) {
     if (!isDeepStrictEqual(xt[i], yt[i])) return `training setting #${i}: ${show(xt[i])} vs ${show(yt[i])}`;
   }

@@ -85,7 +85,11 @@ export async function runOrt(model: Uint8Array, input: Float32Array, dims: numbe
   try {
     const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', input, dims) };
     const result = await session.run(feeds);
-    return session.outputNames.map((name) => ({ name, dims: [...result[name]!.dims], data: result[name]!.data as Float32Array }));
+    return session.outputNames.map((name) => ({
+      name,
+      dims: [...result[name]!.dims],
+      data: result[name]!.data as Float32Array,
+    }));
   } finally {
     await session.release();
   }

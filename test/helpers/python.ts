@@ -24,7 +24,8 @@ export const venvPython: string | undefined = (() => {
 })();
 
 /** The venv's ruff (the formatter and linter of generated Python). */
-export const venvRuff: string | undefined = venvPython && existsSync(join(venvPython, '..', 'ruff')) ? join(venvPython, '..', 'ruff') : undefined;
+export const venvRuff: string | undefined =
+  venvPython && existsSync(join(venvPython, '..', 'ruff')) ? join(venvPython, '..', 'ruff') : undefined;
 
 /** Debian's system python3 with python3-torch and python3-torchvision: the torchvision reference. */
 export const torchvisionPython: string | undefined = (() => {
@@ -40,16 +41,21 @@ export function testWith(available: unknown, what: string): jest.It {
   if (available) return test;
   const message = `${what} is missing: run ${MAKE_ENV} (it makes .venv/ with pip${what.includes('torchvision') ? ', and as root installs Debian python3-torchvision' : ''})`;
   if (inCi) {
-    return ((name: string) => test(name, () => {
-      throw new Error(message);
-    })) as unknown as jest.It;
+    return ((name: string) =>
+      test(name, () => {
+        throw new Error(message);
+      })) as unknown as jest.It;
   }
   process.stderr.write(`skipping PyTorch tests: ${message}\n`);
   return test.skip;
 }
 
 /** Runs python with args (cwd: the repository root); fails loudly with its output on a non-zero exit. */
-export function runPython(python: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
+export function runPython(
+  python: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): SpawnSyncReturns<string> {
   const r = spawnSync(python, args, {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
@@ -57,6 +63,9 @@ export function runPython(python: string, args: string[], options: { cwd?: strin
     timeout: options.timeout ?? 600_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (r.status !== 0) throw new Error(`${python} ${args.join(' ')} exited ${r.status}${r.signal ? ` (${r.signal})` : ''}:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${python} ${args.join(' ')} exited ${r.status}${r.signal ? ` (${r.signal})` : ''}:\n${r.stdout}\n${r.stderr}`,
+    );
   return r;
 }

@@ -9,7 +9,8 @@ import { findings, lintText } from '../helpers/lint.js';
 
 const rule = 'auxiliary-classifier';
 
-// 35x35x64 -> s (35x35x64) -> a (17x17x128) -> b -> c (17x17) -> d (8x8x256) -> e (8x8x512) -> classifier; the aux head on line 11.
+// 35x35x64 -> s (35x35x64) -> a (17x17x128) -> b -> c (17x17) -> d (8x8x256) -> e (8x8x512) -> classifier; the aux head
+// on line 11.
 const trunk = [
   'defaults conv(bias=false, bn=true, act=relu)',
   'network N {',
@@ -26,14 +27,26 @@ const bnHead = '{\n    avgpool 5x5/3 valid\n    conv 1x1 32\n    flatten\n    de
 const net = (aux: string) => `${trunk}\n${aux}\n}\n`;
 
 /** The reports of the rule on a stdlib network with the given arguments (default options). */
-function reportsOn(file: string, network: string, args: Record<string, number | boolean>): { messageId: string; at: string; data: Record<string, string | number> }[] {
+function reportsOn(
+  file: string,
+  network: string,
+  args: Record<string, number | boolean>,
+): { messageId: string; at: string; data: Record<string, string | number> }[] {
   const built = buildNetwork(loadProgram(join(stdlibDir, file)), { network, args });
   if (!built.graph) throw new Error(built.diagnostics.map((d) => d.message).join('; '));
   const graph = built.graph;
   const r = findRule(rule)!;
   const out: { messageId: string; at: string; data: Record<string, string | number> }[] = [];
   const options = Object.fromEntries(Object.entries(r.options).map(([k, o]) => [k, o.default]));
-  r.check(graph, { options, report: (x: Report) => out.push({ messageId: x.messageId, at: x.node ? x.node.name : graph.aux.find((a) => a.span === x.span)!.name, data: x.data ?? {} }) });
+  r.check(graph, {
+    options,
+    report: (x: Report) =>
+      out.push({
+        messageId: x.messageId,
+        at: x.node ? x.node.name : graph.aux.find((a) => a.span === x.span)!.name,
+        data: x.data ?? {},
+      }),
+  });
   return out;
 }
 
@@ -41,13 +54,41 @@ describe(rule, () => {
   test.each([
     ['a BN head on the last 17x17 stage', net(`  aux from c ${bnHead}`), {}],
     ['a BN head on the coarsest grid', net(`  aux from e ${bnHead}`), {}],
-    ['a head whose only layer is the classifier, after a batchnorm', net('  aux from c {\n    gap\n    batchnorm\n    dense 10\n  }'), {}],
-    ['a hidden dense layer followed by batchnorm (std/rules bn_auxiliary)', net('  aux from c {\n    gap\n    dense 64 act=linear bias=false -> batchnorm -> relu\n    dense 10\n  }'), {}],
-    ['the BN-auxiliary head of std/modules', `import { AuxHead } from "std/modules"\n${net('  aux from c { AuxHead(10) }')}`, {}],
-    ['no batch norm, with batchNorm off', net('  aux from c {\n    gap\n    dense 10\n  }'), { [rule]: ['warn', { batchNorm: false }] }],
-    ['two heads with maxHeads = 2', net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`), { [rule]: ['warn', { maxHeads: 2 }] }],
-    ['a head on the 35x35 stem with maxReductionsAfter = 2', net(`  aux from s ${bnHead}`), { [rule]: ['warn', { maxReductionsAfter: 2 }] }],
-    ['a head below the last stage, suppressed', net(`  // incc-disable-next-line ${rule} -- GoogLeNet's placement, for comparison\n  aux from b ${bnHead}`), {}],
+    [
+      'a head whose only layer is the classifier, after a batchnorm',
+      net('  aux from c {\n    gap\n    batchnorm\n    dense 10\n  }'),
+      {},
+    ],
+    [
+      'a hidden dense layer followed by batchnorm (std/rules bn_auxiliary)',
+      net('  aux from c {\n    gap\n    dense 64 act=linear bias=false -> batchnorm -> relu\n    dense 10\n  }'),
+      {},
+    ],
+    [
+      'the BN-auxiliary head of std/modules',
+      `import { AuxHead } from "std/modules"\n${net('  aux from c { AuxHead(10) }')}`,
+      {},
+    ],
+    [
+      'no batch norm, with batchNorm off',
+      net('  aux from c {\n    gap\n    dense 10\n  }'),
+      { [rule]: ['warn', { batchNorm: false }] },
+    ],
+    [
+      'two heads with maxHeads = 2',
+      net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`),
+      { [rule]: ['warn', { maxHeads: 2 }] },
+    ],
+    [
+      'a head on the 35x35 stem with maxReductionsAfter = 2',
+      net(`  aux from s ${bnHead}`),
+      { [rule]: ['warn', { maxReductionsAfter: 2 }] },
+    ],
+    [
+      'a head below the last stage, suppressed',
+      net(`  // incc-disable-next-line ${rule} -- GoogLeNet's placement, for comparison\n  aux from b ${bnHead}`),
+      {},
+    ],
     // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
   ] as [string, string, Record<string, unknown>][])('valid: %s', (_name, text, rules) => {
     expect(findings(text, rule, rules as never)).toEqual([]);
@@ -55,13 +96,40 @@ describe(rule, () => {
 
   test.each([
     ['a head on b, below c at 17x17', net(`  aux from b ${bnHead}`), [[11, 3, 'notLastStage']]],
-    ['a head on the 35x35 stem, two reductions below 8x8', net(`  aux_early: aux from s ${bnHead}`), [[11, 3, 'earlyGrid']]],
-    ['two heads: the lower one is reported', net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`), [[11, 3, 'tooMany']]],
-    ['two heads declared top first: still the lower one', net(`  aux from e ${bnHead}\n  aux from b ${bnHead}`), [[17, 3, 'notLastStage'], [17, 3, 'tooMany']]],
+    [
+      'a head on the 35x35 stem, two reductions below 8x8',
+      net(`  aux_early: aux from s ${bnHead}`),
+      [[11, 3, 'earlyGrid']],
+    ],
+    [
+      'two heads: the lower one is reported',
+      net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`),
+      [[11, 3, 'tooMany']],
+    ],
+    [
+      'two heads declared top first: still the lower one',
+      net(`  aux from e ${bnHead}\n  aux from b ${bnHead}`),
+      [
+        [17, 3, 'notLastStage'],
+        [17, 3, 'tooMany'],
+      ],
+    ],
     ['no batch norm anywhere', net('  aux from c {\n    gap\n    dense 10\n  }'), [[11, 3, 'noBatchNorm']]],
-    ['a convolution without bn (the classifier is not counted)', net('  aux from c {\n    conv 1x1 32 bn=false\n    conv 1x1 10 bn=false\n  }'), [[11, 3, 'noBatchNorm']]],
-    ['a hidden dense layer without batch norm', net('  aux from c {\n    conv 1x1 32\n    flatten\n    dense 64 act=relu\n    dense 10\n  }'), [[14, 5, 'unnormalizedLayer']]],
-    ['the plain head of std/modules (GoogLeNet\'s)', `import { AuxHeadPlain } from "std/modules"\n${net('  aux from c { AuxHeadPlain(10) }')}`, [[12, 16, 'unnormalizedLayer']]],
+    [
+      'a convolution without bn (the classifier is not counted)',
+      net('  aux from c {\n    conv 1x1 32 bn=false\n    conv 1x1 10 bn=false\n  }'),
+      [[11, 3, 'noBatchNorm']],
+    ],
+    [
+      'a hidden dense layer without batch norm',
+      net('  aux from c {\n    conv 1x1 32\n    flatten\n    dense 64 act=relu\n    dense 10\n  }'),
+      [[14, 5, 'unnormalizedLayer']],
+    ],
+    [
+      "the plain head of std/modules (GoogLeNet's)",
+      `import { AuxHeadPlain } from "std/modules"\n${net('  aux from c { AuxHeadPlain(10) }')}`,
+      [[12, 16, 'unnormalizedLayer']],
+    ],
   ] as [string, string, [number, number, string][]][])('invalid: %s', (_name, text, expected) => {
     expect(findings(text, rule)).toEqual(expected);
   });
@@ -83,13 +151,19 @@ describe(rule, () => {
 
   test('unnormalizedLayer describes the layer and points to std/rules bn_auxiliary', () => {
     // c is 17x17x128; conv 1x1 32 -> 17x17x32, flattened to 9,248, then dense 64.
-    const [m] = lintText(net('  aux from c {\n    conv 1x1 32\n    flatten\n    dense 64 act=relu\n    dense 10\n  }'), rule).messages;
+    const [m] = lintText(
+      net('  aux from c {\n    conv 1x1 32\n    flatten\n    dense 64 act=relu\n    dense 10\n  }'),
+      rule,
+    ).messages;
     expect(m!.message).toContain('aux head aux1: aux1/dense1 (dense 9248 -> 64) is not batch-normalized');
     expect(m!.message).toContain('apply std/rules bn_auxiliary');
   });
 
   test('a convolution without bn among normalized layers: set bn=true', () => {
-    const [m] = lintText(net('  aux from c {\n    conv 1x1 32\n    conv 3x3 32 bn=false\n    conv 1x1 10\n  }'), rule).messages;
+    const [m] = lintText(
+      net('  aux from c {\n    conv 1x1 32\n    conv 3x3 32 bn=false\n    conv 1x1 10\n  }'),
+      rule,
+    ).messages;
     expect(m!.messageId).toBe('unnormalizedLayer');
     expect(m!.message).toContain('aux1/conv2 (conv 3x3 17x17x32 -> 17x17x32) is not batch-normalized');
     expect(m!.message).toContain('set bn=true on its convolutions');
@@ -98,16 +172,30 @@ describe(rule, () => {
   test("GoogLeNet's two heads (aux_heads=true): both below the last 14x14 stage, the lower one too many, neither batch-normalized", () => {
     // inception4a and inception4d are 14x14; inception4e is the last 14x14 stage before pool4 (7x7).
     expect(reportsOn('googlenet.incp', 'GoogLeNet', { aux_heads: true })).toEqual([
-      { messageId: 'notLastStage', at: 'aux1', data: expect.objectContaining({ from: 'inception4a', grid: '14x14', count: 4, last: 'inception4e' }) },
-      { messageId: 'notLastStage', at: 'aux2', data: expect.objectContaining({ from: 'inception4d', grid: '14x14', count: 1, last: 'inception4e' }) },
-      { messageId: 'tooMany', at: 'aux1', data: expect.objectContaining({ count: 2, kept: 'aux2', keptFrom: 'inception4d' }) },
+      {
+        messageId: 'notLastStage',
+        at: 'aux1',
+        data: expect.objectContaining({ from: 'inception4a', grid: '14x14', count: 4, last: 'inception4e' }),
+      },
+      {
+        messageId: 'notLastStage',
+        at: 'aux2',
+        data: expect.objectContaining({ from: 'inception4d', grid: '14x14', count: 1, last: 'inception4e' }),
+      },
+      {
+        messageId: 'tooMany',
+        at: 'aux1',
+        data: expect.objectContaining({ count: 2, kept: 'aux2', keptFrom: 'inception4d' }),
+      },
       { messageId: 'noBatchNorm', at: 'aux1', data: { head: 'aux1' } },
       { messageId: 'noBatchNorm', at: 'aux2', data: { head: 'aux2' } },
     ]);
   });
 
   test('GoogLeNet batch-normalized (batch_norm=true): the fully connected layer of each head still is not', () => {
-    const reports = reportsOn('googlenet.incp', 'GoogLeNet', { aux_heads: true, batch_norm: true }).filter((r) => r.messageId === 'unnormalizedLayer');
+    const reports = reportsOn('googlenet.incp', 'GoogLeNet', { aux_heads: true, batch_norm: true }).filter(
+      (r) => r.messageId === 'unnormalizedLayer',
+    );
     expect(reports.map((r) => [r.at, r.data['layers']])).toEqual([
       ['aux1/dense1', 'aux1/dense1 (dense 2048 -> 1024)'],
       ['aux2/dense1', 'aux2/dense1 (dense 2048 -> 1024)'],
@@ -132,7 +220,13 @@ describe(rule, () => {
   });
 
   test('examples/lint: the before file triggers the rule; the after file lints clean with every rule at its default', () => {
-    expect(lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length).toBeGreaterThan(0);
-    expect(lintFile(`examples/lint/${rule}.after.incp`).messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)).toEqual([]);
+    expect(
+      lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
+    ).toBeGreaterThan(0);
+    expect(
+      lintFile(`examples/lint/${rule}.after.incp`).messages.map(
+        (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
+      ),
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@ import { lintFile } from '../../compiler/lint/engine/lint.js';
 import { findings, lintText } from '../helpers/lint.js';
 
 const rule = 'coarse-grid-expansion';
-const net = (input: string, body: string) => `defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input ${input}\n${body}  gap\n  dense 10 act=softmax\n}\n`;
+const net = (input: string, body: string) =>
+  `defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input ${input}\n${body}  gap\n  dense 10 act=softmax\n}\n`;
 
 /** The reports of the rule on a stdlib network at its defaults. */
 function reportsOn(file: string, network: string): Report[] {
@@ -22,12 +23,24 @@ function reportsOn(file: string, network: string): Report[] {
 
 describe(rule, () => {
   test.each([
-    ["Figure 10's reduction then Figure 7 (Inception-v3's 17x17x768 -> 8x8x2048)", `import { Figure10Factorized, Figure7 } from "std/modules"\n${net('17x17x768', '  Figure10Factorized()\n  Figure7()\n  Figure7()\n')}`, {}],
+    [
+      "Figure 10's reduction then Figure 7 (Inception-v3's 17x17x768 -> 8x8x2048)",
+      `import { Figure10Factorized, Figure7 } from "std/modules"\n${net('17x17x768', '  Figure10Factorized()\n  Figure7()\n  Figure7()\n')}`,
+      {},
+    ],
     ['exactly twice the channels (16x16x64 -> 8x8x128)', net('16x16x64', '  conv 3x3/2 128\n'), {}],
     ['a single grid: nothing to compare', net('8x8x64', '  conv 1x1 32\n'), {}],
     ['1.5x with minWidening = 1.5', net('16x16x64', '  conv 3x3/2 96\n'), { [rule]: ['info', { minWidening: 1.5 }] }],
-    ['a 1x1 map after global pooling is not a grid', `network N {\n  input 16x16x64\n  conv 3x3/2 128\n  avgpool 8x8 valid\n  conv 1x1 10\n}\n`, {}],
-    ['1.5x, suppressed', net('16x16x64', `  // incc-disable-next-line ${rule} -- a small test network\n  conv 3x3/2 96\n`), {}],
+    [
+      'a 1x1 map after global pooling is not a grid',
+      `network N {\n  input 16x16x64\n  conv 3x3/2 128\n  avgpool 8x8 valid\n  conv 1x1 10\n}\n`,
+      {},
+    ],
+    [
+      '1.5x, suppressed',
+      net('16x16x64', `  // incc-disable-next-line ${rule} -- a small test network\n  conv 3x3/2 96\n`),
+      {},
+    ],
     // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
   ] as [string, string, Record<string, unknown>][])('valid: %s', (_name, text, rules) => {
     expect(findings(text, rule, rules as never)).toEqual([]);
@@ -35,9 +48,21 @@ describe(rule, () => {
 
   test.each([
     ['16x16x64 -> 8x8x96 (1.5x)', net('16x16x64', '  conv 3x3/2 96\n'), [[4, 3, 'narrow']]],
-    ['widened, then narrowed again before the pool: the last stage counts', net('16x16x64', '  conv 3x3/2 256\n  top: conv 1x1 96\n'), [[5, 8, 'narrow']]],
-    ['a max pool reduction: 32x32x64 -> 15x15x96', net('32x32x16', '  conv 3x3 64\n  maxpool 3x3/2 valid\n  conv 3x3 96\n'), [[6, 3, 'narrow']]],
-    ['the reduction of Figure 10 alone, no expanded stage (17x17x768 -> 8x8x1280)', `import { Figure10Factorized } from "std/modules"\n${net('17x17x768', '  mixed8: Figure10Factorized()\n')}`, [[5, 11, 'narrow']]],
+    [
+      'widened, then narrowed again before the pool: the last stage counts',
+      net('16x16x64', '  conv 3x3/2 256\n  top: conv 1x1 96\n'),
+      [[5, 8, 'narrow']],
+    ],
+    [
+      'a max pool reduction: 32x32x64 -> 15x15x96',
+      net('32x32x16', '  conv 3x3 64\n  maxpool 3x3/2 valid\n  conv 3x3 96\n'),
+      [[6, 3, 'narrow']],
+    ],
+    [
+      'the reduction of Figure 10 alone, no expanded stage (17x17x768 -> 8x8x1280)',
+      `import { Figure10Factorized } from "std/modules"\n${net('17x17x768', '  mixed8: Figure10Factorized()\n')}`,
+      [[5, 11, 'narrow']],
+    ],
   ] as [string, string, [number, number, string][]][])('invalid: %s', (_name, text, expected) => {
     expect(findings(text, rule)).toEqual(expected);
   });
@@ -52,7 +77,10 @@ describe(rule, () => {
 
   test("Inception-v3 without its Figure 7 stages: mixed8's 1280 channels are 1.67x mixed7's 768", () => {
     // 17x17x768 = 221,952 activations; 8x8x1280 = 81,920 (36.9%, 37%); 1280 / 768 = 1.666..; 2 x 768 = 1,536.
-    const [m] = lintText(`import { Figure10Factorized } from "std/modules"\n${net('17x17x768', '  mixed8: Figure10Factorized()\n')}`, rule).messages;
+    const [m] = lintText(
+      `import { Figure10Factorized } from "std/modules"\n${net('17x17x768', '  mixed8: Figure10Factorized()\n')}`,
+      rule,
+    ).messages;
     expect(m!.message).toContain('ends at mixed8 (8x8x1280) with 1.67x the 768 channels of input (17x17x768)');
     expect(m!.message).toContain('activations go from 221,952 to 81,920 (37% of them)');
     expect(m!.message).toContain('to at least 1,536 channels');
@@ -61,9 +89,15 @@ describe(rule, () => {
   test('GoogLeNet: 7x7x1024 leaves the coarsest grid, 1.23x the 832 channels of inception4e (14x14x832)', () => {
     // 14x14x832 = 163,072; 7x7x1024 = 50,176 (30.8%, 31%); 1024 / 832 = 1.2307..; 2 x 832 = 1,664.
     const reports = reportsOn('googlenet.incp', 'GoogLeNet');
-    expect(reports.map((r) => [r.node!.name, r.data!['ratio'], r.data!['prevName'], r.data!['actsPct'], r.data!['suggested']])).toEqual([
-      ['inception5b', '1.23', 'inception4e', '31%', '1,664'],
-    ]);
+    expect(
+      reports.map((r) => [
+        r.node!.name,
+        r.data!['ratio'],
+        r.data!['prevName'],
+        r.data!['actsPct'],
+        r.data!['suggested'],
+      ]),
+    ).toEqual([['inception5b', '1.23', 'inception4e', '31%', '1,664']]);
   });
 
   test.each([
@@ -77,7 +111,13 @@ describe(rule, () => {
   });
 
   test('examples/lint: the before file triggers the rule; the after file lints clean with every rule at its default', () => {
-    expect(lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length).toBeGreaterThan(0);
-    expect(lintFile(`examples/lint/${rule}.after.incp`).messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)).toEqual([]);
+    expect(
+      lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
+    ).toBeGreaterThan(0);
+    expect(
+      lintFile(`examples/lint/${rule}.after.incp`).messages.map(
+        (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
+      ),
+    ).toEqual([]);
   });
 });

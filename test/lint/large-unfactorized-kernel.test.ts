@@ -9,7 +9,11 @@ describe(rule, () => {
     ['3x3 convs only', `${head}  conv 3x3 64\n  conv 3x3 64\n}\n`, {}],
     ['a 1x7 then 7x1 pair', `${head}  conv 1x7 64\n  conv 7x1 64\n}\n`, {}],
     ['a 5x5 under a minKernel of 7', `${head}  conv 5x5 64\n}\n`, { [rule]: ['warn', { minKernel: 7 }] }],
-    ['a 5x5 with its suppression comment', `${head}  // incc-disable-next-line ${rule} -- kept for the pretrained weights\n  conv 5x5 64\n}\n`, {}],
+    [
+      'a 5x5 with its suppression comment',
+      `${head}  // incc-disable-next-line ${rule} -- kept for the pretrained weights\n  conv 5x5 64\n}\n`,
+      {},
+    ],
     ['a 7x1 (not square)', `${head}  conv 7x1 64\n}\n`, {}],
     // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
   ] as [string, string, Record<string, unknown>][])('valid: %s', (_name, text, rules) => {
@@ -19,7 +23,14 @@ describe(rule, () => {
   test.each([
     ['a 5x5', `${head}  conv 5x5 64\n}\n`, [[4, 3, 'large']]],
     ['a 7x7 after a label', `${head}  big: conv 7x7 64\n}\n`, [[4, 8, 'large']]],
-    ['two 5x5 in a concat', `${head}  concat {\n    conv 5x5 32\n    conv 1x1 8 -> conv 5x5 32\n  }\n}\n`, [[5, 5, 'large'], [6, 19, 'large']]],
+    [
+      'two 5x5 in a concat',
+      `${head}  concat {\n    conv 5x5 32\n    conv 1x1 8 -> conv 5x5 32\n  }\n}\n`,
+      [
+        [5, 5, 'large'],
+        [6, 19, 'large'],
+      ],
+    ],
   ] as [string, string, [number, number, string][]][])('invalid: %s', (_name, text, expected) => {
     expect(findings(text, rule)).toEqual(expected);
   });

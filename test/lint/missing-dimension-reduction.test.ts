@@ -17,10 +17,18 @@ describe(rule, () => {
     ['a 1x7 then 7x1', `${head}  conv 1x7 192 -> conv 7x1 192\n}\n`, {}],
     // Figure 10's stride-2 branch on 288 channels: a grid reduction, left out by default.
     ['a strided conv', 'network N {\n  input 35x35x288\n  conv 3x3/2 384 valid\n}\n', {}],
-    ['a 768-channel input under minInputChannels 1024', `${head}  conv 3x3 192\n}\n`, { [rule]: ['warn', { minInputChannels: 1024 }] }],
+    [
+      'a 768-channel input under minInputChannels 1024',
+      `${head}  conv 3x3 192\n}\n`,
+      { [rule]: ['warn', { minInputChannels: 1024 }] },
+    ],
     // conv 3x3 768 on 768 channels, r = 384: 44% saved (below), under a minSaving of 0.5.
     ['a saving under minSaving', `${head}  conv 3x3 768\n}\n`, { [rule]: ['warn', { minSaving: 0.5 }] }],
-    ['a wide 3x3 with its suppression comment', `${head}  // incc-disable-next-line ${rule} -- the checkpoint has this layer\n  conv 3x3 192\n}\n`, {}],
+    [
+      'a wide 3x3 with its suppression comment',
+      `${head}  // incc-disable-next-line ${rule} -- the checkpoint has this layer\n  conv 3x3 192\n}\n`,
+      {},
+    ],
     // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
   ] as [string, string, Record<string, unknown>][])('valid: %s', (_name, text, rules) => {
     expect(findings(text, rule, rules as never)).toEqual([]);
@@ -30,12 +38,30 @@ describe(rule, () => {
     ['a 3x3 on 768 channels', `${head}  conv 3x3 192\n}\n`, {}, [[4, 3, 'noReduction']]],
     ['a 5x5 on 768 channels', `${head}  conv 5x5 128\n}\n`, {}, [[4, 3, 'noReduction']]],
     ['a 3x3 behind a pool', `${head}  avgpool 3x3\n  conv 3x3 192\n}\n`, {}, [[5, 3, 'noReduction']]],
-    ['a 3x3 in a concat branch', `${head}  concat {\n    conv 1x1 192\n    branch3x3: conv 3x3 192\n  }\n}\n`, {}, [[6, 16, 'noReduction']]],
-    ['a strided conv with includeStrided', 'network N {\n  input 35x35x288\n  conv 3x3/2 384 valid\n}\n', { [rule]: ['warn', { includeStrided: true }] }, [[3, 3, 'noReduction']]],
-    ['a 3x3 on 192 channels under minInputChannels 128', 'network N {\n  input 35x35x192\n  conv 3x3 288\n}\n', { [rule]: ['warn', { minInputChannels: 128 }] }, [[3, 3, 'noReduction']]],
-  ] as [string, string, Record<string, unknown>, [number, number, string][]][])('invalid: %s', (_name, text, rules, expected) => {
-    expect(findings(text, rule, rules as never)).toEqual(expected);
-  });
+    [
+      'a 3x3 in a concat branch',
+      `${head}  concat {\n    conv 1x1 192\n    branch3x3: conv 3x3 192\n  }\n}\n`,
+      {},
+      [[6, 16, 'noReduction']],
+    ],
+    [
+      'a strided conv with includeStrided',
+      'network N {\n  input 35x35x288\n  conv 3x3/2 384 valid\n}\n',
+      { [rule]: ['warn', { includeStrided: true }] },
+      [[3, 3, 'noReduction']],
+    ],
+    [
+      'a 3x3 on 192 channels under minInputChannels 128',
+      'network N {\n  input 35x35x192\n  conv 3x3 288\n}\n',
+      { [rule]: ['warn', { minInputChannels: 128 }] },
+      [[3, 3, 'noReduction']],
+    ],
+  ] as [string, string, Record<string, unknown>, [number, number, string][]][])(
+    'invalid: %s',
+    (_name, text, rules, expected) => {
+      expect(findings(text, rule, rules as never)).toEqual(expected);
+    },
+  );
 
   test('the message gives the 1x1, the smaller kxk and the saving: reduce to the output width', () => {
     // conv 3x3 192 on 17x17x768, SAME: r = min(768 / 2, 192) = 192.
@@ -43,9 +69,15 @@ describe(rule, () => {
     // 1x1: 289*768*192 = 42,614,784; 3x3 on 192: 289*9*192*192 = 289 * 331,776 = 95,883,264.
     // After: 138,498,048; saved 245,035,008 (63.9%). Weights: 768*192 + 9*192*192 = 147,456 + 331,776 = 479,232.
     const [m] = lintText(`${head}  conv 3x3 192\n}\n`, rule).messages;
-    expect(m!.message).toContain('conv 3x3 192 conv1 aggregates over all 768 channels of 17x17x768 with no 1x1 reduction in front');
-    expect(m!.message).toContain('a conv 1x1 192 first (768 -> 192 channels, 42,614,784 multiply-adds) and the 3x3 on 192 channels (95,883,264)');
-    expect(m!.message).toContain('would cost 138,498,048 multiply-adds instead of 383,533,056 (245,035,008 fewer, 64%)');
+    expect(m!.message).toContain(
+      'conv 3x3 192 conv1 aggregates over all 768 channels of 17x17x768 with no 1x1 reduction in front',
+    );
+    expect(m!.message).toContain(
+      'a conv 1x1 192 first (768 -> 192 channels, 42,614,784 multiply-adds) and the 3x3 on 192 channels (95,883,264)',
+    );
+    expect(m!.message).toContain(
+      'would cost 138,498,048 multiply-adds instead of 383,533,056 (245,035,008 fewer, 64%)',
+    );
     expect(m!.message).toContain('479,232 weights instead of 1,327,104');
   });
 
@@ -54,7 +86,9 @@ describe(rule, () => {
     // Before: 289*9*768*768 = 289 * 5,308,416 = 1,534,132,224. 1x1: 289*768*384 = 85,229,568;
     // 3x3 on 384: 289*9*384*768 = 767,066,112. After: 852,295,680; saved 681,836,544 (44.4%).
     const [m] = lintText(`${head}  conv 3x3 768\n}\n`, rule).messages;
-    expect(m!.message).toContain('a conv 1x1 384 first (768 -> 384 channels, 85,229,568 multiply-adds) and the 3x3 on 384 channels (767,066,112)');
+    expect(m!.message).toContain(
+      'a conv 1x1 384 first (768 -> 384 channels, 85,229,568 multiply-adds) and the 3x3 on 384 channels (767,066,112)',
+    );
     expect(m!.message).toContain('852,295,680 multiply-adds instead of 1,534,132,224 (681,836,544 fewer, 44%)');
   });
 
@@ -64,7 +98,9 @@ describe(rule, () => {
     // 143,824,896. After: 194,628,096; saved 93,021,696 (32.3%).
     const text = 'network N {\n  input 35x35x288\n  conv 3x3/2 384 valid\n}\n';
     const [m] = lintText(text, rule, { [rule]: ['warn', { includeStrided: true }] }).messages;
-    expect(m!.message).toContain('a conv 1x1 144 first (288 -> 144 channels, 50,803,200 multiply-adds) and the 3x3/2 on 144 channels (143,824,896)');
+    expect(m!.message).toContain(
+      'a conv 1x1 144 first (288 -> 144 channels, 50,803,200 multiply-adds) and the 3x3/2 on 144 channels (143,824,896)',
+    );
     expect(m!.message).toContain('194,628,096 multiply-adds instead of 287,649,792 (93,021,696 fewer, 32%)');
   });
 

@@ -94,7 +94,12 @@ function installed(name: string): string | null {
 /** The first line of an error, without the stack. */
 export function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? 'unknown error'
+  );
 }
 
 /**
@@ -110,7 +115,8 @@ async function loadNative(path: string): Promise<string | NativeModule> {
     return oneLine(e);
   }
   try {
-    if (!tf.findBackend('tensorflow')) return 'it loaded but registered no tensorflow backend (a second copy of @tensorflow/tfjs?)';
+    if (!tf.findBackend('tensorflow'))
+      return 'it loaded but registered no tensorflow backend (a second copy of @tensorflow/tfjs?)';
     if (!(await tf.setBackend('tensorflow'))) return 'its tensorflow backend did not start';
   } catch (e) {
     return oneLine(e);
@@ -133,12 +139,22 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Sel
       const loaded = await loadNative(path);
       if (typeof loaded !== 'string') {
         const writer = loaded.node?.summaryFileWriter?.bind(loaded.node);
-        return { name: 'tensorflow', package: pkg, gpu, failures, decodeImage: nativeDecoder(loaded), summaryFileWriter: writer };
+        return {
+          name: 'tensorflow',
+          package: pkg,
+          gpu,
+          failures,
+          decodeImage: nativeDecoder(loaded),
+          summaryFileWriter: writer,
+        };
       }
       failures.push(`${pkg} is installed but does not load: ${loaded}`);
     }
     if (choice === 'tensorflow') {
-      const reasons = failures.length > 0 ? failures.join('\n') : 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed';
+      const reasons =
+        failures.length > 0
+          ? failures.join('\n')
+          : 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed';
       throw new BackendError(`--backend tensorflow is not available: ${reasons}\n${INSTALL_ADVICE}`);
     }
   }
@@ -162,6 +178,6 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Sel
   await tf.setBackend('cpu');
   quietCpu();
   registerFastKernels('cpu');
-  const pkg = '@tensorflow/tfjs (pure JavaScript, with incc\'s fast filter-gradient kernel)';
+  const pkg = "@tensorflow/tfjs (pure JavaScript, with incc's fast filter-gradient kernel)";
   return { name: 'cpu', package: pkg, gpu: false, advice: INSTALL_ADVICE, failures };
 }

@@ -13,7 +13,7 @@
  *
  * Pixels reach the network as x / 127.5 - 1 (values in [-1, 1], Keras's inception_v3 preprocess_input).
  */
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
@@ -78,7 +78,18 @@ export function permutation(n: number, seed: number): Int32Array {
 // synthetic
 
 /** The synthetic classes, in label order: shapes that only spatial structure tells apart. */
-export const SYNTHETIC_CLASSES = ['horizontal_bar', 'vertical_bar', 'diagonal_bar', 'antidiagonal_bar', 'plus', 'cross', 'ring', 'disk', 'square', 'filled_square'] as const;
+export const SYNTHETIC_CLASSES = [
+  'horizontal_bar',
+  'vertical_bar',
+  'diagonal_bar',
+  'antidiagonal_bar',
+  'plus',
+  'cross',
+  'ring',
+  'disk',
+  'square',
+  'filled_square',
+] as const;
 
 /** How much of a pixel (at px, py) the shape covers, 0..1, anti-aliased by one pixel. */
 type Coverage = (px: number, py: number) => number;
@@ -143,7 +154,13 @@ function gaussian(r: () => number): number {
  * One synthetic image of class `kind` into `out` (H x W x C bytes at `offset`): a random dark background,
  * the shape in a random bright colour at a random place and size, Gaussian noise. Deterministic from `seed`.
  */
-export function drawSynthetic(kind: number, [H, W, C]: [number, number, number], seed: number, out: Uint8Array, offset = 0): void {
+export function drawSynthetic(
+  kind: number,
+  [H, W, C]: [number, number, number],
+  seed: number,
+  out: Uint8Array,
+  offset = 0,
+): void {
   const r = mulberry32(seed);
   const size = Math.min(H, W);
   const cover = shapeOf(kind, size, r);
@@ -170,9 +187,16 @@ export const DEFAULT_SYNTHETIC_COUNT = 1024;
  * `count` synthetic images of `classes` classes (balanced: image i has label i mod classes, then shuffled
  * into the split), validation the last `validationSplit` of them.
  */
-export function syntheticDataset(shape: [number, number, number], classes: number, options: { count?: number; seed: number; validationSplit: number }): Dataset {
+export function syntheticDataset(
+  shape: [number, number, number],
+  classes: number,
+  options: { count?: number; seed: number; validationSplit: number },
+): Dataset {
   if (classes < 2 || classes > SYNTHETIC_CLASSES.length) {
-    throw new DataError('synthetic', `has 2 to ${SYNTHETIC_CLASSES.length} classes, but the network's output has ${classes} units (set the network's class count, e.g. --set classes=${Math.min(Math.max(classes, 2), SYNTHETIC_CLASSES.length)})`);
+    throw new DataError(
+      'synthetic',
+      `has 2 to ${SYNTHETIC_CLASSES.length} classes, but the network's output has ${classes} units (set the network's class count, e.g. --set classes=${Math.min(Math.max(classes, 2), SYNTHETIC_CLASSES.length)})`,
+    );
   }
   const count = options.count ?? DEFAULT_SYNTHETIC_COUNT;
   const [H, W, C] = shape;
@@ -185,10 +209,20 @@ export function syntheticDataset(shape: [number, number, number], classes: numbe
     labels[i] = label;
     drawSynthetic(label, shape, mixSeed(options.seed, 0xda7a, i), images, i * pixels);
   }
-  return { source: 'synthetic', classNames: SYNTHETIC_CLASSES.slice(0, classes) as unknown as string[], shape, ...splitOf(images, labels, pixels, options.validationSplit) };
+  return {
+    source: 'synthetic',
+    classNames: SYNTHETIC_CLASSES.slice(0, classes) as unknown as string[],
+    shape,
+    ...splitOf(images, labels, pixels, options.validationSplit),
+  };
 }
 
-function splitOf(images: Uint8Array, labels: Int32Array, pixels: number, validationSplit: number): { train: Split; validation: Split } {
+function splitOf(
+  images: Uint8Array,
+  labels: Int32Array,
+  pixels: number,
+  validationSplit: number,
+): { train: Split; validation: Split } {
   const n = labels.length;
   const nVal = validationSplit > 0 ? Math.max(1, Math.round(n * validationSplit)) : 0;
   const nTrain = n - nVal;
@@ -266,13 +300,21 @@ export function decodeImage(path: string, buf: Uint8Array): Decoded {
     if (ext === '.png') {
       const png = pngjs.PNG.sync.read(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
       const gray = png.colorType === 0 || png.colorType === 4;
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), channels: gray ? 1 : 3 };
+      return {
+        width: png.width,
+        height: png.height,
+        data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+        channels: gray ? 1 : 3,
+      };
     }
     const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
     const components = jpegComponents(buf);
     return { width: img.width, height: img.height, data: img.data, channels: components === 1 ? 1 : 3 };
   } catch (e) {
-    throw new DataError(path, `cannot decode this ${ext === '.png' ? 'PNG' : 'JPEG'} image (${e instanceof Error ? e.message : String(e)})`);
+    throw new DataError(
+      path,
+      `cannot decode this ${ext === '.png' ? 'PNG' : 'JPEG'} image (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
 }
 
@@ -335,10 +377,14 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
   try {
     entries = readdirSync(dir);
   } catch {
-    throw new DataError(dir, 'cannot read this folder (give --data a folder with one subfolder of images per class, or `synthetic`)');
+    throw new DataError(
+      dir,
+      'cannot read this folder (give --data a folder with one subfolder of images per class, or `synthetic`)',
+    );
   }
   const classNames = entries.filter((e) => !e.startsWith('.') && statOf(join(dir, e)).isDirectory()).sort();
-  if (classNames.length === 0) throw new DataError(dir, 'has no subfolders: the data folder needs one subfolder of PNG or JPEG images per class');
+  if (classNames.length === 0)
+    throw new DataError(dir, 'has no subfolders: the data folder needs one subfolder of PNG or JPEG images per class');
   const files: { path: string; label: number }[] = [];
   classNames.forEach((name, label) => {
     const sub = join(dir, name);
@@ -351,7 +397,8 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
     const images = names
       .filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()))
       .sort();
-    if (images.length === 0) throw new DataError(sub, `class folder \`${name}\` has no images (${IMAGE_EXTENSIONS.join(', ')})`);
+    if (images.length === 0)
+      throw new DataError(sub, `class folder \`${name}\` has no images (${IMAGE_EXTENSIONS.join(', ')})`);
     for (const f of images) files.push({ path: join(sub, f), label });
   });
   return { classNames, files };
@@ -361,10 +408,18 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
  * The index of a folder dataset: its files (names and labels, nothing decoded), shuffled with the seed, the
  * last `validationSplit` for validation. Images are read per batch (readImages, BatchQueue).
  */
-export function imageFolderDataset(dir: string, shape: [number, number, number], classes: number, options: { seed: number; validationSplit: number }): Dataset {
+export function imageFolderDataset(
+  dir: string,
+  shape: [number, number, number],
+  classes: number,
+  options: { seed: number; validationSplit: number },
+): Dataset {
   const { classNames, files } = listImageFolder(dir);
   if (classNames.length !== classes) {
-    throw new DataError(dir, `has ${classNames.length} classes (${classNames.slice(0, 8).join(', ')}${classNames.length > 8 ? ', ...' : ''}) but the network's output has ${classes} units (e.g. --set classes=${classNames.length})`);
+    throw new DataError(
+      dir,
+      `has ${classNames.length} classes (${classNames.slice(0, 8).join(', ')}${classNames.length > 8 ? ', ...' : ''}) but the network's output has ${classes} units (e.g. --set classes=${classNames.length})`,
+    );
   }
   const C = shape[2];
   if (C !== 1 && C !== 3) throw new DataError(dir, `images have 1 or 3 channels, the network's input has ${C}`);
@@ -391,14 +446,25 @@ export interface ReadOptions {
 }
 
 /** One file's decoded image at the network's input size into `out` at `offset`; errors name the file. */
-function placeImage(path: string, buf: Uint8Array, shape: [number, number, number], out: Uint8Array, offset: number, index: number, options: ReadOptions): void {
+function placeImage(
+  path: string,
+  buf: Uint8Array,
+  shape: [number, number, number],
+  out: Uint8Array,
+  offset: number,
+  index: number,
+  options: ReadOptions,
+): void {
   let img: Decoded;
   try {
     img = (options.decode ?? decodeImage)(path, buf);
   } catch (e) {
     if (e instanceof DataError) throw e;
     const kind = extname(path).toLowerCase() === '.png' ? 'PNG' : 'JPEG';
-    throw new DataError(path, `cannot decode this ${kind} image (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    throw new DataError(
+      path,
+      `cannot decode this ${kind} image (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+    );
   }
   if (img.width < 1 || img.height < 1) throw new DataError(path, 'the image is empty');
   const C = shape[2];
@@ -410,7 +476,9 @@ function placeImage(path: string, buf: Uint8Array, shape: [number, number, numbe
         : `is a colour image, but the network takes 1-channel (grayscale) input: convert it to grayscale or remove it`,
     );
   }
-  const crop = options.augment ? randomCrop(img.width, img.height, mulberry32(mixSeed(options.augment.seed, 0xa96, options.augment.epoch, index))) : undefined;
+  const crop = options.augment
+    ? randomCrop(img.width, img.height, mulberry32(mixSeed(options.augment.seed, 0xa96, options.augment.epoch, index)))
+    : undefined;
   resizeBilinear(img, shape, out, offset, crop);
 }
 
@@ -418,11 +486,17 @@ function placeImage(path: string, buf: Uint8Array, shape: [number, number, numbe
  * The images `indices` of a split, 8-bit NHWC (indices.length x H x W x C bytes): copied from memory, or
  * read from disk (the files in parallel) and decoded. Errors name the file.
  */
-export async function readImages(split: Split, indices: ArrayLike<number>, shape: [number, number, number], options: ReadOptions = {}): Promise<Uint8Array> {
+export async function readImages(
+  split: Split,
+  indices: ArrayLike<number>,
+  shape: [number, number, number],
+  options: ReadOptions = {},
+): Promise<Uint8Array> {
   const pixels = shape[0] * shape[1] * shape[2];
   const out = new Uint8Array(indices.length * pixels);
   if (split.images) {
-    for (let i = 0; i < indices.length; i++) out.set(split.images.subarray(indices[i]! * pixels, (indices[i]! + 1) * pixels), i * pixels);
+    for (let i = 0; i < indices.length; i++)
+      out.set(split.images.subarray(indices[i]! * pixels, (indices[i]! + 1) * pixels), i * pixels);
     return out;
   }
   const files = split.files!;
@@ -462,7 +536,10 @@ export class BatchQueue {
   /** The indices (in the split) of a step's batch. */
   indicesOf(step: number): Int32Array {
     const start = step * this.batchSize;
-    return Int32Array.from({ length: Math.max(0, Math.min(this.batchSize, this.split.count - start)) }, (_, i) => this.order[start + i]!);
+    return Int32Array.from(
+      { length: Math.max(0, Math.min(this.batchSize, this.split.count - start)) },
+      (_, i) => this.order[start + i]!,
+    );
   }
 
   private fill(): void {

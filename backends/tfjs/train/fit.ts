@@ -7,7 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { IRGraph } from '../../../compiler/ir/ir.js';
-import { formatBytes, largestBatchFitting, optimizerSlots, RUNTIMES, trainingMemory, type MemoryRuntime, type TrainingMemory } from '../../common/memory.js';
+import {
+  formatBytes,
+  largestBatchFitting,
+  optimizerSlots,
+  RUNTIMES,
+  trainingMemory,
+  type MemoryRuntime,
+  type TrainingMemory,
+} from '../../common/memory.js';
 import type { SelectedBackend } from './backend.js';
 import type { Recipe } from '../../../compiler/ir/recipe.js';
 
@@ -29,7 +37,12 @@ function runtimeOf(backend: SelectedBackend): MemoryRuntime {
   return backend.name === 'tensorflow' ? 'tensorflow' : 'wasm';
 }
 
-function estimate(graph: IRGraph, recipe: Recipe, runtime: MemoryRuntime, batchSize = recipe.batchSize): TrainingMemory {
+function estimate(
+  graph: IRGraph,
+  recipe: Recipe,
+  runtime: MemoryRuntime,
+  batchSize = recipe.batchSize,
+): TrainingMemory {
   const o = recipe.optimizer;
   const slots = optimizerSlots(o.name, 'momentum' in o ? o.momentum : 0);
   return trainingMemory(graph, batchSize, runtime, { optimizerSlots: slots, ema: recipe.ema !== null });
@@ -43,10 +56,16 @@ function describe(graph: IRGraph, m: TrainingMemory): string {
   );
 }
 
-const NATIVE_ADVICE = 'the native backend (npm install @tensorflow/tfjs-node, or scripts/tfjs-node-from-wheel.sh; see incc train --help)';
+const NATIVE_ADVICE =
+  'the native backend (npm install @tensorflow/tfjs-node, or scripts/tfjs-node-from-wheel.sh; see incc train --help)';
 
 /** Why the run cannot fit, with advice; null when the estimate fits. */
-export function memoryProblem(graph: IRGraph, recipe: Recipe, backend: SelectedBackend, limit = memoryLimit()): string | null {
+export function memoryProblem(
+  graph: IRGraph,
+  recipe: Recipe,
+  backend: SelectedBackend,
+  limit = memoryLimit(),
+): string | null {
   const runtime = runtimeOf(backend);
   const m = estimate(graph, recipe, runtime);
   const heapLimit = RUNTIMES[runtime].heapLimit;
@@ -63,7 +82,9 @@ export function memoryProblem(graph: IRGraph, recipe: Recipe, backend: SelectedB
     const fits = largestBatchFitting(graph, limit, runtime, 'total', { ema: recipe.ema !== null });
     return (
       `${describe(graph, m)}, more than this machine's ${formatBytes(limit)}: ` +
-      (fits > 0 ? `use --batch-size ${fits} or smaller` : 'it does not fit even at batch size 1: use a smaller network or input')
+      (fits > 0
+        ? `use --batch-size ${fits} or smaller`
+        : 'it does not fit even at batch size 1: use a smaller network or input')
     );
   }
   return null;

@@ -32,12 +32,28 @@ import {
   type TensorEntry,
   type TrainState,
 } from './checkpoint.js';
-import { BatchQueue, DataError, imageFolderDataset, mixSeed, permutation, syntheticDataset, type Dataset, type ImageDecoder, type ReadOptions, type Split } from './data.js';
+import {
+  BatchQueue,
+  DataError,
+  imageFolderDataset,
+  mixSeed,
+  permutation,
+  syntheticDataset,
+  type Dataset,
+  type ReadOptions,
+  type Split,
+} from './data.js';
 import { StepLog } from './metrics.js';
 import { isOutOfMemory, memoryProblem, outOfMemoryMessage } from './fit.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
 import { Progress, formatDuration } from './progress.js';
-import { describeRecipe, learningRateAt, resolveRecipe, type Recipe, type RecipeOverrides } from '../../../compiler/ir/recipe.js';
+import {
+  describeRecipe,
+  learningRateAt,
+  resolveRecipe,
+  type Recipe,
+  type RecipeOverrides,
+} from '../../../compiler/ir/recipe.js';
 
 export { DataError } from './data.js';
 export { CheckpointDamage } from './checkpoint.js';
@@ -104,10 +120,17 @@ export function logitsPlan(plan: LayerPlan): LayerPlan {
   const byName = new Map(layers.map((l) => [l.name, l]));
   const outputs = plan.outputs.map((name) => {
     const l = byName.get(name)!;
-    if (l.factory === 'softmax' || (l.factory === 'activation' && l.config['activation'] === 'softmax')) return l.inputs[0]!;
-    if ((l.factory === 'dense' || l.factory === 'conv2d') && l.config['activation'] === 'softmax') l.config['activation'] = 'linear';
-    else if (l.factory === 'activation' || ((l.factory === 'dense' || l.factory === 'conv2d') && l.config['activation'] !== 'linear')) {
-      throw new TrainError(`the output ${name} ends in ${String(l.config['activation'])}: incc train needs logits or a softmax at the end of each head`);
+    if (l.factory === 'softmax' || (l.factory === 'activation' && l.config['activation'] === 'softmax'))
+      return l.inputs[0]!;
+    if ((l.factory === 'dense' || l.factory === 'conv2d') && l.config['activation'] === 'softmax')
+      l.config['activation'] = 'linear';
+    else if (
+      l.factory === 'activation' ||
+      ((l.factory === 'dense' || l.factory === 'conv2d') && l.config['activation'] !== 'linear')
+    ) {
+      throw new TrainError(
+        `the output ${name} ends in ${String(l.config['activation'])}: incc train needs logits or a softmax at the end of each head`,
+      );
     }
     return name;
   });
@@ -171,7 +194,12 @@ function loadData(spec: string, shape: [number, number, number], classes: number
 }
 
 /** A batch of images (x / 127.5 - 1) and labels: the pixels read for `indices` of the split. */
-function batchOf(split: Split, indices: ArrayLike<number>, pixels: Uint8Array, shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
+function batchOf(
+  split: Split,
+  indices: ArrayLike<number>,
+  pixels: Uint8Array,
+  shape: [number, number, number],
+): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const n = indices.length;
   const x = new Float32Array(pixels.length);
   for (let p = 0; p < pixels.length; p++) x[p] = pixels[p]! / 127.5 - 1;
@@ -189,7 +217,14 @@ function accuracyOf(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
 }
 
 /** Validation: the main head's smoothed loss and accuracy, in batches, inference mode. */
-async function evaluate(model: tf.LayersModel, split: Split, shape: [number, number, number], batchSize: number, eps: number, read: ReadOptions): Promise<{ loss: number; accuracy: number } | null> {
+async function evaluate(
+  model: tf.LayersModel,
+  split: Split,
+  shape: [number, number, number],
+  batchSize: number,
+  eps: number,
+  read: ReadOptions,
+): Promise<{ loss: number; accuracy: number } | null> {
   if (split.count === 0) return null;
   let loss = 0;
   let correct = 0;
@@ -227,7 +262,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return await trainUnchecked(options);
   } catch (e) {
     if (!(e instanceof TrainError) && isOutOfMemory(e)) {
-      throw new TrainError(outOfMemoryMessage(options.graph, resolveRecipe(options.graph, options.overrides ?? {}), tf.getBackend()));
+      throw new TrainError(
+        outOfMemoryMessage(options.graph, resolveRecipe(options.graph, options.overrides ?? {}), tf.getBackend()),
+      );
     }
     throw e;
   }
@@ -242,16 +279,23 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   const inputNode = graph.nodes[graph.input]!;
   const outputNode = graph.nodes[graph.output]!;
   if (inputNode.shape.length !== 3) {
-    throw new TrainError(`the input of ${graph.network} is ${shapeText(inputNode.shape)}: incc train needs an image input HxWxC`);
+    throw new TrainError(
+      `the input of ${graph.network} is ${shapeText(inputNode.shape)}: incc train needs an image input HxWxC`,
+    );
   }
   if (outputNode.shape.length !== 1) {
-    throw new TrainError(`the output of ${graph.network} is ${shapeText(outputNode.shape)}: incc train needs a vector of class scores`);
+    throw new TrainError(
+      `the output of ${graph.network} is ${shapeText(outputNode.shape)}: incc train needs a vector of class scores`,
+    );
   }
   const shape = inputNode.shape as [number, number, number];
   const classes = outputNode.shape[0]!;
   for (const h of graph.aux) {
     const s = graph.nodes[h.output]!.shape;
-    if (s.length !== 1 || s[0] !== classes) throw new TrainError(`the aux head ${h.name} gives ${shapeText(s)}, not the ${classes} classes of the main output`);
+    if (s.length !== 1 || s[0] !== classes)
+      throw new TrainError(
+        `the aux head ${h.name} gives ${shapeText(s)}, not the ${classes} classes of the main output`,
+      );
   }
 
   // The output folder and the checkpoint to resume are checked before anything loads or is written.
@@ -285,11 +329,15 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   if (tooBig) throw new TrainError(tooBig);
 
   if (options.tensorboard && !backend.summaryFileWriter) {
-    throw new TrainError(`--tensorboard needs the tensorflow backend (@tensorflow/tfjs-node), not ${backend.name}: steps.jsonl and metrics.jsonl in --out have the same numbers`);
+    throw new TrainError(
+      `--tensorboard needs the tensorflow backend (@tensorflow/tfjs-node), not ${backend.name}: steps.jsonl and metrics.jsonl in --out have the same numbers`,
+    );
   }
   const data = loadData(options.data, shape, classes, recipe);
   const decode = backend.decodeImage;
-  say(`data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shapeText(shape)}`);
+  say(
+    `data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shapeText(shape)}`,
+  );
   if (data.train.count === 0) throw new DataError(data.source, 'leaves no training images after the validation split');
   for (const line of describeRecipe(recipe)) say(`  ${line}`);
 
@@ -315,16 +363,26 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
 
   if (saved && out) {
     const { state, bin } = saved;
-    if (state.network !== graph.network) throw new TrainError(`the checkpoint in ${out} is of network ${state.network}, not ${graph.network}`);
-    if (state.data.classNames.join('\n') !== data.classNames.join('\n')) throw new TrainError(`the checkpoint in ${out} was trained on other classes (${state.data.classNames.join(', ')})`);
-    if (state.optimizer.name !== recipe.optimizer.name) throw new TrainError(`the checkpoint in ${out} used ${state.optimizer.name}, the recipe says ${recipe.optimizer.name}`);
+    if (state.network !== graph.network)
+      throw new TrainError(`the checkpoint in ${out} is of network ${state.network}, not ${graph.network}`);
+    if (state.data.classNames.join('\n') !== data.classNames.join('\n'))
+      throw new TrainError(
+        `the checkpoint in ${out} was trained on other classes (${state.data.classNames.join(', ')})`,
+      );
+    if (state.optimizer.name !== recipe.optimizer.name)
+      throw new TrainError(
+        `the checkpoint in ${out} used ${state.optimizer.name}, the recipe says ${recipe.optimizer.name}`,
+      );
     // The weights: model.json's, or with ema the live ones of the state.
     const values = new Map<string, tf.Tensor>();
     if (state.live) for (const e of state.live) values.set(e.name, unpackTensor(bin, e));
     else for (const [name, w] of saved.weights) values.set(name, tf.tensor(w.values, w.shape, 'float32'));
     for (const w of model.weights) {
       const t = values.get(w.originalName);
-      if (!t || t.shape.join(',') !== w.shape.join(',')) throw new TrainError(`the checkpoint in ${out} does not fit ${graph.network}: ${w.originalName} is ${t ? `[${t.shape}]` : 'missing'}`);
+      if (!t || t.shape.join(',') !== w.shape.join(','))
+        throw new TrainError(
+          `the checkpoint in ${out} does not fit ${graph.network}: ${w.originalName} is ${t ? `[${t.shape}]` : 'missing'}`,
+        );
       w.write(t);
     }
     tf.dispose([...values.values()]);
@@ -336,11 +394,16 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     epoch = state.epoch;
     stepInEpoch = state.stepsPerEpoch === stepsPerEpoch ? state.stepInEpoch : 0;
     globalStep = state.globalStep;
-    say(`resuming ${out}: ${epoch} epoch${epoch === 1 ? '' : 's'} done, step ${globalStep}${stepInEpoch ? ` (${stepInEpoch} into epoch ${epoch + 1})` : ''}`);
+    say(
+      `resuming ${out}: ${epoch} epoch${epoch === 1 ? '' : 's'} done, step ${globalStep}${stepInEpoch ? ` (${stepInEpoch} into epoch ${epoch + 1})` : ''}`,
+    );
     if (epoch >= recipe.epochs) say(`already trained ${epoch} epochs: pass --epochs N with N > ${epoch} to train more`);
   } else if (recipe.optimizer.name === 'rmsprop' && recipe.optimizer.initialMeanSquare !== 0) {
     // TF1's RMSProp starts its mean square at 1 (tfjs's at 0): set the slots before the first step.
-    const ms = variables.map((v) => ({ name: `${v.name}/rms`, tensor: tf.fill(v.shape, recipe.optimizer.name === 'rmsprop' ? recipe.optimizer.initialMeanSquare : 0) }));
+    const ms = variables.map((v) => ({
+      name: `${v.name}/rms`,
+      tensor: tf.fill(v.shape, recipe.optimizer.name === 'rmsprop' ? recipe.optimizer.initialMeanSquare : 0),
+    }));
     const mom = variables.map((v) => ({ name: `${v.name}/momentum`, tensor: tf.zerosLike(v) }));
     await optimizer.setWeights([{ name: 'iter', tensor: tf.scalar(0, 'int32') }, ...ms, ...mom]);
   }
@@ -373,7 +436,8 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     if (bad >= 0) {
       throw diverged(`the saved state (${entries.filter((e) => e.offset <= bad).pop()!.name}) is NaN or infinite`);
     }
-    const strip = (prefix: string): TensorEntry[] => entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ ...e, name: e.name.slice(prefix.length) }));
+    const strip = (prefix: string): TensorEntry[] =>
+      entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ ...e, name: e.name.slice(prefix.length) }));
     const state: TrainState = {
       format: 'incc-train-state',
       version: 1,
@@ -385,7 +449,12 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
       globalStep,
       stepsPerEpoch,
       recipe,
-      data: { source: data.source, classNames: data.classNames, train: data.train.count, validation: data.validation.count },
+      data: {
+        source: data.source,
+        classNames: data.classNames,
+        train: data.train.count,
+        validation: data.validation.count,
+      },
       optimizer: { name: recipe.optimizer.name, slots: strip('optimizer/') },
       live: ema ? strip('live/') : null,
       ema: ema ? strip('ema/') : null,
@@ -406,7 +475,11 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
         (out === undefined ? '' : `; ${out} ${kept()}`),
     );
 
-  const stepLog = new StepLog(options.logEvery ?? 10, out, options.tensorboard ? backend.summaryFileWriter!(options.tensorboard) : null);
+  const stepLog = new StepLog(
+    options.logEvery ?? 10,
+    out,
+    options.tensorboard ? backend.summaryFileWriter!(options.tensorboard) : null,
+  );
   const progress = new Progress(stream);
   const history: EpochMetrics[] = [];
   let stopped = false;
@@ -449,14 +522,18 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
           accuracy = tf.keep(accuracyOf(main!, y));
           let total = parts.total;
           if (recipe.weightDecay > 0) {
-            const l2 = tf.addN(trainable.filter((w) => decayed.has(w.originalName)).map((w) => tf.sum(tf.square(w.read()))));
+            const l2 = tf.addN(
+              trainable.filter((w) => decayed.has(w.originalName)).map((w) => tf.sum(tf.square(w.read()))),
+            );
             total = tf.add(total, tf.mul(l2, recipe.weightDecay / 2));
           }
           return total;
         }, variables);
         const clipped = clipGradients(grads, recipe.clip);
         // Every variable, in a fixed order (the optimizer keeps its slots by position); none missing.
-        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped.grads[v.name] ?? tf.zerosLike(v) })));
+        optimizer.applyGradients(
+          variables.map((v) => ({ name: v.name, tensor: clipped.grads[v.name] ?? tf.zerosLike(v) })),
+        );
         if (ema) {
           const d = Math.min(recipe.ema!.decay, (1 + globalStep) / (10 + globalStep));
           ema.forEach((e, i) => e.assign(tf.sub(e, tf.mul(tf.sub(e, variables[i]!), 1 - d))));
@@ -473,7 +550,16 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
       stepInEpoch = step + 1;
       const elapsed = (performance.now() - t0) / 1000;
       const rate = seen / Math.max(elapsed, 1e-9);
-      stepLog.step({ epoch: epoch + 1, step: globalStep, lr, loss, accuracy: acc, grad_norm: norm, images_per_second: rate, time: new Date().toISOString() });
+      stepLog.step({
+        epoch: epoch + 1,
+        step: globalStep,
+        lr,
+        loss,
+        accuracy: acc,
+        grad_norm: norm,
+        images_per_second: rate,
+        time: new Date().toISOString(),
+      });
       const done = step + 1 - firstStep;
       progress.update(epoch + 1, recipe.epochs, {
         step: step + 1,
@@ -496,7 +582,9 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     }
     const seconds = (performance.now() - t0) / 1000;
     if (stopped && stepInEpoch < stepsPerEpoch) {
-      progress.note(`stopped in epoch ${epoch + 1} at step ${stepInEpoch}/${stepsPerEpoch}${out ? `; saving the state to ${out}` : ''}`);
+      progress.note(
+        `stopped in epoch ${epoch + 1} at step ${stepInEpoch}/${stepsPerEpoch}${out ? `; saving the state to ${out}` : ''}`,
+      );
       await checkpoint(null);
       break;
     }

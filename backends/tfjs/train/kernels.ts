@@ -24,7 +24,16 @@ interface FilterAttrs {
 
 function convInfoOf(xShape: number[], attrs: FilterAttrs): ConvInfo {
   const format = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
-  return tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, format);
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    format,
+  );
 }
 
 /** NCHW -> NHWC on a flat array. */
@@ -78,7 +87,15 @@ interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
 }
 
-function cpuKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo {
+function cpuKernel({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}): tf.TensorInfo {
   const be = backend as CpuBackendLike;
   const a = attrs as unknown as FilterAttrs;
   const x = inputs['x']!;
@@ -94,10 +111,19 @@ function cpuKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; 
 }
 
 /** Calls another kernel of the same backend (as the backends' own composed kernels do). */
-function call(name: string, backend: unknown, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown> = {}): tf.TensorInfo {
+function call(
+  name: string,
+  backend: unknown,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: Record<string, unknown> = {},
+): tf.TensorInfo {
   const k = tf.getKernel(name, tf.getBackend());
   if (!k) throw new Error(`the ${tf.getBackend()} backend has no ${name} kernel`);
-  return k.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  return k.kernelFunc({
+    inputs,
+    backend: backend as tf.KernelBackend,
+    attrs: attrs as tf.NamedAttrMap,
+  }) as tf.TensorInfo;
 }
 
 /**
@@ -107,7 +133,15 @@ function call(name: string, backend: unknown, inputs: tf.NamedTensorInfoMap, att
  *                      = conv2d(xpad^T [Ci, Hp, Wp, N], dy^T [OH, OW, N, Co], dilation (sh, sw), VALID)[ci, kh, kw, co]
  * Transpose, PadV2, Conv2D (XNNPACK on wasm) and Slice; one convolution instead of KH x KW matMuls.
  */
-function composedKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo {
+function composedKernel({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}): tf.TensorInfo {
   const a = attrs as unknown as FilterAttrs;
   const info = convInfoOf(inputs['x']!.shape, a);
   const be = backend as tf.KernelBackend;
@@ -126,14 +160,38 @@ function composedKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfo
   const bottom = Math.max(0, (OH - 1) * sh + KH - top - H);
   const right = Math.max(0, (OW - 1) * sw + KW - left - W);
   if (top || left || bottom || right) {
-    x = keep(call('PadV2', backend, { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }));
+    x = keep(
+      call(
+        'PadV2',
+        backend,
+        { x },
+        {
+          paddings: [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      ),
+    );
   }
   const xt = keep(call('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }));
   const dyt = keep(call('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
-  let g = keep(call('Conv2D', backend, { x: xt, filter: dyt }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined }));
-  if (g.shape[1] !== KH || g.shape[2] !== KW) g = keep(call('Slice', backend, { x: g }, { begin: [0, 0, 0, 0], size: [Ci, KH, KW, Co] }));
+  let g = keep(
+    call(
+      'Conv2D',
+      backend,
+      { x: xt, filter: dyt },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined },
+    ),
+  );
+  if (g.shape[1] !== KH || g.shape[2] !== KW)
+    g = keep(call('Slice', backend, { x: g }, { begin: [0, 0, 0, 0], size: [Ci, KH, KW, Co] }));
   const out = call('Transpose', backend, { x: g }, { perm: [1, 2, 0, 3] });
-  for (const t of temps) if (t.dataId !== out.dataId && t !== inputs['x'] && t !== inputs['dy']) be.disposeData(t.dataId);
+  for (const t of temps)
+    if (t.dataId !== out.dataId && t !== inputs['x'] && t !== inputs['dy']) be.disposeData(t.dataId);
   return out;
 }
 
@@ -156,7 +214,11 @@ export function registerFastKernels(backendName: string): boolean {
     stock.set(backendName, existing);
     tf.unregisterKernel('Conv2DBackpropFilter', backendName);
   }
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: (backendName === 'cpu' ? cpuKernel : composedKernel) as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName,
+    kernelFunc: (backendName === 'cpu' ? cpuKernel : composedKernel) as unknown as tf.KernelFunc,
+  });
   return true;
 }
 

@@ -32,7 +32,13 @@ export interface LossParts {
 }
 
 /** main + sum_i auxWeights[i] * aux_i, every term the smoothed cross-entropy of its logits. */
-export function trainingLoss(labels: tf.Tensor1D, mainLogits: tf.Tensor2D, auxLogits: tf.Tensor2D[], eps: number, auxWeights: number[]): LossParts {
+export function trainingLoss(
+  labels: tf.Tensor1D,
+  mainLogits: tf.Tensor2D,
+  auxLogits: tf.Tensor2D[],
+  eps: number,
+  auxWeights: number[],
+): LossParts {
   const main = smoothedCrossEntropy(labels, mainLogits, eps);
   const aux = auxLogits.map((z) => smoothedCrossEntropy(labels, z, eps));
   let total: tf.Scalar = main;
@@ -51,7 +57,10 @@ export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
 /**
  * The gradients after clipping (new tensors; the caller disposes the inputs) and the global norm before it.
  */
-export function clipGradients(grads: tf.NamedTensorMap, clip: ClipConfig): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+export function clipGradients(
+  grads: tf.NamedTensorMap,
+  clip: ClipConfig,
+): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
   return tf.tidy(() => {
     const names = Object.keys(grads);
     const norm = globalNorm(names.map((n) => grads[n]!));

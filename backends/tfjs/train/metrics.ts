@@ -40,13 +40,20 @@ export class StepLog {
     if (this.every <= 0 || r.step % this.every !== 0) return;
     if (this.out) appendFileSync(join(this.out, STEPS_FILE), `${JSON.stringify(r)}\n`);
     if (this.board) {
-      for (const key of ['loss', 'accuracy', 'lr', 'grad_norm', 'images_per_second'] as const) this.board.scalar(`step/${key}`, r[key], r.step);
+      for (const key of ['loss', 'accuracy', 'lr', 'grad_norm', 'images_per_second'] as const)
+        this.board.scalar(`step/${key}`, r[key], r.step);
       this.board.flush();
     }
   }
 
   /** Called at the end of each epoch. */
-  epoch(m: { step: number; loss: number; accuracy: number; val_loss: number | null; val_accuracy: number | null }): void {
+  epoch(m: {
+    step: number;
+    loss: number;
+    accuracy: number;
+    val_loss: number | null;
+    val_accuracy: number | null;
+  }): void {
     if (!this.board) return;
     for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const) {
       const v = m[key];

@@ -41,7 +41,9 @@ export const kernelRoles: ReadonlySet<VariableRole> = new Set(['kernel', 'depthw
 
 /** A learned variable of a node, as Keras names and lays it out. */
 export interface Variable {
-  /** Its name under the node's: `kernel`, `bias`, `bn/gamma` (a conv's fused batch norm), `gamma` (a batchnorm layer). */
+  /**
+   * Its name under the node's: `kernel`, `bias`, `bn/gamma` (a conv's fused batch norm), `gamma` (a batchnorm layer).
+   */
   path: string;
   role: VariableRole;
   /** Keras layout: conv kernels HWIO [kh, kw, C_in, C_out], dense kernels [in, units], vectors [C]. */

@@ -62,7 +62,9 @@ export function readConfig(path: string): LintConfig {
   const fields: readonly string[] = CONFIG_FIELDS;
   for (const key of Object.keys(config)) {
     if (!fields.includes(key)) {
-      throw new ConfigError(`${path}: unknown field "${key}" (the config has ${CONFIG_FIELDS.map((f) => `"${f}"`).join(', ')})`);
+      throw new ConfigError(
+        `${path}: unknown field "${key}" (the config has ${CONFIG_FIELDS.map((f) => `"${f}"`).join(', ')})`,
+      );
     }
   }
   const patterns: unknown = config.ignorePatterns;
@@ -79,17 +81,33 @@ export function readConfig(path: string): LintConfig {
 
 function checkSetting(id: string, setting: unknown, where: string): void {
   const rule = findRule(id);
-  if (!rule) throw new ConfigError(`${where}: unknown rule "${id}"${didYouMean(id, lintRules.map((r) => r.id))}`);
+  if (!rule)
+    throw new ConfigError(
+      `${where}: unknown rule "${id}"${didYouMean(
+        id,
+        lintRules.map((r) => r.id),
+      )}`,
+    );
   const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
-  if (!severities.includes(severity as RuleLevel)) throw new ConfigError(`${where}: rule "${id}": severity must be one of ${severities.join(', ')}, not ${JSON.stringify(severity)}`);
+  if (!severities.includes(severity as RuleLevel))
+    throw new ConfigError(
+      `${where}: rule "${id}": severity must be one of ${severities.join(', ')}, not ${JSON.stringify(severity)}`,
+    );
   if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`${where}: rule "${id}": options must be an object`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new ConfigError(`${where}: rule "${id}": options must be an object`);
   for (const [name, value] of Object.entries(options as Record<string, unknown>)) {
     const option = Object.hasOwn(rule.options, name) ? rule.options[name] : undefined;
-    if (!option) throw new ConfigError(`${where}: rule "${id}" has no option "${name}"${didYouMean(name, Object.keys(rule.options))}`);
+    if (!option)
+      throw new ConfigError(
+        `${where}: rule "${id}" has no option "${name}"${didYouMean(name, Object.keys(rule.options))}`,
+      );
     const expected = Array.isArray(option.default) ? 'array' : typeof option.default;
     const actual = Array.isArray(value) ? 'array' : typeof value;
-    if (expected !== actual) throw new ConfigError(`${where}: rule "${id}" option "${name}" must be a ${expected}, not ${JSON.stringify(value)}`);
+    if (expected !== actual)
+      throw new ConfigError(
+        `${where}: rule "${id}" option "${name}" must be a ${expected}, not ${JSON.stringify(value)}`,
+      );
   }
 }
 
@@ -104,9 +122,16 @@ export function parseRuleOverrides(texts: string[]): Record<string, RuleSetting>
     if (!m) throw new ConfigError(`--rule '${text}': write ID=SEVERITY or ID.OPTION=VALUE`);
     const [, id, option, raw] = m as unknown as [string, string, string | undefined, string];
     const rule = findRule(id);
-    if (!rule) throw new ConfigError(`--rule: unknown rule "${id}"${didYouMean(id, lintRules.map((r) => r.id))}`);
+    if (!rule)
+      throw new ConfigError(
+        `--rule: unknown rule "${id}"${didYouMean(
+          id,
+          lintRules.map((r) => r.id),
+        )}`,
+      );
     let entry = out.get(id);
-    if (!entry) out.set(id, (entry = [undefined as unknown as RuleLevel, Object.create(null) as Record<string, OptionValue>]));
+    if (!entry)
+      out.set(id, (entry = [undefined as unknown as RuleLevel, Object.create(null) as Record<string, OptionValue>]));
     if (option === undefined) {
       entry[0] = raw as RuleLevel;
     } else {
@@ -133,7 +158,9 @@ export function activeRules(config: LintConfig, overrides: Record<string, RuleSe
   const out: ActiveRule[] = [];
   for (const rule of lintRules) {
     let severity: Severity | undefined = rule.defaultSeverity;
-    const options: Record<string, OptionValue> = Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default]));
+    const options: Record<string, OptionValue> = Object.fromEntries(
+      Object.entries(rule.options).map(([k, o]) => [k, o.default]),
+    );
     for (const setting of [config.rules?.[rule.id], overrides[rule.id]]) {
       if (setting === undefined) continue;
       const [s, o] = Array.isArray(setting) ? setting : [setting, undefined];

@@ -19,7 +19,14 @@ export function withFatalMessages(result: LintResult): LintResult {
       endLine: d.span?.endLine ?? d.span?.startLine ?? 1,
       endColumn: d.span?.endColumn ?? d.span?.startColumn ?? 1,
       ...(d.related && d.related.length > 0
-        ? { related: d.related.map((r) => ({ message: r.message, file: r.span.file, line: r.span.startLine, column: r.span.startColumn })) }
+        ? {
+            related: d.related.map((r) => ({
+              message: r.message,
+              file: r.span.file,
+              line: r.span.startLine,
+              column: r.span.startColumn,
+            })),
+          }
         : {}),
       fatal: true,
     }));

@@ -8,7 +8,7 @@ import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
 import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { buildProgram } from '../../program/pipeline.js';
-import { type FileHost, type Program } from '../../program/program.js';
+import { type FileHost } from '../../program/program.js';
 import { loadProgram, nodeFileHost } from '../../program/node-host.js';
 import { activeRules, findConfig, readConfig, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
 import type { Report } from './rule.js';
@@ -116,18 +116,29 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
         ruleId: 'unused-suppression',
         messageId: 'unused',
         severity: 'warning',
-        message: known ? `this ${s.scope} suppression of ${id} suppresses nothing: remove it` : `this suppression names ${id}, which is not an active lint rule`,
+        message: known
+          ? `this ${s.scope} suppression of ${id} suppresses nothing: remove it`
+          : `this suppression names ${id}, which is not an active lint rule`,
         ...position(s.span),
       });
     }
   }
   // Code-unit order, not localeCompare: the same on every machine, and no ICU collator to load (its first
   // call cost a tenth of a lint run).
-  result.messages.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  result.messages.sort(
+    (a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
   return result;
 }
 
-function runRule(active: ActiveRule, graph: IRGraph, file: string, suppressions: Map<string, Suppression[]>, seen: Set<string>, result: LintResult): void {
+function runRule(
+  active: ActiveRule,
+  graph: IRGraph,
+  file: string,
+  suppressions: Map<string, Suppression[]>,
+  seen: Set<string>,
+  result: LintResult,
+): void {
   const report = (r: Report) => {
     const message = fillTemplate(active.rule.messages[r.messageId] ?? r.messageId, r.data);
     const placed = r.node ? place(r.node, file) : { span: r.span!, related: [] };
@@ -146,7 +157,9 @@ function runRule(active: ActiveRule, graph: IRGraph, file: string, suppressions:
     seen.add(key);
     const by =
       suppressedBy(suppressions.get(m.file) ?? [], m.ruleId, m.line) ??
-      (r.node && r.node.span.file !== m.file ? suppressedBy(suppressions.get(r.node.span.file) ?? [], m.ruleId, r.node.span.startLine) : undefined);
+      (r.node && r.node.span.file !== m.file
+        ? suppressedBy(suppressions.get(r.node.span.file) ?? [], m.ruleId, r.node.span.startLine)
+        : undefined);
     if (by) {
       const s: LintMessage & { reason?: string } = { ...m };
       if (by.reason) s.reason = by.reason;
@@ -165,12 +178,25 @@ function runRule(active: ActiveRule, graph: IRGraph, file: string, suppressions:
 function place(node: IRNode, file: string): { span: Span; related: NonNullable<LintMessage['related']> } {
   if (node.span.file === file) return { span: node.span, related: [] };
   const frame = [...node.origin].reverse().find((f) => f.span.file === file);
-  const related = [{ message: `the layer ${node.name} is here`, file: node.span.file, line: node.span.startLine, column: node.span.startColumn }];
+  const related = [
+    {
+      message: `the layer ${node.name} is here`,
+      file: node.span.file,
+      line: node.span.startLine,
+      column: node.span.startColumn,
+    },
+  ];
   return { span: frame?.span ?? node.span, related };
 }
 
 function position(span: Span) {
-  return { file: span.file, line: span.startLine, column: span.startColumn, endLine: span.endLine, endColumn: span.endColumn };
+  return {
+    file: span.file,
+    line: span.startLine,
+    column: span.startColumn,
+    endLine: span.endLine,
+    endColumn: span.endColumn,
+  };
 }
 
 function addMessage(result: LintResult, m: LintMessage): void {

@@ -13,7 +13,17 @@ import auxiliaryClassifier from '../rules/auxiliary-classifier.js';
 import coarseGridExpansion from '../rules/coarse-grid-expansion.js';
 import trainingRecipe from '../rules/training-recipe.js';
 
-export const lintRules: LintRule[] = [representationalBottleneck, missingDimensionReduction, widthDepthBalance, largeUnfactorizedKernel, costlyGridReduction, asymmetricGridRange, auxiliaryClassifier, coarseGridExpansion, trainingRecipe];
+export const lintRules: LintRule[] = [
+  representationalBottleneck,
+  missingDimensionReduction,
+  widthDepthBalance,
+  largeUnfactorizedKernel,
+  costlyGridReduction,
+  asymmetricGridRange,
+  auxiliaryClassifier,
+  coarseGridExpansion,
+  trainingRecipe,
+];
 
 export function findRule(id: string): LintRule | undefined {
   return lintRules.find((r) => r.id === id);

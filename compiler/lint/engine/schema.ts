@@ -1,9 +1,10 @@
 /**
  * The JSON Schema of incc.config.json, made from the rule registry (so it cannot drift from the rules):
- * `npm run docs:lint` writes it (JSON Schema draft-07, what editors support best) to schema/incc.config.schema.json, which the package publishes and a
+ * `npm run docs:lint` writes it (JSON Schema draft-07, what editors support best) to schema/incc.config.schema.json,
+ * which the package publishes and a
  * config file names in `$schema` so editors validate and complete it. A test checks the file is current.
  */
-import { CONFIG_FIELDS } from './config.js';
+import type { CONFIG_FIELDS } from './config.js';
 import { lintRules } from './registry.js';
 import { levelOfSeverity, severityOfLevel, type OptionValue } from './rule.js';
 
@@ -31,7 +32,10 @@ export function configSchema(): Record<string, unknown> {
         r.id,
         {
           description: `${r.description} (${r.section}; default ${levelOfSeverity[r.defaultSeverity]})`,
-          oneOf: [severity, { type: 'array', minItems: 1, maxItems: 2, items: [severity, options], additionalItems: false }],
+          oneOf: [
+            severity,
+            { type: 'array', minItems: 1, maxItems: 2, items: [severity, options], additionalItems: false },
+          ],
         },
       ];
     }),
@@ -46,7 +50,7 @@ export function configSchema(): Record<string, unknown> {
     },
     ignorePatterns: {
       type: 'array',
-      description: '.gitignore-style patterns, relative to this file\'s folder: files found there are not linted.',
+      description: ".gitignore-style patterns, relative to this file's folder: files found there are not linted.",
       items: { type: 'string' },
     },
   };

@@ -37,7 +37,9 @@ export function formatGithub(results: LintResult[]): string {
 export function formatGithubSummary(results: LintResult[]): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const rows = results.flatMap((r) =>
-    r.messages.map((m) => `| ${cell(`${m.file}:${m.line}:${m.column}`)} | ${m.severity} | \`${m.ruleId}\` | ${cell(m.message)} |`),
+    r.messages.map(
+      (m) => `| ${cell(`${m.file}:${m.line}:${m.column}`)} | ${m.severity} | \`${m.ruleId}\` | ${cell(m.message)} |`,
+    ),
   );
   const out = ['## incc lint', '', totalsText(results)];
   if (rows.length > 0) out.push('', '| where | severity | rule | message |', '|---|---|---|---|', ...rows);

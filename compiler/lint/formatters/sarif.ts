@@ -30,7 +30,9 @@ export function pascalCase(id: string): string {
 
 export function formatSarif(results: LintResult[], options: SarifOptions): string {
   const page = (path: string) => `${options.docsUrl.replace(/\/+$/, '')}/${path}`;
-  const fatalCodes = [...new Set(results.flatMap((r) => r.messages.filter((m) => m.fatal).map((m) => m.ruleId)))].sort();
+  const fatalCodes = [
+    ...new Set(results.flatMap((r) => r.messages.filter((m) => m.fatal).map((m) => m.ruleId))),
+  ].sort();
   const rules = [
     ...lintRules.map((r) => ({
       id: r.id,
@@ -40,7 +42,10 @@ export function formatSarif(results: LintResult[], options: SarifOptions): strin
         text: `${r.description} (${r.section} of "Rethinking the Inception Architecture for Computer Vision").`,
       },
       helpUri: page(`spec/lint/${r.id}.md`),
-      help: { text: `See ${page(`spec/lint/${r.id}.md`)}`, markdown: `See [${r.id}](${page(`spec/lint/${r.id}.md`)}).` },
+      help: {
+        text: `See ${page(`spec/lint/${r.id}.md`)}`,
+        markdown: `See [${r.id}](${page(`spec/lint/${r.id}.md`)}).`,
+      },
       defaultConfiguration: { level: levelOf[r.defaultSeverity] },
       properties: { section: r.section },
     })),
@@ -103,7 +108,10 @@ export function formatSarif(results: LintResult[], options: SarifOptions): strin
     runs: [
       {
         tool: { driver: { name: 'incc', semanticVersion: version, version, informationUri, rules } },
-        results: results.flatMap((r) => [...r.messages.map((m) => toResult(m)), ...r.suppressed.map((m) => toResult(m, m))]),
+        results: results.flatMap((r) => [
+          ...r.messages.map((m) => toResult(m)),
+          ...r.suppressed.map((m) => toResult(m, m)),
+        ]),
         columnKind: 'unicodeCodePoints',
       },
     ],

@@ -9,9 +9,26 @@ export function formatStylish(results: LintResult[], options: { color?: boolean 
     if (r.messages.length === 0) continue;
     out.push(r.file);
     for (const m of r.messages) {
-      const span = { file: m.file, startOffset: 0, endOffset: 0, startLine: m.line, startColumn: m.column, endLine: m.endLine, endColumn: m.endColumn };
+      const span = {
+        file: m.file,
+        startOffset: 0,
+        endOffset: 0,
+        startLine: m.line,
+        startColumn: m.column,
+        endLine: m.endLine,
+        endColumn: m.endColumn,
+      };
       const text = formatDiagnostic(
-        { code: m.ruleId as never, severity: m.severity, message: m.message, span, related: (m.related ?? []).map((x) => ({ message: x.message, span: { ...span, file: x.file, startLine: x.line, startColumn: x.column } })) },
+        {
+          code: m.ruleId as never,
+          severity: m.severity,
+          message: m.message,
+          span,
+          related: (m.related ?? []).map((x) => ({
+            message: x.message,
+            span: { ...span, file: x.file, startLine: x.line, startColumn: x.column },
+          })),
+        },
         r.sourceOf,
         options,
       );

@@ -43,7 +43,11 @@ function measuredOn(n: IRNode, graph: IRGraph): IRNode {
   let input = graph.nodes[n.inputs[0]!]!;
   let current = n;
   // Walk back through a 1 x n -> n x 1 -> 1 x n ... chain of transposed factors.
-  for (let guard = 0; guard < graph.nodes.length && asymmetricLength(input) > 0 && transposed(input, current); guard++) {
+  for (
+    let guard = 0;
+    guard < graph.nodes.length && asymmetricLength(input) > 0 && transposed(input, current);
+    guard++
+  ) {
     current = input;
     input = graph.nodes[input.inputs[0]!]!;
   }
@@ -68,7 +72,8 @@ function inExpandedBank(n: IRNode, consumers: Map<number, IRNode[]>, graph: IRGr
 export default defineRule({
   id: 'asymmetric-grid-range',
   section: 'section 3.2',
-  description: 'A 1 x n or n x 1 convolution on a grid outside the medium range (12..20) where asymmetric factorization works well.',
+  description:
+    'A 1 x n or n x 1 convolution on a grid outside the medium range (12..20) where asymmetric factorization works well.',
   defaultSeverity: 'warning',
   options: {
     low: { description: 'the smallest grid side on which asymmetric convolutions are not reported', default: 12 },

@@ -32,7 +32,8 @@ function describeLayer(n: IRNode, graph: IRGraph): string {
   const input = graph.nodes[n.inputs[0]!]!.shape;
   if (n.attrs.op === 'dense') return `${n.name} (dense ${shapeText(input)} -> ${n.attrs.units})`;
   const conv = convolutionOf(n);
-  if (conv) return `${n.name} (${optionsOf(n.attrs).kind} ${shapeText(conv.kernel)} ${shapeText(input)} -> ${shapeText(n.shape)})`;
+  if (conv)
+    return `${n.name} (${optionsOf(n.attrs).kind} ${shapeText(conv.kernel)} ${shapeText(input)} -> ${shapeText(n.shape)})`;
   return n.name;
 }
 
@@ -64,11 +65,15 @@ function headNormalization(head: AuxHead, graph: IRGraph): { unnormalized: IRNod
 export default defineRule({
   id: 'auxiliary-classifier',
   section: 'section 4',
-  description: 'An auxiliary classifier below the last stage before the final grid, more than one, or one without batch norm.',
+  description:
+    'An auxiliary classifier below the last stage before the final grid, more than one, or one without batch norm.',
   defaultSeverity: 'warning',
   options: {
     maxHeads: { description: 'the most auxiliary heads a network may have', default: 1 },
-    maxReductionsAfter: { description: 'the most grid reductions allowed between the grid a head reads and the final grid', default: 1 },
+    maxReductionsAfter: {
+      description: 'the most grid reductions allowed between the grid a head reads and the final grid',
+      default: 1,
+    },
     batchNorm: { description: 'report heads that are not batch-normalized (BN-auxiliary)', default: true },
   },
   messages: {
@@ -77,9 +82,9 @@ export default defineRule({
     earlyGrid:
       'aux head {head} reads {from} on the {grid} grid, {reductions} grid reductions below the final {final} grid: the paper keeps its auxiliary classifier on the last stage before the final grid reduction (the last 17x17 layer of Inception-v3, section 4); read from {target} ({targetShape})',
     tooMany:
-      'aux head {head} (on {from}) is one of {count} auxiliary classifiers: removing the lower one of GoogLeNet\'s two had no adverse effect, and the paper keeps one, on top (section 4); keep {kept} (on {keptFrom})',
+      "aux head {head} (on {from}) is one of {count} auxiliary classifiers: removing the lower one of GoogLeNet's two had no adverse effect, and the paper keeps one, on top (section 4); keep {kept} (on {keptFrom})",
     noBatchNorm:
-      'aux head {head} has no batch normalization: the paper\'s BN-auxiliary, a batch-normalized auxiliary classifier, took top-1 error from 21.6% to 21.2% (section 4, Table 3); set bn=true on its convolutions and batch-normalize its fully connected layers (std/rules bn_auxiliary)',
+      "aux head {head} has no batch normalization: the paper's BN-auxiliary, a batch-normalized auxiliary classifier, took top-1 error from 21.6% to 21.2% (section 4, Table 3); set bn=true on its convolutions and batch-normalize its fully connected layers (std/rules bn_auxiliary)",
     unnormalizedLayer:
       'aux head {head}: {layers} {verb} not batch-normalized: BN-auxiliary normalizes the fully connected layer of the auxiliary classifier too (section 4, Table 3: 21.6% -> 21.2% top-1); {fix}',
   },

@@ -18,7 +18,8 @@ import { gridSequence } from '../engine/grids.js';
 export default defineRule({
   id: 'coarse-grid-expansion',
   section: 'principle 2',
-  description: 'The representation on the coarsest grid is not widened (fewer than 2x the channels of the grid before).',
+  description:
+    'The representation on the coarsest grid is not widened (fewer than 2x the channels of the grid before).',
   defaultSeverity: 'info',
   options: {
     minWidening: {

@@ -21,10 +21,14 @@ import { consumersOf, percent } from '../engine/trunk.js';
 export default defineRule({
   id: 'costly-grid-reduction',
   section: 'section 5',
-  description: 'A widening convolution at full resolution followed by a stride-2 pool (Figure 9 right), where a parallel reduction (Figure 10) costs far less.',
+  description:
+    'A widening convolution at full resolution followed by a stride-2 pool (Figure 9 right), where a parallel reduction (Figure 10) costs far less.',
   defaultSeverity: 'warning',
   options: {
-    minSaving: { description: 'the least fraction of the multiply-adds the parallel reduction must save to be reported', default: 0.5 },
+    minSaving: {
+      description: 'the least fraction of the multiply-adds the parallel reduction must save to be reported',
+      default: 0.5,
+    },
   },
   messages: {
     convThenPool:

@@ -17,7 +17,10 @@ import { defineRule } from '../engine/rule.js';
 const pct = (before: number, after: number) => `${Math.round(((before - after) / before) * 100)}%`;
 
 /** Weights and multiply-adds of the conv `n` before and after the factorization std/rules would apply. */
-export function factorizationSaving(n: IRNode, graph: IRGraph): { rule: string; before: { weights: number; macs: number }; after: { weights: number; macs: number } } {
+export function factorizationSaving(
+  n: IRNode,
+  graph: IRGraph,
+): { rule: string; before: { weights: number; macs: number }; after: { weights: number; macs: number } } {
   const conv = fullConvolutionOf(n);
   if (!conv) throw new Error('not a full convolution');
   const [kh, kw] = conv.kernel;

@@ -25,8 +25,14 @@ export default defineRule({
   defaultSeverity: 'warning',
   options: {
     minInputChannels: { description: 'the fewest input channels for which a reduction is expected', default: 256 },
-    reduction: { description: 'the 1x1 reduces C_in channels to C_in / reduction (or to the conv\'s filters, if fewer)', default: 2 },
-    minSaving: { description: 'the least fraction of the multiply-adds the reduction must save to be reported', default: 0.25 },
+    reduction: {
+      description: "the 1x1 reduces C_in channels to C_in / reduction (or to the conv's filters, if fewer)",
+      default: 2,
+    },
+    minSaving: {
+      description: 'the least fraction of the multiply-adds the reduction must save to be reported',
+      default: 0.25,
+    },
     includeStrided: { description: 'also report convs with a stride above 1 (grid reductions)', default: false },
   },
   messages: {

@@ -25,7 +25,8 @@ function shrinkFix(from: IRNode, to: IRNode, limit: number): string {
   const needed = Math.ceil(representationSize(from.shape) / (limit * area(to)));
   const conv = convolutionOf(to);
   if (conv && area(to) * 2 > area(from)) return `give it at least ${needed} filters`;
-  if (conv) return `give it at least ${needed} filters, or reduce the grid with a module that widens as it halves (Figure 10, std/modules Figure10)`;
+  if (conv)
+    return `give it at least ${needed} filters, or reduce the grid with a module that widens as it halves (Figure 10, std/modules Figure10)`;
   if (to.attrs.op === 'concat') return `widen its output to at least ${needed} channels`;
   return `reduce the grid with a stride-2 convolution beside the pool so that the channels grow as the grid halves (Figure 10, std/modules Figure10)`;
 }
@@ -56,18 +57,27 @@ function poolFix(graph: IRGraph, pool: IRNode, next: IRNode): string {
 export default defineRule({
   id: 'representational-bottleneck',
   section: 'principle 1',
-  description: 'A step that compresses the representation (H*W*C) too much at once, or a pool that halves the grid right before the channels widen.',
+  description:
+    'A step that compresses the representation (H*W*C) too much at once, or a pool that halves the grid right before the channels widen.',
   defaultSeverity: 'warning',
   options: {
     maxShrink: { description: 'the most a step may divide the representation size by', default: 8 },
-    maxShrinkEarly: { description: 'the same, early: while the grid side is above earlyGrid times the input side', default: 5 },
+    maxShrinkEarly: {
+      description: 'the same, early: while the grid side is above earlyGrid times the input side',
+      default: 5,
+    },
     earlyGrid: { description: 'the fraction of the input side above which a grid counts as early', default: 0.25 },
-    poolWidening: { description: 'the channel growth after a grid-halving pool from which the pooled map is a bottleneck (Figure 9 left)', default: 1.5 },
+    poolWidening: {
+      description:
+        'the channel growth after a grid-halving pool from which the pooled map is a bottleneck (Figure 9 left)',
+      default: 1.5,
+    },
   },
   messages: {
     shrinkEarly:
       '{node} shrinks the representation {ratio} in one step, from {from} ({fromSize} values) to {to} ({toSize}), more than the {limit} allowed early (its grid side {side} is above {earlyGrid} of the input side {inputSide}): {fix}',
-    shrink: '{node} shrinks the representation {ratio} in one step, from {from} ({fromSize} values) to {to} ({toSize}), more than {limit}: {fix}',
+    shrink:
+      '{node} shrinks the representation {ratio} in one step, from {from} ({fromSize} values) to {to} ({toSize}), more than {limit}: {fix}',
     poolThenWiden:
       '{node} shrinks {from} ({fromSize} values) to {pooled} ({pooledSize}) right before {next} widens it to {to} ({toSize}): the pooled map is a {factor} bottleneck between them (Figure 9 left); {fix}',
   },

@@ -22,7 +22,8 @@ const grid = (s: Stage) => shapeText(s.grid);
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /**
- * For a single widening full conv (a separable one gets the general advice): the width m of two stacked convs of its kernel that cost the same
+ * For a single widening full conv (a separable one gets the general advice): the width m of two stacked convs of its
+ * kernel that cost the same
  * multiply-adds (c_in*m + m*m = c_in*w per output position and kernel tap).
  */
 function sameCostDeeper(n: IRNode, graph: IRGraph): string {
@@ -40,15 +41,21 @@ export default defineRule({
   description: 'A stage that grows the width without the depth, or a shallow stage that takes most of the compute.',
   defaultSeverity: 'info',
   options: {
-    maxWidthGrowth: { description: 'the most a shallow stage may multiply the previous stage\'s width by', default: 3 },
-    shallowDepth: { description: 'the depth (convolutions on the longest path through a stage) up to which a stage is shallow', default: 1 },
-    maxShare: { description: 'the largest fraction of the network\'s multiply-adds a shallow stage may take', default: 0.5 },
+    maxWidthGrowth: { description: "the most a shallow stage may multiply the previous stage's width by", default: 3 },
+    shallowDepth: {
+      description: 'the depth (convolutions on the longest path through a stage) up to which a stage is shallow',
+      default: 1,
+    },
+    maxShare: {
+      description: "the largest fraction of the network's multiply-adds a shallow stage may take",
+      default: 0.5,
+    },
   },
   messages: {
     widthJump:
       'the {grid} stage widens the representation from {prevWidth} channels (the {prevGrid} stage, depth {prevDepth}) to {width} ({growth}, more than {limit}) at {depthText}, where {node} reaches it; the stage does {share} of the multiply-adds: {fix}',
     computeShare:
-      'the {grid} stage does {share} of the network\'s {total} multiply-adds ({macs}) at {depthText} and a width of {width}, more than {limit} for a stage that shallow (the others: {others}): the budget went into width at one place; spread it over depth, e.g. an Inception module at this grid instead of one wide layer',
+      "the {grid} stage does {share} of the network's {total} multiply-adds ({macs}) at {depthText} and a width of {width}, more than {limit} for a stage that shallow (the others: {others}): the budget went into width at one place; spread it over depth, e.g. an Inception module at this grid instead of one wide layer",
   },
   check(graph, context) {
     const o = context.options;
@@ -90,7 +97,10 @@ export default defineRule({
             depthText: `a depth of ${plural(s.depth, 'convolution')}`,
             width: s.width,
             limit: percent(o.maxShare, 1),
-            others: withConvs.filter((t) => t !== s).map((t) => `${grid(t)} at depth ${t.depth}, ${percent(t.macs, totalMacs)}`).join('; '),
+            others: withConvs
+              .filter((t) => t !== s)
+              .map((t) => `${grid(t)} at depth ${t.depth}, ${percent(t.macs, totalMacs)}`)
+              .join('; '),
           },
         });
       }
