@@ -70,5 +70,11 @@ export const printers: Record<string, Printer<Node>> = {
   },
 };
 
-const plugin: Plugin<Node> = { languages, parsers, printers };
+/**
+ * The language's own defaults, which Prettier applies to .incp files under any configuration that does not
+ * set them: the canonical width of `incc fmt` is 100 columns (Prettier's general default is 80).
+ */
+export const defaultOptions = { printWidth: 100 };
+
+const plugin: Plugin<Node> = { languages, parsers, printers, defaultOptions };
 export default plugin;

@@ -4,7 +4,7 @@
  * To regenerate an output after an intended change: format the input and review the diff.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSource } from '../compiler/syntax/parse.js';
@@ -144,4 +144,46 @@ test('stock Prettier formats .incp with the plugin', () => {
     { encoding: 'utf8' },
   );
   expect(out).toBe(readFileSync(join(goldenDir, '05-long-concat.output.incp'), 'utf8'));
+});
+
+describe('one style: `incc fmt` and stock Prettier with the plugin give the same bytes', () => {
+  // Every stdlib, example and golden file, formatted by both in a folder of its own: without any Prettier
+  // configuration (the plugin's printWidth 100 applies to both), and with a .prettierrc that both must honour.
+  const files = [...new Set(corpus)];
+  const prettier = join(process.cwd(), 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+  const plugin = join(process.cwd(), 'dist', 'format', 'plugin.js');
+  const inccCli = join(process.cwd(), 'dist', 'bin', 'incc.js');
+
+  test.each([
+    ['no configuration', undefined],
+    ['a .prettierrc with printWidth 60', '{ "printWidth": 60 }'],
+  ])('%s', (_name, prettierrc) => {
+    const root = mkdtempSync(join(tmpdir(), 'incc-one-style-'));
+    const copy = (side: string): string[] => {
+      const dir = join(root, side);
+      mkdirSync(dir);
+      if (prettierrc !== undefined) writeFileSync(join(dir, '.prettierrc'), prettierrc);
+      return files.map((f, i) => {
+        const path = join(dir, `${i}-${f.split('/').at(-1)}`);
+        writeFileSync(path, readFileSync(f, 'utf8'));
+        return path;
+      });
+    };
+    const viaPrettier = copy('prettier');
+    const viaIncc = copy('incc');
+    execFileSync('node', [prettier, '--no-editorconfig', '--plugin', plugin, '--write', ...viaPrettier], {
+      cwd: join(root, 'prettier'),
+      encoding: 'utf8',
+    });
+    const r = spawnSync('node', [inccCli, 'fmt', '--write', ...viaIncc], { cwd: join(root, 'incc'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const differing = viaIncc.filter((p, i) => readFileSync(p, 'utf8') !== readFileSync(viaPrettier[i]!, 'utf8'));
+    expect(differing).toEqual([]);
+    if (prettierrc !== undefined) {
+      // The configuration really applied: some file is laid out differently at 60 columns than at 100.
+      const at100 = files.map((f) => readFileSync(f, 'utf8'));
+      expect(viaIncc.some((p, i) => readFileSync(p, 'utf8') !== at100[i] && files[i]!.includes('output'))).toBe(true);
+    }
+    rmSync(root, { recursive: true, force: true });
+  });
 });

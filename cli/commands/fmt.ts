@@ -26,7 +26,8 @@ refuses a read-only file (README, "Formatting").
 Options:
   --check          list the files that are not formatted; exit 1 if any
   --write          rewrite the files in place
-  --print-width N  the line width to fit (default 100)
+  --print-width N  the line width to fit (default: printWidth of the Prettier
+                   configuration that applies to the file, else 100)
 
 Exit codes: 0 done (or all formatted), 1 files would change (--check) or
 have syntax errors, 2 usage error, unreadable or unwritable file, 70 the
@@ -39,8 +40,9 @@ it was).`,
       'print-width': { type: 'string' },
     });
     if (values['check'] && values['write']) throw new UsageError('give --check or --write, not both');
-    const width = values['print-width'] === undefined ? 100 : Number(values['print-width']);
-    if (!Number.isInteger(width) || width < 20)
+    // Without --print-width, the width is the Prettier configuration's for each file, else the plugin's 100.
+    const width = values['print-width'] === undefined ? undefined : Number(values['print-width']);
+    if (width !== undefined && (!Number.isInteger(width) || width < 20))
       throw new UsageError('--print-width takes a whole number of at least 20');
     if (positionals.length === 0) throw new UsageError('no input files');
     const { files, missing } = expandFiles(positionals);
