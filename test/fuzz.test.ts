@@ -1,6 +1,8 @@
 /**
  * Fuzzing the front end and the checker in-process: 20,000 inputs, random and mutated from the .incp
- * files of examples/ and stdlib/ (found at test time; a built-in corpus when there are none), each run
+ * files of examples/ and stdlib/ (found at test time; a built-in corpus when there are none), whole files
+ * with comments at random token boundaries, and networks near the limits (long chains, wide concats, deep
+ * nesting, huge repeats and channel counts), each run
  * through `checkFiles` (load with imports, resolve names, elaborate every network: what `incc check`
  * does). Every input must end with diagnostics or success, within a second, without an exception; every
  * diagnostic's line and column must agree with its offset, and must print.
@@ -351,10 +353,45 @@ function window(rng: Rng, text: string): string {
   return [...header, ...lines.slice(start, start + 1 + int(rng, 20))].join('\n');
 }
 
+/** Comments where people do not put them: a line or a block comment at up to three random token boundaries. */
+function withComments(rng: Rng, text: string): string {
+  const parts = pieces(text);
+  for (let k = 1 + int(rng, 3); k > 0; k--) {
+    const at = int(rng, parts.length + 1);
+    parts.splice(at, 0, rng() < 0.5 ? ' // a comment\n' : ' /* a comment */ ');
+  }
+  return parts.join('');
+}
+
+/**
+ * A network near the sizes the limits are about: long chains, wide concats, deep nesting, repeat counts and
+ * channel counts over their limits. Networks at the 50,000-node limit itself take longer than an input may
+ * here (about a second of CPU each): test/scale.test.ts runs those through every command.
+ */
+function sized(rng: Rng): string {
+  const layer = () => pick(rng, ['conv 1x1 4', 'conv 3x3 2', 'avgpool 3x3', 'batchnorm', 'conv 1x3 2 -> conv 3x1 2']);
+  const shape = pick(rng, ['chain', 'wide', 'deep', 'repeat', 'channels']);
+  const body: string[] = [];
+  if (shape === 'chain') for (let n = int(rng, 400); n > 0; n--) body.push(layer());
+  if (shape === 'wide') body.push(`concat {\n${Array.from({ length: 1 + int(rng, 120) }, layer).join('\n')}\n}`);
+  if (shape === 'deep') {
+    const d = int(rng, 80);
+    body.push(`${'concat { '.repeat(d)}${layer()}${' }'.repeat(d)}`);
+  }
+  if (shape === 'repeat') body.push(`repeat ${pick(rng, [0, 1, 1000, 100_001, 2 ** 40])} { ${layer()} }`);
+  if (shape === 'channels') body.push(`conv 3x3 ${pick(rng, [1, 1 << 20, 1 << 30, 2 ** 52])}`);
+  return `network Big {\n  input ${pick(rng, [8, 17, 299])}x${pick(rng, [8, 35])}x3\n  ${body.join('\n  ')}\n  gap\n}\n`;
+}
+
 function input(seeds: Seed[], i: number): Seed {
   const rng = mulberry32(FUZZ_SEED + i);
   const kind = rng();
   if (kind < 0.05) return { dir: join(repoRoot, 'examples'), text: soup(rng) };
+  if (kind >= 0.3 && kind < 0.36) {
+    const seed = pick(rng, seeds);
+    return { dir: seed.dir, text: withComments(rng, seed.text) };
+  }
+  if (kind >= 0.36 && kind < 0.38) return { dir: join(repoRoot, 'examples'), text: sized(rng) };
   if (kind < 0.08) {
     const n = int(rng, 400);
     return {
