@@ -9,6 +9,7 @@ process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 await import('@tensorflow/tfjs-node');
 await import('@tensorflow/tfjs-backend-wasm');
 const { compile } = await import('../../dist/backends/tfjs/index.js');
+const { graphOf, loadProgram } = await import('../../dist/index.js');
 const { mulberry32 } = await import('../../dist/backends/common/random.js');
 
 const r = mulberry32(11);
@@ -18,7 +19,7 @@ const used = [];
 for (const backend of ['tensorflow', 'wasm']) {
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
   used.push(tf.getBackend());
-  const model = compile('stdlib/inception_v3.incp', { seed: 7, args: { classes: 10 } });
+  const model = compile(graphOf(loadProgram('stdlib/inception_v3.incp'), { args: { classes: 10 } }), { seed: 7 });
   const x = tf.tensor4d(pixels, [2, 299, 299, 3]);
   const features = tf.model({ inputs: model.inputs, outputs: [model.getLayer('avg_pool').output, model.outputs[0]] });
   const [f, y] = features.predict(x);
