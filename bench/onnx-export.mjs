@@ -46,7 +46,7 @@ try {
   const bytes = statSync(out).size;
 
   // ---- 2. bytes per parameter -----------------------------------------------------------------------
-  const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program', 'program.js'));
+  const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program', 'node-host.js'));
   const { buildNetwork } = await import(join(root, 'dist', 'compiler', 'program', 'pipeline.js'));
   const onnxApi = await import(join(root, 'dist', 'backends', 'onnx', 'index.js'));
   const { initialWeights } = await import(join(root, 'dist', 'backends', 'common', 'weights.js'));

@@ -30,7 +30,7 @@ const runs = arg('--runs', 10);
 const threads = arg('--threads', 2);
 const REFERENCE_MS = 57;
 
-const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program', 'program.js'));
+const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program', 'node-host.js'));
 const { buildNetwork } = await import(join(root, 'dist', 'compiler', 'program', 'pipeline.js'));
 const { exportOnnx } = await import(join(root, 'dist', 'backends', 'onnx', 'index.js'));
 

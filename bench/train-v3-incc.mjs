@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 await import('@tensorflow/tfjs-node');
-const { loadProgram } = await import('../dist/compiler/program/program.js');
+const { loadProgram } = await import('../dist/compiler/program/node-host.js');
 const { buildNetwork } = await import('../dist/compiler/program/pipeline.js');
 const { planLayers } = await import('../dist/backends/tfjs/plan.js');
 const { modelOfPlan, setInitialWeights } = await import('../dist/backends/tfjs/model.js');
