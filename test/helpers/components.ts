@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 
-const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
+export const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
 
 /**
  * `test` when the component is there; otherwise `test.skip` after printing how to install it, or with

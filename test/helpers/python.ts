@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './cli.js';
 
-export const inCi = process.env['CI'] === 'true';
+export { inCi } from './components.js';
+import { inCi } from './components.js';
 export const MAKE_ENV = 'scripts/python-env.sh';
 
 function works(python: string, modules: string[]): boolean {
