@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import pngjs from 'pngjs';
-import { syntheticDataset } from '../backends/tfjs/train/data.js';
+import { syntheticDataset } from '../backends/common/data.js';
 import { cliPath, incc, repoRoot, plainEnv } from './helpers/cli.js';
 
 tf.enableProdMode();

@@ -1,5 +1,5 @@
 /**
- * Image folders stream from disk (backends/tfjs/train/data.ts): training on 20,000 images peaks at about
+ * Image folders stream from disk (backends/common/data.ts): training on 20,000 images peaks at about
  * the memory of training on 2,000 (under 1.5x), where holding the images in memory would add 20,000 x
  * 128 x 128 x 3 bytes (about 1 GB) and more than double the peak. The images are small PNGs of two classes
  * made here; the network resizes them to 128x128. Peak memory: the process's maxRSS (test/helpers/peak-rss.mjs).

@@ -22,7 +22,7 @@ import {
   readImages,
   syntheticDataset,
   type Split,
-} from '../backends/tfjs/train/data.js';
+} from '../backends/common/data.js';
 
 tf.enableProdMode();
 

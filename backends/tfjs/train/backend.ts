@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import type { ImageDecoder } from './data.js';
+import type { ImageDecoder } from '../../common/data.js';
 import { registerFastKernels } from './kernels.js';
 import type { SummaryWriter } from './metrics.js';
 

@@ -37,12 +37,13 @@ import {
   DataError,
   imageFolderDataset,
   mixSeed,
+  networkInput,
   permutation,
   syntheticDataset,
   type Dataset,
   type ReadOptions,
   type Split,
-} from './data.js';
+} from '../../common/data.js';
 import { StepLog } from './metrics.js';
 import { isOutOfMemory, memoryProblem, outOfMemoryMessage } from './fit.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
@@ -55,7 +56,7 @@ import {
   type RecipeOverrides,
 } from '../../../compiler/ir/recipe.js';
 
-export { DataError } from './data.js';
+export { DataError } from '../../common/data.js';
 export { CheckpointDamage } from './checkpoint.js';
 export { OutputError } from '../../common/output.js';
 export { resolveRecipe, learningRateAt, PAPER_DEFAULTS } from '../../../compiler/ir/recipe.js';
@@ -201,8 +202,7 @@ function batchOf(
   shape: [number, number, number],
 ): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const n = indices.length;
-  const x = new Float32Array(pixels.length);
-  for (let p = 0; p < pixels.length; p++) x[p] = pixels[p]! / 127.5 - 1;
+  const x = networkInput(pixels);
   const y = Int32Array.from(indices, (i) => split.labels[i]!);
   return { x: tf.tensor4d(x, [n, ...shape]), y: tf.tensor1d(y, 'int32') };
 }

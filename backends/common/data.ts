@@ -11,14 +11,23 @@
  * preprocessing also uses), resized to the input, then a horizontal flip with probability 1/2; drawn from
  * the seed, the epoch and the image, so a run is reproducible. No colour distortion.
  *
- * Pixels reach the network as x / 127.5 - 1 (values in [-1, 1], Keras's inception_v3 preprocess_input).
+ * Pixels reach the network as x / 127.5 - 1 (values in [-1, 1], Keras's inception_v3 preprocess_input):
+ * networkInput. Neutral (backends/common/): the trainer (backends/tfjs/train/) reads its data here, and the ONNX
+ * backend its int8 calibration images (backends/onnx/quantize/).
  */
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { mulberry32 } from '../../common/random.js';
+import { mulberry32 } from './random.js';
+
+/** 8-bit pixels as the network takes them: x / 127.5 - 1, in [-1, 1] (Keras's inception_v3 preprocess_input). */
+export function networkInput(pixels: Uint8Array): Float32Array {
+  const x = new Float32Array(pixels.length);
+  for (let p = 0; p < pixels.length; p++) x[p] = pixels[p]! / 127.5 - 1;
+  return x;
+}
 
 /** A problem with the data, naming the file or folder at fault. */
 export class DataError extends Error {
