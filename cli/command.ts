@@ -1,7 +1,27 @@
 /** One incc command (cli/commands/), as cli/registry.ts lists them. */
+import type { ParseArgsConfig } from 'node:util';
+
+/** A command's options, as node:util parseArgs takes them: the one definition that parsing, `--help` and the
+ * README's command table (scripts/cli-docs.mjs, checked by test/cli-docs.test.ts) agree with. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
 export interface Command {
   name: string;
+  /** One line: what the command does (`incc --help`, the README's command table). */
   summary: string;
+  /** The options the command accepts; `help` lists each of them in its `Options:` section. */
+  options: CommandOptions;
+  /** `incc NAME --help`: `Usage:` lines first, then an `Options:` section with one `--option` a line. */
   help: string;
   run(args: string[]): Promise<number>;
 }
+
+/** incc's exit statuses, for every command (`incc --help`, the README); a command's help says which it uses. */
+export const EXIT_STATUSES: readonly { status: number; meaning: string }[] = [
+  { status: 0, meaning: 'done, no errors' },
+  { status: 1, meaning: 'diagnostics with errors (or lint findings over the limits)' },
+  { status: 2, meaning: 'usage error, unreadable input or output that cannot be written' },
+  { status: 70, meaning: 'internal error (a bug in incc: please report it with the input)' },
+  { status: 130, meaning: 'stopped by Ctrl-C (incc train saves its checkpoint first)' },
+  { status: 141, meaning: 'output pipe closed by its reader (`incc parse --json FILE | head`)' },
+];

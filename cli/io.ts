@@ -1,9 +1,10 @@
 /** What the commands share: argument parsing, reading input files, printing diagnostics. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../compiler/print/code-frame.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import { parseValue, valueProblem } from '../compiler/syntax/parse-value.js';
 import type { Value } from '../compiler/ir/values.js';
+import type { CommandOptions } from './command.js';
 
 export class UsageError extends Error {
   constructor(
@@ -14,10 +15,8 @@ export class UsageError extends Error {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 /** node:util parseArgs, with its errors turned into usage errors. */
-export function parseCommandArgs<O extends Options>(
+export function parseCommandArgs<O extends CommandOptions>(
   args: string[],
   options: O,
 ): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {

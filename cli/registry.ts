@@ -10,7 +10,7 @@ import { rewriteCommand } from './commands/rewrite.js';
 import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
-import type { Command } from './command.js';
+import { EXIT_STATUSES, type Command } from './command.js';
 
 export type { Command } from './command.js';
 
@@ -44,8 +44,8 @@ export function printUsage(stream: NodeJS.WritableStream): void {
       '  --help, -h     show help (also: incc <command> --help)',
       '  --version, -v  print the version',
       '',
-      'Exit codes: 0 clean, 1 diagnostics with errors, 2 usage error or unreadable file,',
-      '141 output pipe closed by its reader.',
+      'Exit codes:',
+      ...EXIT_STATUSES.map(({ status, meaning }) => `  ${String(status).padStart(3)}  ${meaning}`),
       '',
     ].join('\n'),
   );

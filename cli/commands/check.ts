@@ -2,8 +2,11 @@ import { checkFiles } from '../../compiler/program/check.js';
 import { parseCommandArgs, printDiagnostics, summaryLine, UsageError } from '../io.js';
 import type { Command } from '../command.js';
 
+const options = { quiet: { type: 'boolean' } } as const;
+
 export const checkCommand: Command = {
   name: 'check',
+  options,
   summary: 'parse and check .incp files; print diagnostics',
   help: `Usage: incc check FILE... [--quiet]
 
@@ -16,7 +19,7 @@ Options:
 
 Exit codes: 0 no errors, 1 errors, 2 usage error or unreadable file.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length === 0) throw new UsageError('no input files');
     const result = checkFiles(positionals);
     if (result.unreadable.length > 0) {

@@ -40,6 +40,7 @@ const options = {
 
 export const compileCommand: Command = {
   name: 'compile',
+  options,
   summary: 'lower a network to TensorFlow.js (model.json + weights, optionally model.ts), ONNX or PyTorch',
   help: `Usage: incc compile FILE --target tfjs --out DIR [--seed N | --weights PATH] [--emit-ts]
        incc compile FILE --target onnx --out FILE.onnx [--seed N | --weights PATH]

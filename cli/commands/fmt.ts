@@ -8,8 +8,15 @@ import { expandFiles } from '../files.js';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../command.js';
 
+const options = {
+  check: { type: 'boolean' },
+  write: { type: 'boolean' },
+  'print-width': { type: 'string' },
+} as const;
+
 export const fmtCommand: Command = {
   name: 'fmt',
+  options,
   summary: 'format .incp files in the canonical style (the Prettier plugin); --check for CI',
   help: `Usage: incc fmt FILE|DIR|GLOB... [--check | --write] [--print-width N]
 
@@ -34,11 +41,7 @@ have syntax errors, 2 usage error, unreadable or unwritable file, 70 the
 formatter would have changed a file's meaning (a bug: the file is left as
 it was).`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
-      check: { type: 'boolean' },
-      write: { type: 'boolean' },
-      'print-width': { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (values['check'] && values['write']) throw new UsageError('give --check or --write, not both');
     // Without --print-width, the width is the Prettier configuration's for each file, else the plugin's 100.
     const width = values['print-width'] === undefined ? undefined : Number(values['print-width']);

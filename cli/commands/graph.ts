@@ -19,8 +19,24 @@ function writable(write: () => unknown): boolean {
   }
 }
 
+const options = {
+  network: { type: 'string' },
+  block: { type: 'string' },
+  input: { type: 'string' },
+  depth: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  rules: { type: 'string', multiple: true },
+  diff: { type: 'boolean' },
+  lint: { type: 'boolean' },
+  direction: { type: 'string' },
+  set: { type: 'string', multiple: true },
+} as const;
+
 export const graphCommand: Command = {
   name: 'graph',
+  options,
   summary: 'draw a network or a block as the paper draws modules (svg, dot, mermaid, html report)',
   help: `Usage: incc graph FILE [--network NAME] [--block NAME] [--depth N|all] [--format svg|dot|mermaid|html]
                   [--out FILE [--force]] [--rules RULE]... [--diff] [--lint] [--set NAME=VALUE]... [--input HxWxC]
@@ -53,20 +69,7 @@ The SVG is laid out in-process (elkjs): no Graphviz needed. The same input gives
 Exit codes: 0 drawn, 1 errors in the file, 2 usage error, unreadable file or output
 that cannot be written.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
-      network: { type: 'string' },
-      block: { type: 'string' },
-      input: { type: 'string' },
-      depth: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      force: { type: 'boolean' },
-      rules: { type: 'string', multiple: true },
-      diff: { type: 'boolean' },
-      lint: { type: 'boolean' },
-      direction: { type: 'string' },
-      set: { type: 'string', multiple: true },
-    });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
     const format = (values['format'] as string | undefined) ?? 'svg';
     if (!(FORMATS as readonly string[]).includes(format))

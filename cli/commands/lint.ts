@@ -15,8 +15,19 @@ import type { Command } from '../command.js';
 
 const formats = ['stylish', 'json', 'sarif', 'github'];
 
+const options = {
+  format: { type: 'string' },
+  config: { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'max-warnings': { type: 'string' },
+  'list-rules': { type: 'boolean' },
+  'no-ignore': { type: 'boolean' },
+  'docs-url': { type: 'string' },
+} as const;
+
 export const lintCommand: Command = {
   name: 'lint',
+  options,
   summary: "check networks against the paper's design principles (for CI: SARIF, JSON, GitHub annotations)",
   help: `Usage: incc lint FILE|DIR|GLOB... [--format stylish|json|sarif|github] [--config FILE]
                  [--rule ID=SEVERITY]... [--rule ID.OPTION=VALUE]... [--max-warnings N]
@@ -50,15 +61,7 @@ is set, the full table of findings is added to the job summary.
 Exit codes: 0 no errors, 1 errors (a file that does not compile included, or
 more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
-      format: { type: 'string' },
-      config: { type: 'string' },
-      rule: { type: 'string', multiple: true },
-      'max-warnings': { type: 'string' },
-      'list-rules': { type: 'boolean' },
-      'no-ignore': { type: 'boolean' },
-      'docs-url': { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (values['list-rules']) {
       for (const r of lintRules) {
         const level = levelOfSeverity[r.defaultSeverity];

@@ -5,8 +5,11 @@ import { resolve } from 'node:path';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../command.js';
 
+const options = { json: { type: 'boolean' } } as const;
+
 export const parseCommand: Command = {
   name: 'parse',
+  options,
   summary: 'print the AST of a .incp file (spans included)',
   help: `Usage: incc parse FILE --json
 
@@ -20,7 +23,7 @@ Options:
 
 Exit codes: 0 parsed, 1 syntax errors, 2 usage error or unreadable file.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
     if (!values['json']) throw new UsageError('--json is required: the AST is printed as JSON');
     const path = positionals[0]!;

@@ -22,8 +22,11 @@ function jsonLines<T>(path: string): T[] {
   return out;
 }
 
+const options = { out: { type: 'string' }, force: { type: 'boolean' } } as const;
+
 export const reportCommand: Command = {
   name: 'report',
+  options,
   summary: 'draw the loss and accuracy curves of a training run (an html page of SVG charts)',
   help: `Usage: incc report RUN_DIR [--out FILE [--force]]
 
@@ -32,9 +35,14 @@ epoch; steps.jsonl: a line every --log-every steps) and writes RUN_DIR/report.ht
 (or FILE): the loss and the accuracy, training and validation, against the step,
 as SVG in one self-contained page (no script, nothing fetched).
 
+Options:
+  --out FILE   write the page there instead of RUN_DIR/report.html; an existing FILE is
+               replaced only if incc wrote it
+  --force      replace --out even if incc did not write it
+
 Exit codes: 0 done, 1 no metrics in RUN_DIR, 2 usage error.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' }, force: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one RUN_DIR');
     const dir = positionals[0]!;
     const epochs = jsonLines<Parameters<typeof trainingReport>[1][number]>(join(dir, 'metrics.jsonl'));

@@ -7,8 +7,18 @@ import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
 import type { Command } from '../command.js';
 
+const options = {
+  explain: { type: 'boolean' },
+  emit: { type: 'boolean' },
+  json: { type: 'boolean' },
+  network: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  rules: { type: 'string', multiple: true },
+} as const;
+
 export const rewriteCommand: Command = {
   name: 'rewrite',
+  options,
   summary: 'apply factorization rules; explain what each saved, or print the rewritten .incp',
   help: `Usage: incc rewrite FILE (--explain | --emit) [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--json]
 
@@ -28,14 +38,7 @@ Options:
 
 Exit codes: 0 done, 1 errors, 2 usage error or unreadable file.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
-      explain: { type: 'boolean' },
-      emit: { type: 'boolean' },
-      json: { type: 'boolean' },
-      network: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      rules: { type: 'string', multiple: true },
-    });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
     if (Boolean(values['explain']) === Boolean(values['emit']))
       throw new UsageError('give one of --explain and --emit');

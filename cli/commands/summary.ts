@@ -5,8 +5,16 @@ import { memoryTable } from '../../backends/common/memory.js';
 import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
 import type { Command } from '../command.js';
 
+const options = {
+  network: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  rules: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+} as const;
+
 export const summaryCommand: Command = {
   name: 'summary',
+  options,
   summary: 'elaborate a network; print its layers, shapes, parameters and multiply-adds',
   help: `Usage: incc summary FILE [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--json]
 
@@ -24,12 +32,7 @@ Options:
 
 Exit codes: 0 done, 1 errors in the file, 2 usage error or unreadable file.`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
-      network: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      rules: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
     const program = readProgramOrExit(positionals[0]!, loadProgram);
     if (program === undefined) return 2;

@@ -12,8 +12,27 @@ function positiveInt(name: string, v: unknown, min = 1): number | undefined {
   return n;
 }
 
+const options = {
+  data: { type: 'string' },
+  epochs: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  force: { type: 'boolean' },
+  seed: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'steps-per-epoch': { type: 'string' },
+  augment: { type: 'boolean' },
+  'log-every': { type: 'string' },
+  tensorboard: { type: 'string' },
+  backend: { type: 'string' },
+  network: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  rules: { type: 'string', multiple: true },
+} as const;
+
 export const trainCommand: Command = {
   name: 'train',
+  options,
   summary: "train a network with TensorFlow.js and the paper's recipe; checkpoints, metrics, --resume",
   help: `Usage: incc train FILE --data DIR|synthetic[:N] [--epochs N] [--out DIR] [--resume] [options]
 
@@ -60,23 +79,7 @@ loss or weight that became NaN or infinite (the checkpoint on disk is then the l
 finite one), 2 usage error, unreadable file or an --out that cannot be written,
 130 stopped by Ctrl-C (after saving).`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {
-      data: { type: 'string' },
-      epochs: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'boolean' },
-      force: { type: 'boolean' },
-      seed: { type: 'string' },
-      'batch-size': { type: 'string' },
-      'steps-per-epoch': { type: 'string' },
-      augment: { type: 'boolean' },
-      'log-every': { type: 'string' },
-      tensorboard: { type: 'string' },
-      backend: { type: 'string' },
-      network: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      rules: { type: 'string', multiple: true },
-    });
+    const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
     const data = values['data'] as string | undefined;
     if (!data) throw new UsageError('--data is required: a folder of class subfolders, or synthetic');
