@@ -10,7 +10,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { CONFIG_FILE, findConfig, readConfig } from '../compiler/lint/engine/config.js';
+import { CONFIG_FILE } from '../compiler/lint/engine/config.js';
+import { findConfig, readConfig } from '../compiler/lint/engine/config-file.js';
 
 /** Never searched: they hold installed or built copies, not the user's sources. */
 const skipped = ['**/node_modules/**', '**/.git/**', '**/dist/**'];

@@ -21,7 +21,8 @@ import { loadProgram, loadProgramFromText, nodeFileHost } from '../compiler/prog
 import type { Application } from '../compiler/rewrite/rewrite.js';
 import type { ValueLike } from '../compiler/ir/values.js';
 import { findInstance, type InstanceRef } from '../backends/graph/scope.js';
-import { lintFile, type LintMessage } from '../compiler/lint/engine/lint.js';
+import type { LintMessage } from '../compiler/lint/engine/lint.js';
+import { lintFile } from '../compiler/lint/engine/lint-file.js';
 
 export interface SelectOptions {
   network?: string;

@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import AjvModule from 'ajv';
 import { basename, join } from 'node:path';
-import { readConfig } from '../compiler/lint/engine/config.js';
+import { readConfig } from '../compiler/lint/engine/config-file.js';
 import { rulesTable, RULES_TABLE_END, RULES_TABLE_START } from '../compiler/lint/engine/docs.js';
 import { configSchema } from '../compiler/lint/engine/schema.js';
-import { lintFile } from '../compiler/lint/engine/lint.js';
+import { lintFile } from '../compiler/lint/engine/lint-file.js';
 import { lintRules } from '../compiler/lint/engine/registry.js';
 import { levelOfSeverity, type LintRule, type OptionValue } from '../compiler/lint/engine/rule.js';
 import { nodeFileHost } from '../compiler/program/node-host.js';

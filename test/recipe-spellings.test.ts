@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { checkFiles } from '../compiler/program/check.js';
-import { lintFile } from '../compiler/lint/engine/lint.js';
+import { lintFile } from '../compiler/lint/engine/lint-file.js';
 import { lintRules } from '../compiler/lint/engine/registry.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
 import { type FileHost } from '../compiler/program/program.js';

@@ -1,11 +1,13 @@
-import { ConfigError, parseRuleOverrides, readConfig, type LintConfig } from '../../compiler/lint/engine/config.js';
+import { ConfigError, parseRuleOverrides, type LintConfig } from '../../compiler/lint/engine/config.js';
+import { readConfig } from '../../compiler/lint/engine/config-file.js';
 import { appendFileSync } from 'node:fs';
 import { withFatalMessages } from '../../compiler/lint/engine/fatal.js';
 import { formatGithub, formatGithubSummary } from '../../compiler/lint/formatters/github.js';
 import { formatJson } from '../../compiler/lint/formatters/json.js';
 import { formatSarif } from '../../compiler/lint/formatters/sarif.js';
 import { formatStylish } from '../../compiler/lint/formatters/stylish.js';
-import { lintFile, type LintResult } from '../../compiler/lint/engine/lint.js';
+import type { LintResult } from '../../compiler/lint/engine/lint.js';
+import { lintFile } from '../../compiler/lint/engine/lint-file.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
 import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
 import { expandFiles } from '../files.js';

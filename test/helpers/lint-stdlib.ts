@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { RuleSetting } from '../../compiler/lint/engine/config.js';
-import { lintFile } from '../../compiler/lint/engine/lint.js';
+import { lintFile } from '../../compiler/lint/engine/lint-file.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
 import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
 

@@ -1,5 +1,5 @@
 /** asymmetric-grid-range: valid and invalid cases, and the grid each message names. */
-import { lintFile } from '../../compiler/lint/engine/lint.js';
+import { lintFile } from '../../compiler/lint/engine/lint-file.js';
 import { findings, lintText } from '../helpers/lint.js';
 
 const rule = 'asymmetric-grid-range';

@@ -5,7 +5,7 @@ import { findRule } from '../../compiler/lint/engine/registry.js';
 import type { Report } from '../../compiler/lint/engine/rule.js';
 import { buildNetwork } from '../../compiler/program/pipeline.js';
 import { loadProgram, stdlibDir } from '../../compiler/program/node-host.js';
-import { lintFile } from '../../compiler/lint/engine/lint.js';
+import { lintFile } from '../../compiler/lint/engine/lint-file.js';
 import { findings, lintText } from '../helpers/lint.js';
 
 const rule = 'training-recipe';

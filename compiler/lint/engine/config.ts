@@ -1,10 +1,8 @@
 /**
- * Lint configuration (spec/lint.md, "Configuration"): `incc.config.json`, found by searching upward from
- * the linted file, and `--rule` overrides. Each rule is "off", "info", "warn" or "error", or
- * [severity, { option: value }].
+ * Lint configuration (spec/lint.md, "Configuration"): the contents of `incc.config.json` (config-file.ts
+ * finds and reads the file on Node) and `--rule` overrides. Each rule is "off", "info", "warn" or "error", or
+ * [severity, { option: value }]. Pure: no Node built-ins (the playground lints in a browser).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { didYouMean } from '../../diagnostics/diagnostics.js';
 import { findRule, lintRules } from './registry.js';
 import type { Severity } from '../../diagnostics/diagnostics.js';
@@ -36,22 +34,11 @@ export class ConfigError extends Error {}
 
 const severities = Object.keys(severityOfLevel) as RuleLevel[];
 
-/** The nearest incc.config.json at or above `dir`, if any. */
-export function findConfig(dir: string): string | undefined {
-  let current = resolve(dir);
-  while (true) {
-    const candidate = join(current, CONFIG_FILE);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-}
-
-export function readConfig(path: string): LintConfig {
+/** The configuration in `text`, the contents of the file `path` (named in the errors): a ConfigError when invalid. */
+export function parseConfig(text: string, path: string): LintConfig {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new ConfigError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }

@@ -1,16 +1,16 @@
 /**
- * `incc lint`: elaborate and rewrite every network of a file, run the active rules over the IR, place each
+ * `incc lint`: elaborate and rewrite every network of a program, run the active rules over the IR, place each
  * finding on a line of the linted file, apply suppressions, and collect the results (spec/lint.md).
+ * Pure: the program comes loaded through its host and the configuration as data (lint-file.ts does both
+ * from disk on Node), so a browser or a language server lints with the same code.
  */
-import { dirname, resolve } from 'node:path';
 import type { Span } from '../../syntax/ast.js';
 import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
 import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { buildProgram } from '../../program/pipeline.js';
-import { type FileHost } from '../../program/program.js';
-import { loadProgram, nodeFileHost } from '../../program/node-host.js';
-import { activeRules, findConfig, readConfig, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
+import type { Program } from '../../program/program.js';
+import { activeRules, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
 import type { Report } from './rule.js';
 import { parseSuppressions, suppressedBy, type Suppression } from './suppress.js';
 
@@ -53,15 +53,20 @@ export interface LintResult {
   sourceOf(file: string): string | undefined;
 }
 
-export interface LintOptions {
-  /** Use this configuration instead of searching for incc.config.json. */
-  config?: LintConfig;
+export interface LintProgramOptions {
+  /**
+   * The configuration (incc.config.json's contents), or a function reading it (called only once the program
+   * builds, so that a file that does not compile is reported before a bad config); none: the rules' defaults.
+   */
+  config?: LintConfig | (() => LintConfig);
   overrides?: Record<string, RuleSetting>;
-  host?: FileHost;
+  /** The path as given on the command line (LintResult.filePath); default: the entry file's path. */
+  filePath?: string;
 }
 
-export function lintFile(path: string, options: LintOptions = {}): LintResult {
-  const program = loadProgram(path, options.host ?? nodeFileHost);
+/** Lints the entry file of a loaded program. */
+export function lintProgram(program: Program, options: LintProgramOptions = {}): LintResult {
+  const path = options.filePath ?? program.entry.path;
   const file = program.entry.displayName;
   const result: LintResult = {
     filePath: path,
@@ -80,8 +85,7 @@ export function lintFile(path: string, options: LintOptions = {}): LintResult {
     result.failures = built.diagnostics.filter((d) => d.severity === 'error');
     return result;
   }
-  const configPath = options.config ? undefined : findConfig(dirname(resolve(path)));
-  const config = options.config ?? (configPath ? readConfig(configPath) : {});
+  const config = typeof options.config === 'function' ? options.config() : (options.config ?? {});
   const rules = activeRules(config, options.overrides);
   // Suppressions of every loaded file: a comment beside a layer in a block's file silences that layer
   // wherever the block is used. Unused ones are reported for the linted file only.
