@@ -5,7 +5,7 @@
  * Needs the npm registry or npm's cache (`npm ci` fills it; --prefer-offline reads it first).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plainEnv, repoRoot } from './helpers/cli.js';
@@ -90,3 +90,67 @@ test('the full profile installs TensorFlow.js with incc', () => {
     expect.arrayContaining(['tfjs', 'tfjs-backend-wasm', 'tfjs-core', 'tfjs-layers']),
   );
 }, 300_000);
+
+/**
+ * The layout of a file's code lines spoiled (no indentation, spaces tripled); comments (whose text the printer
+ * keeps) and strings left as they are.
+ */
+function spoil(source: string): string {
+  let inBlockComment = false;
+  return source
+    .split('\n')
+    .map((line) => {
+      const keep = inBlockComment || /\/\/|\/\*|"/.test(line);
+      if (line.includes('/*')) inBlockComment = true;
+      if (line.includes('*/')) inBlockComment = false;
+      return keep ? line : line.trimStart().replace(/ (?=\S)/g, '   ');
+    })
+    .join('\n');
+}
+
+// The plugin is declared for prettier ^3.0.0 (a peer dependency): the oldest and the newest 3.x format every
+// stdlib and example file as `incc fmt` does (they are in its canonical form: CI runs `incc fmt --check`), and
+// restore that form from a copy with its layout spoiled.
+test.each(['3.0.0', '3'])(
+  'the Prettier plugin with prettier@%s formats as incc fmt does',
+  (version) => {
+    const dir = install(`prettier-${version}`, ['--omit=optional', `prettier@${version}`]);
+    const installed = execFileSync(
+      process.execPath,
+      [join(dir, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '-v'],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
+    expect(installed.startsWith(version === '3' ? '3.' : version)).toBe(true);
+    const files: string[] = [];
+    for (const folder of ['stdlib', 'examples'])
+      for (const name of readdirSync(join(repoRoot, folder)).filter((n) => n.endsWith('.incp'))) {
+        const target = `${folder}-${name}`;
+        cpSync(join(repoRoot, folder, name), join(dir, target));
+        files.push(target);
+      }
+    const prettier = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [join(dir, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--plugin', 'incc/prettier', ...args],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          env: plainEnv(),
+        },
+      );
+    const check = prettier('--check', ...files);
+    expect([check.status, check.stderr]).toEqual([0, '']);
+    const spoiled = files.map((f) => {
+      const canonical = readFileSync(join(dir, f), 'utf8');
+      writeFileSync(join(dir, f), spoil(canonical));
+      return [f, canonical] as const;
+    });
+    expect(prettier('--check', ...files).status).toBe(1);
+  const write = prettier('--write', ...files);
+    expect(write.status).toBe(0);
+    for (const [f, canonical] of spoiled) expect([f, readFileSync(join(dir, f), 'utf8')]).toEqual([f, canonical]);
+  },
+  300_000,
+);
