@@ -148,7 +148,7 @@ test.each(['3.0.0', '3'])(
       return [f, canonical] as const;
     });
     expect(prettier('--check', ...files).status).toBe(1);
-  const write = prettier('--write', ...files);
+    const write = prettier('--write', ...files);
     expect(write.status).toBe(0);
     for (const [f, canonical] of spoiled) expect([f, readFileSync(join(dir, f), 'utf8')]).toEqual([f, canonical]);
   },
