@@ -11,6 +11,7 @@ import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 import { EXIT_STATUSES, type Command } from './command.js';
+import { weightsCommand } from './commands/weights.js';
 
 export type { Command } from './command.js';
 
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   fmtCommand,
   compileCommand,
   trainCommand,
+  weightsCommand,
   reportCommand,
 ];
 

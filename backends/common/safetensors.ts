@@ -129,7 +129,9 @@ export function decodeSafetensors(
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
   if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8)))
-    throw new SafetensorsError(`${where} is not a safetensors file (header length ${n} does not fit)`);
+    throw new SafetensorsError(
+      `${where} is not a safetensors file (a header of ${n} bytes does not fit in its ${bytes.length} bytes)`,
+    );
   const headerEnd = 8 + Number(n);
   let header: unknown;
   try {
@@ -160,7 +162,10 @@ export function decodeSafetensors(
     }
     const [begin, end] = offsets as [number, number];
     if (end < begin || end > data.length)
-      throw new SafetensorsError(`${where}: tensor ${name} lies outside the file (truncated?)`);
+      throw new SafetensorsError(
+        `${where}: tensor ${name} (bytes ${headerEnd + begin}..${headerEnd + end}) lies outside the file, ` +
+          `which ends at byte ${bytes.length} (truncated?)`,
+      );
     if (end - begin !== sizeOf(shape) * BYTES[dtype])
       throw new SafetensorsError(
         `${where}: tensor ${name} has ${end - begin} bytes for ${dtype} [${shape.join(', ')}]`,

@@ -132,6 +132,12 @@ export const diagnosticTable = {
   'onnx-unsupported': error('{what} of {node} has no ONNX form'),
   'weights-too-large': error('network {network} has {size} of weights, more than the {limit} {holder} can hold'),
   'pytorch-unsupported': error('{what} of {node} has no PyTorch form yet'),
+
+  // Weights from other frameworks (backends/import/, `incc weights import`)
+  'weights-source-unreadable': error('cannot read {path} as {format}: {why}'),
+  'weights-layer-mismatch': error('{format} layer `{layer}` ({found}) does not fit layer `{node}` ({expected})'),
+  'weights-layer-missing': error('{path} has no weights for layer `{node}` ({expected}){more?}'),
+  'weights-layer-extra': error('{format} layer `{layer}` ({found}) in {path} has no layer to go to: {why}'),
 } satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof diagnosticTable;
