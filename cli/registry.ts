@@ -5,6 +5,7 @@ import { compileCommand } from './commands/compile.js';
 import { fmtCommand } from './commands/fmt.js';
 import { graphCommand } from './commands/graph.js';
 import { lintCommand } from './commands/lint.js';
+import { lspCommand } from './commands/lsp.js';
 import { parseCommand } from './commands/parse.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { reportCommand } from './commands/report.js';
@@ -27,6 +28,7 @@ export const commands: Command[] = [
   trainCommand,
   weightsCommand,
   reportCommand,
+  lspCommand,
 ];
 
 export const VERSION: string = packageVersion();

@@ -14,6 +14,8 @@
  *   rules) reads sources through a CompilerHost: no `node:` module, except in the node host
  *   (compiler/program/node-host.ts) and the path-taking conveniences over it (compiler/program/check.ts,
  *   compiler/lint/engine/lint-file.ts and config-file.ts), so a browser runs it (the playground);
+ * - the language service (language-service/) runs in a browser: no `node:` module, no node host, nothing of
+ *   cli/ or language-server/, and neither tfjs nor onnxruntime; only cli/ starts the language server;
  * - no import cycle anywhere (the cycle is named).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -205,6 +207,43 @@ describe('the import graph of the source tree', () => {
       (to) => to.startsWith('node:') || NODE_SIDE.has(to) || to === 'compiler/package.ts',
     );
     expect(crossing).toEqual([]);
+  });
+
+  test('the language service is pure: no node: module, no node host, no heavy runtime; cli/ alone starts the server', () => {
+    const NODE_SIDE = new Set([
+      'compiler/program/node-host.ts',
+      'compiler/program/check.ts',
+      'compiler/package.ts',
+      'compiler/lint/engine/lint-file.ts',
+      'compiler/lint/engine/config-file.ts',
+    ]);
+    const HEAVY = /^(@tensorflow\/|onnxruntime|onnx-proto)/;
+    // Everything the service reaches through value imports, followed transitively.
+    const reached = new Set(files.filter((f) => under(f, 'language-service')));
+    const queue = [...reached];
+    const bad: string[] = [];
+    while (queue.length > 0) {
+      const f = queue.shift()!;
+      for (const i of graph.get(f)!) {
+        if (i.typeOnly) continue;
+        if (i.to.startsWith('node:') || NODE_SIDE.has(i.to) || HEAVY.test(i.to)) bad.push(`${f} -> ${i.to}`);
+        if (under(i.to, 'cli') || under(i.to, 'language-server') || under(i.to, 'backends'))
+          bad.push(`${f} -> ${i.to}`);
+        if (isSource(i.to) && !reached.has(i.to)) {
+          reached.add(i.to);
+          queue.push(i.to);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(reached.has('compiler/lint/engine/lint.ts')).toBe(true);
+    expect(reached.has('format/plugin.ts')).toBe(true);
+    expect(
+      violations(
+        (f) => !under(f, 'cli') && !under(f, 'language-server'),
+        (to) => under(to, 'language-server'),
+      ),
+    ).toEqual([]);
   });
 
   test('no import cycle', () => {

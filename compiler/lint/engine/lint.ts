@@ -8,7 +8,7 @@ import type { Span } from '../../syntax/ast.js';
 import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
 import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
-import { buildProgram } from '../../program/pipeline.js';
+import { buildProgram, type ProgramBuild } from '../../program/pipeline.js';
 import type { Program } from '../../program/program.js';
 import { activeRules, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
 import type { Report } from './rule.js';
@@ -62,6 +62,8 @@ export interface LintProgramOptions {
   overrides?: Record<string, RuleSetting>;
   /** The path as given on the command line (LintResult.filePath); default: the entry file's path. */
   filePath?: string;
+  /** The program's `buildProgram(program, { every: true })`, when the caller has it (the language service). */
+  built?: ProgramBuild;
 }
 
 /** Lints the entry file of a loaded program. */
@@ -80,7 +82,7 @@ export function lintProgram(program: Program, options: LintProgramOptions = {}):
     failures: [],
     sourceOf: program.sourceOf,
   };
-  const built = buildProgram(program, { every: true });
+  const built = options.built ?? buildProgram(program, { every: true });
   if (built.networks.length === 0 && built.diagnostics.some((d) => d.severity === 'error')) {
     result.failures = built.diagnostics.filter((d) => d.severity === 'error');
     return result;
