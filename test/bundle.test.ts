@@ -43,7 +43,8 @@ describe('the bundled CLI', () => {
     };
     visit(bundledCliPath);
     expect(packages).toEqual([]);
-    expect(loaded.size).toBeLessThan(12);
+    // A few small shared chunks: esbuild splits out what the lazy parts (incc lsp's server among them) share.
+    expect(loaded.size).toBeLessThan(14);
   });
 
   test('prints the version', () => {
