@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The project's Python environment for the PyTorch backend's tests (issue 13), in .venv/ (git-ignored):
-# plain `pip install` of the packages below, so that it resolves from the Python package index anywhere and
-# from local wheel folders where pip is configured with them. Idempotent: a second run installs nothing.
+# The project's Python environment for the PyTorch backend's tests and the Keras references (issues 13, 14), in
+# .venv/ (git-ignored): plain `pip install` of the packages below, so that it resolves from the Python package
+# index anywhere and from local wheel folders where pip is configured with them. Idempotent: a second run
+# installs nothing.
 #
 #   scripts/python-env.sh            make or complete .venv/ (and, as root, Debian's torchvision reference)
 #   INCC_VENV=DIR scripts/python-env.sh   another folder
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 VENV="${INCC_VENV:-.venv}"
 PYTHON="${PYTHON:-python3}"
-# One package a line; other backends add theirs here (e.g. tensorflow-cpu, keras, h5py).
+# One package a line; other backends add theirs here.
 PACKAGES=(
   torch
   safetensors
@@ -23,9 +24,12 @@ PACKAGES=(
   onnx
   onnxruntime
   ruff
+  tensorflow-cpu # Keras 3's backend: the Keras reference (weights import, --names keras)
+  keras
+  h5py
 )
 # Modules that must import afterwards (a package name is not always its module name).
-MODULES=(torch safetensors numpy onnx onnxruntime)
+MODULES=(torch safetensors numpy onnx onnxruntime tensorflow keras h5py)
 
 # pip tries the public index first and retries for minutes where it cannot reach it.
 export PIP_RETRIES="${PIP_RETRIES:-0}" PIP_TIMEOUT="${PIP_TIMEOUT:-2}" PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -60,6 +64,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   "$PY" -m pip install -q "${missing[@]}" ||
     fail "pip install ${missing[*]} failed (see pip's message above; offline machines need local wheels)"
 fi
+# (TensorFlow's informational lines off for this check.)
+export TF_CPP_MIN_LOG_LEVEL=3 TF_ENABLE_ONEDNN_OPTS=0
 "$PY" - "${MODULES[@]}" <<'PYEOF' || fail "the packages installed but do not import (see above)"
 import importlib, sys
 for m in sys.argv[1:]:

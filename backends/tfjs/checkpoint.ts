@@ -11,8 +11,8 @@ import { endianness } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { matchWeights } from '../common/weights-match.js';
-import { weightSpecs } from '../common/weights.js';
-import { planLayers, type PlannedLayer } from './plan.js';
+import { NAME_STYLES, type NameStyle } from './names.js';
+import { planLayers, variableLayerNames } from './plan.js';
 
 export interface CheckpointWeight {
   name: string;
@@ -153,38 +153,30 @@ export function readCheckpoint(modelJsonPath: string): CheckpointWeight[] {
 }
 
 /**
- * The name each variable has in a tfjs checkpoint written by incc's tfjs backend (backends/tfjs/plan.ts):
- * `<layer>/<role>`, where the layer is the conv/dense layer of the node, or its batch-norm layer
- * (`<name>/bn`) for gamma, beta and the moving statistics. For the names incc makes these are the names of
- * backends/common/weights.ts; they differ only for string labels that tfjs does not accept as they are.
- * Returns checkpoint name -> weights.ts name.
+ * The name each variable has in a tfjs checkpoint written by incc's tfjs backend with layer names of `style`
+ * (plan.ts's variableLayerNames: `<layer>/<role>`). For the names incc makes in the tfjs style these are the
+ * names of backends/common/weights.ts; they differ only for string labels that tfjs does not accept as they
+ * are, and in the keras style for every name with a `/`. Returns checkpoint name -> weights.ts name.
  */
-export function tfjsCheckpointNames(graph: IRGraph): Map<string, string> {
-  const plan = planLayers(graph);
-  const byNode = new Map<number, PlannedLayer[]>();
-  for (const l of plan.layers) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
-  const out = new Map<string, string>();
-  for (const spec of weightSpecs(graph)) {
-    const isBn =
-      spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
-    const layer = (byNode.get(spec.node) ?? []).find((l) =>
-      isBn
-        ? l.factory === 'batchNormalization'
-        : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
-    );
-    out.set(layer ? `${layer.name}/${spec.role}` : spec.name, spec.name);
-  }
-  return out;
+export function tfjsCheckpointNames(graph: IRGraph, style: NameStyle = 'tfjs'): Map<string, string> {
+  const names = variableLayerNames(graph, planLayers(graph, { names: style }));
+  return new Map([...names].map(([spec, name]) => [name, spec.name]));
 }
 
-/** Matches the weights of a tfjs checkpoint (readCheckpoint) to the graph's variables, by their tfjs names. */
+/**
+ * Matches the weights of a tfjs checkpoint (readCheckpoint) to the graph's variables, by their tfjs names:
+ * of the first style (tfjs, keras) that names every weight, else of the tfjs style (and the mismatch error
+ * names what does not fit).
+ */
 export function matchCheckpoint(
   graph: IRGraph,
   weights: Iterable<{ name: string; shape: number[]; values: Float32Array }>,
   source: string,
 ): Map<string, Float32Array> {
-  const names = tfjsCheckpointNames(graph);
-  const renamed = [...weights].map((w) => ({ ...w, name: names.get(w.name) ?? w.name }));
+  const list = [...weights];
+  const byStyle = NAME_STYLES.map((style) => tfjsCheckpointNames(graph, style));
+  const names = byStyle.find((n) => list.every((w) => n.has(w.name))) ?? byStyle[0]!;
+  const renamed = list.map((w) => ({ ...w, name: names.get(w.name) ?? w.name }));
   return matchWeights(graph, renamed, source);
 }
 

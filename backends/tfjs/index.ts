@@ -19,6 +19,7 @@ import { checkWeightSize, TFJS_LIMIT } from '../common/weight-size.js';
 import { filesOfArtifacts } from './artifacts.js';
 import { emitTypeScript } from './emit-ts.js';
 import { buildModel } from './model.js';
+import type { NameStyle } from './names.js';
 import { planLayers, type LayerPlan } from './plan.js';
 import { initialArtifacts } from './topology.js';
 
@@ -32,13 +33,15 @@ export {
 } from './model.js';
 export {
   planLayers,
+  variableLayerNames,
   type LayerPlan,
+  type PlanOptions,
   type PlannedLayer,
   type LayerFactory,
   type LayerRole,
   type ConfigValue,
 } from './plan.js';
-export { safeLayerName, TFJS_NAME } from './names.js';
+export { safeLayerName, layerName, TFJS_NAME, NAME_STYLES, type NameStyle } from './names.js';
 export { containerOrder, modelTopology, initialArtifacts } from './topology.js';
 export {
   tfjsFiles,
@@ -67,6 +70,8 @@ export interface InccMetadata {
   aux: { name: string; weight: number }[];
   /** For every tfjs layer, the IR node it implements. */
   layers: Record<string, string>;
+  /** The layer names' style (names.ts): `tfjs`, or `keras` (no `/`). */
+  names: NameStyle;
 }
 
 export function inccMetadata(graph: IRGraph, plan: LayerPlan, seed: number): InccMetadata {
@@ -80,6 +85,7 @@ export function inccMetadata(graph: IRGraph, plan: LayerPlan, seed: number): Inc
     outputs: [graph.nodes[graph.output]!.name, ...graph.aux.map((h) => graph.nodes[h.output]!.name)],
     aux: graph.aux.map((h) => ({ name: h.name, weight: h.weight })),
     layers,
+    names: plan.names,
   };
 }
 
@@ -113,6 +119,8 @@ export interface CompileTfjsOptions {
   emitTs?: boolean;
   /** Weights by weights.ts names (checked against the graph), instead of the initial ones of `seed`. */
   weights?: ReadonlyMap<string, Float32Array>;
+  /** The layer names' style (names.ts): `tfjs` (default), or `keras` for names Keras 3 accepts. */
+  names?: NameStyle;
 }
 
 /**
@@ -125,7 +133,7 @@ export async function compileTfjs(
 ): Promise<{ files: Map<string, FileData>; layers: number }> {
   refuseTooLarge(graph);
   const seed = options.seed ?? 0;
-  const plan = planLayers(graph);
+  const plan = planLayers(graph, { names: options.names ?? 'tfjs' });
   const metadata = { incc: inccMetadata(graph, plan, seed) };
   const files = filesOfArtifacts(initialArtifacts(graph, plan, seed, options.weights), { metadata });
   if (options.emitTs) files.set('model.ts', await emitTypeScript(graph, plan, { version: packageVersion() }));

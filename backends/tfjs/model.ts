@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { IRGraph } from '../../compiler/ir/ir.js';
-import { initialValue, weightSpecs, type WeightSpec } from '../common/weights.js';
-import { planLayers, type LayerPlan, type PlannedLayer } from './plan.js';
+import { initialValue, type WeightSpec } from '../common/weights.js';
+import { planLayers, variableLayerNames, type LayerPlan, type PlannedLayer } from './plan.js';
 
 export interface BuildModelOptions {
   /** Seed of the initial weights (backends/common/weights.ts); 0 when left out. */
@@ -87,27 +87,11 @@ export function modelOfPlan(plan: LayerPlan, placeholderInit = false): tf.Layers
   });
 }
 
-/** The tfjs layer and weight name of each variable of backends/common/weights.ts. */
+/** The tfjs layer and weight name of each variable of backends/common/weights.ts (plan.ts's rule). */
 export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec, string> {
-  const byNode = new Map<number, PlannedLayer[]>();
-  for (const l of plan.layers) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
-  const out = new Map<WeightSpec, string>();
-  for (const spec of weightSpecs(graph)) {
-    const layers = byNode.get(spec.node) ?? [];
-    const isBn =
-      spec.role === 'gamma' || spec.role === 'beta' || spec.role === 'moving_mean' || spec.role === 'moving_variance';
-    const layer = layers.find((l) =>
-      isBn
-        ? l.factory === 'batchNormalization'
-        : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
-    );
-    if (!layer) throw new Error(`tfjs backend: no layer holds ${spec.name}`);
-    out.set(spec, `${layer.name}/${spec.role}`);
-  }
-  return out;
+  return variableLayerNames(graph, plan);
 }
 
-/** Sets every variable of the model to its initial value from backends/common/weights.ts. */
 /** Writes given weights (by weights.ts names, Keras layouts, all present: matchWeights checked them) into the model. */
 export function setWeightValues(
   model: tf.LayersModel,
@@ -127,6 +111,7 @@ export function setWeightValues(
   }
 }
 
+/** Sets every variable of the model to its initial value from backends/common/weights.ts. */
 export function setInitialWeights(model: tf.LayersModel, graph: IRGraph, plan: LayerPlan, seed: number): void {
   const byName = new Map<string, tf.LayerVariable>();
   for (const w of model.weights) byName.set(w.originalName, w);

@@ -19,10 +19,14 @@
  * - `gap`, `dropout`, `batchnorm`, `activation`, `softmax`, `flatten`: the layer of that name;
  * - `concat`: Concatenate on the channel axis; a concat of one branch (tfjs's Concatenate needs two
  *   inputs) is a linear Activation, the identity.
- * Layer names: see names.ts.
+ * Layer names: see names.ts (`options.names`: tfjs's style, or Keras 3's without `/`).
+ *
+ * The rule for which layer holds which variable of backends/common/weights.ts is here, once
+ * (variableLayerNames): model.ts sets the variables by it and checkpoint.ts reads checkpoints by it.
  */
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
-import { LayerNames, safeLayerName, TFJS_NAME } from './names.js';
+import { weightSpecs, type WeightSpec } from '../common/weights.js';
+import { isLayerName, layerName, LayerNames, nameSeparator, safeLayerName, type NameStyle } from './names.js';
 
 export type LayerFactory =
   | 'input'
@@ -69,6 +73,13 @@ export interface LayerPlan {
   outputs: string[];
   /** For each IR node (by id), the layer whose output is the node's output. */
   nodeOutput: string[];
+  /** How the layers are named (names.ts). */
+  names: NameStyle;
+}
+
+export interface PlanOptions {
+  /** The layer names' style (names.ts): `tfjs` (default) or `keras`. */
+  names?: NameStyle;
 }
 
 function batchNormConfig(name: string, bn: BatchNormAttrs): Record<string, ConfigValue> {
@@ -76,14 +87,16 @@ function batchNormConfig(name: string, bn: BatchNormAttrs): Record<string, Confi
 }
 
 /** The tfjs plan of a graph. Throws on an op it does not know (the IR union is exhaustive). */
-export function planLayers(graph: IRGraph): LayerPlan {
+export function planLayers(graph: IRGraph, options: PlanOptions = {}): LayerPlan {
+  const style = options.names ?? 'tfjs';
+  const sep = nameSeparator(style);
   const names = new LayerNames();
-  for (const n of graph.nodes) if (TFJS_NAME.test(n.name)) names.reserve(n.name);
+  for (const n of graph.nodes) if (isLayerName(n.name, style)) names.reserve(n.name);
   const layers: PlannedLayer[] = [];
   const nodeOutput: string[] = [];
 
   for (const n of graph.nodes) {
-    const primary = TFJS_NAME.test(n.name) ? n.name : names.take(safeLayerName(n.name));
+    const primary = isLayerName(n.name, style) ? n.name : names.take(layerName(n.name, style));
     const inputs = n.inputs.map((i) => nodeOutput[i]!);
     let last = primary;
     const add = (
@@ -98,7 +111,7 @@ export function planLayers(graph: IRGraph): LayerPlan {
     };
     const activationAfter = (activation: Activation): void => {
       if (activation !== 'linear')
-        add(names.take(`${primary}/${activation}`), 'activation', { activation }, [last], 'activation');
+        add(names.take(`${primary}${sep}${activation}`), 'activation', { activation }, [last], 'activation');
     };
     const a = n.attrs;
     switch (a.op) {
@@ -121,7 +134,7 @@ export function planLayers(graph: IRGraph): LayerPlan {
         const factory = a.op === 'conv' ? 'conv2d' : 'separableConv2d';
         if (a.bn) {
           add(primary, factory, { ...conv, ...initializers, activation: 'linear' }, inputs);
-          const bnName = names.take(`${primary}/bn`);
+          const bnName = names.take(`${primary}${sep}bn`);
           add(bnName, 'batchNormalization', batchNormConfig(bnName, a.bn), [last], 'bn');
           activationAfter(a.activation);
         } else add(primary, factory, { ...conv, ...initializers, activation: a.activation }, inputs);
@@ -179,7 +192,32 @@ export function planLayers(graph: IRGraph): LayerPlan {
     input: nodeOutput[graph.input]!,
     outputs: [nodeOutput[graph.output]!, ...graph.aux.map((h) => nodeOutput[h.output]!)],
     nodeOutput,
+    names: style,
   };
+}
+
+const BN_ROLES: ReadonlySet<string> = new Set(['gamma', 'beta', 'moving_mean', 'moving_variance']);
+
+/**
+ * The tfjs variable name of each variable of backends/common/weights.ts, in weightSpecs order:
+ * `<layer>/<role>`, where the layer is the node's conv/dense layer, or its batch-norm layer for gamma, beta
+ * and the moving statistics. The one place this rule is written.
+ */
+export function variableLayerNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec, string> {
+  const byNode = new Map<number, PlannedLayer[]>();
+  for (const l of plan.layers) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
+  const out = new Map<WeightSpec, string>();
+  for (const spec of weightSpecs(graph)) {
+    const isBn = BN_ROLES.has(spec.role);
+    const layer = (byNode.get(spec.node) ?? []).find((l) =>
+      isBn
+        ? l.factory === 'batchNormalization'
+        : l.factory === 'conv2d' || l.factory === 'separableConv2d' || l.factory === 'dense',
+    );
+    if (!layer) throw new Error(`tfjs backend: no layer holds ${spec.name}`);
+    out.set(spec, `${layer.name}/${spec.role}`);
+  }
+  return out;
 }
 
 /** The layers of one node, in order (for a conv with batch norm: conv, bn, activation). */

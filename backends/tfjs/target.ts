@@ -8,16 +8,25 @@ import type { CompileTarget } from '../common/target.js';
 import { totalParams } from '../../compiler/ir/ir.js';
 import { isTfjsOutputFile } from './artifacts.js';
 import { CompileError, compileTfjs } from './index.js';
+import { NAME_STYLES, type NameStyle } from './names.js';
 
 export const tfjsTarget: CompileTarget = {
   takesWeights: true,
   async compile({ graph, out, seed, options, weights, weightsFrom }) {
     // Production mode: no "install tfjs-node" banner from the cpu backend on a compile (nothing runs here).
     tf.enableProdMode();
+    const names = (options['names'] ?? 'tfjs') as NameStyle;
+    if (!NAME_STYLES.includes(names))
+      return { ok: false, usage: `--names takes ${NAME_STYLES.join(' or ')}, got '${String(options['names'])}'` };
     try {
       const policy = { force: options['force'] === true };
       checkFolderReplaceable(out, isTfjsOutputFile, policy);
-      const { files, layers } = await compileTfjs(graph, { seed, emitTs: options['emit-ts'] === true, weights });
+      const { files, layers } = await compileTfjs(graph, {
+        seed,
+        emitTs: options['emit-ts'] === true,
+        weights,
+        names,
+      });
       const outputIds = [graph.output, ...graph.aux.map((h) => h.output)];
       const outputs = outputIds.map((id) => `[null, ${graph.nodes[id]!.shape.join(', ')}]`).join(', ');
       const params = totalParams(graph.nodes).total.toLocaleString('en-US');

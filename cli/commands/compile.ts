@@ -32,6 +32,7 @@ const options = {
   force: { type: 'boolean' },
   // tfjs
   'emit-ts': { type: 'boolean' },
+  names: { type: 'string' },
   // onnx
   layout: { type: 'string' },
   weights: { type: 'string' },
@@ -43,6 +44,7 @@ export const compileCommand: Command = {
   options,
   summary: 'lower a network to TensorFlow.js (model.json + weights, optionally model.ts), ONNX or PyTorch',
   help: `Usage: incc compile FILE --target tfjs --out DIR [--seed N | --weights PATH] [--emit-ts]
+                    [--names tfjs|keras]
        incc compile FILE --target onnx --out FILE.onnx [--seed N | --weights PATH]
                     [--no-fold-bn] [--layout nchw|nhwc]
        incc compile FILE --target pytorch --out DIR [--seed N | --weights PATH]
@@ -71,6 +73,9 @@ Options:
                      arguments and seed give byte-identical output
   --emit-ts          tfjs: also DIR/model.ts, a TypeScript module that builds the
                      same model with tf.layers
+  --names keras      tfjs: layer names without '/' (mixed0_branch1x1_bn), which
+                     Keras 3 accepts when it rebuilds the model from model.json
+                     (default tfjs: mixed0/branch1x1/bn)
   --weights PATH     weights (instead of --seed's) from a tfjs checkpoint (model.json)
                      or a safetensors file with model.py's keys (train.py's output)
   --no-fold-bn       onnx: keep BatchNormalization nodes

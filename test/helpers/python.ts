@@ -28,6 +28,27 @@ export const venvPython: string | undefined = (() => {
 export const venvRuff: string | undefined =
   venvPython && existsSync(join(venvPython, '..', 'ruff')) ? join(venvPython, '..', 'ruff') : undefined;
 
+/**
+ * The venv's python if it has Keras 3 on TensorFlow and h5py: the Keras reference (test/helpers/keras_run.py).
+ * Looked up without importing them (importing TensorFlow takes seconds).
+ */
+export const kerasPython: string | undefined = (() => {
+  const candidate = process.env['INCC_PYTHON'] ?? join(repoRoot, '.venv', 'bin', 'python');
+  if (!existsSync(candidate)) return undefined;
+  const r = spawnSync(
+    candidate,
+    [
+      '-c',
+      'import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in sys.argv[1:]))',
+      'keras',
+      'tensorflow',
+      'h5py',
+    ],
+    { encoding: 'utf8' },
+  );
+  return r.status === 0 ? candidate : undefined;
+})();
+
 /** Debian's system python3 with python3-torch and python3-torchvision: the torchvision reference. */
 export const torchvisionPython: string | undefined = (() => {
   const candidate = process.env['INCC_TORCHVISION_PYTHON'] ?? '/usr/bin/python3';
