@@ -1,13 +1,13 @@
 /**
  * @jest-environment ./test/helpers/ort-environment.cjs
- */
-/**
+ *
  * `incc compile --target tfjs --names keras`: layer names Keras 3 accepts (no `/`), so that Keras alone
  * rebuilds the exported model from model.json (keras.Model.from_config on modelTopology.config, which
  * refuses tfjs's default names with "cannot contain character /"), takes every weight of the shards by its
  * name, and computes what incc's ONNX export of the same checkpoint computes in onnxruntime and what stock
- * tfjs computes with the folder (to 1e-5 of the output's largest value, main output and aux head). The network has every layer kind the tfjs plan makes with weights, an aux head,
- * string labels with `/` and characters tfjs refuses, and a label that collides with a derived name.
+ * tfjs computes with the folder (to 1e-5 of the output's largest value, main output and aux head). The
+ * network has every layer kind the tfjs plan makes with weights, an aux head, string labels with `/` and
+ * characters tfjs refuses, and a label that collides with a derived name.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
