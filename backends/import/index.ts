@@ -39,6 +39,11 @@ export const sources: SourceReader[] = [
     extensions: ['.safetensors'],
     read: async (path, graph) => torchSource(readFileSync(path), path, graph),
   },
+  {
+    format: 'ONNX',
+    extensions: ['.onnx'],
+    read: async (path, graph) => (await import('./onnx.js')).onnxSource(readFileSync(path), path, graph),
+  },
 ];
 
 /** The reader for a file name, if incc has one. */

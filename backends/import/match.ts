@@ -12,11 +12,12 @@
  *   at different places: torchvision after Mixed_6e, incc at the end), so the order within each head is kept.
  *
  * A layer fits when the kinds and every shape agree; a 1x1 conv kernel and a dense kernel of the same [in,
- * units] fit each other (torchvision's aux `fc` is incc's 1x1 `logits` conv). Batch norm scales (gamma) that
- * one side has and the other does not are the one thing bridged: a source's gamma folds exactly into the
- * conv before it when the network has none (kernel x gamma, moving mean x gamma), and a network's gamma is 1
- * when the source has none. Every tensor of the source is used and every variable of the network is set; the
- * first layer that does not fit is a diagnostic with the incc layer's span.
+ * units] fit each other (torchvision's aux `fc` is incc's 1x1 `logits` conv). Batch norms are the one thing
+ * bridged, exactly: a source's gamma folds into the conv before it when the network has none (kernel x gamma,
+ * moving mean x gamma); a network's gamma is 1 when the source has none; a source conv with a bias, for a
+ * network conv without one and with a batch norm (the batch norm folded into the conv, as ONNX exports have
+ * it), sets that batch norm to the identity plus the bias. Every tensor of the source is used and every
+ * variable of the network is set; the first layer that does not fit is a diagnostic with the incc layer's span.
  */
 import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
@@ -127,9 +128,43 @@ function fits(t: TargetLayer, s: SourceLayer): boolean {
   if (s.kind === 'batchnorm') return false;
   const kernel = roles.get('kernel');
   if (!kernel || !kernelFits(kernel.shape, t.vars.get('kernel')!.shape)) return false;
+  if (roles.has('bias') && !t.vars.has('bias')) return fused(t, s);
   if (roles.has('bias') !== t.vars.has('bias')) return false;
   if (roles.has('bias') && !sameShape(roles.get('bias')!.shape, t.vars.get('bias')!.shape)) return false;
   return [...roles.keys()].every((r) => r === 'kernel' || r === 'bias');
+}
+
+/**
+ * A convolution whose batch norm was folded into it (ONNX exports in eval mode): a kernel and a bias, for a
+ * network conv with batch norm and no bias. The batch norm becomes the identity plus the bias (bnOfBias).
+ */
+function fused(t: TargetLayer, s: SourceLayer): boolean {
+  const a = t.node.attrs;
+  if (a.op !== 'conv' || !a.bn || t.vars.has('bias') || s.kind !== 'conv') return false;
+  const bias = s.tensors.find((x) => x.role === 'bias');
+  return bias !== undefined && sameShape(bias.shape, [a.filters]) && s.tensors.length === 2;
+}
+
+/** The batch norm of a fused conv: beta = its bias, moving mean 0, moving variance 1 - epsilon (so / 1). */
+function bnOfBias(t: TargetLayer, s: SourceLayer): SourceLayer {
+  const a = t.node.attrs;
+  const epsilon = a.op === 'conv' && a.bn ? a.bn.epsilon : 0;
+  const bias = s.tensors.find((x) => x.role === 'bias')!;
+  const c = bias.values.length;
+  return {
+    name: `${s.name} (its bias)`,
+    kind: 'batchnorm',
+    tensors: [
+      { ...bias, role: 'beta' },
+      { name: `${bias.name} (mean 0)`, role: 'moving_mean', shape: [c], values: new Float32Array(c) },
+      {
+        name: `${bias.name} (variance 1 - epsilon)`,
+        role: 'moving_variance',
+        shape: [c],
+        values: new Float32Array(c).fill(1 - epsilon),
+      },
+    ],
+  };
 }
 
 function mismatch(source: WeightSource, s: SourceLayer, t: TargetLayer): MatchError {
@@ -222,6 +257,11 @@ function pairByName(source: WeightSource, targets: TargetLayer[]): [TargetLayer,
   }
   const pairs: [TargetLayer, SourceLayer][] = [];
   for (const t of targets) {
+    const conv = t.kind === 'batchnorm' ? pairs[pairs.length - 1] : undefined;
+    if (!bySource.has(t.name) && conv && conv[0].node === t.node && fused(conv[0], conv[1])) {
+      pairs.push([t, bnOfBias(conv[0], conv[1])]);
+      continue;
+    }
     const s = bySource.get(t.name);
     if (!s) throw missing(source, targets, t);
     if (!fits(t, s)) throw mismatch(source, s, t);
@@ -250,8 +290,10 @@ function pairByStructure(source: WeightSource, targets: TargetLayer[]): [TargetL
   for (const s of source.layers) {
     const q = queues.find((x) => x.next < x.layers.length && fits(x.layers[x.next]!, s));
     if (q) {
-      pairs.push([q.layers[q.next]!, s]);
+      const t = q.layers[q.next]!;
+      pairs.push([t, s]);
       q.next++;
+      if (fused(t, s)) pairs.push([q.layers[q.next++]!, bnOfBias(t, s)]);
       continue;
     }
     const open = queues.find((x) => x.next < x.layers.length);

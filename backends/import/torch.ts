@@ -14,9 +14,8 @@
  */
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { decodeSafetensors, SafetensorsError, type ReadTensor } from '../common/safetensors.js';
-import { pythonIdentifiers } from '../common/torch-state.js';
 import { SourceError, type SourceLayer, type SourceTensor, type WeightSource } from './source.js';
-import { torchvisionInceptionV3Name } from './torchvision-names.js';
+import { proposeNames } from './naming.js';
 
 /** Compares strings with runs of digits as numbers (`layer.9` < `layer.10`). */
 function naturalCompare(a: string, b: string): number {
@@ -98,13 +97,6 @@ function layerOf(module: string, tensors: Map<string, ReadTensor>, where: string
   return { name: module, kind: rank === 4 ? 'conv' : 'dense', tensors: out };
 }
 
-/** incc's model.py module names (torch-state.ts): `ID.conv` -> node, `ID.bn` -> `node/bn`, `ID` -> node. */
-function inccName(module: string, nodeOf: ReadonlyMap<string, string>): string | undefined {
-  const m = /^(.*)\.(conv|bn)$/.exec(module);
-  if (m && nodeOf.has(m[1]!)) return m[2] === 'bn' ? `${nodeOf.get(m[1]!)!}/bn` : nodeOf.get(m[1]!);
-  return nodeOf.get(module);
-}
-
 /** The layers of a safetensors state dict; `graph` only proposes names (see the header). */
 export function torchSource(bytes: Uint8Array, path: string, graph: IRGraph): WeightSource {
   let tensors: ReadTensor[];
@@ -129,21 +121,6 @@ export function torchSource(bytes: Uint8Array, path: string, graph: IRGraph): We
   const readPast: string[] = [];
   const layers = [...modules].map(([module, parts]) => layerOf(module, parts, path, readPast));
 
-  // Names: whichever mapping names every layer as a layer of the network (match.ts checks the kinds and shapes).
-  const ids = pythonIdentifiers(graph);
-  const nodeOf = new Map([...ids].map(([id, name]) => [name, graph.nodes[id]!.name]));
-  const known = new Set(graph.nodes.flatMap((n) => [n.name, `${n.name}/bn`]));
-  const aux = graph.aux.length === 1 ? graph.aux[0]!.name : undefined;
-  const mappings: [string, (module: string) => string | undefined][] = [
-    ["incc's model.py", (m) => inccName(m, nodeOf)],
-    ['torchvision inception_v3', (m) => torchvisionInceptionV3Name(m, aux)],
-  ];
-  for (const [naming, map] of mappings) {
-    const proposed = layers.map((l) => map(l.name));
-    if (proposed.every((n) => n !== undefined && known.has(n))) {
-      layers.forEach((l, i) => (l.incc = proposed[i]));
-      return { format: 'safetensors', path, layers, readPast, naming };
-    }
-  }
-  return { format: 'safetensors', path, layers, readPast };
+  const naming = proposeNames(layers, graph);
+  return { format: 'safetensors', path, layers, readPast, ...(naming ? { naming } : {}) };
 }

@@ -33,6 +33,9 @@ the first layer that does not fit is an error and nothing is written.
 SOURCE:
   FILE.safetensors   a PyTorch state dict (torchvision's names, incc's, or any in
                      creation order)
+  FILE.onnx          an ONNX model's initializers, read through its graph (Conv,
+                     BatchNormalization, Gemm, MatMul + Add; torch.onnx's and
+                     tf2onnx's exports)
 
 Options:
   --network FILE     the .incp file of the network the weights are for
@@ -50,7 +53,7 @@ cannot be written.`;
 
 export const weightsCommand: Command = {
   name: 'weights',
-  summary: 'import weights of another framework (a PyTorch state dict as safetensors) for a network',
+  summary: 'import weights of another framework (a PyTorch state dict as safetensors, an ONNX model) for a network',
   options,
   help: HELP,
   async run(args) {
