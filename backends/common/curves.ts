@@ -97,72 +97,24 @@ interface StepLine {
   accuracy: number;
 }
 
-const pointsOf = <T>(rows: T[], x: (r: T) => number, y: (r: T) => number | null | undefined): Point[] =>
+/** A metric's points against the step, where it was recorded. */
+const pointsOf = <T extends { step: number }>(rows: T[], y: (r: T) => number | null | undefined): Point[] =>
   rows.flatMap((r) => {
     const v = y(r);
-    return typeof v === 'number' ? [{ x: x(r), y: v }] : [];
+    return typeof v === 'number' ? [{ x: r.step, y: v }] : [];
   });
 
 /** The html page: a loss chart and an accuracy chart (per step where recorded, per epoch, validation). */
 export function trainingReport(title: string, epochs: EpochLine[], steps: StepLine[]): string {
-  const loss = lineChart('Loss', [
-    {
-      label: 'training (steps)',
-      colour: '#9ab',
-      points: pointsOf(
-        steps,
-        (r) => r.step,
-        (r) => r.loss,
-      ),
-    },
-    {
-      label: 'training (epochs)',
-      colour: '#1f77b4',
-      points: pointsOf(
-        epochs,
-        (r) => r.step,
-        (r) => r.loss,
-      ),
-    },
-    {
-      label: 'validation',
-      colour: '#d62728',
-      points: pointsOf(
-        epochs,
-        (r) => r.step,
-        (r) => r.val_loss,
-      ),
-    },
-  ]);
-  const accuracy = lineChart('Accuracy', [
-    {
-      label: 'training (steps)',
-      colour: '#9ab',
-      points: pointsOf(
-        steps,
-        (r) => r.step,
-        (r) => r.accuracy,
-      ),
-    },
-    {
-      label: 'training (epochs)',
-      colour: '#1f77b4',
-      points: pointsOf(
-        epochs,
-        (r) => r.step,
-        (r) => r.accuracy,
-      ),
-    },
-    {
-      label: 'validation',
-      colour: '#d62728',
-      points: pointsOf(
-        epochs,
-        (r) => r.step,
-        (r) => r.val_accuracy,
-      ),
-    },
-  ]);
+  /** One metric's chart: per step where recorded, per epoch, and on the validation split. */
+  const chart = (title: string, metric: 'loss' | 'accuracy') =>
+    lineChart(title, [
+      { label: 'training (steps)', colour: '#9ab', points: pointsOf(steps, (r) => r[metric]) },
+      { label: 'training (epochs)', colour: '#1f77b4', points: pointsOf(epochs, (r) => r[metric]) },
+      { label: 'validation', colour: '#d62728', points: pointsOf(epochs, (r) => r[`val_${metric}`]) },
+    ]);
+  const loss = chart('Loss', 'loss');
+  const accuracy = chart('Accuracy', 'accuracy');
   const last = epochs[epochs.length - 1];
   const summary = last
     ? `${epochs.length} epoch${epochs.length === 1 ? '' : 's'}, step ${last.step}: loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}` +

@@ -1,11 +1,10 @@
 import { emitNetwork } from '../../compiler/print/emit.js';
-import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram } from '../../compiler/program/node-host.js';
 import { costOf } from '../../compiler/rewrite/cost.js';
 import { explainApplications, explainText } from '../../compiler/rewrite/explain.js';
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
-import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
+import { parseCommandArgs, UsageError } from '../io.js';
 import type { Command } from '../command.js';
+import { buildNetworkOrExit } from '../network-args.js';
 
 const options = {
   explain: { type: 'boolean' },
@@ -42,19 +41,10 @@ Exit codes: 0 done, 1 errors, 2 usage error or unreadable file.`,
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
     if (Boolean(values['explain']) === Boolean(values['emit']))
       throw new UsageError('give one of --explain and --emit');
-    const program = readProgramOrExit(positionals[0]!, loadProgram);
-    if (program === undefined) return 2;
-    if (program.diagnostics.some((d) => d.severity === 'error')) {
-      printDiagnostics(program.diagnostics, program.sourceOf);
-      return 1;
-    }
-    const result = buildNetwork(program, {
-      network: values['network'] as string | undefined,
-      args: parseSetArgs(values['set'] as string[] | undefined),
-      rules: values['rules'] as string[] | undefined,
-    });
-    printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
-    if (!result.graph || !result.elaborated) return 1;
+    const built = buildNetworkOrExit(positionals[0]!, values);
+    if (typeof built === 'number') return built;
+    const { result } = built;
+    if (!result.elaborated) return 1;
     if (values['emit']) {
       const rules =
         result.applications.length > 0

@@ -1,9 +1,8 @@
-import { buildNetwork } from '../../compiler/program/pipeline.js';
-import { loadProgram } from '../../compiler/program/node-host.js';
 import { summarize, summaryTable } from '../../compiler/print/summary.js';
 import { memoryTable } from '../../backends/common/memory.js';
-import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
+import { parseCommandArgs, UsageError } from '../io.js';
 import type { Command } from '../command.js';
+import { buildNetworkOrExit } from '../network-args.js';
 
 const options = {
   network: { type: 'string' },
@@ -34,20 +33,9 @@ Exit codes: 0 done, 1 errors in the file, 2 usage error or unreadable file.`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
-    const program = readProgramOrExit(positionals[0]!, loadProgram);
-    if (program === undefined) return 2;
-    if (program.diagnostics.some((d) => d.severity === 'error')) {
-      printDiagnostics(program.diagnostics, program.sourceOf);
-      return 1;
-    }
-    const setArgs = parseSetArgs(values['set'] as string[] | undefined);
-    const result = buildNetwork(program, {
-      network: values['network'] as string | undefined,
-      args: setArgs,
-      rules: values['rules'] as string[] | undefined,
-    });
-    printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
-    if (!result.graph) return 1;
+    const built = buildNetworkOrExit(positionals[0]!, values);
+    if (typeof built === 'number') return built;
+    const { result } = built;
     if (values['json']) process.stdout.write(`${JSON.stringify(summarize(result.graph), null, 2)}\n`);
     else process.stdout.write(`${[summaryTable(result.graph), ...memoryTable(result.graph)].join('\n')}\n`);
     return 0;

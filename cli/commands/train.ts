@@ -1,8 +1,7 @@
-import { buildNetwork } from '../../compiler/program/pipeline.js';
 import { DiagnosticError } from '../../compiler/diagnostics/diagnostics.js';
-import { loadProgram } from '../../compiler/program/node-host.js';
-import { parseCommandArgs, printDiagnostics, readProgramOrExit, parseSetArgs, UsageError } from '../io.js';
+import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../command.js';
+import { buildNetworkOrExit } from '../network-args.js';
 import { loadOptional } from '../optional.js';
 
 function positiveInt(name: string, v: unknown, min = 1): number | undefined {
@@ -95,19 +94,9 @@ finite one), 2 usage error, unreadable file or an --out that cannot be written,
     };
     const stepsPerEpoch = positiveInt('steps-per-epoch', values['steps-per-epoch']);
 
-    const program = readProgramOrExit(positionals[0]!, loadProgram);
-    if (program === undefined) return 2;
-    if (program.diagnostics.some((d) => d.severity === 'error')) {
-      printDiagnostics(program.diagnostics, program.sourceOf);
-      return 1;
-    }
-    const result = buildNetwork(program, {
-      network: values['network'] as string | undefined,
-      args: parseSetArgs(values['set'] as string[] | undefined),
-      rules: values['rules'] as string[] | undefined,
-    });
-    printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
-    if (!result.graph) return 1;
+    const built = buildNetworkOrExit(positionals[0]!, values);
+    if (typeof built === 'number') return built;
+    const { program, result } = built;
 
     // The recipe was checked with the network (compiler/ir/recipe.ts): a bad setting is reported before tfjs loads.
     // tfjs loads here, never for the other commands.

@@ -24,35 +24,27 @@ export interface PoolAttrs {
   padding: Padding;
 }
 
+/** What a convolution (`conv`, and `sepconv`'s pointwise step) is: window, filters, bias, batch norm, activation. */
+export interface ConvolutionAttrs {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: Padding;
+  filters: number;
+  bias: boolean;
+  /** Batch normalization after the convolution (sepconv: after the pointwise step), before the activation; or null. */
+  bn: BatchNormAttrs | null;
+  activation: Activation;
+}
+
 /**
  * The op of a node and its attributes. Each op has its descriptor in compiler/ir/kinds/ (syntax, shapes,
  * counts, description); every backend switches over this union exhaustively.
  */
 export type NodeAttrs =
   | { op: 'input'; shape: Shape }
-  | {
-      op: 'conv';
-      kernel: [number, number];
-      stride: [number, number];
-      padding: Padding;
-      filters: number;
-      bias: boolean;
-      /** Batch normalization after the convolution (before the activation), or null. */
-      bn: BatchNormAttrs | null;
-      activation: Activation;
-    }
-  | {
-      /** Depthwise-separable: a kernel per input channel, then 1x1 to `filters` (compiler/ir/kinds/sepconv.ts). */
-      op: 'sepconv';
-      kernel: [number, number];
-      stride: [number, number];
-      padding: Padding;
-      filters: number;
-      bias: boolean;
-      /** Batch normalization after the pointwise convolution (before the activation), or null. */
-      bn: BatchNormAttrs | null;
-      activation: Activation;
-    }
+  | ({ op: 'conv' } & ConvolutionAttrs)
+  /** Depthwise-separable: a kernel per input channel, then 1x1 to `filters` (compiler/ir/kinds/sepconv.ts). */
+  | ({ op: 'sepconv' } & ConvolutionAttrs)
   | ({ op: 'maxpool' } & PoolAttrs)
   | ({ op: 'avgpool' } & PoolAttrs)
   | { op: 'gap' }

@@ -82,20 +82,19 @@ export function conv2dBackpropFilterFlat(x: ArrayLike<number>, dy: ArrayLike<num
   return Float32Array.from(acc);
 }
 
+/** What tfjs passes a kernel function. */
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}
+
 interface CpuBackendLike {
   data: { get(id: unknown): { values: ArrayLike<number> } };
   makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
 }
 
-function cpuKernel({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: unknown;
-}): tf.TensorInfo {
+function cpuKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const be = backend as CpuBackendLike;
   const a = attrs as unknown as FilterAttrs;
   const x = inputs['x']!;
@@ -133,15 +132,7 @@ function call(
  *                      = conv2d(xpad^T [Ci, Hp, Wp, N], dy^T [OH, OW, N, Co], dilation (sh, sw), VALID)[ci, kh, kw, co]
  * Transpose, PadV2, Conv2D (XNNPACK on wasm) and Slice; one convolution instead of KH x KW matMuls.
  */
-function composedKernel({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: unknown;
-}): tf.TensorInfo {
+function composedKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const a = attrs as unknown as FilterAttrs;
   const info = convInfoOf(inputs['x']!.shape, a);
   const be = backend as tf.KernelBackend;

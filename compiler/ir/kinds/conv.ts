@@ -6,7 +6,7 @@
 import type { Activation, AttrsOf, Padding } from '../ir.js';
 import { kernelText } from '../../print/text.js';
 import type { LayerKind } from './kind.js';
-import { batchNormVariables, biasVariables, convOptions, fusedBatchNorm, fusedBatchNormOptions } from './options.js';
+import { batchNormVariables, biasVariables, convOptions, convolutionAttrs, convolutionOptions } from './options.js';
 import { windowOutput } from './spatial.js';
 
 /** Weights of a full kh x kw convolution from C_in to C_out channels (the paper's arithmetic). */
@@ -30,16 +30,7 @@ export const conv: LayerKind<AttrsOf<'conv'>> = {
       name: 'conv',
       summary: '2-D convolution, optionally with batch norm, then an activation',
       options: convOptions,
-      build: (o) => ({
-        op: 'conv',
-        kernel: o['kernel'] as [number, number],
-        stride: o['stride'] as [number, number],
-        padding: o['padding'] as Padding,
-        filters: o['filters'] as number,
-        bias: o['bias'] as boolean,
-        bn: fusedBatchNorm(o),
-        activation: o['act'] as Activation,
-      }),
+      build: (o) => ({ op: 'conv', ...convolutionAttrs(o) }),
     },
   ],
   infer(a, inputs, span) {
@@ -55,17 +46,6 @@ export const conv: LayerKind<AttrsOf<'conv'>> = {
     ];
   },
   describe: (a) => ({ head: `conv ${kernelText(a)} ${a.filters}`, options: convDescriptionOptions(a) }),
-  options: (a) => ({
-    kind: 'conv',
-    options: {
-      kernel: a.kernel,
-      filters: a.filters,
-      stride: a.stride,
-      padding: a.padding,
-      act: a.activation,
-      bias: a.bias,
-      ...fusedBatchNormOptions(a.bn),
-    },
-  }),
+  options: (a) => ({ kind: 'conv', options: convolutionOptions(a) }),
   convolution: (a) => ({ ...a, full: true }),
 };

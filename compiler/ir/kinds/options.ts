@@ -1,5 +1,5 @@
 /** The value checks and the options several layer kinds share (spec/language.md, "Layers"). */
-import type { Activation, BatchNormAttrs, Padding } from '../ir.js';
+import type { Activation, BatchNormAttrs, ConvolutionAttrs, Padding } from '../ir.js';
 import type { Value } from '../values.js';
 import type { Check, OptionSpec, Variable } from './kind.js';
 
@@ -120,6 +120,32 @@ export const convOptions: OptionSpec[] = [
   bnEpsilon,
   bnMomentum,
 ];
+
+/** A convolution's attributes from its options (convOptions; `conv` and `sepconv`). */
+export function convolutionAttrs(o: Record<string, unknown>): ConvolutionAttrs {
+  return {
+    kernel: o['kernel'] as [number, number],
+    stride: o['stride'] as [number, number],
+    padding: o['padding'] as Padding,
+    filters: o['filters'] as number,
+    bias: o['bias'] as boolean,
+    bn: fusedBatchNorm(o),
+    activation: o['act'] as Activation,
+  };
+}
+
+/** The options that give a convolution's attributes (the inverse of convolutionAttrs). */
+export function convolutionOptions(a: ConvolutionAttrs): Record<string, unknown> {
+  return {
+    kernel: a.kernel,
+    filters: a.filters,
+    stride: a.stride,
+    padding: a.padding,
+    act: a.activation,
+    bias: a.bias,
+    ...fusedBatchNormOptions(a.bn),
+  };
+}
 
 /** The fused batch norm a convolution's options ask for, or null. */
 export function fusedBatchNorm(o: Record<string, unknown>): BatchNormAttrs | null {

@@ -8,11 +8,11 @@
  * Variables (Keras names): depthwise_kernel [kh, kw, C_in, 1], pointwise_kernel [1, 1, C_in, N], bias [N];
  * parameters kh·kw·C_in + C_in·N (+ N), multiply-adds H'·W'·kh·kw·C_in + H'·W'·C_in·N.
  */
-import type { Activation, AttrsOf, Padding } from '../ir.js';
+import type { AttrsOf } from '../ir.js';
 import { kernelText } from '../../print/text.js';
 import { convDescriptionOptions, convMacs } from './conv.js';
 import type { LayerKind } from './kind.js';
-import { batchNormVariables, biasVariables, convOptions, fusedBatchNorm, fusedBatchNormOptions } from './options.js';
+import { batchNormVariables, biasVariables, convOptions, convolutionAttrs, convolutionOptions } from './options.js';
 import { windowOutput } from './spatial.js';
 
 export const sepconv: LayerKind<AttrsOf<'sepconv'>> = {
@@ -22,16 +22,7 @@ export const sepconv: LayerKind<AttrsOf<'sepconv'>> = {
       summary:
         'depthwise-separable convolution (depthwise KxK, then 1x1 to the filters), optionally with batch norm, then an activation',
       options: convOptions,
-      build: (o) => ({
-        op: 'sepconv',
-        kernel: o['kernel'] as [number, number],
-        stride: o['stride'] as [number, number],
-        padding: o['padding'] as Padding,
-        filters: o['filters'] as number,
-        bias: o['bias'] as boolean,
-        bn: fusedBatchNorm(o),
-        activation: o['act'] as Activation,
-      }),
+      build: (o) => ({ op: 'sepconv', ...convolutionAttrs(o) }),
     },
   ],
   infer(a, inputs, span) {
@@ -59,17 +50,6 @@ export const sepconv: LayerKind<AttrsOf<'sepconv'>> = {
     ];
   },
   describe: (a) => ({ head: `sepconv ${kernelText(a)} ${a.filters}`, options: convDescriptionOptions(a) }),
-  options: (a) => ({
-    kind: 'sepconv',
-    options: {
-      kernel: a.kernel,
-      filters: a.filters,
-      stride: a.stride,
-      padding: a.padding,
-      act: a.activation,
-      bias: a.bias,
-      ...fusedBatchNormOptions(a.bn),
-    },
-  }),
+  options: (a) => ({ kind: 'sepconv', options: convolutionOptions(a) }),
   convolution: (a) => ({ ...a, full: false }),
 };

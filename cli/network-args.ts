@@ -1,0 +1,33 @@
+/** What the commands that work on one network share: FILE, --network, --set and --rules to a built network. */
+import type { IRGraph } from '../compiler/ir/ir.js';
+import { loadProgram } from '../compiler/program/node-host.js';
+import { buildNetwork, type BuildResult } from '../compiler/program/pipeline.js';
+import type { Program } from '../compiler/program/program.js';
+import { parseSetArgs, printDiagnostics, readProgramOrExit } from './io.js';
+
+/** The option values a command passes on (parseCommandArgs's `values`). */
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * FILE's network as `--network`, `--set` and `--rules` select it, built through the rewrite pass, with every
+ * diagnostic printed; or the exit status when there is none: 2 for an unreadable FILE, 1 for errors.
+ */
+export function buildNetworkOrExit(
+  file: string,
+  values: Values,
+): { program: Program; result: BuildResult & { graph: IRGraph } } | number {
+  const program = readProgramOrExit(file, loadProgram);
+  if (program === undefined) return 2;
+  if (program.diagnostics.some((d) => d.severity === 'error')) {
+    printDiagnostics(program.diagnostics, program.sourceOf);
+    return 1;
+  }
+  const result = buildNetwork(program, {
+    network: values['network'] as string | undefined,
+    args: parseSetArgs(values['set'] as string[] | undefined),
+    rules: values['rules'] as string[] | undefined,
+  });
+  printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
+  const graph = result.graph;
+  return graph ? { program, result: { ...result, graph } } : 1;
+}
