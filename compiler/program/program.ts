@@ -7,6 +7,7 @@
 import type * as A from '../syntax/ast.js';
 import { diagnostic, didYouMean, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { parseSource } from '../syntax/parse.js';
+import { reparse } from '../syntax/incremental.js';
 import { fileStartSpan } from '../syntax/spans.js';
 import type { CompilerHost } from './host.js';
 
@@ -71,14 +72,18 @@ export function createProgram(host: CompilerHost, entryPath: string, text?: stri
 
 /**
  * The last parse of each path: a process that loads several programs (`incc lint stdlib/`, where every
- * file imports std/modules) parses a shared file once. Keyed by path and checked against the text.
+ * file imports std/modules) parses a shared file once. Keyed by path and checked against the text; a new
+ * text of the same path is parsed from the last one where it can (compiler/syntax/incremental.ts).
  */
 const parseCache = new Map<string, { displayName: string; text: string; result: ReturnType<typeof parseSource> }>();
 
 function parseCached(path: string, displayName: string, text: string): ReturnType<typeof parseSource> {
   const hit = parseCache.get(path);
   if (hit && hit.text === text && hit.displayName === displayName) return hit.result;
-  const result = parseSource(text, displayName);
+  // An edited file (an editor's buffer): re-parse only the declarations the edit touches, when that is exact.
+  const result =
+    (hit && hit.displayName === displayName ? reparse(hit, text, displayName) : undefined) ??
+    parseSource(text, displayName);
   parseCache.set(path, { displayName, text, result });
   return result;
 }
