@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IRGraph } from '../compiler/ir/ir.js';
-import { readTfjsWeights } from '../backends/tfjs/checkpoint.js';
+import { readCheckpoint, readTfjsWeights, tfjsCheckpointNames } from '../backends/tfjs/checkpoint.js';
 import { decodeSafetensors, SafetensorsError } from '../backends/common/safetensors.js';
-import { fromTorchTensors } from '../backends/common/torch-state.js';
+import { fromTorchTensors, torchWeightsFound } from '../backends/common/torch-state.js';
+import type { FoundWeight } from '../backends/common/init-weights.js';
 
 export { SafetensorsError };
 
@@ -29,4 +30,30 @@ export function readWeightsFile(graph: IRGraph, path: string): Map<string, Float
     );
   }
   return fromTorchTensors(graph, decodeSafetensors(bytes, path).tensors, path);
+}
+
+/**
+ * `--init PATH` for `incc train`: what the file (a tfjs checkpoint or a safetensors file with model.py's keys) has
+ * for each variable of the graph, by weights.ts name, whatever its shape (backends/common/init-weights.ts decides
+ * what is kept). Throws CheckpointError or SafetensorsError (the file cannot be read).
+ */
+export function readWeightsFound(graph: IRGraph, path: string): Map<string, FoundWeight> {
+  if (!isSafetensors(path)) {
+    const names = tfjsCheckpointNames(graph);
+    const out = new Map<string, FoundWeight>();
+    for (const w of readCheckpoint(path)) {
+      const name = names.get(w.name);
+      if (name !== undefined) out.set(name, { shape: w.shape, values: w.values });
+    }
+    return out;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new SafetensorsError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
+  }
+  return torchWeightsFound(graph, decodeSafetensors(bytes, path).tensors);
 }

@@ -213,3 +213,38 @@ export function fromTorchTensors(
 export function countWeights(graph: IRGraph): number {
   return weightSpecs(graph).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
+
+/**
+ * The values a safetensors file with model.py's keys has for each variable, by weights.ts name, in Keras layouts,
+ * without requiring all of them or their shapes (`incc train --init`: common/init-weights.ts decides). A tensor
+ * of another shape is given with its Keras-layout shape and no values.
+ */
+export function torchWeightsFound(
+  graph: IRGraph,
+  tensors: readonly ReadTensor[],
+): Map<string, { shape: number[]; values?: Float32Array }> {
+  const byKey = new Map(tensors.map((t) => [t.name, t]));
+  const out = new Map<string, { shape: number[]; values?: Float32Array }>();
+  for (const t of torchState(graph)) {
+    const r = byKey.get(t.key);
+    if (!r || !t.weight) continue;
+    const keras =
+      t.layout === 'oihw' && r.shape.length === 4
+        ? [r.shape[2]!, r.shape[3]!, r.shape[1]!, r.shape[0]!]
+        : t.layout === 'linear' && r.shape.length === 2
+          ? [r.shape[1]!, r.shape[0]!]
+          : [...r.shape];
+    const same = r.shape.length === t.shape.length && r.shape.every((d, i) => d === t.shape[i]);
+    if (!same || !r.values) {
+      out.set(t.weight, { shape: keras });
+      continue;
+    }
+    if (t.layout === 'oihw') {
+      const [o, i, kh, kw] = t.shape as [number, number, number, number];
+      out.set(t.weight, { shape: keras, values: oihwToHwio(r.values, o, i, kh, kw) });
+    } else if (t.layout === 'linear')
+      out.set(t.weight, { shape: keras, values: transpose2(r.values, t.shape[0]!, t.shape[1]!) });
+    else out.set(t.weight, { shape: keras, values: r.values });
+  }
+  return out;
+}

@@ -92,17 +92,22 @@ export function tfjsWeightNames(graph: IRGraph, plan: LayerPlan): Map<WeightSpec
   return variableLayerNames(graph, plan);
 }
 
-/** Writes given weights (by weights.ts names, Keras layouts, all present: matchWeights checked them) into the model. */
+/**
+ * Writes given weights (by weights.ts names, Keras layouts) into the model: all of them (matchWeights checked
+ * them), or with `partial` those given (`incc train --init` keeps some layers and re-initialises the head).
+ */
 export function setWeightValues(
   model: tf.LayersModel,
   graph: IRGraph,
   plan: LayerPlan,
   weights: ReadonlyMap<string, Float32Array>,
+  partial = false,
 ): void {
   const byName = new Map<string, tf.LayerVariable>();
   for (const w of model.weights) byName.set(w.originalName, w);
   for (const [spec, name] of tfjsWeightNames(graph, plan)) {
     const values = weights.get(spec.name);
+    if (partial && !values) continue;
     const variable = byName.get(name);
     if (!values || !variable) throw new Error(`tfjs backend: no value or variable for ${spec.name}`);
     const value = tf.tensor(values, spec.shape, 'float32');

@@ -3,6 +3,7 @@ import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../command.js';
 import { buildNetworkOrExit } from '../network-args.js';
 import { loadOptional } from '../optional.js';
+import type { IRGraph } from '../../compiler/ir/ir.js';
 
 function positiveInt(name: string, v: unknown, min = 1): number | undefined {
   if (v === undefined) return undefined;
@@ -27,6 +28,8 @@ const options = {
   network: { type: 'string' },
   set: { type: 'string', multiple: true },
   rules: { type: 'string', multiple: true },
+  init: { type: 'string' },
+  freeze: { type: 'string' },
 } as const;
 
 export const trainCommand: Command = {
@@ -66,6 +69,15 @@ Options:
   --network NAME         the network to train (needed when FILE declares several)
   --set NAME=VALUE       set a network parameter (an .incp expression)
   --rules RULE           apply a rule after the file's own (repeatable)
+  --init PATH            start from these weights (a tfjs checkpoint's model.json, or a
+                         .safetensors file with model.py's keys: what incc weights
+                         import, incc train and train.py write); a classifier of another
+                         size (--set classes=4) is re-initialised, the rest kept, and the
+                         run says which layers were kept and which re-initialised
+  --freeze NODE|PATTERN  train only what follows NODE (a layer or block instance such as
+                         mixed7, and everything before it, stays as it starts, its batch
+                         norms in inference mode), or freeze the nodes matching a
+                         pattern with * and ?
 
 Backends: @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node, when installed next to
 incc (npm install @tensorflow/tfjs-node; TFJS_NODE_BASE_URI or TFJS_NODE_CDN_STORAGE
@@ -100,6 +112,9 @@ finite one), 2 usage error, unreadable file or an --out that cannot be written,
 
     // The recipe was checked with the network (compiler/ir/recipe.ts): a bad setting is reported before tfjs loads.
     // tfjs loads here, never for the other commands.
+    const start = await initialState(result.graph, values['init'] as string | undefined, values['freeze']);
+    if (typeof start === 'number') return start;
+    if (start.init && values['resume'] === true) throw new UsageError('--init and --resume exclude each other');
     const trainer = await loadOptional(() => import('../../backends/tfjs/train/index.js'), 'incc train');
     let stop = false;
     const onSigint = (): void => {
@@ -125,6 +140,8 @@ finite one), 2 usage error, unreadable file or an --out that cannot be written,
         tensorboard: values['tensorboard'] as string | undefined,
         backend: backend as 'auto',
         shouldStop: () => stop,
+        init: start.init,
+        frozen: start.frozen,
       });
       const last = r.epochs[r.epochs.length - 1];
       if (last?.val_accuracy != null)
@@ -150,3 +167,55 @@ finite one), 2 usage error, unreadable file or an --out that cannot be written,
     }
   },
 };
+
+/**
+ * `--init` and `--freeze`, read and checked before tfjs loads (backends/common/init-weights.ts); says which layers
+ * are kept, re-initialised and frozen. An exit status when the file cannot be used.
+ */
+async function initialState(
+  graph: IRGraph,
+  initPath: string | undefined,
+  freezeArg: unknown,
+): Promise<{ init?: Map<string, Float32Array>; frozen?: Set<number> } | number> {
+  const { InitError, frozenNodes, layerList, planInit } = await import('../../backends/common/init-weights.js');
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  let frozen: Set<number> | undefined;
+  if (typeof freezeArg === 'string') {
+    try {
+      frozen = frozenNodes(graph, freezeArg);
+    } catch (e) {
+      if (e instanceof InitError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  let init: Map<string, Float32Array> | undefined;
+  if (initPath !== undefined) {
+    const { readWeightsFound, SafetensorsError } = await import('../weights-file.js');
+    const { CheckpointError } = await import('../../backends/tfjs/checkpoint.js');
+    try {
+      const plan = planInit(graph, readWeightsFound(graph, initPath), initPath);
+      init = plan.values;
+      say(`init: ${plan.kept.length} layers kept from ${initPath}: ${layerList(plan.kept)}`);
+      for (const r of plan.reinitialised) say(`init: ${r.node.name} re-initialised (${r.why})`);
+    } catch (e) {
+      if (e instanceof CheckpointError || e instanceof SafetensorsError) {
+        say(`incc train: ${e.message}`);
+        return 2;
+      }
+      if (e instanceof InitError) {
+        say(`incc train: error: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+  }
+  if (frozen) {
+    const layers = new Set(graph.nodes.filter((n) => n.params.trainable + n.params.nonTrainable > 0));
+    const still = graph.nodes.filter((n) => frozen.has(n.id) && layers.has(n));
+    const trained = graph.nodes.filter((n) => !frozen.has(n.id) && layers.has(n));
+    say(
+      `freeze: ${still.length} layers frozen (${layerList(still)}); ${trained.length} trained: ${layerList(trained)}`,
+    );
+  }
+  return { ...(init ? { init } : {}), ...(frozen ? { frozen } : {}) };
+}

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { IRGraph } from '../../../compiler/ir/ir.js';
 import { shapeText } from '../../../compiler/print/text.js';
-import { modelOfPlan, setInitialWeights } from '../model.js';
+import { modelOfPlan, setInitialWeights, setWeightValues, tfjsWeightNames } from '../model.js';
 import { planLayers, type LayerPlan } from '../plan.js';
 import { BackendError, selectBackend, type BackendChoice, type SelectedBackend } from './backend.js';
 import { checkFolderReplaceable } from '../../common/output.js';
@@ -88,6 +88,13 @@ export interface TrainOptions {
   stream?: NodeJS.WritableStream;
   /** Checked after every step: true stops training after saving. */
   shouldStop?: () => boolean;
+  /** `--init`: starting values by weights.ts name for the layers kept (backends/common/init-weights.ts). */
+  init?: ReadonlyMap<string, Float32Array>;
+  /**
+   * `--freeze`: the nodes not trained. Their variables stay as they start, bit for bit; their batch norms run
+   * in inference mode (moving statistics used, not updated), as Keras's do with `trainable = False`.
+   */
+  frozen?: ReadonlySet<number>;
 }
 
 export interface EpochMetrics {
@@ -160,6 +167,25 @@ export function patchBatchNormWithoutScale(model: tf.LayersModel): tf.Tensor[] {
     bn.gamma = { read: () => ones };
   }
   return made;
+}
+
+/**
+ * Freezes the nodes `frozen`: returns the names of their variables (left out of training) and puts their batch
+ * norm layers in inference mode for good (Keras's `trainable = False`: moving statistics used, never updated).
+ */
+function freeze(model: tf.LayersModel, graph: IRGraph, plan: LayerPlan, frozen: ReadonlySet<number>): Set<string> {
+  const names = new Set<string>();
+  if (frozen.size === 0) return names;
+  for (const [spec, name] of tfjsWeightNames(graph, plan)) if (frozen.has(spec.node)) names.add(name);
+  for (const l of plan.layers) {
+    if (!frozen.has(l.node) || l.factory !== 'batchNormalization') continue;
+    const layer = model.getLayer(l.name) as unknown as {
+      call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
+    };
+    const call = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  }
+  return names;
 }
 
 function makeOptimizer(r: Recipe): tf.Optimizer {
@@ -346,8 +372,10 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   const trainPlan = logitsPlan(plan);
   const model = modelOfPlan(trainPlan);
   setInitialWeights(model, graph, trainPlan, recipe.seed);
+  if (options.init) setWeightValues(model, graph, trainPlan, options.init, true);
   const constants = patchBatchNormWithoutScale(model);
-  const trainable = model.trainableWeights;
+  const frozenNames = freeze(model, graph, trainPlan, options.frozen ?? new Set());
+  const trainable = model.trainableWeights.filter((w) => !frozenNames.has(w.originalName));
   const variables = trainable.map((w) => w.read() as tf.Variable);
   const decayed = new Set(trainable.filter((w) => /\/kernel$/.test(w.originalName)).map((w) => w.originalName));
   const optimizer = makeOptimizer(recipe);
