@@ -1,6 +1,6 @@
 import { ConfigError, parseRuleOverrides, type LintConfig } from '../../compiler/lint/engine/config.js';
 import { readConfig } from '../../compiler/lint/engine/config-file.js';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { withFatalMessages } from '../../compiler/lint/engine/fatal.js';
 import { formatGithub, formatGithubSummary } from '../../compiler/lint/formatters/github.js';
 import { formatJson } from '../../compiler/lint/formatters/json.js';
@@ -8,6 +8,9 @@ import { formatSarif } from '../../compiler/lint/formatters/sarif.js';
 import { formatStylish } from '../../compiler/lint/formatters/stylish.js';
 import type { LintResult } from '../../compiler/lint/engine/lint.js';
 import { lintFile } from '../../compiler/lint/engine/lint-file.js';
+import { fixFile, type FileFix } from '../../compiler/lint/engine/fix-file.js';
+import { formatFixSummary } from '../../compiler/lint/formatters/fix-summary.js';
+import { replaceFileContents, ReplaceError } from '../../backends/common/replace-file.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
 import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
 import { expandFiles } from '../files.js';
@@ -25,6 +28,8 @@ const options = {
   'list-rules': { type: 'boolean' },
   'no-ignore': { type: 'boolean' },
   'docs-url': { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
 } as const;
 
 export const lintCommand: Command = {
@@ -33,6 +38,7 @@ export const lintCommand: Command = {
   summary: "check networks against the paper's design principles (for CI: SARIF, JSON, GitHub annotations)",
   help: `Usage: incc lint FILE|DIR|GLOB... [--format stylish|json|sarif|github] [--config FILE]
                  [--rule ID=SEVERITY]... [--rule ID.OPTION=VALUE]... [--max-warnings N]
+                 [--fix | --fix-dry-run]
 
 Elaborates every network in each file, applies its rules, and checks it
 against the design principles of "Rethinking the Inception Architecture"
@@ -50,6 +56,10 @@ Options:
   --docs-url URL       where spec/ is on the web, for SARIF help links
                        (default: the repository's, from package.json)
   --list-rules         list the rules with their sections and default severities
+  --fix                fix what a std/rules rule fixes (an \`apply\` statement per fix, the
+                       rule imported), check the result, write the file, and say
+                       what changed with the parameters and multiply-adds saved
+  --fix-dry-run        the same, writing nothing
 
 Suppress a finding with a comment: // incc-disable-next-line RULE -- reason
 (also incc-disable-line and incc-disable-file).
@@ -78,6 +88,9 @@ more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`
     if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0))
       throw new UsageError('--max-warnings takes a whole number');
     if (positionals.length === 0) throw new UsageError('no input files');
+    const dryRun = values['fix-dry-run'] === true;
+    const fixing = values['fix'] === true || dryRun;
+    if (values['fix'] === true && dryRun) throw new UsageError('give one of --fix and --fix-dry-run');
     let config: LintConfig | undefined;
     let overrides;
     try {
@@ -100,11 +113,17 @@ more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`
       return 2;
     }
     const results: LintResult[] = [];
+    const fixes: { file: string; fix: FileFix }[] = [];
     let failed = false;
     for (const f of files) {
       let r: LintResult;
       try {
-        r = lintFile(f, { config, overrides });
+        if (fixing) {
+          const fix = fixFile(f, { config, overrides });
+          fixes.push({ file: fix.result.file, fix });
+          if (!dryRun && fix.text !== fix.original && !writeFixed(f, fix)) failed = true;
+          r = fix.result;
+        } else r = lintFile(f, { config, overrides });
       } catch (e) {
         if (e instanceof ConfigError) throw new UsageError(e.message, false);
         process.stderr.write(`incc lint: cannot read ${f}\n`);
@@ -127,6 +146,9 @@ more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`
           : format === 'github'
             ? formatGithub(results)
             : formatStylish(results, { color: useColor(process.stdout) });
+    // What --fix changed: on stdout before the stylish report; on stderr with a format a program reads.
+    const fixSummary = fixing ? formatFixSummary(fixes, dryRun) : '';
+    if (fixSummary) (format === 'stylish' ? process.stdout : process.stderr).write(`${fixSummary}\n\n`);
     if (text.length > 0) process.stdout.write(`${text}\n`);
     const summary = process.env['GITHUB_STEP_SUMMARY'];
     if (format === 'github' && summary) appendFileSync(summary, formatGithubSummary(results));
@@ -141,3 +163,19 @@ more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`
     return 0;
   },
 };
+
+/** Writes a fixed file atomically, unless it changed on disk since it was read; false (said why) when not written. */
+function writeFixed(file: string, fix: FileFix): boolean {
+  try {
+    if (readFileSync(file, 'utf8') !== fix.original) {
+      process.stderr.write(`incc lint: ${file} changed while it was being fixed: not written\n`);
+      return false;
+    }
+    replaceFileContents(file, fix.text);
+    return true;
+  } catch (e) {
+    if (!(e instanceof ReplaceError)) throw e;
+    process.stderr.write(`incc lint: ${e.message}\n`);
+    return false;
+  }
+}

@@ -1,7 +1,6 @@
 import { emitNetwork } from '../../compiler/print/emit.js';
-import { costOf } from '../../compiler/rewrite/cost.js';
+import { graphCost } from '../../compiler/rewrite/cost.js';
 import { explainApplications, explainText } from '../../compiler/rewrite/explain.js';
-import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { parseCommandArgs, UsageError } from '../io.js';
 import type { Command } from '../command.js';
 import { buildNetworkOrExit } from '../network-args.js';
@@ -58,7 +57,7 @@ Exit codes: 0 done, 1 errors, 2 usage error or unreadable file.`,
       return 0;
     }
     const items = explainApplications(result.applications);
-    const totals = { before: totalCost(result.elaborated), after: totalCost(result.graph) };
+    const totals = { before: graphCost(result.elaborated), after: graphCost(result.graph) };
     if (values['json'])
       process.stdout.write(
         `${JSON.stringify({ network: result.graph.network, applications: items, totals }, null, 2)}\n`,
@@ -67,7 +66,3 @@ Exit codes: 0 done, 1 errors, 2 usage error or unreadable file.`,
     return 0;
   },
 };
-
-function totalCost(graph: IRGraph) {
-  return costOf(graph.nodes, (n: IRNode) => (n.inputs.length > 0 ? graph.nodes[n.inputs[0]!]!.shape : []));
-}

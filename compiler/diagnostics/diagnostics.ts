@@ -156,6 +156,11 @@ export interface Diagnostic {
   /** For syntax errors: what the parser would have accepted. */
   expected?: string[];
   related?: RelatedInformation[];
+  /**
+   * A "did you mean" the message gives, as data: the misspelt `name` (the text at `span`) and its
+   * `replacement` (the quick fix of compiler/lint/fix.ts).
+   */
+  suggestion?: { name: string; replacement: string };
 }
 
 /** The parameters a code's message template names, by name. */
@@ -180,6 +185,9 @@ export function diagnostic<C extends DiagnosticCode>(
   if (span) d.span = span;
   if (extra.expected && extra.expected.length > 0) d.expected = extra.expected;
   if (extra.related && extra.related.length > 0) d.related = extra.related;
+  const p = params as Record<string, unknown> | undefined;
+  const suggested = typeof p?.hint === 'string' ? suggestionIn(p.hint) : undefined;
+  if (suggested !== undefined && typeof p?.name === 'string') d.suggestion = { name: p.name, replacement: suggested };
   return d;
 }
 
@@ -225,6 +233,11 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   }
   const limit = Math.max(1, Math.floor(name.length / 3));
   return best !== undefined && bestDistance <= limit ? `; did you mean \`${best}\`?` : '';
+}
+
+/** The name a `didYouMean` hint suggests, or undefined for any other hint. */
+function suggestionIn(hint: string): string | undefined {
+  return /^; did you mean `([^`]*)`\?$/.exec(hint)?.[1];
 }
 
 const MAX_SUGGESTED_LENGTH = 100;

@@ -3,7 +3,7 @@
  * channel pair, two 3x3 are 18), as the layer kinds' variables give them (compiler/ir/kinds/); "params" add
  * biases and batch norm, as `incc summary` counts them; "macs" are multiply-adds (spec/ir.md).
  */
-import type { IRNode } from '../ir/ir.js';
+import type { IRGraph, IRNode } from '../ir/ir.js';
 import { kernelWeights } from '../ir/kinds/index.js';
 
 export interface Cost {
@@ -23,4 +23,9 @@ export function costOf(nodes: IRNode[], inputShape: (n: IRNode) => number[]): Co
     macs += n.macs;
   }
   return { weights, params, macs };
+}
+
+/** The cost of a whole network: the totals `incc rewrite --explain` and `incc lint --fix` report. */
+export function graphCost(graph: IRGraph): Cost {
+  return costOf(graph.nodes, (n) => (n.inputs.length > 0 ? graph.nodes[n.inputs[0]!]!.shape : []));
 }

@@ -35,7 +35,8 @@ export function explainApplications(applications: Application[]): ExplainedAppli
   });
 }
 
-function saving(before: number, after: number): string {
+/** `before -> after (saves p%)`: how every figure of the report is written. */
+export function saving(before: number, after: number): string {
   if (before === 0) return `${groupDigits(before)} -> ${groupDigits(after)}`;
   const pct = ((before - after) / before) * 100;
   const word = pct >= 0 ? 'saves' : 'adds';

@@ -34,6 +34,15 @@ export interface LintMessage {
   related?: { message: string; file: string; line: number; column: number }[];
   /** A compiler error that kept the file from being linted (ESLint's fatal message); ruleId is its code. */
   fatal?: true;
+  /** The std/rules application that fixes it: `apply RULE(ARGS) to TARGETS` in `network` (compiler/lint/fix.ts). */
+  fix?: RuleFix;
+}
+
+/** `apply rule(args) to targets`: what fixes a finding, as data (the targets are qualified node names). */
+export interface RuleFix {
+  rule: string;
+  args: string;
+  targets: string[];
 }
 
 export interface LintResult {
@@ -157,6 +166,7 @@ function runRule(
       network: graph.network,
     };
     if (r.node) m.node = r.node.name;
+    if (r.fix) m.fix = { rule: r.fix.rule, args: r.fix.args, targets: r.fix.nodes.map((n) => n.name) };
     if (placed.related.length > 0) m.related = placed.related;
     const key = `${m.ruleId}|${m.line}|${m.column}|${m.message}`;
     if (seen.has(key)) return;

@@ -63,8 +63,21 @@ export type Report<M extends Messages = Messages> = {
     /** The node the finding is about; or `span` for findings about no single node (a train section). */
     node?: IRNode;
     span?: Span;
+    /** The std/rules application that fixes the finding, when one does (`incc lint --fix`, compiler/lint/fix.ts). */
+    fix?: FixReport;
   };
 }[keyof M & string];
+
+/**
+ * A fix by a rule of std/rules: `apply RULE(ARGS) to NODES`. `nodes` are every node the rule's pattern must
+ * match (both layers of a `maxpool -> conv` chain), since an application's targets must cover them all.
+ */
+export interface FixReport {
+  rule: string;
+  /** The arguments as written between the parentheses (`n=7, mid=16`), or '' for none. */
+  args: string;
+  nodes: IRNode[];
+}
 
 export interface RuleContext<O, M extends Messages = Messages> {
   options: O;

@@ -168,6 +168,7 @@ export default defineRule({
       context.report({
         node: unnormalized[0]!,
         messageId: 'unnormalizedLayer',
+        ...(allDenseRelu ? { fix: { rule: 'bn_auxiliary', args: '', nodes: unnormalized } } : {}),
         data: {
           head: head.name,
           layers: unnormalized.map((n) => describeLayer(n, graph)).join(', '),

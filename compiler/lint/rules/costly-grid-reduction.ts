@@ -57,6 +57,9 @@ export default defineRule({
       context.report({
         node: c,
         messageId: 'convThenPool',
+        ...(p.attrs.op === 'maxpool'
+          ? { fix: { rule: 'efficient_grid_reduction_conv_pool', args: '', nodes: [c, p] } }
+          : {}),
         data: {
           kernel: kernelText(conv),
           filters,

@@ -14,13 +14,24 @@ import { convMacs, convWeights } from '../../ir/kinds/conv.js';
 import { outputLength } from '../../ir/kinds/spatial.js';
 import { defineRule } from '../engine/rule.js';
 
+/** The grid range of std/rules `asymmetric`'s defaults (`low`, `high`). */
+const ASYMMETRIC_LOW = 12;
+const ASYMMETRIC_HIGH = 20;
+
 const pct = (before: number, after: number) => `${Math.round(((before - after) / before) * 100)}%`;
 
 /** Weights and multiply-adds of the conv `n` before and after the factorization std/rules would apply. */
 export function factorizationSaving(
   n: IRNode,
   graph: IRGraph,
-): { rule: string; before: { weights: number; macs: number }; after: { weights: number; macs: number } } {
+): {
+  /** The application as the message writes it: `factor_5x5`, `asymmetric(n=7, mid=16)`. */
+  rule: string;
+  name: string;
+  args: string;
+  before: { weights: number; macs: number };
+  after: { weights: number; macs: number };
+} {
   const conv = fullConvolutionOf(n);
   if (!conv) throw new Error('not a full convolution');
   const [kh, kw] = conv.kernel;
@@ -40,14 +51,20 @@ export function factorizationSaving(
     const w1 = outputLength(w, 3, 1, padding);
     const weights = convWeights([3, 3], cin, mid) + convWeights([3, 3], mid, cout);
     const macs = convMacs([h1, w1], [3, 3], cin, mid) + convMacs([oh, ow], [3, 3], mid, cout);
-    return { rule: `factor_5x5${midArg ? `(${midArg})` : ''}`, before, after: { weights, macs } };
+    return {
+      rule: `factor_5x5${midArg ? `(${midArg})` : ''}`,
+      name: 'factor_5x5',
+      args: midArg,
+      before,
+      after: { weights, macs },
+    };
   }
   // 1 x kw (stride along W) then kh x 1 (stride along H).
   const w1 = outputLength(w, kw, sw, padding);
   const weights = convWeights([1, kw], cin, mid) + convWeights([kh, 1], mid, cout);
   const macs = convMacs([h, w1], [1, kw], cin, mid) + convMacs([oh, ow], [kh, 1], mid, cout);
   const args = [`n=${kh}`, midArg].filter((a) => a).join(', ');
-  return { rule: `asymmetric(${args})`, before, after: { weights, macs } };
+  return { rule: `asymmetric(${args})`, name: 'asymmetric', args, before, after: { weights, macs } };
 }
 
 export default defineRule({
@@ -70,8 +87,13 @@ export default defineRule({
       if (kh !== kw || kh < context.options.minKernel) continue;
       const s = factorizationSaving(n, graph);
       if (s.after.weights >= s.before.weights) continue;
+      // std/rules asymmetric rewrites only on its grid range (12..20 by default): elsewhere the application
+      // would match nothing, so the finding has no automatic fix.
+      const grid = Math.min(...graph.nodes[n.inputs[0]!]!.shape.slice(0, 2));
+      const fixed = s.name === 'factor_5x5' || (grid >= ASYMMETRIC_LOW && grid <= ASYMMETRIC_HIGH);
       context.report({
         node: n,
+        ...(fixed ? { fix: { rule: s.name, args: s.args, nodes: [n] } } : {}),
         messageId: 'large',
         data: {
           kernel: `${kh}x${kw}`,

@@ -31,24 +31,32 @@ function shrinkFix(from: IRNode, to: IRNode, limit: number): string {
   return `reduce the grid with a stride-2 convolution beside the pool so that the channels grow as the grid halves (Figure 10, std/modules Figure10)`;
 }
 
-/** What replaces "pool then widen": std/rules efficient_grid_reduction where it matches exactly. */
-function poolFix(graph: IRGraph, pool: IRNode, next: IRNode): string {
+/** Whether std/rules efficient_grid_reduction matches "pool then widen" exactly. */
+function poolRuleMatches(graph: IRGraph, pool: IRNode, next: IRNode): boolean {
   const consumers = consumersOf(graph).get(pool.id) ?? [];
   const k = pool.shape[2]!;
   // std/rules efficient_grid_reduction matches a max pool and a full convolution (a `conv`).
   const conv = fullConvolutionOf(next);
-  if (
+  return (
     pool.attrs.op === 'maxpool' &&
     pool.attrs.stride[0] === 2 &&
     pool.attrs.stride[1] === 2 &&
-    conv &&
+    conv !== undefined &&
     conv.stride[0] === 1 &&
     conv.stride[1] === 1 &&
     next.inputs.length === 1 &&
     next.inputs[0] === pool.id &&
     consumers.length === 1 &&
-    area(next) === area(pool)
-  ) {
+    area(next) === area(pool) &&
+    conv.filters > k
+  );
+}
+
+/** What replaces "pool then widen": std/rules efficient_grid_reduction where it matches exactly. */
+function poolFix(graph: IRGraph, pool: IRNode, next: IRNode): string {
+  const k = pool.shape[2]!;
+  const conv = fullConvolutionOf(next);
+  if (conv && poolRuleMatches(graph, pool, next)) {
     return `apply std/rules efficient_grid_reduction: a stride-2 conv of ${conv.filters - k} filters beside the pool gives ${show(next)} directly (Figure 10)`;
   }
   return 'reduce the grid with a stride-2 convolution beside the pool instead, concatenated (Figure 10, std/modules Figure10)';
@@ -124,6 +132,9 @@ export default defineRule({
       context.report({
         node: to,
         messageId: 'poolThenWiden',
+        ...(poolRuleMatches(graph, to, next)
+          ? { fix: { rule: 'efficient_grid_reduction', args: '', nodes: [to, next] } }
+          : {}),
         data: {
           node: describeNode(to),
           from: show(from),
