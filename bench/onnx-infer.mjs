@@ -1,85 +1,255 @@
 #!/usr/bin/env node
 /**
- * Inference of incc's ONNX Inception-v3 in onnxruntime-node (over the build: `npm run build` first, or
- * `npm run bench:onnx-infer`). The model: stdlib/inception_v3.incp exported with batch norm folded (the
- * default), NCHW input 299x299x3, seed 0. 2 intra-op threads, 1 inter-op thread, default graph
- * optimizations. Batch 1 and batch 8, after warm-up runs: ms per image (the fastest run, and the median),
- * and GFLOP/s = 2 x multiply-adds / time, with the IR's multiply-add count of the main path (5.71 G per
- * image: convolutions and the dense layer).
+ * Inference of incc's ONNX Inception-v3 against torchvision's, in onnxruntime-node, in one process (over
+ * the build: `npm run build` first, or `npm run bench:onnx-infer`).
  *
- * Reference (shared/notes/TOOLCHAIN.md): torchvision's Inception-v3 exported by torch.onnx (batch norm
- * folded) runs in about 57 ms per image in onnxruntime-node with 2 threads on these machines. The ratio
- * printed is incc / reference (below 1: faster).
+ * The models: stdlib/inception_v3.incp exported by incc (seed 0, batch norm folded) with each graph
+ * optimization of backends/onnx/optimize/ alone, with none, with `default` and with `all`; and
+ * torchvision's inception_v3 exported by torch.onnx (bench/torchvision_onnx.py: constant folding, opset 13)
+ * when a Python with torch and torchvision is found (INCC_TORCHVISION_PYTHON, else /usr/bin/python3 with
+ * Debian's python3-torch and python3-torchvision). Without it, incc's figures are printed alone, saying why.
  *
- * On a busy machine the wall time says little; the CPU time per image per thread (process.cpuUsage over the
- * timed runs, divided by the threads) is printed too: on an idle machine the two are close.
+ * Every session gets the same options, printed: 2 intra-op threads (--threads), 1 inter-op thread,
+ * sequential execution, graph optimization level `all` (onnxruntime's own fusions and its NCHWc layout);
+ * that the level took effect is checked in onnxruntime's optimized graph of incc's and torchvision's models.
+ * Runs are interleaved in rounds: each round runs every model once to warm it up (its threads spin after a
+ * run, which would slow the next model's first run) and then `--runs` timed runs, the models in a rotated
+ * order each round. Reported per model: the median and the fastest ms per image, the CPU time per image
+ * per thread, and the ratio of medians to torchvision's (below 1: faster) and to incc with no
+ * optimization. Every incc model's output is compared with the unoptimized one's (within 1e-4).
  *
- * Usage: node bench/onnx-infer.mjs [--runs N] [--threads T]
+ * The machine's load average is printed before and after: on a shared machine the absolute times mean
+ * little, the ratios of interleaved runs more. `--profile` adds onnxruntime's profile (kernel time by
+ * operator, summed over runs after the first) of incc's model without and with the default optimizations
+ * and of torchvision's.
+ *
+ * Usage: node bench/onnx-infer.mjs [--rounds N] [--runs K] [--threads T] [--batches 1,8] [--profile]
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
 const arg = (name, dflt) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
 };
-const runs = arg('--runs', 10);
-const threads = arg('--threads', 2);
-const REFERENCE_MS = 57;
+const rounds = Number(arg('--rounds', 10));
+const runsPerRound = Number(arg('--runs', 3));
+const threads = Number(arg('--threads', 2));
+const batches = String(arg('--batches', '1,8')).split(',').map(Number);
+const profile = argv.includes('--profile');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 const { loadProgram } = await import(join(root, 'dist', 'compiler', 'program', 'node-host.js'));
 const { buildNetwork } = await import(join(root, 'dist', 'compiler', 'program', 'pipeline.js'));
-const { exportOnnx } = await import(join(root, 'dist', 'backends', 'onnx', 'index.js'));
-
-const graph = buildNetwork(loadProgram(join(root, 'stdlib', 'inception_v3.incp')), {}).graph;
-const live = new Set();
-for (const stack = [graph.output]; stack.length > 0;) {
-  const id = stack.pop();
-  if (live.has(id)) continue;
-  live.add(id);
-  stack.push(...graph.nodes[id].inputs);
-}
-const macs = graph.nodes.filter((n) => live.has(n.id)).reduce((s, n) => s + n.macs, 0);
-const model = exportOnnx(graph, { seed: 0 });
-const session = await ort.InferenceSession.create(model, {
-  intraOpNumThreads: threads,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-});
-const [h, w, c] = graph.nodes[graph.input].shape;
-
-console.log(
-  `incc's Inception-v3 (${(model.length / 1e6).toFixed(1)} MB, batch norm folded) in onnxruntime-node ${ort.env.versions?.node ?? ''}, ${threads} intra-op threads`,
+const { exportOnnx, OPTIMIZATIONS, DEFAULT_OPTIMIZATIONS } = await import(
+  join(root, 'dist', 'backends', 'onnx', 'index.js')
 );
-console.log(`  ${(macs / 1e9).toFixed(3)} G multiply-adds per image (main path)`);
-for (const batch of [1, 8]) {
-  const x = new Float32Array(batch * c * h * w);
-  for (let i = 0; i < x.length; i++) x[i] = Math.random() * 2 - 1;
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x, [batch, c, h, w]) };
-  const n = batch === 1 ? runs : Math.max(2, Math.ceil(runs / 4));
-  for (let i = 0; i < 2; i++) await session.run(feeds); // warm-up
-  const times = [];
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await session.run(feeds);
-    times.push(performance.now() - t0);
-  }
-  const cpu = process.cpuUsage(cpu0);
-  // CPU time per image spread over the threads: close to the wall time on an idle machine, and a better
-  // estimate of it than the wall time when other processes compete for the cores.
-  const cpuPerImage = (cpu.user + cpu.system) / 1000 / (n * batch) / threads;
-  times.sort((a, b) => a - b);
-  const best = times[0] / batch;
-  const median = times[Math.floor(times.length / 2)] / batch;
-  const gflops = (2 * macs) / (best / 1000) / 1e9;
+
+const dir = mkdtempSync(join(tmpdir(), 'incc-bench-infer-'));
+try {
+  console.log(`load average before: ${load()} (${availableParallelism()} cores)`);
+  const graph = buildNetwork(loadProgram(join(root, 'stdlib', 'inception_v3.incp')), {}).graph;
+  const macs = mainPathMacs(graph);
+  const [h, w, c] = graph.nodes[graph.input].shape;
+
+  /** [label, model bytes or path, whether it is an incc model] */
+  const models = [['incc, --optimize none', exportOnnx(graph, { seed: 0, optimize: [] }), true]];
+  for (const o of OPTIMIZATIONS) models.push([`incc, ${o} alone`, exportOnnx(graph, { seed: 0, optimize: [o] }), true]);
+  models.push([`incc, default (${DEFAULT_OPTIMIZATIONS.join(', ')})`, exportOnnx(graph, { seed: 0 }), true]);
+  models.push(['incc, all', exportOnnx(graph, { seed: 0, optimize: [...OPTIMIZATIONS] }), true]);
+  const defaultLabel = models[models.length - 2][0];
+  const reference = exportTorchvision(join(dir, 'torchvision.onnx'));
+  if (reference.path) models.push(['torchvision (torch.onnx)', reference.path, false]);
   console.log(
-    `  batch ${batch}: ${best.toFixed(1)} ms/image (median ${median.toFixed(1)}), ${gflops.toFixed(1)} GFLOP/s; ` +
-      `vs torchvision's ${REFERENCE_MS} ms/image: ratio ${(best / REFERENCE_MS).toFixed(2)} (${n} runs); ` +
-      `CPU ${cpuPerImage.toFixed(1)} ms/image per thread`,
+    reference.path
+      ? `torchvision's Inception-v3: exported now by ${reference.python} (${reference.versions})`
+      : `torchvision's Inception-v3: not measured: ${reference.why}. Absolute figures only.`,
   );
+
+  const options = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  };
+  console.log(`onnxruntime-node ${ort.env.versions?.node ?? ''}, the same session options for every model:`);
+  console.log(`  ${JSON.stringify(options)}`);
+  const sessions = [];
+  for (const [label, model] of models) {
+    const checked = label === defaultLabel || typeof model === 'string';
+    const optimized = checked ? join(dir, `optimized-${sessions.length}.onnx`) : undefined;
+    const s = await ort.InferenceSession.create(model, {
+      ...options,
+      ...(optimized ? { optimizedModelFilePath: optimized } : {}),
+    });
+    if (optimized) console.log(`  ${label}: ${describeOptimized(optimized)}`);
+    sessions.push(s);
+  }
+  console.log(
+    `  Inception-v3: ${(macs / 1e9).toFixed(3)} G multiply-adds per image (main path); ` +
+      `${rounds} rounds of 1 warm-up + ${runsPerRound} timed runs per model, interleaved`,
+  );
+
+  for (const batch of batches) {
+    const x = new Float32Array(batch * c * h * w);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 12.9898) * 0.9; // deterministic, in [-1, 1]
+    const feeds = (s) => ({ [s.inputNames[0]]: new ort.Tensor('float32', x, [batch, c, h, w]) });
+    const first = [];
+    for (const s of sessions) first.push((await s.run(feeds(s)))[s.outputNames[0]].data);
+    const times = sessions.map(() => []);
+    const cpu = sessions.map(() => 0);
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < sessions.length; k++) {
+        const i = (k + r) % sessions.length;
+        const s = sessions[i];
+        await s.run(feeds(s));
+        for (let j = 0; j < runsPerRound; j++) {
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          await s.run(feeds(s));
+          times[i].push((performance.now() - t0) / batch);
+          const used = process.cpuUsage(c0);
+          cpu[i] += (used.user + used.system) / 1000 / batch / threads;
+        }
+      }
+    }
+    const medians = times.map(median);
+    const none = medians[0];
+    const ref = reference.path ? medians[medians.length - 1] : undefined;
+    console.log(`batch ${batch}: ms per image (median, fastest), CPU ms per image per thread; ratios of medians`);
+    models.forEach(([label, , incc], i) => {
+      const gflops = (2 * macs) / (medians[i] / 1000) / 1e9;
+      const diff = incc ? maxAbsDiff(first[i], first[0]) : undefined;
+      console.log(
+        `  ${label.padEnd(38)} ${medians[i].toFixed(1).padStart(6)} ${Math.min(...times[i])
+          .toFixed(1)
+          .padStart(6)}` +
+          `  CPU ${(cpu[i] / times[i].length).toFixed(1).padStart(5)}  ${gflops.toFixed(0).padStart(4)} GFLOP/s` +
+          `  vs none ${(medians[i] / none).toFixed(3)}` +
+          (ref ? `  vs torchvision ${(medians[i] / ref).toFixed(3)}` : '') +
+          (diff !== undefined && i > 0 ? `  (max |diff| to none ${diff.toExponential(1)})` : ''),
+      );
+      if (diff !== undefined && diff > 1e-4) process.exitCode = 1;
+    });
+    if (ref) {
+      const best = medians[models.findIndex(([label]) => label === defaultLabel)];
+      console.log(
+        `  => batch ${batch}: incc (default) / torchvision = ${(best / ref).toFixed(3)} (target at most 0.90)`,
+      );
+    }
+  }
+  console.log(`load average after: ${load()}`);
+  for (const s of sessions) await s.release();
+
+  if (profile) {
+    const chosen = models.filter(([label, , incc]) => label === defaultLabel || !incc || label.endsWith('none'));
+    for (const [label, model] of chosen) console.log(await profileOf(label, model, options, [1, c, h, w]));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
-await session.release();
+
+/** Multiply-adds of the nodes the main output depends on (aux heads left out). */
+function mainPathMacs(graph) {
+  const live = new Set();
+  for (const stack = [graph.output]; stack.length > 0;) {
+    const id = stack.pop();
+    if (live.has(id)) continue;
+    live.add(id);
+    stack.push(...graph.nodes[id].inputs);
+  }
+  return graph.nodes.filter((n) => live.has(n.id)).reduce((s, n) => s + n.macs, 0);
+}
+
+/** Exports torchvision's model with bench/torchvision_onnx.py: { path, python, versions } or { why }. */
+function exportTorchvision(out) {
+  const python = process.env['INCC_TORCHVISION_PYTHON'] ?? '/usr/bin/python3';
+  if (!existsSync(python)) return { why: `no ${python} (set INCC_TORCHVISION_PYTHON to a Python with torch)` };
+  const probe = spawnSync(python, ['-c', 'import torch, torchvision.models.inception'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    const last = (probe.stderr || '').trim().split('\n').pop();
+    return {
+      why: `${python} cannot import torch and torchvision (${last}); on Debian: apt-get install python3-torchvision`,
+    };
+  }
+  const r = spawnSync(python, [join(root, 'bench', 'torchvision_onnx.py'), out], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+  });
+  if (r.status !== 0) return { why: `the export failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' ')}` };
+  return { path: out, python, versions: r.stdout.trim() };
+}
+
+/** Node counts of onnxruntime's optimized graph: evidence that level `all` (NCHWc, fusions) took effect. */
+function describeOptimized(path) {
+  const model = onnxProto.onnx.ModelProto.decode(readFileSync(path));
+  const counts = new Map();
+  for (const n of model.graph.node) {
+    const key = `${n.domain ? `${n.domain}:` : ''}${n.opType}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const nchwc = [...counts].filter(([k]) => k.includes('nchwc')).reduce((s, [, v]) => s + v, 0);
+  const top = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([k, v]) => `${v} ${k}`);
+  const nodes = model.graph.node.length;
+  return `onnxruntime's optimized graph has ${nodes} nodes, ${nchwc} in NCHWc form (${top.join(', ')})`;
+}
+
+/** onnxruntime's profile of 6 runs: kernel time by operator type over runs 2..6, largest first. */
+async function profileOf(label, model, options, dims) {
+  const prefix = join(dir, `profile-${Math.random().toString(36).slice(2)}`);
+  const s = await ort.InferenceSession.create(model, { ...options, enableProfiling: true, profileFilePrefix: prefix });
+  const x = new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5);
+  const runs = 6;
+  for (let i = 0; i < runs; i++) await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x, dims) });
+  await s.endProfiling();
+  await s.release();
+  const base = prefix.split('/').pop();
+  const file = readdirSync(dir).find((f) => f.startsWith(base) && f.endsWith('.json'));
+  const events = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const starts = events
+    .filter((e) => e.name === 'model_run')
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
+  const byOp = new Map();
+  let total = 0;
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.ts < starts[1]) continue;
+    byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
+    total += e.dur;
+  }
+  const n = runs - 1;
+  const rows = [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  return [
+    `profile of ${label}, batch 1 (kernel time per run, ${n} runs): ${(total / 1000 / n).toFixed(1)} ms`,
+    ...rows.map(
+      ([op, t]) =>
+        `  ${op.padEnd(20)} ${(t / 1000 / n).toFixed(2).padStart(7)} ms ${((100 * t) / total).toFixed(1).padStart(5)}%`,
+    ),
+  ].join('\n');
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function maxAbsDiff(a, b) {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}

@@ -39,7 +39,7 @@ describe('incc compile --target onnx', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /^wrote a\.onnx \(\d+\.\d MB\): A, ONNX opset 13, \d+ nodes, [\d,]+ weights; input input \[N, 3, 33, 33\] NCHW, output predictions \[N, 10\]; batch norm folded; weights initial \(seed 0\)\n$/,
+      /^wrote a\.onnx \(\d+\.\d MB\): A, ONNX opset 13, \d+ nodes, [\d,]+ weights; input input \[N, 3, 33, 33\] NCHW, output predictions \[N, 10\]; batch norm folded; optimizations pool-conv, concat; weights initial \(seed 0\)\n$/,
     );
     const m = model(join(dir, 'a.onnx'));
     expect(m.graph!.name).toBe('A');

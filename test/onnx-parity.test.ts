@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { IRGraph } from '../compiler/ir/ir.js';
-import { exportOnnx } from '../backends/onnx/index.js';
+import { exportOnnx, OPTIMIZATIONS, type Optimization } from '../backends/onnx/index.js';
 import { buildModel, planLayers, tfjsWeightNames, writeTfjsModel } from '../backends/tfjs/index.js';
 import { incc, repoRoot } from './helpers/cli.js';
 import {
@@ -87,9 +87,9 @@ interface Parity {
 }
 
 /**
- * tfjs against ONNX (NCHW input, the default layout), folded and not, on a batch of `n` random inputs.
- * Returns the max abs difference of the main output, and of the probe node's output relative to its
- * largest magnitude.
+ * tfjs against ONNX (NCHW input, the default layout), folded and not, each with every graph optimization
+ * (backends/onnx/optimize/) and with none, on a batch of `n` random inputs. Returns the max abs difference
+ * of the main output, and of the probe node's output relative to its largest magnitude.
  */
 async function parity(graph: IRGraph, options: { n?: number; probe?: string; seed?: number } = {}): Promise<Parity[]> {
   const n = options.n ?? 1;
@@ -104,8 +104,13 @@ async function parity(graph: IRGraph, options: { n?: number; probe?: string; see
     (id) => graph.nodes[id]!.shape,
   );
   const out: Parity[] = [];
-  for (const foldBn of [true, false]) {
-    const got = await runOrt(exportOnnx(graph, { weights, foldBn, outputs }), toNchw(x, n, h, w, c), [n, c, h, w]);
+  const variants: [boolean, Optimization[]][] = [true, false].flatMap((fold): [boolean, Optimization[]][] => [
+    [fold, [...OPTIMIZATIONS]],
+    [fold, []],
+  ]);
+  for (const [foldBn, optimize] of variants) {
+    const model = exportOnnx(graph, { weights, foldBn, outputs, optimize });
+    const got = await runOrt(model, toNchw(x, n, h, w, c), [n, c, h, w]);
     const [s0] = shapes as [number[]];
     expect(got[0]!.dims).toEqual(s0.length === 3 ? [n, s0[2], s0[0], s0[1]] : [n, ...s0]);
     const result: Parity = { main: maxAbsDiff(nhwcOf(got[0]!.data, n, s0), expected!), scale: maxAbs(expected!) };
@@ -124,14 +129,14 @@ function expectParity(results: Parity[]): void {
   }
 }
 
-describe('tfjs (wasm) and onnxruntime agree, batch norm folded and kept', () => {
+describe('tfjs (wasm) and onnxruntime agree, batch norm folded and kept, optimized and not', () => {
   test('inception_v3 at full size (299x299), batch 2', async () => {
     const graph = stdlibGraph('inception_v3.incp');
     const results = await parity(graph, { n: 2, probe: 'mixed7' });
     expectParity(results);
     // Random statistics keep the activations alive: the softmax is far from uniform.
     expect(results[0]!.scale).toBeGreaterThan(0.05);
-  });
+  }, 600_000);
 
   test.each([['InceptionV3Res79'], ['InceptionV3Res151']])('the low-resolution variant %s', async (network) => {
     const graph = stdlibGraph('lowres.incp', network);

@@ -9,7 +9,8 @@
  *
  * The model: opset 13, IR version 8, NCHW input [N, C, H, W] with a dynamic batch (or NHWC with
  * `layout: 'nhwc'`), the inference form (dropout and aux heads dropped, batch norm folded unless
- * `foldBn: false`). See backends/onnx/lower.ts for the mapping of each IR op.
+ * `foldBn: false`), then the graph optimizations of backends/onnx/optimize/ (`optimize`, default
+ * DEFAULT_OPTIMIZATIONS; `[]` for none). See backends/onnx/lower.ts for the mapping of each IR op.
  */
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { IRGraph } from '../../compiler/ir/ir.js';
@@ -30,6 +31,14 @@ export {
   type Layout,
 } from './lower.js';
 export { axisPads, onnxPads } from './pads.js';
+export {
+  OPTIMIZATIONS,
+  DEFAULT_OPTIMIZATIONS,
+  parseOptimize,
+  optimizeGraph,
+  type Optimization,
+  type OptimizeReport,
+} from './optimize/index.js';
 
 export interface OnnxExportOptions extends Omit<LowerOptions, 'weights'> {
   /**

@@ -24,6 +24,7 @@ import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler
 import { checkWeightSize, ONNX_LIMIT } from '../common/weight-size.js';
 import { initialValue, weightSpecs, type WeightSpec } from '../common/weights.js';
 import { onnxPads } from './pads.js';
+import { DEFAULT_OPTIMIZATIONS, optimizeGraph, type Optimization } from './optimize/index.js';
 
 const { onnx } = pkg;
 type INodeProto = pkg.onnx.INodeProto;
@@ -58,6 +59,8 @@ export interface LowerOptions {
   weightsSource?: string;
   /** producer_version (incc's version). */
   producerVersion?: string;
+  /** The graph optimizations to run (backends/onnx/optimize/); default DEFAULT_OPTIMIZATIONS, [] for none. */
+  optimize?: readonly Optimization[];
 }
 
 export interface LowerResult {
@@ -646,6 +649,17 @@ class Lowering {
       graphOutputs.push(this.valueInfo(t, n.shape, layout, this.docString(n)));
     }
 
+    const graph: pkg.onnx.IGraphProto = {
+      name: g.network,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: [graphInput],
+      output: graphOutputs,
+      docString: this.docString(inputNode),
+    };
+    const done = optimizeGraph(graph, this.options.optimize ?? DEFAULT_OPTIMIZATIONS);
+    const optimizations = Object.entries(done).map(([pass, count]) => `${pass} (${count})`);
+
     const classes = g.args['classes'];
     const [h, w, c] = inputNode.shape as [number, number, number];
     const meta: [string, string][] = [
@@ -658,6 +672,7 @@ class Lowering {
       ['output', graphOutputs[0]!.name!],
       ['args', JSON.stringify(g.args)],
       ['batch_norm', this.foldBn ? 'folded' : 'BatchNormalization'],
+      ['optimizations', optimizations.length > 0 ? optimizations.join(', ') : 'none'],
       ['weights', this.options.weightsSource ?? (this.options.weights ? 'given' : `initial, seed ${this.seed}`)],
     ];
     const version = this.options.producerVersion ?? '0.0.0';
@@ -668,14 +683,7 @@ class Lowering {
       producerVersion: version,
       modelVersion: 1,
       docString: `${g.network} (${g.file}), compiled by incc ${version}: input ${layout.toUpperCase()} float32, dynamic batch N; inference form (dropout and auxiliary heads dropped${this.foldBn ? ', batch norm folded' : ''})`,
-      graph: {
-        name: g.network,
-        node: this.nodes,
-        initializer: this.initializers,
-        input: [graphInput],
-        output: graphOutputs,
-        docString: this.docString(inputNode),
-      },
+      graph,
       metadataProps: meta.map(([key, value]) => ({ key, value })),
     };
     return { model, diagnostics: [] };

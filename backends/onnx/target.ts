@@ -7,6 +7,7 @@ import { packageVersion } from '../../compiler/package.js';
 import { checkFileReplaceable, OutputError, writeFileAtomic, type FileOutputOptions } from '../common/output.js';
 import type { CompileTarget } from '../common/target.js';
 import { encodeModel, lowerToOnnx, type Layout } from './lower.js';
+import { parseOptimize } from './optimize/index.js';
 
 /**
  * Whether a file's first bytes are an ONNX model incc wrote: ModelProto's ir_version (field 1, a varint)
@@ -29,6 +30,8 @@ export const onnxTarget: CompileTarget = {
     const layout = (options['layout'] as string | undefined) ?? 'nchw';
     if (layout !== 'nchw' && layout !== 'nhwc')
       return { ok: false, usage: `--layout takes nchw or nhwc, not '${layout}'` };
+    const optimize = parseOptimize((options['optimize'] as string | undefined) ?? 'default');
+    if (typeof optimize === 'string') return { ok: false, usage: optimize };
     const policy: FileOutputOptions = { isOwn: isOnnxFromIncc, force: options['force'] === true };
     try {
       checkFileReplaceable(out, policy); // before the (slow) lowering
@@ -45,6 +48,7 @@ export const onnxTarget: CompileTarget = {
       sourceOf,
       weightsSource: weights !== undefined ? (weightsSource ?? `${weightsFrom}`) : `initial, seed ${seed}`,
       producerVersion: packageVersion(),
+      optimize,
     });
     if (!result.model) return { ok: false, diagnostics: result.diagnostics };
     const bytes = encodeModel(result.model);
@@ -71,7 +75,8 @@ export const onnxTarget: CompileTarget = {
     const summary =
       `wrote ${out} (${megabytes(bytes.length)}): ${graph.network}, ONNX opset 13, ${g.node!.length} nodes, ` +
       `${params.toLocaleString('en-US')} weights; input ${input}, output ${outputs}; ` +
-      `batch norm ${foldBn ? 'folded' : 'kept'}; weights ${from}`;
+      `batch norm ${foldBn ? 'folded' : 'kept'}; optimizations ${optimize.length > 0 ? optimize.join(', ') : 'none'}; ` +
+      `weights ${from}`;
     return { ok: true, summary };
   },
 };

@@ -37,6 +37,7 @@ const options = {
   layout: { type: 'string' },
   weights: { type: 'string' },
   'no-fold-bn': { type: 'boolean' },
+  optimize: { type: 'string' },
 } as const;
 
 export const compileCommand: Command = {
@@ -46,7 +47,7 @@ export const compileCommand: Command = {
   help: `Usage: incc compile FILE --target tfjs --out DIR [--seed N | --weights PATH] [--emit-ts]
                     [--names tfjs|keras]
        incc compile FILE --target onnx --out FILE.onnx [--seed N | --weights PATH]
-                    [--no-fold-bn] [--layout nchw|nhwc]
+                    [--no-fold-bn] [--layout nchw|nhwc] [--optimize none|default|all|LIST]
        incc compile FILE --target pytorch --out DIR [--seed N | --weights PATH]
   common options: [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--force]
 
@@ -80,6 +81,9 @@ Options:
                      or a safetensors file with model.py's keys (train.py's output)
   --no-fold-bn       onnx: keep BatchNormalization nodes
   --layout L         onnx: nchw (default) or nhwc input
+  --optimize O       onnx: graph optimizations: default (pool-conv, concat), none,
+                     all, or a comma-separated list of pool-conv, horizontal,
+                     concat and default (spec/onnx.md)
   --network NAME     the network to compile (needed when FILE declares several)
   --set NAME=VALUE   set a network parameter (an .incp expression)
   --rules RULE       apply a rule after the file's own (repeatable)
