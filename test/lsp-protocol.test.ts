@@ -211,6 +211,12 @@ describe('incc lsp over the protocol', () => {
     expect(await hover(9, 5)).toMatch(/branch \*\*left\*\*[^]*\| 17x17x32 \| 1,632 \|/);
     const network = await hover(5, 9);
     expect(network).toContain('output 10');
+    // A rewrite rule's name (imported from the stdlib): its signature and doc comment.
+    const rule = await hover(1, 12);
+    expect(rule).toContain('rule factor_5x5(mid: int = filters, first_act = act)');
+    expect(rule).toContain('std/rules');
+    // A network parameter: its declaration and the value it has.
+    expect(await hover(13, 9)).toMatch(/classes: int = 10[^]*parameter of network Net[^]*value here: `10`/);
     // In a suppression comment: the rule's summary and page.
     const text = MAIN.replace(
       '    right:',
