@@ -25,6 +25,8 @@ export interface Analysis {
   /** Every file the analysis read (the document included), with the text it got (undefined: unreadable). */
   reads: Map<string, string | undefined>;
   diagnostics: Diagnostic[];
+  /** What each of `diagnostics` came from (same order): the compiler's diagnostic or the lint finding. */
+  origins: ({ diagnostic: CompilerDiagnostic } | { finding: LintMessage })[];
   /** The networks built, after their rewrites (as compiled), for hover's counts. */
   graphs: IRGraph[];
   /** The name index of a loaded file, built on first use. */
@@ -34,11 +36,6 @@ export interface Analysis {
 }
 
 const severityOf = { error: 1, warning: 2, info: 3 } as const satisfies Record<string, DiagnosticSeverity>;
-
-/** The suggestion of a did-you-mean message (compiler/diagnostics/diagnostics.ts `didYouMean`). */
-export function suggestionOf(message: string): string | undefined {
-  return /did you mean `([^`]+)`\?/.exec(message)?.[1];
-}
 
 /**
  * Analyses `path` with `text`, reading through `host` (which the caller has made to read open documents);
@@ -80,8 +77,7 @@ export function analyse(
       source: 'incc',
       message: `${where}${d.message}`,
     };
-    const suggestion = inHere ? suggestionOf(d.message) : undefined;
-    if (suggestion) out.data = { suggestion };
+    if (inHere && d.suggestion) out.data = { suggestion: d.suggestion.replacement };
     const related = (d.related ?? []).flatMap((r) => {
       const f = byDisplayName.get(r.span.file);
       return f ? [{ location: { uri: f.path, range: rangeOfSpan(r.span) }, message: r.message }] : [];
@@ -113,10 +109,9 @@ export function analyse(
     return out;
   };
 
-  const diagnostics = [
-    ...built.diagnostics.map(compilerDiagnostic),
-    ...lint.messages.filter((m) => m.file === entry.displayName).map(lintDiagnostic),
-  ];
+  const findings = lint.messages.filter((m) => m.file === entry.displayName);
+  const diagnostics = [...built.diagnostics.map(compilerDiagnostic), ...findings.map(lintDiagnostic)];
+  const origins = [...built.diagnostics.map((d) => ({ diagnostic: d })), ...findings.map((m) => ({ finding: m }))];
   const graphs = built.networks.flatMap((n) => (n.graph ? [n.graph] : n.elaborated ? [n.elaborated] : []));
   let files: ReturnType<typeof declarationFiles> | undefined;
   const index = new Map<LoadedFile, Occurrence[]>();
@@ -129,6 +124,7 @@ export function analyse(
     lint,
     reads,
     diagnostics,
+    origins,
     graphs,
     occurrences(file) {
       let o = index.get(file);

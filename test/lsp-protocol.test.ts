@@ -20,6 +20,7 @@ import { startServer } from '../language-server/server.js';
 import { stdlibDir } from '../compiler/program/node-host.js';
 import { formatIncp } from '../format/index.js';
 import { semanticTokenLegend } from '../language-service/index.js';
+import { DEFAULT_REASON } from '../compiler/lint/fix.js';
 
 interface Range {
   start: { line: number; character: number };
@@ -330,7 +331,7 @@ describe('incc lsp over the protocol', () => {
     await change('main.incp', MAIN);
   }, 60_000);
 
-  test('code action: suppress a lint finding with a reason', async () => {
+  test('code actions on a lint finding: apply the std rule that fixes it, or suppress it with a reason', async () => {
     const diagnostics = await change('main.incp', MAIN.replace('gap', 'gap '));
     const finding = diagnostics.find((d) => d.code === 'large-unfactorized-kernel')!;
     const actions = await request<{ title: string; kind: string; edit: { changes: Record<string, Edit[]> } }[]>(
@@ -338,10 +339,21 @@ describe('incc lsp over the protocol', () => {
       'main.incp',
       { range: finding.range, context: { diagnostics: [finding] } },
     );
+    // The 5x5 (48 -> 32 channels) becomes two 3x3 through 32: factor_5x5 as is, already imported.
+    const apply = actions.find((a) => a.title.startsWith('Apply factor_5x5'))!;
+    expect(apply.kind).toBe('quickfix');
+    const applied = applyEdits(MAIN, apply.edit.changes[uriOf('main.incp')]!);
+    expect(applied).toContain('  apply factor_5x5 to b/right\n}');
+    expect(applied.match(/import/g)).toHaveLength(2);
+    const afterApply = await change('main.incp', applied);
+    expect(afterApply.some((d) => d.severity === 1)).toBe(false);
+    expect(afterApply.filter((d) => d.code === 'large-unfactorized-kernel')).toEqual([]);
+
+    await change('main.incp', MAIN);
     const suppress = actions.find((a) => a.title.startsWith('Suppress large-unfactorized-kernel'))!;
     expect(suppress.kind).toBe('quickfix');
     const text = applyEdits(MAIN, suppress.edit.changes[uriOf('main.incp')]!);
-    expect(text.split('\n')[10]).toBe('    // incc-disable-next-line large-unfactorized-kernel -- reason');
+    expect(text.split('\n')[10]).toBe(`    // incc-disable-next-line large-unfactorized-kernel -- ${DEFAULT_REASON}`);
     const after = await change('main.incp', text);
     expect(after.length).toBeGreaterThan(0);
     expect(after.filter((d) => d.code === 'large-unfactorized-kernel' || d.code === 'unused-suppression')).toEqual([]);
