@@ -10,7 +10,7 @@
  * same tensors give the same bytes. The reader checks what the format requires (offsets inside the data,
  * contiguous, sizes that match shapes and dtypes) and gives float tensors as float32.
  */
-import { endianness } from 'node:os';
+import { float16LE, float32LE, littleEndian } from './little-endian.js';
 
 export type SafetensorsDtype = 'F32' | 'F64' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -43,7 +43,6 @@ const BYTES: Record<SafetensorsDtype, number> = {
   U8: 1,
   BOOL: 1,
 };
-const littleEndian = endianness() === 'LE';
 /** The reference implementation refuses headers over 100 MB. */
 const MAX_HEADER = 100_000_000;
 
@@ -86,30 +85,17 @@ export function encodeSafetensors(
   return out;
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
 function floatsOf(dtype: SafetensorsDtype, data: Uint8Array, count: number): Float32Array | undefined {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const out = new Float32Array(count);
   switch (dtype) {
     case 'F32':
-      // A copy first: the data may sit at any offset of a larger (Buffer pool) ArrayBuffer.
-      if (littleEndian) out.set(new Float32Array(Uint8Array.prototype.slice.call(data).buffer, 0, count));
-      else for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
-      return out;
+      return float32LE(data, count);
     case 'F64':
       for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
       return out;
     case 'F16':
-      for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
-      return out;
+      return float16LE(data, count);
     case 'BF16': {
       const bits = new Uint32Array(out.buffer);
       for (let i = 0; i < count; i++) bits[i] = view.getUint16(2 * i, true) << 16;

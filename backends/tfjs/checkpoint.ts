@@ -7,9 +7,9 @@
  * (backends/common/weights-match.ts).
  */
 import { readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { IRGraph } from '../../compiler/ir/ir.js';
+import { float16LE, float32LE } from '../common/little-endian.js';
 import { matchWeights } from '../common/weights-match.js';
 import { NAME_STYLES, type NameStyle } from './names.js';
 import { planLayers, variableLayerNames } from './plan.js';
@@ -19,8 +19,6 @@ export interface CheckpointWeight {
   shape: number[];
   values: Float32Array;
 }
-
-const littleEndian = endianness() === 'LE';
 
 export class CheckpointError extends Error {}
 
@@ -60,15 +58,6 @@ function isManifest(x: unknown): x is ManifestGroup[] {
 }
 
 /** IEEE half to float. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
 function bytesPer(dtype: string): number | undefined {
   return dtype === 'float32' || dtype === 'int32'
     ? 4
@@ -85,19 +74,12 @@ function decode(entry: ManifestEntry, data: Buffer, offset: number, count: numbe
   const stored = q ? q.dtype : entry.dtype;
   if (entry.dtype !== 'float32')
     throw new CheckpointError(`${where}: weight ${entry.name} is ${entry.dtype}; incc reads float32 weights`);
-  if (stored === 'float32' && littleEndian) {
-    const bytes = new Uint8Array(count * 4);
-    bytes.set(data.subarray(offset, offset + count * 4));
-    return new Float32Array(bytes.buffer);
-  }
+  if (stored === 'float32') return float32LE(data.subarray(offset), count);
+  if (stored === 'float16') return float16LE(data.subarray(offset), count);
   const out = new Float32Array(count);
   if (count === 0) return out;
   const view = new DataView(data.buffer, data.byteOffset + offset);
-  if (stored === 'float32') {
-    for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
-  } else if (stored === 'float16') {
-    for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
-  } else if (stored === 'uint8' || stored === 'uint16') {
+  if (stored === 'uint8' || stored === 'uint16') {
     const scale = q?.scale ?? 1;
     const min = q?.min ?? 0;
     for (let i = 0; i < count; i++)
