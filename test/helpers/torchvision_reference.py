@@ -11,6 +11,7 @@ writes into OUT_DIR:
   the safetensors library writes them);
 - inception_v3.onnx: torchvision's own ONNX export of the same model (eval mode, opset 13);
 - resnet_like.safetensors: a ResNet-style state dict (7x7 stem, layer1.0.conv1 ...), the wrong network;
+- v3_changed.safetensors: the same v3 with one layer changed (Mixed_6b.branch7x7_2, a 1x7 conv, made 1x5);
 - input.bin: a float32 NCHW batch in [-1, 1];
 - reference.json: torchvision's outputs on it: logits and aux logits as shipped (its branch_pool average
   pools count the zero padding), and with those pools leaving the padding out as TensorFlow's (and so
@@ -122,6 +123,9 @@ def main():
 
     save_safetensors(f"{out}/inception_v3.safetensors", model.state_dict())
     save_safetensors(f"{out}/resnet_like.safetensors", resnet_like())
+    changed = dict(model.state_dict())
+    changed["Mixed_6b.branch7x7_2.conv.weight"] = changed["Mixed_6b.branch7x7_2.conv.weight"][:, :, :, 1:6]
+    save_safetensors(f"{out}/v3_changed.safetensors", changed)
     torch.onnx.export(
         model, x[:1], f"{out}/inception_v3.onnx", opset_version=13, do_constant_folding=True,
         input_names=["input"], output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
