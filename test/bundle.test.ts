@@ -35,16 +35,22 @@ describe('the bundled CLI', () => {
       if (loaded.has(file)) return;
       loaded.add(file);
       const code = readFileSync(file, 'utf8');
-      for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{][^;]*?from\s*)?["']([^"']+)["']/g)) {
-        const spec = m[1]!;
+      // Static imports are hoisted: they are the statements a module starts with (after the shebang and the
+      // bundle's `require` banner). Scanning only those keeps text in strings ("incc weights import ...") out.
+      const statement = /\s*(?:import\s*(?:[\w$*{][^;]*?from\s*)?["']([^"']+)["']|const require\s*=[^;]*);/y;
+      statement.lastIndex = code.startsWith('#!') ? code.indexOf('\n') + 1 : 0;
+      for (let m = statement.exec(code); m !== null; m = statement.exec(code)) {
+        if (m[1] === undefined) continue;
+        const spec = m[1];
         if (spec.startsWith('./') || spec.startsWith('../')) visit(join(dirname(file), spec));
         else if (!isBuiltin(spec)) packages.push(spec); // Node's own modules, with or without `node:`
       }
     };
     visit(bundledCliPath);
     expect(packages).toEqual([]);
-    // A few small shared chunks: esbuild splits out what the lazy parts (incc lsp's server among them) share.
-    expect(loaded.size).toBeLessThan(14);
+    // A few small shared chunks: esbuild splits out what the lazy parts (incc lsp's server, weights import and
+    // the other commands' lazy imports) share with the start-up code; each costs one small file read.
+    expect(loaded.size).toBeLessThan(20);
   });
 
   test('prints the version', () => {
