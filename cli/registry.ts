@@ -7,6 +7,7 @@ import { graphCommand } from './commands/graph.js';
 import { lintCommand } from './commands/lint.js';
 import { lspCommand } from './commands/lsp.js';
 import { parseCommand } from './commands/parse.js';
+import { playgroundCommand } from './commands/playground.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
@@ -29,6 +30,7 @@ export const commands: Command[] = [
   weightsCommand,
   reportCommand,
   lspCommand,
+  playgroundCommand,
 ];
 
 export const VERSION: string = packageVersion();
