@@ -21,6 +21,13 @@ export default tseslint.config(
     },
   },
   {
+    // The playground runs in a browser: its own tsconfig (DOM, bundler resolution).
+    files: ['playground/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: ['./playground/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ['**/*.ts', '**/*.mjs', '**/*.js', '**/*.cjs'],
     rules: {
       // Prettier wraps code at 120 columns but never splits a string: long string, template and regular

@@ -34,22 +34,27 @@ export function hover(program: Program, graph: IRGraph | undefined, offset: numb
     if (hits.length > 6) lines.push(`... and ${hits.length - 6} more`);
     return { from: span.startOffset, to: span.endOffset, lines };
   }
-  // A block call: the instances it made, each with its output shape and counts.
+  // A block call: the instances it made (the call under the cursor, else a call on the cursor's line, so that
+  // `mixed0..mixed2: repeat ...` answers on its label too).
+  const line = program.entry.text.slice(0, offset).split('\n').length;
   const instances = new Map<string, { block: string; span: IRNode['span']; nodes: IRNode[] }>();
-  let width = Infinity;
-  for (const n of graph.nodes) {
-    for (const f of n.origin) {
-      if (!covers(f.span)) continue;
-      const w = f.span.endOffset - f.span.startOffset;
-      if (w > width) continue;
-      if (w < width) {
-        width = w;
-        instances.clear();
+  for (const match of [covers, (s: IRNode['span']) => s.file === file && s.startLine === line]) {
+    let width = Infinity;
+    for (const n of graph.nodes) {
+      for (const f of n.origin) {
+        if (!match(f.span)) continue;
+        const w = f.span.endOffset - f.span.startOffset;
+        if (w > width) continue;
+        if (w < width) {
+          width = w;
+          instances.clear();
+        }
+        const entry = instances.get(f.instance) ?? { block: f.block, span: f.span, nodes: [] };
+        entry.nodes.push(n);
+        instances.set(f.instance, entry);
       }
-      const entry = instances.get(f.instance) ?? { block: f.block, span: f.span, nodes: [] };
-      entry.nodes.push(n);
-      instances.set(f.instance, entry);
     }
+    if (instances.size > 0) break;
   }
   if (instances.size === 0) return null;
   const all = [...instances.entries()];

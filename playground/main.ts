@@ -555,7 +555,12 @@ $('download-incp').addEventListener('click', () =>
   download(baseName(), 'text/plain;charset=utf-8', view.state.doc.toString()),
 );
 $('download-svg').addEventListener('click', () => {
-  if (lastSvg) download(baseName().replace(/\.incp$/, `${current.instance ? `-${current.instance}` : ''}.svg`), 'image/svg+xml', lastSvg);
+  if (lastSvg)
+    download(
+      baseName().replace(/\.incp$/, `${current.instance ? `-${current.instance}` : ''}.svg`),
+      'image/svg+xml',
+      lastSvg,
+    );
 });
 $('share').addEventListener('click', () => {
   void writeFragment().then(async () => {

@@ -222,11 +222,22 @@ async function diagram(req: UpdateRequest, stage: Stage, messages: LintMessages)
     const member = built.graph.nodes.find((n) => n.origin[instance.level]?.instance === instance.instance);
     for (const f of member?.origin.slice(0, instance.level + 1) ?? []) path.push(f.instance);
   }
-  return { type: 'diagram' as const, version: req.version, svg: rendered.text, path, ...(instance ? { instance: instance.instance } : {}) };
+  return {
+    type: 'diagram' as const,
+    version: req.version,
+    svg: rendered.text,
+    path,
+    ...(instance ? { instance: instance.instance } : {}),
+  };
 }
 
-/** Lets queued messages in: a newer update then replaces `pending`. */
-const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets queued messages in (a newer update then replaces `pending`) and waits `ms`: lint and the layout wait
+ * for a pause in typing, so that a keystroke never queues behind a layout that the next one makes stale.
+ */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const LINT_DELAY_MS = 60;
+const DIAGRAM_DELAY_MS = 200;
 
 let pending: UpdateRequest | undefined;
 let running = false;
@@ -239,11 +250,11 @@ async function run(): Promise<void> {
       pending = undefined;
       const { checked, stage } = check(req);
       post(checked);
-      await yieldToMessages();
+      await pause(LINT_DELAY_MS);
       if (pending) continue;
       const linted = lint(req, stage);
       post(linted.response);
-      await yieldToMessages();
+      await pause(DIAGRAM_DELAY_MS);
       if (pending) continue;
       try {
         const drawn = await diagram(req, stage, linted.messages);
