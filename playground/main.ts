@@ -31,6 +31,7 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
 import { builtinLayerNames } from '../compiler/syntax/layer-names.js';
 import { incpParser } from './language.js';
+import { renderMarkdown } from './markdown.js';
 import { menuEntries, type MenuEntry } from './menu.js';
 import { decodeState, encodeState } from './share.js';
 import { Zoom } from './zoom.js';
@@ -38,6 +39,7 @@ import type {
   Checked,
   CompletionResult,
   Drawn,
+  Edit,
   HoverResult,
   Linted,
   QueryRequest,
@@ -148,13 +150,8 @@ const hover = hoverTooltip(async (_view, pos) => {
     end: r.to,
     above: true,
     create() {
-      const dom = document.createElement('div');
-      dom.className = 'hover';
-      for (const line of r.lines) {
-        const div = document.createElement('div');
-        div.textContent = line;
-        dom.append(div);
-      }
+      const dom = renderMarkdown(r.markdown);
+      dom.classList.add('hover');
       return { dom };
     },
   };
@@ -167,22 +164,23 @@ const completion = autocompletion({
       if (!word && !ctx.explicit) return null;
       const r = await ask<CompletionResult>('complete', ctx.pos);
       if (!r) return null;
-      return { from: r.from, options: r.options, validFor: /^[A-Za-z_0-9]*=?$/ };
+      const options = r.options.map((o) => {
+        const { info, ...rest } = o;
+        return info ? { ...rest, info: () => renderMarkdown(info) } : rest;
+      });
+      return { from: r.from, options, validFor: /^[A-Za-z_0-9]*=?$/ };
     },
   ],
 });
 
 async function formatBuffer(): Promise<boolean> {
-  const text = view.state.doc.toString();
-  const id = nextId++;
-  send({ type: 'format', id, path: current.file, text, offset: 0 } satisfies QueryRequest);
-  const formatted = await new Promise<unknown>((resolve) => replies.set(id, resolve));
-  if (typeof formatted !== 'string') {
+  const edits = await ask<Edit[]>('format');
+  if (!edits) {
     status('format: the file has syntax errors; fix them first');
     return true;
   }
-  if (formatted !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: formatted } });
-  status('formatted');
+  if (edits.length > 0) view.dispatch({ changes: edits });
+  status(edits.length > 0 ? 'formatted' : 'already formatted');
   return true;
 }
 
@@ -262,15 +260,13 @@ function lineButton(line: number | undefined, text: string): HTMLElement {
 
 function showChecked(c: Checked): void {
   lastChecked = c;
-  const diagnostics: Diagnostic[] = c.problems
-    .filter((p) => p.file === undefined)
-    .map((p) => ({
-      from: Math.min(p.from, view.state.doc.length),
-      to: Math.min(Math.max(p.to, p.from), view.state.doc.length),
-      severity: p.severity,
-      source: p.code,
-      message: p.message,
-    }));
+  const diagnostics: Diagnostic[] = c.problems.map((p) => ({
+    from: Math.min(p.from, view.state.doc.length),
+    to: Math.min(Math.max(p.to, p.from), view.state.doc.length),
+    severity: p.severity,
+    source: p.code,
+    message: p.message,
+  }));
   view.dispatch(setDiagnostics(view.state, diagnostics));
 
   const problems = $('problems');
@@ -280,8 +276,7 @@ function showChecked(c: Checked): void {
     li.className = `sev-${p.severity}`;
     li.dataset['code'] = p.code;
     li.dataset['line'] = String(p.line);
-    const where = p.file ?? `line ${p.line}:${p.column}`;
-    li.append(lineButton(p.file ? undefined : p.line, where), ` ${p.severity} ${p.code}: ${p.message}`);
+    li.append(lineButton(p.line, `line ${p.line}:${p.column}`), ` ${p.severity} ${p.code}: ${p.message}`);
     problems.append(li);
   }
   $('problems-count').textContent = c.problems.length === 0 ? 'none' : String(c.problems.length);
@@ -526,6 +521,8 @@ const displayName = (path: string) =>
 menu.addEventListener('change', () => {
   const entry = entries[Number(menu.value)];
   if (menu.value !== '' && entry) open(entry);
+  // The menu is an action: back to its prompt, so that choosing the same entry again reopens it.
+  menu.value = '';
 });
 
 $<HTMLSelectElement>('network').addEventListener('change', (e) => {

@@ -36,8 +36,6 @@ export interface Problem {
   severity: 'error' | 'warning' | 'info';
   code: string;
   message: string;
-  /** The file it is in, when it is not the buffer (an imported file). */
-  file?: string;
 }
 
 export interface Row {
@@ -119,11 +117,19 @@ export type Response = Checked | Linted | Drawn | Reply | Ready;
 export interface HoverResult {
   from: number;
   to: number;
-  /** Plain-text lines. */
-  lines: string[];
+  /** The language service's hover, in Markdown. */
+  markdown: string;
 }
 
 export interface CompletionResult {
   from: number;
-  options: { label: string; type: string; detail?: string; info?: string }[];
+  /** CodeMirror's completions: `apply` is the text inserted when it is not the label. */
+  options: { label: string; type: string; detail?: string; info?: string; apply?: string }[];
+}
+
+/** A change to the buffer (formatting): replace `from`..`to` by `insert`. */
+export interface Edit {
+  from: number;
+  to: number;
+  insert: string;
 }

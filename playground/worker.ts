@@ -1,27 +1,39 @@
 /**
- * The playground's compiler, in a Web Worker so that typing never waits for it. Each update is answered in
- * stages, cheapest first: diagnostics, summary and rewrites (`checked`), then lint findings (`lint`), then the
- * diagram (`diagram`, laid out by elkjs). A newer update abandons the stages an older one has left.
- * It runs the compiler's own library (compiler/, backends/graph) over a memory host (host.ts): no server.
+ * The playground's compiler, in a Web Worker so that typing never waits for it. It runs the language service
+ * (language-service/: the same diagnostics, lint, hover, completion and formatting as `incc lsp`) and the
+ * compiler's library over a memory host (host.ts): no server. Each update is answered in stages: diagnostics,
+ * summary and rewrites (`checked`), lint findings (`lint`), then, after a pause in typing, the diagram
+ * (`diagram`, laid out by elkjs). A newer update abandons the stages an older one has left.
  */
 import files from 'incc-playground:files';
 import type { Program } from '../compiler/program/program.js';
-import { createProgram } from '../compiler/program/program.js';
-import { buildNetwork, buildProgram, type BuildResult, type ProgramBuild } from '../compiler/program/pipeline.js';
+import { buildNetwork, type BuildResult } from '../compiler/program/pipeline.js';
 import { networksOf } from '../compiler/ir/elaborate.js';
 import type { IRGraph, IRNode } from '../compiler/ir/ir.js';
 import { totalMacs, totalParams } from '../compiler/ir/ir.js';
 import { describeLayer } from '../compiler/ir/kinds/index.js';
 import { shapeText } from '../compiler/print/text.js';
 import { parseValue } from '../compiler/syntax/parse-value.js';
+import { parseSource } from '../compiler/syntax/parse.js';
 import type { Value } from '../compiler/ir/values.js';
 import { costOf } from '../compiler/rewrite/cost.js';
-import { lintProgram } from '../compiler/lint/engine/lint.js';
 import { findInstance, render } from '../backends/graph/index.js';
+import { CompletionKind, createLanguageService } from '../language-service/index.js';
+import type { Analysis } from '../language-service/analysis.js';
 import { memoryHost } from './host.js';
-import { complete, hover } from './assist.js';
-import { formatSource } from './format.js';
-import type { Checked, Problem, QueryRequest, Request, Response, Row, UpdateRequest } from './protocol.js';
+import type {
+  Checked,
+  CompletionResult,
+  Edit,
+  Finding,
+  HoverResult,
+  Problem,
+  QueryRequest,
+  Request,
+  Response,
+  Row,
+  UpdateRequest,
+} from './protocol.js';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent) => void) | null;
@@ -33,15 +45,23 @@ const post = (m: Response) => scope.postMessage(m);
 
 const sources = new Map<string, string>(Object.entries(files as Record<string, string>));
 const host = memoryHost(sources);
+const stdImports = [...sources.keys()]
+  .filter((p) => p.startsWith('/stdlib/'))
+  .map((p) => `std/${p.slice('/stdlib/'.length, -'.incp'.length)}`);
+const service = createLanguageService({ ...host, importPaths: () => stdImports });
 
-/** The last program built, for hover and completion. */
-let last: { path: string; text: string; program: Program; graph?: IRGraph } | undefined;
+/** The one open document: the editor's buffer. */
+let openPath: string | undefined;
 
-function load(path: string, text: string): Program {
-  if (last && last.path === path && last.text === text) return last.program;
-  const program = createProgram(host, path, text);
-  last = { path, text, program };
-  return program;
+/** The analysis of the buffer (the language service's: program, every network built, lint, diagnostics). */
+function analysis(path: string, text: string): Analysis {
+  if (openPath === path) service.updateDocument(path, text);
+  else {
+    if (openPath !== undefined) service.closeDocument(openPath);
+    service.openDocument(path, text);
+    openPath = path;
+  }
+  return service.analysis(path);
 }
 
 const inBuffer = (program: Program, file: string | undefined) => file === program.entry.displayName;
@@ -54,6 +74,8 @@ function lineOf(program: Program, n: IRNode): number | undefined {
   }
   return undefined;
 }
+
+const SEVERITY = { 1: 'error', 2: 'warning', 3: 'info', 4: 'info' } as const;
 
 function parseArgs(pairs: string[]): { args: Record<string, Value>; problems: string[] } {
   const args = Object.create(null) as Record<string, Value>;
@@ -72,26 +94,33 @@ function costTotals(graph: IRGraph) {
 }
 
 interface Stage {
-  program: Program;
-  built: ProgramBuild;
+  analysis: Analysis;
   network?: BuildResult;
 }
 
-function check(req: UpdateRequest): { checked: Checked; stage: Stage } {
+function check(req: UpdateRequest): { checked: Checked; linted: Response; stage: Stage } {
   const start = performance.now();
-  const program = load(req.path, req.text);
-  const built = buildProgram(program, { every: true });
+  const a = analysis(req.path, req.text);
+  const program = a.program;
   const names = networksOf(program).map((d) => d.name.name);
   const network = req.network && names.includes(req.network) ? req.network : names[0];
   const { args, problems: argProblems } = parseArgs(req.args);
-  let selected: BuildResult | undefined = built.networks.find((n) => n.network === network);
+  let selected: BuildResult | undefined = a.built.networks.find((n) => n.network === network);
   const problems: Problem[] = [];
-  const seen = new Set<string>();
-  const addDiagnostics = (list: ProgramBuild['diagnostics']) => {
-    for (const d of list) {
-      const key = `${d.code}|${d.span?.file}|${d.span?.startOffset}|${d.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+  const findings: Finding[] = [];
+  for (const d of a.diagnostics) {
+    const from = a.lines.offsetAt(d.range.start);
+    const to = a.lines.offsetAt(d.range.end);
+    const at = { from, to, line: d.range.start.line + 1, column: d.range.start.character + 1 };
+    const severity = SEVERITY[d.severity];
+    if (d.source === 'incc lint') {
+      const node = (d.data as { node?: string } | undefined)?.node;
+      findings.push({ rule: d.code, severity, message: d.message, ...at, ...(node ? { node } : {}) });
+    } else problems.push({ severity, code: d.code, message: d.message, ...at });
+  }
+  if (network && selected && Object.keys(args).length > 0) {
+    selected = buildNetwork(program, { network, args });
+    for (const d of selected.diagnostics) {
       const here = inBuffer(program, d.span?.file);
       problems.push({
         from: here ? d.span!.startOffset : 0,
@@ -100,21 +129,14 @@ function check(req: UpdateRequest): { checked: Checked; stage: Stage } {
         column: here ? d.span!.startColumn : 1,
         severity: d.severity,
         code: d.code,
-        message: d.message,
-        ...(here ? {} : { file: d.span ? `${d.span.file}:${d.span.startLine}` : '' }),
+        message: here || !d.span ? d.message : `${d.span.file}:${d.span.startLine}: ${d.message}`,
       });
     }
-  };
-  addDiagnostics(built.diagnostics);
-  if (network && selected && Object.keys(args).length > 0) {
-    selected = buildNetwork(program, { network, args });
-    addDiagnostics(selected.diagnostics);
   }
   for (const message of argProblems) {
     problems.push({ from: 0, to: 0, line: 1, column: 1, severity: 'error', code: 'set', message });
   }
   const graph = selected?.graph;
-  if (last && last.program === program) last.graph = graph;
   const rows: Row[] = (graph?.nodes ?? []).map((n) => {
     const line = lineOf(program, n);
     return {
@@ -147,16 +169,16 @@ function check(req: UpdateRequest): { checked: Checked; stage: Stage } {
       macs: totalMacs(graph.nodes),
       output: shapeText(graph.nodes[graph.output]!.shape),
     };
-    checked.rewrites = selected.applications.map((a) => {
-      const lastNode = a.before[a.before.length - 1]!;
+    checked.rewrites = selected.applications.map((app) => {
+      const lastNode = app.before[app.before.length - 1]!;
       const line = lineOf(program, lastNode);
       return {
-        rule: a.rule,
+        rule: app.rule,
         node: lastNode.name,
-        before: a.before.map((n) => describeLayer(n.attrs)).join(' -> '),
-        after: a.after.map((n) => describeLayer(n.attrs)).join(' -> '),
-        params: [a.cost.before.params, a.cost.after.params],
-        macs: [a.cost.before.macs, a.cost.after.macs],
+        before: app.before.map((n) => describeLayer(n.attrs)).join(' -> '),
+        after: app.after.map((n) => describeLayer(n.attrs)).join(' -> '),
+        params: [app.cost.before.params, app.cost.after.params],
+        macs: [app.cost.before.macs, app.cost.after.macs],
         ...(line !== undefined ? { line } : {}),
       };
     });
@@ -167,43 +189,20 @@ function check(req: UpdateRequest): { checked: Checked; stage: Stage } {
     }
   }
   checked.ms = performance.now() - start;
-  return { checked, stage: { program, built, ...(selected ? { network: selected } : {}) } };
-}
-
-type LintMessages = NonNullable<Parameters<typeof render>[0]['lint']>['messages'];
-
-function lint(req: UpdateRequest, stage: Stage): { response: Response; messages: LintMessages } {
-  const result = lintProgram(stage.program, { built: stage.built });
-  if (result.failures.length > 0) {
-    const note = 'lint runs once the file compiles';
-    return { response: { type: 'lint', version: req.version, findings: [], note }, messages: [] };
-  }
-  const text = req.text;
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-  const offset = (line: number, column: number) => Math.min(text.length, (lineStarts[line - 1] ?? 0) + column - 1);
-  const findings = result.messages
-    .filter((m) => m.file === stage.program.entry.displayName)
-    .map((m) => ({
-      rule: m.ruleId,
-      severity: m.severity,
-      message: m.message,
-      line: m.line,
-      column: m.column,
-      from: offset(m.line, m.column),
-      to: offset(m.endLine, m.endColumn),
-      ...(m.node ? { node: m.node } : {}),
-    }));
-  const response: Response = {
+  const linted: Response = {
     type: 'lint',
     version: req.version,
     findings,
-    ...(findings.length === 0 ? { note: 'no findings' } : {}),
+    ...(a.lint.failures.length > 0
+      ? { note: 'lint runs once the file compiles' }
+      : findings.length === 0
+        ? { note: 'no findings' }
+        : {}),
   };
-  return { response, messages: result.messages };
+  return { checked, linted, stage: { analysis: a, ...(selected ? { network: selected } : {}) } };
 }
 
-async function diagram(req: UpdateRequest, stage: Stage, messages: LintMessages) {
+async function diagram(req: UpdateRequest, stage: Stage) {
   const built = stage.network;
   if (!built?.graph) return undefined;
   const instance = req.instance ? findInstance(built.graph, req.instance) : undefined;
@@ -212,7 +211,7 @@ async function diagram(req: UpdateRequest, stage: Stage, messages: LintMessages)
       graph: built.graph,
       applications: built.applications,
       ...(instance ? { instance } : {}),
-      lint: { messages },
+      lint: { messages: stage.analysis.lint.messages },
     },
     { format: 'svg', lint: true, depth: 1 },
   );
@@ -232,11 +231,10 @@ async function diagram(req: UpdateRequest, stage: Stage, messages: LintMessages)
 }
 
 /**
- * Lets queued messages in (a newer update then replaces `pending`) and waits `ms`: lint and the layout wait
- * for a pause in typing, so that a keystroke never queues behind a layout that the next one makes stale.
+ * Lets queued messages in (a newer update then replaces `pending`) and waits `ms`: the layout waits for a
+ * pause in typing, so that a keystroke never queues behind a layout that the next one makes stale.
  */
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const LINT_DELAY_MS = 60;
 const DIAGRAM_DELAY_MS = 200;
 
 let pending: UpdateRequest | undefined;
@@ -248,16 +246,13 @@ async function run(): Promise<void> {
     while (pending) {
       const req = pending;
       pending = undefined;
-      const { checked, stage } = check(req);
+      const { checked, linted, stage } = check(req);
       post(checked);
-      await pause(LINT_DELAY_MS);
-      if (pending) continue;
-      const linted = lint(req, stage);
-      post(linted.response);
+      post(linted);
       await pause(DIAGRAM_DELAY_MS);
       if (pending) continue;
       try {
-        const drawn = await diagram(req, stage, linted.messages);
+        const drawn = await diagram(req, stage);
         scope.onmessage = null;
         if (drawn && !pending) post(drawn);
       } catch (e) {
@@ -269,14 +264,49 @@ async function run(): Promise<void> {
   }
 }
 
+const COMPLETION_TYPES: Record<number, string> = {
+  [CompletionKind.Function]: 'function',
+  [CompletionKind.Class]: 'class',
+  [CompletionKind.Keyword]: 'keyword',
+  [CompletionKind.Property]: 'property',
+  [CompletionKind.Variable]: 'variable',
+  [CompletionKind.Module]: 'namespace',
+  [CompletionKind.EnumMember]: 'enum',
+};
+
 async function answer(req: QueryRequest): Promise<void> {
   try {
-    let result: unknown;
-    if (req.type === 'format') result = await formatSource(req.text, host.displayName(req.path));
-    else {
-      const program = load(req.path, req.text);
-      const graph = last?.program === program ? last.graph : undefined;
-      result = req.type === 'hover' ? hover(program, graph, req.offset) : complete(program, req.text, req.offset);
+    const a = analysis(req.path, req.text);
+    const position = a.lines.positionAt(req.offset);
+    let result: HoverResult | CompletionResult | Edit[] | null = null;
+    if (req.type === 'hover') {
+      const h = service.hover(req.path, position);
+      if (h)
+        result = {
+          from: a.lines.offsetAt(h.range.start),
+          to: a.lines.offsetAt(h.range.end),
+          markdown: h.contents.value,
+        };
+    } else if (req.type === 'complete') {
+      const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(req.text.slice(0, req.offset))?.[0] ?? '';
+      result = {
+        from: req.offset - word.length,
+        options: service.completion(req.path, position).map((c) => ({
+          label: c.label,
+          type: COMPLETION_TYPES[c.kind] ?? 'text',
+          ...(c.detail ? { detail: c.detail } : {}),
+          ...(c.documentation ? { info: c.documentation.value } : {}),
+          ...(c.insertText ? { apply: c.insertText } : {}),
+        })),
+      };
+    } else if (!parseSource(req.text, a.program.entry.displayName).diagnostics.some((d) => d.severity === 'error')) {
+      // The service answers no edit both for a canonical file and for one that does not parse: null is the latter.
+      const edits = await service.format(req.path);
+      result = edits.map((e) => ({
+        from: a.lines.offsetAt(e.range.start),
+        to: a.lines.offsetAt(e.range.end),
+        insert: e.newText,
+      }));
     }
     post({ type: 'reply', id: req.id, result });
   } catch (e) {

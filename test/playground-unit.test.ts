@@ -3,8 +3,6 @@
  * - its highlighter (playground/language.ts) agrees with the lexer (grammar/tokens.ts) on every character of
  *   every stdlib and example file: each character gets the style of the lexer's token kind there;
  * - its memory host resolves `std/...` and relative imports as the node host does, and compiles the stdlib;
- * - hover gives the shape and counts of a layer and of a block call (checked against hand arithmetic);
- * - completion offers a layer's options after its kind, and the names in scope elsewhere;
  * - the URL fragment round-trips a source (deflate-raw + base64url).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +15,6 @@ import { createProgram } from '../compiler/program/program.js';
 import { buildProgram } from '../compiler/program/pipeline.js';
 import { incpParser } from '../playground/language.js';
 import { memoryHost } from '../playground/host.js';
-import { complete, hover } from '../playground/assist.js';
 import { decodeState, encodeState } from '../playground/share.js';
 import { repoRoot } from './helpers/cli.js';
 
@@ -96,39 +93,6 @@ describe('the playground without a browser', () => {
   });
 
   const v3Text = files.get('/stdlib/inception_v3.incp')!;
-  const program = createProgram(host, '/stdlib/inception_v3.incp', v3Text);
-  const graph = buildProgram(program).networks[0]!.graph!;
-
-  test('hover: a layer gives its shape and counts; a block call its instances', () => {
-    // `conv 3x3/2 32 valid` on 299x299x3: 3*3*3*32 weights + 32 BN betas + 64 moving statistics (bn_scale=false),
-    // output 149x149x32; multiply-adds 149*149*3*3*3*32.
-    const stem = v3Text.indexOf('conv 3x3/2 32 valid');
-    const h = hover(program, graph, stem + 2)!;
-    expect(h.from).toBe(stem);
-    expect(h.lines[0]).toBe('conv 3x3/2 32 valid');
-    expect(h.lines[1]).toBe(
-      `conv1: 149x149x32, ${(864 + 32 + 64).toLocaleString('en-US')} params, ${(149 * 149 * 27 * 32).toLocaleString('en-US')} mult-adds`,
-    );
-    // The repeat that makes mixed0..mixed2 (InceptionA): three instances ending at 35x35x256, 288 and 288.
-    const call = v3Text.indexOf('mixed0..mixed2');
-    const b = hover(program, graph, call + 3)!;
-    expect(b.lines[0]).toBe('InceptionA: 3 instances');
-    expect(b.lines.slice(1).map((l) => l.split(',')[0])).toEqual([
-      'mixed0: 35x35x256',
-      'mixed1: 35x35x288',
-      'mixed2: 35x35x288',
-    ]);
-  });
-
-  test("completion: a layer's options after its kind, else layer kinds, keywords and the names in scope", () => {
-    const text = 'import { Figure6 } from "std/modules"\nnetwork N {\n  input 17x17x768\n  conv 3x3 64 \n}\n';
-    const p = createProgram(host, '/playground.incp', text);
-    const afterConv = complete(p, text, text.indexOf('64 ') + 3);
-    expect(afterConv.options.map((o) => o.label)).toEqual(expect.arrayContaining(['act=', 'bias=', 'bn=', 'padding=']));
-    const atLineStart = complete(p, text, text.indexOf('  input') + 2);
-    const labels = atLineStart.options.map((o) => o.label);
-    expect(labels).toEqual(expect.arrayContaining(['conv', 'avgpool', 'repeat', 'concat', 'Figure6', 'N']));
-  });
 
   test('the URL fragment gives back the source, the file, the network and the arguments', async () => {
     const state = { file: '/stdlib/table3.incp', network: 'InceptionV2Table3', args: ['row=3'], text: v3Text };

@@ -7,7 +7,7 @@
  * The bundle test reads dist/playground.meta.json (esbuild's list of what each bundle holds): no TensorFlow.js,
  * onnxruntime or ONNX protobuf code, and a size bound (README, "Playground", states the size).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -49,6 +49,13 @@ describe('the playground bundle', () => {
     }
     process.stdout.write(`playground: ${bytes} bytes in ${files.length} files\n`);
     expect(bytes).toBeLessThan(MAX_BYTES);
+    // The package ships it: `incc playground` works after `npm install incc`.
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const listed = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(listed).toEqual(expect.arrayContaining(files.map((f) => `dist/playground/${f}`)));
   });
 });
 
@@ -82,7 +89,7 @@ describe('the playground in headless Chromium', () => {
     });
     page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
     context.on('request', (r) => requests.push(r.url()));
-    await page.goto(url);
+    await page.goto(url, { timeout: SLOW });
     await page.waitForFunction(() => document.getElementById('totals')!.textContent !== '', null, { timeout: SLOW });
   }, 120_000);
 
@@ -197,6 +204,42 @@ describe('the playground in headless Chromium', () => {
     },
   );
 
+  browserTest(
+    "the language service in the editor: hover shows a layer's shape and counts, completion a layer's options, format",
+    async () => {
+      await openFromMenu('Inception-v3 (std/inception_v3)');
+      await page.waitForFunction(
+        () => document.querySelector('[data-total="params"]')?.textContent === '23,851,784',
+        null,
+        { timeout: SLOW },
+      );
+      // The stem's first layer: 3x3x3x32 weights + 32 betas + 2x32 moving statistics = 960 parameters, 149x149x32.
+      const stem = page.locator('.cm-line', { hasText: 'conv 3x3/2 32 valid' }).first();
+      await stem.hover({ position: { x: 30, y: 8 } });
+      const tooltip = page.locator('.cm-tooltip-hover');
+      await tooltip.waitFor({ state: 'visible', timeout: SLOW });
+      expect(await tooltip.textContent()).toMatch(/conv1\s*149x149x32\s*960/);
+      await page.mouse.move(0, 0);
+
+      const line = (await doc()).split('\n').findIndex((l) => l.trim() === 'conv 3x3 32 valid') + 1;
+      await goToLineEnd(line);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('conv 3x3 64 ');
+      await page.keyboard.press('Control+Space');
+      const options = page.locator('.cm-tooltip-autocomplete li');
+      await options.first().waitFor({ state: 'visible', timeout: SLOW });
+      expect(await options.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^act=/)]));
+      await page.keyboard.press('Escape');
+      // Format (Shift+Alt+F): the extra space goes.
+      await page.keyboard.type(' ');
+      await page.keyboard.press('Shift+Alt+F');
+      await page.waitForFunction(() => /formatted/.test(document.getElementById('status')!.textContent ?? ''), null, {
+        timeout: SLOW,
+      });
+      expect((await doc()).split('\n')[line]).toBe('  conv 3x3 64');
+    },
+  );
+
   browserTest('a lint finding is listed; a click on it moves the cursor to its line', async () => {
     await openFromMenu('lint/large-unfactorized-kernel.before.incp');
     const finding = page.locator('#findings li[data-rule="large-unfactorized-kernel"]').first();
@@ -266,7 +309,7 @@ describe('the playground in headless Chromium', () => {
       await page.waitForTimeout(500);
       const shared = page.url();
       const other = await context.newPage();
-      await other.goto(shared);
+      await other.goto(shared, { timeout: SLOW });
       await other.waitForFunction(
         (t) =>
           (
