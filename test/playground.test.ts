@@ -230,12 +230,13 @@ describe('the playground in headless Chromium', () => {
       await options.first().waitFor({ state: 'visible', timeout: SLOW });
       expect(await options.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^act=/)]));
       await page.keyboard.press('Escape');
+      await options.first().waitFor({ state: 'detached', timeout: SLOW });
       // Format (Shift+Alt+F): the extra space goes.
       await page.keyboard.type(' ');
+      await page.evaluate(() => (document.getElementById('status')!.textContent = ''));
       await page.keyboard.press('Shift+Alt+F');
-      await page.waitForFunction(() => /formatted/.test(document.getElementById('status')!.textContent ?? ''), null, {
-        timeout: SLOW,
-      });
+      await page.waitForFunction(() => document.getElementById('status')!.textContent !== '', null, { timeout: SLOW });
+      expect(await page.locator('#status').textContent()).toBe('formatted');
       expect((await doc()).split('\n')[line]).toBe('  conv 3x3 64');
     },
   );
