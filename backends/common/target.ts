@@ -37,7 +37,9 @@ export type TargetResult =
   /** An option the target does not accept: the CLI prints it as a usage error (exit 2). */
   | { ok: false; usage: string }
   /** The output cannot be written: the CLI prints the message (exit 2). */
-  | { ok: false; cannotWrite: string };
+  | { ok: false; cannotWrite: string }
+  /** An input the target reads (e.g. calibration images) cannot be read or does not fit: the CLI prints it (exit 2). */
+  | { ok: false; cannotRead: string };
 
 export interface CompileTarget {
   /** Whether the target takes trained weights (`--weights`); without, it writes initial ones from `seed`. */

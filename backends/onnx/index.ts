@@ -11,6 +11,8 @@
  * `layout: 'nhwc'`), the inference form (dropout and aux heads dropped, batch norm folded unless
  * `foldBn: false`), then the graph optimizations of backends/onnx/optimize/ (`optimize`, default
  * DEFAULT_OPTIMIZATIONS; `[]` for none). See backends/onnx/lower.ts for the mapping of each IR op.
+ * `quantizeInt8` makes the int8 (QDQ) form of a lowered model (backends/onnx/quantize/; it runs
+ * onnxruntime-node to calibrate).
  */
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { IRGraph } from '../../compiler/ir/ir.js';
@@ -39,6 +41,17 @@ export {
   type Optimization,
   type OptimizeReport,
 } from './optimize/index.js';
+export {
+  calibrationInputs,
+  quantizeInt8,
+  toQdq,
+  tensorsToCalibrate,
+  QuantizeError,
+  type ActivationType,
+  type CalibrationInputs,
+  type CalibrationRequest,
+  type QuantizeOptions,
+} from './quantize/index.js';
 
 export interface OnnxExportOptions extends Omit<LowerOptions, 'weights'> {
   /**

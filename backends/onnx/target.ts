@@ -1,13 +1,15 @@
 /**
  * `incc compile --target onnx` (backends/common/target.ts): loaded by compile.ts only when this target is
  * chosen (it loads onnx-proto). Takes trained weights (`--weights`, read by the CLI) or writes initial ones.
+ * `--quantize int8` (backends/onnx/quantize/) loads the quantizer, and onnxruntime-node with it, on use.
  */
 import type pkg from 'onnx-proto';
 import { packageVersion } from '../../compiler/package.js';
 import { checkFileReplaceable, OutputError, writeFileAtomic, type FileOutputOptions } from '../common/output.js';
-import type { CompileTarget } from '../common/target.js';
+import type { CompileTarget, TargetRequest, TargetResult } from '../common/target.js';
 import { encodeModel, lowerToOnnx, type Layout } from './lower.js';
 import { parseOptimize } from './optimize/index.js';
+import type { ActivationType } from './quantize/params.js';
 
 /**
  * Whether a file's first bytes are an ONNX model incc wrote: ModelProto's ir_version (field 1, a varint)
@@ -24,6 +26,73 @@ function megabytes(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
+interface Int8Request {
+  calibrate?: string;
+  count: number;
+  activations: ActivationType;
+}
+
+/** --quantize and its companions, checked before anything is computed. */
+function quantizeOptions(options: TargetRequest['options']): { int8?: Int8Request } | { usage: string } {
+  const quantize = options['quantize'] as string | undefined;
+  const calibrate = options['calibrate'] as string | undefined;
+  const size = options['calibration-size'] as string | undefined;
+  const activations = (options['activations'] as string | undefined) ?? 'uint8';
+  if (quantize === undefined) {
+    const stray = ['calibrate', 'calibration-size', 'activations'].find((o) => options[o] !== undefined);
+    return stray ? { usage: `--${stray} goes with --quantize int8` } : {};
+  }
+  if (quantize !== 'int8') return { usage: `--quantize takes int8, not '${quantize}'` };
+  if (options['no-fold-bn'] === true) return { usage: '--quantize int8 folds batch norm: leave out --no-fold-bn' };
+  if (calibrate === '') return { usage: '--calibrate takes a folder of images' };
+  if (size !== undefined && (!/^\d+$/.test(size) || Number(size) < 1 || Number(size) > 100000))
+    return { usage: `--calibration-size takes a number of images from 1 to 100000, got '${size}'` };
+  if (activations !== 'uint8' && activations !== 'int8')
+    return { usage: `--activations takes uint8 or int8, not '${activations}'` };
+  return { int8: { calibrate, count: size === undefined ? 64 : Number(size), activations } };
+}
+
+/**
+ * The int8 form of the float model. The quantizer (and with it onnxruntime-node, which runs the calibration) is
+ * imported only here.
+ */
+async function quantizeModel(
+  model: pkg.onnx.IModelProto,
+  request: Int8Request & { seed: number; shape: [number, number, number]; layout: Layout },
+): Promise<{ ok: true; model: pkg.onnx.IModelProto; from: string } | { ok: false; error: TargetResult }> {
+  const q = await import('./quantize/index.js');
+  const { DataError } = await import('../common/data.js');
+  try {
+    const inputs = await q.calibrationInputs({
+      source: request.calibrate === undefined ? { generated: true } : { folder: request.calibrate },
+      count: request.count,
+      seed: request.seed,
+      shape: request.shape,
+      layout: request.layout,
+    });
+    const result = await q.quantizeInt8(model, inputs, {
+      activationType: request.activations,
+      calibrationSource: inputs.from,
+    });
+    return { ok: true, model: result.model, from: inputs.from };
+  } catch (e) {
+    if (e instanceof DataError)
+      return { ok: false, error: { ok: false, cannotRead: `calibration images: ${e.message}` } };
+    const code = (e as { code?: unknown } | null)?.code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /onnxruntime-node/.test(String(e)))
+      return {
+        ok: false,
+        error: {
+          ok: false,
+          usage:
+            '--quantize int8 runs the float model in onnxruntime-node to calibrate it, and this installation ' +
+            'has no onnxruntime-node: npm install onnxruntime-node',
+        },
+      };
+    throw e;
+  }
+}
+
 export const onnxTarget: CompileTarget = {
   takesWeights: true,
   async compile({ graph, out, seed, options, weights, weightsFrom, weightsSource, sourceOf }) {
@@ -32,6 +101,8 @@ export const onnxTarget: CompileTarget = {
       return { ok: false, usage: `--layout takes nchw or nhwc, not '${layout}'` };
     const optimize = parseOptimize((options['optimize'] as string | undefined) ?? 'default');
     if (typeof optimize === 'string') return { ok: false, usage: optimize };
+    const quantize = quantizeOptions(options);
+    if ('usage' in quantize) return { ok: false, usage: quantize.usage };
     const policy: FileOutputOptions = { isOwn: isOnnxFromIncc, force: options['force'] === true };
     try {
       checkFileReplaceable(out, policy); // before the (slow) lowering
@@ -51,7 +122,16 @@ export const onnxTarget: CompileTarget = {
       optimize,
     });
     if (!result.model) return { ok: false, diagnostics: result.diagnostics };
-    const bytes = encodeModel(result.model);
+    let model = result.model;
+    let quantized = '';
+    if (quantize.int8) {
+      const [h, w, c] = graph.nodes[graph.input]!.shape as [number, number, number];
+      const q = await quantizeModel(model, { ...quantize.int8, seed, shape: [h, w, c], layout: layout as Layout });
+      if (!q.ok) return q.error;
+      model = q.model;
+      quantized = `; int8 (QDQ, ${quantize.int8.activations} activations) calibrated on ${q.from}`;
+    }
+    const bytes = encodeModel(model);
     try {
       writeFileAtomic(out, bytes, policy);
     } catch (e) {
@@ -72,11 +152,12 @@ export const onnxTarget: CompileTarget = {
     const input = `${g.input![0]!.name} ${dims(g.input![0]!)} ${layout.toUpperCase()}`;
     const outputs = g.output!.map((o) => `${o.name} ${dims(o)}`).join(', ');
     const from = weights !== undefined ? `from ${weightsFrom}` : `initial (seed ${seed})`;
+    const nodes = model.graph!.node!.length;
+    const passes = optimize.length > 0 ? optimize.join(', ') : 'none';
     const summary =
-      `wrote ${out} (${megabytes(bytes.length)}): ${graph.network}, ONNX opset 13, ${g.node!.length} nodes, ` +
+      `wrote ${out} (${megabytes(bytes.length)}): ${graph.network}, ONNX opset 13, ${nodes} nodes, ` +
       `${params.toLocaleString('en-US')} weights; input ${input}, output ${outputs}; ` +
-      `batch norm ${foldBn ? 'folded' : 'kept'}; optimizations ${optimize.length > 0 ? optimize.join(', ') : 'none'}; ` +
-      `weights ${from}`;
+      `batch norm ${foldBn ? 'folded' : 'kept'}; optimizations ${passes}; weights ${from}${quantized}`;
     return { ok: true, summary };
   },
 };

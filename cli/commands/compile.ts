@@ -38,6 +38,10 @@ const options = {
   weights: { type: 'string' },
   'no-fold-bn': { type: 'boolean' },
   optimize: { type: 'string' },
+  quantize: { type: 'string' },
+  calibrate: { type: 'string' },
+  'calibration-size': { type: 'string' },
+  activations: { type: 'string' },
 } as const;
 
 export const compileCommand: Command = {
@@ -48,6 +52,8 @@ export const compileCommand: Command = {
                     [--names tfjs|keras]
        incc compile FILE --target onnx --out FILE.onnx [--seed N | --weights PATH]
                     [--no-fold-bn] [--layout nchw|nhwc] [--optimize none|default|all|LIST]
+                    [--quantize int8 [--calibrate DIR] [--calibration-size N]
+                     [--activations uint8|int8]]
        incc compile FILE --target pytorch --out DIR [--seed N | --weights PATH]
   common options: [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--force]
 
@@ -84,6 +90,14 @@ Options:
   --optimize O       onnx: graph optimizations: default (pool-conv, concat), none,
                      all, or a comma-separated list of pool-conv, horizontal,
                      concat and default (spec/onnx.md)
+  --quantize int8    onnx: an int8 model in the QDQ format (per-channel int8
+                     weights, per-tensor activations), calibrated by running
+                     the float model in onnxruntime-node (which it needs)
+  --calibrate DIR    onnx, with --quantize: calibrate on the images in DIR (as
+                     incc train reads them); without it, on generated images
+                     (the synthetic shapes of incc train, from --seed)
+  --calibration-size N  how many calibration images (default 64)
+  --activations T    onnx, with --quantize: uint8 (default) or int8 activations
   --network NAME     the network to compile (needed when FILE declares several)
   --set NAME=VALUE   set a network parameter (an .incp expression)
   --rules RULE       apply a rule after the file's own (repeatable)
@@ -164,8 +178,8 @@ function report(result: TargetResult, sourceOf: (file: string) => string | undef
     return 0;
   }
   if ('usage' in result) throw new UsageError(result.usage);
-  if ('cannotWrite' in result) {
-    process.stderr.write(`incc compile: ${result.cannotWrite}\n`);
+  if ('cannotWrite' in result || 'cannotRead' in result) {
+    process.stderr.write(`incc compile: ${'cannotWrite' in result ? result.cannotWrite : result.cannotRead}\n`);
     return 2;
   }
   printDiagnostics(result.diagnostics, sourceOf);

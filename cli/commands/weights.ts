@@ -144,8 +144,8 @@ export const weightsCommand: Command = {
       process.stdout.write(`${r.summary}\n`);
       return 0;
     }
-    if ('cannotWrite' in r) {
-      process.stderr.write(`incc weights import: ${r.cannotWrite}\n`);
+    if ('cannotWrite' in r || 'cannotRead' in r) {
+      process.stderr.write(`incc weights import: ${'cannotWrite' in r ? r.cannotWrite : r.cannotRead}\n`);
       return 2;
     }
     if ('usage' in r) throw new UsageError(r.usage);
