@@ -21,20 +21,22 @@ def main(out):
     torch.manual_seed(0)
     model = inception_v3(weights=None, init_weights=True, aux_logits=True).eval()
     x = torch.randn(1, 3, 299, 299)
-    options = dict(
-        opset_version=13,
-        do_constant_folding=True,
-        input_names=["input"],
-        output_names=["logits"],
-        dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
-    )
+    options = {
+        "opset_version": 13,
+        "do_constant_folding": True,
+        "input_names": ["input"],
+        "output_names": ["logits"],
+        "dynamic_axes": {"input": {0: "N"}, "logits": {0: "N"}},
+    }
     # torch 2.x defaults to the dynamo exporter (it needs onnxscript); the TorchScript one is the reference.
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         options["dynamo"] = False
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(model, x, out, **options)
-    print(f"torch {torch.__version__}, torchvision {__import__('torchvision').__version__}")
+    print(
+        f"torch {torch.__version__}, torchvision {__import__('torchvision').__version__}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 /**
- * Reading little-endian floats from bytes, as the weight formats store them (safetensors, tfjs weight shards):
+ * Reading (and writing) little-endian floats, as the weight formats store them (safetensors, tfjs weight shards):
  * one copy where the machine is little-endian, a DataView otherwise. Bytes may sit at any offset of a larger
  * buffer (Node's Buffer pool), so they are copied before being viewed as floats.
  */
@@ -14,6 +14,15 @@ export function float32LE(bytes: Uint8Array, count: number): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
+  return out;
+}
+
+/** The bytes of float32 values, little-endian (ONNX raw_data): a view where the machine is little-endian. */
+export function float32Bytes(values: Float32Array): Uint8Array {
+  if (littleEndian) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
   return out;
 }
 

@@ -17,10 +17,10 @@
  * (`mixed0/branch1x1/kernel`, OIHW here; folded kernels keep the name). Every node's doc_string gives
  * the .incp source location (and line) it came from.
  */
-import { endianness } from 'node:os';
 import pkg from 'onnx-proto';
 import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import { float32Bytes as rawBytes } from '../common/little-endian.js';
 import { checkWeightSize, ONNX_LIMIT } from '../common/weight-size.js';
 import { initialValue, weightSpecs, type WeightSpec } from '../common/weights.js';
 import { onnxPads } from './pads.js';
@@ -70,20 +70,10 @@ export interface LowerResult {
 
 const F = onnx.AttributeProto.AttributeType;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const littleEndian = endianness() === 'LE';
 
 const attrInt = (name: string, i: number): IAttributeProto => ({ name, type: F.INT, i });
 const attrInts = (name: string, ints: number[]): IAttributeProto => ({ name, type: F.INTS, ints });
 const attrFloat = (name: string, f: number): IAttributeProto => ({ name, type: F.FLOAT, f });
-
-/** The bytes of a float32 array, little-endian as ONNX's raw_data wants. */
-function rawBytes(values: Float32Array): Uint8Array {
-  if (littleEndian) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
-  return out;
-}
 
 /** Output channels per block of the kernel transpose (keeps the rows being read in cache). */
 const TRANSPOSE_BLOCK = 64;

@@ -4,8 +4,8 @@
  * passes edit `graph.node` and `graph.initializer` in place and keep the node list in topological order
  * (each pass says why its edits do).
  */
-import { endianness } from 'node:os';
 import pkg from 'onnx-proto';
+import { float32Bytes, float32LE } from '../../common/little-endian.js';
 
 const { onnx } = pkg;
 export type INodeProto = pkg.onnx.INodeProto;
@@ -16,7 +16,6 @@ export type IAttributeProto = pkg.onnx.IAttributeProto;
 const A = onnx.AttributeProto.AttributeType;
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const INT64 = onnx.TensorProto.DataType.INT64;
-const littleEndian = endianness() === 'LE';
 
 export const attrInt = (name: string, i: number): IAttributeProto => ({ name, type: A.INT, i });
 export const attrInts = (name: string, ints: number[]): IAttributeProto => ({ name, type: A.INTS, ints });
@@ -35,15 +34,6 @@ export function intOf(node: INodeProto, name: string, fallback: number): number 
 
 /** Whether every value of `xs` equals `v`. */
 export const all = (xs: number[], v: number): boolean => xs.every((x) => x === v);
-
-/** Little-endian bytes of a float32 array (ONNX raw_data). */
-export function floatBytes(values: Float32Array): Uint8Array {
-  if (littleEndian) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
-  return out;
-}
 
 function int64Bytes(values: number[]): Uint8Array {
   const out = new Uint8Array(values.length * 8);
@@ -131,20 +121,14 @@ export class GraphView {
     if (!t || t.dataType !== FLOAT) return undefined;
     const dims = (t.dims ?? []).map(Number);
     const count = dims.reduce((a, b) => a * b, 1);
-    if (t.rawData && t.rawData.length === count * 4) {
-      const raw = t.rawData;
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      const values = new Float32Array(count);
-      for (let i = 0; i < count; i++) values[i] = view.getFloat32(4 * i, true);
-      return { dims, values };
-    }
+    if (t.rawData && t.rawData.length === count * 4) return { dims, values: float32LE(t.rawData, count) };
     if (t.floatData && t.floatData.length === count) return { dims, values: Float32Array.from(t.floatData) };
     return undefined;
   }
 
   addFloatInit(base: string, dims: number[], values: Float32Array): string {
     const name = this.fresh(base);
-    const t: ITensorProto = { name, dims, dataType: FLOAT, rawData: floatBytes(values) };
+    const t: ITensorProto = { name, dims, dataType: FLOAT, rawData: float32Bytes(values) };
     (this.graph.initializer ??= []).push(t);
     this.inits.set(name, t);
     return name;
