@@ -9,7 +9,9 @@
  * into an integer convolution). Over the build: `npm run build` first, or `npm run bench:onnx-int8`.
  *
  * The machine's load average is printed: on a busy machine the ratio holds better than the absolute figures,
- * since both models share the same conditions round by round.
+ * since both models share the same conditions round by round. The figures in README.md and spec/onnx.md were
+ * taken with the process at real-time priority once its models were loaded (`chrt -f -a -p 10 PID`, as root,
+ * after the line giving the models' sizes), as bench/onnx-infer.mjs's were.
  *
  * Usage: node bench/onnx-int8.mjs [--runs N] [--threads T] [--calibration N]
  */
