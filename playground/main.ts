@@ -89,6 +89,8 @@ let version = 0;
 /** When each version's edit happened (performance.now()), for the keystroke-to-summary time. */
 const editedAt = new Map<number, number>();
 const timings: number[] = [];
+/** The compiler's share of each (the worker's time for load, build, lint and summary). */
+const compilerMs: number[] = [];
 let lastSvg = '';
 let lastChecked: Checked | undefined;
 
@@ -361,6 +363,7 @@ function showChecked(c: Checked): void {
   if (at !== undefined) {
     const ms = performance.now() - at;
     timings.push(ms);
+    compilerMs.push(c.ms);
     editedAt.delete(c.version);
     $('timing').textContent = `updated in ${Math.round(ms)} ms (compiler ${Math.round(c.ms)} ms)`;
   }
@@ -589,5 +592,5 @@ async function start(): Promise<void> {
 
 void start();
 
-/** For tests and the curious: the editor and the keystroke-to-summary times (ms). */
-(window as unknown as { inccPlayground: unknown }).inccPlayground = { view, timings, jumpTo };
+/** For tests and the curious: the editor, the keystroke-to-summary times and the compiler's share (ms). */
+(window as unknown as { inccPlayground: unknown }).inccPlayground = { view, timings, compilerMs, jumpTo };

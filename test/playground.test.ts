@@ -173,14 +173,17 @@ describe('the playground in headless Chromium', () => {
         );
       }
       for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
-      const sorted = [...timings].sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)]!;
+      const compiler = await page.evaluate(() =>
+        (window as never as { inccPlayground: { compilerMs: number[] } }).inccPlayground.compilerMs.slice(-5),
+      );
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       writeFileSync(
         join(outDir, 'timings.json'),
-        `${JSON.stringify({ keystrokeToSummaryMs: timings, median }, null, 1)}\n`,
+        `${JSON.stringify({ keystrokeToSummaryMs: timings, compilerMs: compiler }, null, 1)}\n`,
       );
       process.stdout.write(
-        `playground: keystroke to summary on inception_v3: median ${median.toFixed(0)} ms (${timings.map((t) => t.toFixed(0)).join(', ')})\n`,
+        `playground: keystroke to summary on inception_v3: median ${median(timings).toFixed(0)} ms ` +
+          `(${timings.map((t) => t.toFixed(0)).join(', ')}); the compiler's share: median ${median(compiler).toFixed(0)} ms\n`,
       );
 
       await page.keyboard.press('Enter');
