@@ -29,6 +29,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childCpuMs, childCpuReporter } from './child-cpu.mjs';
 import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,16 +56,10 @@ for (const v of variants) {
   }
 }
 
-/**
- * The child reports its own CPU time (user + system) on exit, through a preloaded module: on a busy
- * machine the wall clock waits for a core, the CPU time much less so.
- */
-const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, `\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });")}`;
-
 /** One whole process: wall-clock and CPU milliseconds, and its report. Exit 0 or 1 (findings) is a lint run. */
 function lintOnce(v) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', cpuReporter, v.cli, 'lint', ...paths, '--format', 'json'], {
+  const r = spawnSync(process.execPath, ['--import', childCpuReporter, v.cli, 'lint', ...paths, '--format', 'json'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
@@ -74,7 +69,7 @@ function lintOnce(v) {
     console.error(`bench/lint: ${v.name} exited ${r.status}\n${r.stderr}`);
     process.exit(2);
   }
-  const cpu = Number(/@@cpu ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
+  const cpu = childCpuMs(r.stderr);
   return { ms, cpu, out: r.stdout };
 }
 

@@ -1,17 +1,17 @@
 /**
- * Tokenizing .incp text: Chevrotain's lexer, then the newline filter that makes line breaks
- * significant only where they can end a statement (spec/language.md, "Statements and newlines").
+ * Tokenizing .incp text: one pass over the characters that makes the tokens of tokens.ts, then the newline
+ * filter that makes line breaks significant only where they can end a statement (spec/language.md,
+ * "Statements and newlines").
+ *
+ * The scanner is written by hand rather than built by Chevrotain's Lexer from the patterns: that lexer
+ * analyses its patterns each time a process starts and then tries them one by one at each offset, which
+ * was a fifth of the time `incc check` spent on a 5,000-line file. The scanner makes exactly the tokens,
+ * comments, errors and positions that Chevrotain's Lexer makes from `allTokens` (with recovery and full
+ * position tracking): test/lexer.test.ts compares the two on every example and on generated text, so a
+ * change to a pattern in tokens.ts that the scanner does not follow fails there.
  */
-import { Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import * as T from './tokens.js';
-import { grammarSelfChecks } from './self-checks.js';
-
-const lexer = new Lexer(T.allTokens, {
-  skipValidations: !grammarSelfChecks,
-  positionTracking: 'full',
-  ensureOptimizations: false,
-  recoveryEnabled: true,
-});
 
 export interface LexProblem {
   /** `unexpected-character`, `unterminated-comment`, `unterminated-string` or `invalid-escape`. */
@@ -63,7 +63,7 @@ const continuesLine = new Set<TokenType>([
 const continuedBy = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.LBrace, T.Else, T.Arrow]);
 
 export function tokenize(text: string): LexResult {
-  const result = lexer.tokenize(text);
+  const result = scan(text);
   const problems: LexProblem[] = [];
   const raw: IToken[] = [];
   for (const tok of result.tokens) {
@@ -107,8 +107,7 @@ export function tokenize(text: string): LexResult {
     });
   }
   problems.sort((a, b) => a.offset - b.offset);
-  const comments = result.groups['comments'] ?? [];
-  return { tokens: filterNewlines(raw), comments, problems };
+  return { tokens: filterNewlines(raw), comments: result.comments, problems };
 }
 
 /** The offset of the first escape in a string token that is not \" \\ \n \r or \t. */
@@ -145,4 +144,197 @@ function filterNewlines(tokens: IToken[]): IToken[] {
     out.push(tok);
   }
   return out;
+}
+
+/** What the scanner finds, as Chevrotain's Lexer reports it: tokens, the `comments` group, and errors. */
+export interface ScanResult {
+  tokens: IToken[];
+  comments: IToken[];
+  errors: { offset: number; length: number; line: number; column: number }[];
+}
+
+/** Sticky copies of the patterns that the scanner runs as they are (strings and numbers with a fraction). */
+const sticky = (t: TokenType): RegExp => new RegExp((t.PATTERN as RegExp).source, 'y');
+const stringPatterns: [TokenType, RegExp][] = [T.StringLiteral, T.InvalidEscapeString, T.UnterminatedString].map(
+  (t) => [t, sticky(t)],
+);
+const floatPattern = sticky(T.FloatLiteral);
+
+/** The tokens of one character, by its code. */
+const singleCharacter = new Map<number, TokenType>(
+  (
+    [
+      ['+', T.Plus],
+      ['*', T.Star],
+      ['%', T.Percent],
+      ['(', T.LParen],
+      [')', T.RParen],
+      ['[', T.LBracket],
+      [']', T.RBracket],
+      ['{', T.LBrace],
+      ['}', T.RBrace],
+      [',', T.Comma],
+      [':', T.Colon],
+      [';', T.Semicolon],
+    ] as const
+  ).map(([c, t]) => [c.charCodeAt(0), t]),
+);
+/** `-` `.` `=` `<` `>` `!`: the token of the character alone, and of it followed by a second one. */
+const twoCharacter = new Map<number, { alone: TokenType | undefined; second: number; pair: TokenType }>(
+  (
+    [
+      ['-', T.Minus, '>', T.Arrow],
+      ['.', T.Dot, '.', T.DotDot],
+      ['=', T.Equals, '=', T.EqEq],
+      ['<', T.Less, '=', T.LessEq],
+      ['>', T.Greater, '=', T.GreaterEq],
+      ['!', undefined, '=', T.NotEq],
+    ] as const
+  ).map(([c, alone, second, pair]) => [c.charCodeAt(0), { alone, second: second.charCodeAt(0), pair }]),
+);
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isWordStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isWordPart = (c: number): boolean => isWordStart(c) || isDigit(c);
+/** Space, tab, form feed, byte-order mark. */
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 0xfeff;
+const LF = 10;
+const CR = 13;
+
+/**
+ * The tokens of `text`: what Chevrotain's Lexer makes of it from tokens.ts's `allTokens` (the first pattern
+ * in that order that matches, a keyword only when no longer identifier matches; an unmatched stretch of
+ * characters is one error, up to the next offset where some token can start).
+ */
+export function scan(text: string): ScanResult {
+  const tokens: IToken[] = [];
+  const comments: IToken[] = [];
+  const errors: ScanResult['errors'] = [];
+  const n = text.length;
+  let offset = 0;
+  let line = 1;
+  /** The offset where the current line starts. */
+  let lineStart = 0;
+
+  /** Adds the token of `type` from `offset` to `end` (exclusive), on one line. */
+  const push = (list: IToken[], type: TokenType, end: number): void => {
+    const column = offset - lineStart + 1;
+    list.push({
+      image: text.substring(offset, end),
+      startOffset: offset,
+      endOffset: end - 1,
+      startLine: line,
+      endLine: line,
+      startColumn: column,
+      endColumn: column + end - offset - 1,
+      tokenTypeIdx: type.tokenTypeIdx!,
+      tokenType: type,
+    });
+  };
+  /** Moves the line count past the line breaks in `[from, to)`; sets the last token's end as Chevrotain does. */
+  const passLines = (token: IToken, from: number, to: number): void => {
+    let breaks = 0;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
+      else if (c !== CR && c !== LF) continue;
+      breaks++;
+      lineStart = i + 1;
+    }
+    if (breaks === 0) return;
+    line += breaks;
+    const endsInBreak = lineStart === to;
+    if (breaks === 1 && endsInBreak) return;
+    // Chevrotain's lexer: a token that ends in a line break ends on the line before, after the break's column.
+    token.endLine = endsInBreak ? line - 1 : line;
+    token.endColumn = endsInBreak ? to - lineStart + 1 : to - lineStart;
+  };
+
+  while (offset < n) {
+    const c = text.charCodeAt(offset);
+    let end = offset + 1;
+    let type: TokenType | undefined;
+    if (c === LF || c === CR) {
+      if (c === CR && text.charCodeAt(end) === LF) end++;
+      push(tokens, T.Newline, end);
+      line++;
+      lineStart = end;
+      offset = end;
+      continue;
+    } else if (isBlank(c)) {
+      while (end < n && isBlank(text.charCodeAt(end))) end++;
+      offset = end;
+      continue;
+    } else if (c === 47 /* / */) {
+      const next = text.charCodeAt(end);
+      if (next === 47) {
+        while (end < n && text.charCodeAt(end) !== LF && text.charCodeAt(end) !== CR) end++;
+        push(comments, T.LineComment, end);
+        offset = end;
+        continue;
+      }
+      if (next === 42 /* * */) {
+        const close = text.indexOf('*/', offset + 2);
+        end = close < 0 ? n : close + 2;
+        push(close < 0 ? tokens : comments, close < 0 ? T.UnterminatedComment : T.BlockComment, end);
+        passLines((close < 0 ? tokens : comments).at(-1)!, offset, end);
+        offset = end;
+        continue;
+      }
+      type = T.Slash;
+    } else if (c === 34 /* " */) {
+      for (const [t, pattern] of stringPatterns) {
+        pattern.lastIndex = offset;
+        if (pattern.test(text)) {
+          type = t;
+          end = pattern.lastIndex;
+          break;
+        }
+      }
+    } else if (isDigit(c)) {
+      floatPattern.lastIndex = offset;
+      if (floatPattern.test(text)) {
+        type = T.FloatLiteral;
+        end = floatPattern.lastIndex;
+      } else {
+        while (end < n && isDigit(text.charCodeAt(end))) end++;
+        type = T.IntegerLiteral;
+      }
+    } else if (isWordStart(c)) {
+      if (c === 120 /* x */ && T.matchCross(text, offset, [], {}) !== null) type = T.Cross;
+      else {
+        while (end < n && isWordPart(text.charCodeAt(end))) end++;
+        type = T.keywordTypes.get(text.substring(offset, end)) ?? T.Identifier;
+      }
+    } else {
+      type = singleCharacter.get(c);
+      if (type === undefined) {
+        const two = twoCharacter.get(c);
+        if (two !== undefined && text.charCodeAt(end) === two.second) {
+          type = two.pair;
+          end++;
+        } else type = two?.alone;
+      }
+    }
+    if (type !== undefined) {
+      push(tokens, type, end);
+      offset = end;
+      continue;
+    }
+    // No token starts here: one error up to the next offset where one can.
+    const start = offset;
+    do offset++;
+    while (offset < n && !tokenCanStart(text, offset));
+    errors.push({ offset: start, length: offset - start, line, column: start - lineStart + 1 });
+  }
+  return { tokens, comments, errors };
+}
+
+/** Whether some token of tokens.ts matches at `offset` (every character but `!` alone starts one, or none). */
+function tokenCanStart(text: string, offset: number): boolean {
+  const c = text.charCodeAt(offset);
+  if (c === LF || c === CR || isBlank(c) || c === 47 || c === 34 || isDigit(c) || isWordStart(c)) return true;
+  if (singleCharacter.has(c)) return true;
+  const two = twoCharacter.get(c);
+  return two !== undefined && (two.alone !== undefined || text.charCodeAt(offset + 1) === two.second);
 }

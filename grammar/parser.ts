@@ -1,7 +1,13 @@
 /**
  * The .incp grammar as a pure Chevrotain CstParser: no semantics, only the productions of
  * spec/language.md ("Grammar"). Each rule's doc comment is the production it implements.
- * compiler/syntax/builder.ts turns the CST into the AST.
+ * compiler/syntax/builder.ts turns the CST into the AST, typed by grammar/cst.ts (generated from this
+ * parser by scripts/cst-types.mjs: run it after changing a rule).
+ *
+ * Two productions have no rule of their own, so no CST node: Separator (its token is consumed where it
+ * occurs) and LayerArg (a layer's arguments are its children). Statement and Element keep their rules:
+ * inlined, they change where Chevrotain's error recovery resumes after a syntax error, and so the errors
+ * reported after the first one; these two did not (checked on thousands of broken files).
  */
 import {
   CstParser,
@@ -11,6 +17,10 @@ import {
   type IToken,
   type IRecognitionException,
   type IParserErrorMessageProvider,
+  type ICstVisitor,
+  type IOrAlt,
+  type ManySepMethodOpts,
+  type OrMethodOpts,
   type TokenType,
 } from 'chevrotain';
 import * as T from './tokens.js';
@@ -51,23 +61,191 @@ class IncpParser extends CstParser {
   /** Errors saved in this parse (`this.errors` copies the list at each read). Set to 0 by parseTokens. */
   errorCount = 0;
 
+  /** parseTokens's `onDeclaration`, for this parse. */
+  onDeclaration: ((node: CstNode) => void) | undefined;
+
+  /**
+   * A top-level declaration just parsed: while the parse has no error, handed to `onDeclaration` and taken
+   * out of the file's node, so that its tree is garbage as soon as the AST builder is done with it (the
+   * garbage collector then copies only the tokens and the AST; keeping every declaration's tree alive to the
+   * end of the file was a fifth of the time `incc check` spent on a 5,000-line file).
+   */
+  private declared(node: CstNode): void {
+    if (this.onDeclaration === undefined || this.RECORDING_PHASE || this.errorCount > 0) return;
+    this.onDeclaration(node);
+    // Chevrotain's stack of the nodes being built: the file's node is on top, the declaration its last child.
+    const file = (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.at(-1)!;
+    (file.children[node.name] as CstNode[]).pop();
+  }
+
+  // The alternatives of each OR and the options of each gated MANY and OPTION are made once, here, not at
+  // each call: Chevrotain's advice (an array of closures made for every operand of every expression was
+  // a sixth of the time spent parsing). Their closures read the parser's state, never a rule's locals.
+  /** Separator := NEWLINE | ";"   (consumed where it occurs: no node of its own) */
+  private readonly topLevelAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Newline) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+    { ALT: () => this.declared(this.SUBRULE(this.importDecl)) },
+    { ALT: () => this.declared(this.SUBRULE(this.blockDecl)) },
+    { ALT: () => this.declared(this.SUBRULE(this.networkDecl)) },
+    { ALT: () => this.declared(this.SUBRULE(this.ruleDecl)) },
+    { ALT: () => this.declared(this.SUBRULE(this.defaultsStmt)) },
+  ];
+  private readonly clauseAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Newline) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+    { ALT: () => this.SUBRULE(this.matchClause) },
+    { ALT: () => this.SUBRULE(this.whenClause) },
+    { ALT: () => this.SUBRULE(this.replaceClause) },
+  ];
+  /** An optional label, where the next tokens are one. */
+  private readonly optionalLabel: OptionWithGate = { GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) };
+  private readonly bodyAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Newline) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+    { ALT: () => this.SUBRULE(this.statement) },
+  ];
+  private readonly statementAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.defaultsStmt) },
+    { ALT: () => this.SUBRULE(this.applyStmt) },
+    { ALT: () => this.SUBRULE(this.trainStmt) },
+    {
+      ALT: () => {
+        this.OPTION(this.optionalLabel);
+        this.OR2(this.auxOrChainAlts);
+      },
+    },
+  ];
+  private readonly auxOrChainAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.auxStmt) },
+    { ALT: () => this.SUBRULE(this.chain) },
+  ];
+  private readonly labelAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.StringLiteral) },
+    {
+      ALT: () => {
+        this.CONSUME(T.Identifier);
+        this.OPTION(() => {
+          this.CONSUME(T.DotDot);
+          this.CONSUME2(T.Identifier);
+        });
+      },
+    },
+  ];
+  private readonly settingAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Newline) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+    { ALT: () => this.SUBRULE(this.setting) },
+  ];
+  /** Element := Concat | Repeat | If | Layer   (each element is a child of its chain: no node of its own) */
+  private readonly elementAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.concat) },
+    { ALT: () => this.SUBRULE(this.repeat) },
+    { ALT: () => this.SUBRULE(this.ifElement) },
+    { ALT: () => this.SUBRULE(this.layer) },
+  ];
+  /** The elements after the first in a chain (the same alternatives, their second occurrence in the rule). */
+  private readonly nextElementAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE2(this.concat) },
+    { ALT: () => this.SUBRULE2(this.repeat) },
+    { ALT: () => this.SUBRULE2(this.ifElement) },
+    { ALT: () => this.SUBRULE2(this.layer) },
+  ];
+  private readonly repeatVariable: OptionWithGate = {
+    GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.In,
+    DEF: () => {
+      this.CONSUME(T.Identifier);
+      this.CONSUME(T.In);
+    },
+  };
+  private readonly elseAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.ifElement) },
+    { ALT: () => this.SUBRULE2(this.body) },
+  ];
+  /** After a layer's name (the last token consumed, LA(0)): its argument list, or its bare arguments. */
+  private readonly layerArgsAlts: OrMethodOpts<unknown> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        GATE: () => this.LA(1).tokenType === T.LParen && adjacent(this.LA(0), this.LA(1)),
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.argList);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.MANY(() => this.OR2(this.layerArgAlts)) },
+    ],
+  };
+  /** LayerArg := Identifier "=" BareExpr | "/" BareExpr | BareExpr   (each a child of its layer: no node of its own) */
+  private readonly layerArgAlts: IOrAlt<unknown>[] = [
+    { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.namedArg, { ARGS: [false] }) },
+    { ALT: () => this.SUBRULE(this.strideArg) },
+    { ALT: () => this.SUBRULE(this.expression, { ARGS: [false] }) },
+  ];
+  private readonly argAlts: IOrAlt<unknown>[] = [
+    { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.namedArg, { ARGS: [true] }) },
+    { ALT: () => this.SUBRULE(this.expression, { ARGS: [true] }) },
+  ];
+  private readonly argListItems: ManySepMethodOpts<unknown> = { SEP: T.Comma, DEF: () => this.OR(this.argAlts) };
+  /** Whether `/` divides in the innermost expression being parsed (`expression`'s argument, for its MANY's GATE). */
+  private allowDivision = true;
+  private readonly binaryTail: OptionWithGate = {
+    GATE: () => this.allowDivision || this.LA(1).tokenType !== T.Slash,
+    DEF: () => {
+      this.OR(this.binaryOperatorAlts);
+      this.SUBRULE2(this.operand);
+    },
+  };
+  private readonly binaryOperatorAlts: IOrAlt<unknown>[] = binaryOperators.map((t) => ({ ALT: () => this.CONSUME(t) }));
+  private readonly prefixAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Minus) },
+    { ALT: () => this.CONSUME(T.Not) },
+  ];
+  private readonly primaryAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.IntegerLiteral) },
+    { ALT: () => this.CONSUME(T.FloatLiteral) },
+    { ALT: () => this.CONSUME(T.StringLiteral) },
+    { ALT: () => this.CONSUME(T.True) },
+    { ALT: () => this.CONSUME(T.False) },
+    {
+      ALT: () => {
+        this.CONSUME(T.Identifier);
+        this.OPTION(this.callArguments);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME2(T.LParen);
+        this.SUBRULE(this.expression, { ARGS: [true] });
+        this.CONSUME2(T.RParen);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.LBracket);
+        this.MANY_SEP(this.listItems);
+        this.CONSUME(T.RBracket);
+      },
+    },
+  ];
+  /** A call's arguments, right after its name (the last token consumed, LA(0)). */
+  private readonly callArguments: OptionWithGate = {
+    GATE: () => adjacent(this.LA(0), this.LA(1)),
+    DEF: () => {
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.argList);
+      this.CONSUME(T.RParen);
+    },
+  };
+  private readonly listItems: ManySepMethodOpts<unknown> = {
+    SEP: T.Comma,
+    DEF: () => this.SUBRULE2(this.expression, { ARGS: [true] }),
+  };
+
   /** File := { Separator | Import | BlockDecl | NetworkDecl | RuleDecl | Defaults } */
   file = this.RULE('file', () => {
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.importDecl) },
-        { ALT: () => this.SUBRULE(this.blockDecl) },
-        { ALT: () => this.SUBRULE(this.networkDecl) },
-        { ALT: () => this.SUBRULE(this.ruleDecl) },
-        { ALT: () => this.SUBRULE(this.defaultsStmt) },
-      ]);
-    });
-  });
-
-  /** Separator := NEWLINE | ";" */
-  separator = this.RULE('separator', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Newline) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+    this.MANY(() => this.OR(this.topLevelAlts));
   });
 
   /** Import := "import" [ "{" Identifier { "," Identifier } "}" "from" ] String */
@@ -104,21 +282,14 @@ class IncpParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.SUBRULE(this.params));
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.matchClause) },
-        { ALT: () => this.SUBRULE(this.whenClause) },
-        { ALT: () => this.SUBRULE(this.replaceClause) },
-      ]);
-    });
+    this.MANY(() => this.OR(this.clauseAlts));
     this.CONSUME(T.RBrace);
   });
 
   /** MatchClause := "match" [ Label ] Chain   (the label names the first layer of the pattern) */
   matchClause = this.RULE('matchClause', () => {
     this.CONSUME(T.Match);
-    this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
+    this.OPTION(this.optionalLabel);
     this.SUBRULE(this.chain);
   });
 
@@ -131,7 +302,7 @@ class IncpParser extends CstParser {
   /** ReplaceClause := "replace" [ Label ] Chain   (the label names the first layer of the replacement) */
   replaceClause = this.RULE('replaceClause', () => {
     this.CONSUME(T.Replace);
-    this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
+    this.OPTION(this.optionalLabel);
     this.SUBRULE(this.chain);
   });
 
@@ -158,41 +329,18 @@ class IncpParser extends CstParser {
   /** Body := "{" { Separator | Statement } "}" */
   body = this.RULE('body', () => {
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.separator) }, { ALT: () => this.SUBRULE(this.statement) }]);
-    });
+    this.MANY(() => this.OR(this.bodyAlts));
     this.CONSUME(T.RBrace);
   });
 
   /** Statement := Defaults | ApplyRules | Train | [ Label ] ( Aux | Chain ) */
   statement = this.RULE('statement', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.defaultsStmt) },
-      { ALT: () => this.SUBRULE(this.applyStmt) },
-      { ALT: () => this.SUBRULE(this.trainStmt) },
-      {
-        ALT: () => {
-          this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
-          this.OR2([{ ALT: () => this.SUBRULE(this.auxStmt) }, { ALT: () => this.SUBRULE(this.chain) }]);
-        },
-      },
-    ]);
+    this.OR(this.statementAlts);
   });
 
   /** Label := ( Identifier [ ".." Identifier ] | String ) ":"   (a string label is an exact node name) */
   label = this.RULE('label', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier);
-          this.OPTION(() => {
-            this.CONSUME(T.DotDot);
-            this.CONSUME2(T.Identifier);
-          });
-        },
-      },
-    ]);
+    this.OR(this.labelAlts);
     this.CONSUME(T.Colon);
   });
 
@@ -254,9 +402,7 @@ class IncpParser extends CstParser {
   trainStmt = this.RULE('trainStmt', () => {
     this.CONSUME(T.Train);
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.separator) }, { ALT: () => this.SUBRULE(this.setting) }]);
-    });
+    this.MANY(() => this.OR(this.settingAlts));
     this.CONSUME(T.RBrace);
   });
 
@@ -272,19 +418,13 @@ class IncpParser extends CstParser {
     this.SUBRULE(this.element);
     this.MANY(() => {
       this.CONSUME(T.Arrow);
-      this.OPTION({ GATE: () => this.atLabel(), DEF: () => this.SUBRULE(this.label) });
+      this.OPTION(this.optionalLabel);
       this.SUBRULE2(this.element);
     });
   });
 
-  /** Element := Concat | Repeat | If | Layer */
   element = this.RULE('element', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.concat) },
-      { ALT: () => this.SUBRULE(this.repeat) },
-      { ALT: () => this.SUBRULE(this.ifElement) },
-      { ALT: () => this.SUBRULE(this.layer) },
-    ]);
+    this.OR(this.elementAlts);
   });
 
   /** Concat := "concat" Body   (each statement of the body is one branch) */
@@ -296,13 +436,7 @@ class IncpParser extends CstParser {
   /** Repeat := "repeat" [ Identifier "in" ] Expr Body */
   repeat = this.RULE('repeat', () => {
     this.CONSUME(T.Repeat);
-    this.OPTION({
-      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.In,
-      DEF: () => {
-        this.CONSUME(T.Identifier);
-        this.CONSUME(T.In);
-      },
-    });
+    this.OPTION(this.repeatVariable);
     this.SUBRULE(this.expression, { ARGS: [true] });
     this.SUBRULE(this.body);
   });
@@ -314,7 +448,7 @@ class IncpParser extends CstParser {
     this.SUBRULE(this.body);
     this.OPTION(() => {
       this.CONSUME(T.Else);
-      this.OR([{ ALT: () => this.SUBRULE(this.ifElement) }, { ALT: () => this.SUBRULE2(this.body) }]);
+      this.OR(this.elseAlts);
     });
   });
 
@@ -323,30 +457,8 @@ class IncpParser extends CstParser {
    * The "(" form needs the parenthesis right after the name, with no space (see `adjacent`).
    */
   layer = this.RULE('layer', () => {
-    const name = this.CONSUME(T.Identifier);
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          GATE: () => this.LA(1).tokenType === T.LParen && adjacent(name, this.LA(1)),
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.SUBRULE(this.argList);
-            this.CONSUME(T.RParen);
-          },
-        },
-        { ALT: () => this.MANY(() => this.SUBRULE(this.layerArg)) },
-      ],
-    });
-  });
-
-  /** LayerArg := Identifier "=" BareExpr | "/" BareExpr | BareExpr */
-  layerArg = this.RULE('layerArg', () => {
-    this.OR([
-      { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.namedArg, { ARGS: [false] }) },
-      { ALT: () => this.SUBRULE(this.strideArg) },
-      { ALT: () => this.SUBRULE(this.expression, { ARGS: [false] }) },
-    ]);
+    this.CONSUME(T.Identifier);
+    this.OR(this.layerArgsAlts);
   });
 
   /** StrideArg := "/" BareExpr */
@@ -357,15 +469,7 @@ class IncpParser extends CstParser {
 
   /** ArgList := [ Arg { "," Arg } ]    Arg := Identifier "=" Expr | Expr */
   argList = this.RULE('argList', () => {
-    this.MANY_SEP({
-      SEP: T.Comma,
-      DEF: () => {
-        this.OR([
-          { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.namedArg, { ARGS: [true] }) },
-          { ALT: () => this.SUBRULE(this.expression, { ARGS: [true] }) },
-        ]);
-      },
-    });
+    this.MANY_SEP(this.argListItems);
   });
 
   namedArg = this.RULE('namedArg', (allowDivision?: boolean) => {
@@ -389,14 +493,15 @@ class IncpParser extends CstParser {
    * nodes per number); compiler/syntax/builder.ts applies the precedence above.
    */
   expression = this.RULE('expression', (allowDivision?: boolean) => {
-    this.SUBRULE(this.operand);
-    this.MANY({
-      GATE: () => allowDivision === true || this.LA(1).tokenType !== T.Slash,
-      DEF: () => {
-        this.OR(binaryOperators.map((t) => ({ ALT: () => this.CONSUME(t) })));
-        this.SUBRULE2(this.operand);
-      },
-    });
+    const enclosing = this.allowDivision;
+    this.allowDivision = allowDivision === true;
+    try {
+      this.SUBRULE(this.operand);
+      this.MANY(this.binaryTail);
+    } finally {
+      // An operand may hold an expression of its own (`(a / b)`), which sets this for its own MANY.
+      this.allowDivision = enclosing;
+    }
   });
 
   /**
@@ -406,7 +511,7 @@ class IncpParser extends CstParser {
    * One operand of an expression, with its prefix operators (`-`, `not`).
    */
   operand = this.RULE('operand', () => {
-    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Not) }]));
+    this.MANY(() => this.OR(this.prefixAlts));
     this.SUBRULE(this.primary);
     this.MANY2(() => {
       this.CONSUME(T.Dot);
@@ -427,40 +532,7 @@ class IncpParser extends CstParser {
    *          | "(" Expr ")" | "[" [ Expr { "," Expr } ] "]"
    */
   primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.IntegerLiteral) },
-      { ALT: () => this.CONSUME(T.FloatLiteral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      {
-        ALT: () => {
-          const name = this.CONSUME(T.Identifier);
-          this.OPTION({
-            GATE: () => adjacent(name, this.LA(1)),
-            DEF: () => {
-              this.CONSUME(T.LParen);
-              this.SUBRULE(this.argList);
-              this.CONSUME(T.RParen);
-            },
-          });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME2(T.LParen);
-          this.SUBRULE(this.expression, { ARGS: [true] });
-          this.CONSUME2(T.RParen);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LBracket);
-          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.expression, { ARGS: [true] }) });
-          this.CONSUME(T.RBracket);
-        },
-      },
-    ]);
+    this.OR(this.primaryAlts);
   });
 
   /** A label starts here: `name:`, `first..last:` or `"exact/name":` (four tokens of lookahead, more than the OR's). */
@@ -473,6 +545,9 @@ class IncpParser extends CstParser {
     );
   }
 }
+
+/** An OPTION's or a MANY's options with a GATE. */
+type OptionWithGate = { GATE: () => boolean; DEF: () => void };
 
 /** The binary operators, in the order the parser tries them (multi-character ones first). */
 const binaryOperators = [
@@ -518,10 +593,16 @@ export interface CstResult {
   problems: ParseProblem[];
 }
 
-export function parseTokens(tokens: IToken[]): CstResult {
+/**
+ * Parses a file's tokens. With `onDeclaration`, each top-level declaration parsed before the first syntax error
+ * is handed to it as soon as it is complete, and left out of the CST returned (the rest of the file's CST is
+ * returned as usual).
+ */
+export function parseTokens(tokens: IToken[], onDeclaration?: (node: CstNode) => void): CstResult {
   const parser = parserInstance();
   parser.input = tokens;
   parser.errorCount = 0;
+  parser.onDeclaration = onDeclaration;
   let cst: CstNode | undefined;
   // Chevrotain throws an exception for each syntax error and recovery attempt; their stack traces are
   // never read, and capturing them was an eighth of the time spent on input with errors.
@@ -533,6 +614,7 @@ export function parseTokens(tokens: IToken[]): CstResult {
     if (!(e instanceof TooManyErrors)) throw e;
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+    parser.onDeclaration = undefined;
   }
   // (An aborted parse may add one more error on its way out: "expected end of file"; it is dropped.)
   const problems = parser.errors.slice(0, MAX_PARSE_ERRORS).map((e: IRecognitionException) => ({
@@ -574,4 +656,8 @@ export { EOF };
 export type IncpCstParser = IncpParser;
 export function grammarProductions(): ReturnType<IncpParser['getGAstProductions']> {
   return parserInstance().getGAstProductions();
+}
+/** Chevrotain's base CST visitor of this grammar: its validateVisitor checks that a visitor has a method per rule. */
+export function baseCstVisitor(): new () => ICstVisitor<unknown, unknown> {
+  return parserInstance().getBaseCstVisitorConstructor();
 }

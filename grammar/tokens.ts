@@ -51,14 +51,22 @@ export const Not = keyword('not');
  * The `x` of a size (`3x3`, `1xn`, `299x299x3`, `(n)x1`). It is an `x` right after a digit or `)`,
  * or an `x` standing alone as a word (`n x 1`). Anywhere else `x` starts an identifier (`xs`, `max`).
  */
-const matchCross: CustomPatternMatcherFunc = (text, offset) => {
+export const matchCross: CustomPatternMatcherFunc = (text, offset) => {
   if (text.charCodeAt(offset) !== 120 /* x */) return null;
-  const prev = offset > 0 ? text[offset - 1]! : '';
-  const next = offset + 1 < text.length ? text[offset + 1]! : '';
-  const afterNumber = /[0-9)]/.test(prev);
-  const standalone = !/[A-Za-z0-9_]/.test(prev) && !/[A-Za-z0-9_]/.test(next);
-  return afterNumber || standalone ? (['x'] as unknown as RegExpExecArray) : null;
+  const prev = text.charCodeAt(offset - 1); // NaN at the start and the end of the text
+  const afterNumber = isDigitCode(prev) || prev === 41; /* ) */
+  const standalone = !isWordCode(prev) && !isWordCode(text.charCodeAt(offset + 1));
+  return afterNumber || standalone ? crossMatch : null;
 };
+const crossMatch = ['x'] as unknown as RegExpExecArray;
+/** [0-9] */
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+/** [A-Za-z0-9_] */
+function isWordCode(c: number): boolean {
+  return isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
 export const Cross = createToken({
   name: 'Cross',
   pattern: matchCross,
@@ -172,3 +180,7 @@ export const allTokens: TokenType[] = [
 ];
 
 export const keywords: readonly string[] = keywordTokens.map((t) => (t.PATTERN as RegExp).source);
+/** Each reserved word's token type, by its text. */
+export const keywordTypes: ReadonlyMap<string, TokenType> = new Map(
+  keywordTokens.map((t) => [(t.PATTERN as RegExp).source, t]),
+);

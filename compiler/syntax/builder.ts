@@ -1,13 +1,17 @@
 /**
  * The one CST -> AST visitor: turns the Chevrotain concrete syntax tree of grammar/parser.ts into the
  * AST of ast.ts, with a span on every node. Runs only on a CST without syntax errors.
+ *
+ * Typed against the parser: grammar/cst.ts (generated from the parser's productions by scripts/cst-types.mjs,
+ * checked by test/cst-types.test.ts) gives each rule's children, and the builder has one method per rule with
+ * that rule's name and children (`implements CstRules`), so a rule renamed, added or reshaped in the grammar
+ * and not followed here fails to compile. Chevrotain's validateVisitor checks the same at run time (in the test).
  */
-import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type { CstNode, CstNodeLocation, IToken } from 'chevrotain';
+import type * as C from '../../grammar/cst.js';
 import type * as A from './ast.js';
-import { joinSpans, locationSpan, tokenSpan } from './spans.js';
+import { endPosition, joinSpans, locationSpan, tokenSpan } from './spans.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
-
-type Children = Record<string, CstElement[] | undefined>;
 
 /**
  * The deepest expression tree accepted. A chain of operators (`1 + 1 + ... + 1`) nests one level per
@@ -16,16 +20,17 @@ type Children = Record<string, CstElement[] | undefined>;
  */
 export const MAX_EXPRESSION_DEPTH = 256;
 
-function isToken(e: CstElement): e is IToken {
-  return (e as IToken).image !== undefined;
-}
+/** One method per parser rule, named as the rule, taking its children and its node's location. */
+type CstRules = Omit<C.ICstNodeVisitor<CstNodeLocation, unknown>, 'visit' | 'validateVisitor'>;
 
-export class AstBuilder {
+export class AstBuilder implements CstRules {
   readonly diagnostics: Diagnostic[] = [];
+  /** The declarations built one by one, as the parser finished each (`declaration`), in source order. */
+  private readonly declarations: A.TopLevel[] = [];
   /** The depth of each composite expression built (a leaf is 1). */
   private readonly depths = new WeakMap<A.Expr, number>();
   private depthReported = false;
-  constructor(private readonly file: string) {}
+  constructor(private readonly fileName: string) {}
 
   /** Records a composite expression's depth; past MAX_EXPRESSION_DEPTH, reports it (once per file) at `at`. */
   private nested<E extends A.Expr>(e: E, children: readonly A.Expr[], at: A.Span): E {
@@ -41,44 +46,12 @@ export class AstBuilder {
     return e;
   }
 
-  // ---- spans ----------------------------------------------------------------------------------
-
   private tokenSpan(t: IToken): A.Span {
-    return tokenSpan(this.file, t);
+    return tokenSpan(this.fileName, t);
   }
 
-  private nodeSpan(n: CstNode): A.Span {
-    return locationSpan(this.file, n.location!);
-  }
-
-  private join(a: A.Span, b: A.Span): A.Span {
-    return joinSpans(a, b);
-  }
-
-  // ---- helpers ----------------------------------------------------------------------------------
-
-  private nodes(c: Children, key: string): CstNode[] {
-    return (c[key] ?? []) as CstNode[];
-  }
-  private node(c: Children, key: string, i = 0): CstNode | undefined {
-    return this.nodes(c, key)[i];
-  }
-  private tokens(c: Children, key: string): IToken[] {
-    return (c[key] ?? []) as IToken[];
-  }
-  private token(c: Children, key: string, i = 0): IToken | undefined {
-    return this.tokens(c, key)[i];
-  }
-  /** All children of the given keys, in source order. (No `push(...xs)`: xs may be too long to spread.) */
-  private ordered(c: Children, keys: string[]): CstElement[] {
-    let all: CstElement[] = [];
-    let sources = 0;
-    for (const k of keys) {
-      const xs = c[k];
-      if (!xs || xs.length === 0) continue;
-      all = sources++ === 0 ? xs.slice() : all.concat(xs);
-    }
-    return sources > 1 ? all.sort((x, y) => start(x) - start(y)) : all;
+  private span(l: CstNodeLocation): A.Span {
+    return locationSpan(this.fileName, l);
   }
 
   private identifier(t: IToken): A.Identifier {
@@ -87,15 +60,18 @@ export class AstBuilder {
 
   // ---- file -------------------------------------------------------------------------------------
 
+  /** Builds one top-level declaration now (parseTokens's `onDeclaration`); sourceFile puts it first. */
+  declaration(n: CstNode): void {
+    this.declarations.push(this.topLevel(n as TopLevelCstNode));
+  }
+
+  /** The file: the declarations built already (`declaration`), then those still in `cst`. */
   sourceFile(cst: CstNode, text: string, comments: IToken[]): A.SourceFile {
-    const c = cst.children as Children;
-    const items = this.ordered(c, ['importDecl', 'blockDecl', 'networkDecl', 'ruleDecl', 'defaultsStmt']).map((n) =>
-      this.topLevel(n as CstNode),
-    );
-    const lines = text.split(/\r\n|\r|\n/);
+    const file = this.declarations.concat(this.file((cst as C.FileCstNode).children));
+    const end = endPosition(text);
     return {
       kind: 'SourceFile',
-      items,
+      items: file,
       comments: comments.map((t) => ({
         kind: 'Comment',
         style: t.image.startsWith('//') ? 'line' : 'block',
@@ -103,362 +79,356 @@ export class AstBuilder {
         span: this.tokenSpan(t),
       })),
       span: {
-        file: this.file,
+        file: this.fileName,
         startOffset: 0,
         endOffset: text.length,
         startLine: 1,
         startColumn: 1,
-        endLine: lines.length,
-        endColumn: lines[lines.length - 1]!.length + 1,
+        endLine: end.line,
+        endColumn: end.column,
       },
     };
   }
 
-  private topLevel(n: CstNode): A.TopLevel {
+  file(c: C.FileCstChildren): A.TopLevel[] {
+    const declarations = inSourceOrder([c.importDecl, c.blockDecl, c.networkDecl, c.ruleDecl, c.defaultsStmt]);
+    return declarations.map((n) => this.topLevel(n));
+  }
+
+  private topLevel(n: TopLevelCstNode): A.TopLevel {
     switch (n.name) {
       case 'importDecl':
-        return this.importDecl(n);
+        return this.importDecl(n.children, n.location!);
       case 'blockDecl':
-        return this.blockDecl(n);
+        return this.blockDecl(n.children, n.location!);
       case 'networkDecl':
-        return this.networkDecl(n);
+        return this.networkDecl(n.children, n.location!);
       case 'ruleDecl':
-        return this.ruleDecl(n);
-      default:
-        return this.defaults(n);
+        return this.ruleDecl(n.children, n.location!);
+      case 'defaultsStmt':
+        return this.defaultsStmt(n.children, n.location!);
     }
   }
 
-  private importDecl(n: CstNode): A.ImportDecl {
-    const c = n.children as Children;
-    const decl: A.ImportDecl = {
-      kind: 'Import',
-      path: this.string(this.token(c, 'StringLiteral')!),
-      span: this.nodeSpan(n),
-    };
-    if (c['From']) decl.names = this.tokens(c, 'Identifier').map((t) => this.identifier(t));
+  importDecl(c: C.ImportDeclCstChildren, at: CstNodeLocation): A.ImportDecl {
+    const decl: A.ImportDecl = { kind: 'Import', path: this.string(c.StringLiteral[0]!), span: this.span(at) };
+    if (c.From) decl.names = (c.Identifier ?? []).map((t) => this.identifier(t));
     return decl;
   }
 
-  private blockDecl(n: CstNode): A.BlockDecl {
-    const c = n.children as Children;
+  blockDecl(c: C.BlockDeclCstChildren, at: CstNodeLocation): A.BlockDecl {
     return {
       kind: 'BlockDecl',
-      name: this.identifier(this.token(c, 'Identifier')!),
-      params: this.params(this.node(c, 'params')),
-      body: this.body(this.node(c, 'body')!),
-      span: this.nodeSpan(n),
+      name: this.identifier(c.Identifier[0]!),
+      params: this.params(c.params[0]!.children),
+      body: this.bodyOf(c.body[0]!),
+      span: this.span(at),
     };
   }
 
-  private networkDecl(n: CstNode): A.NetworkDecl {
-    const c = n.children as Children;
+  networkDecl(c: C.NetworkDeclCstChildren, at: CstNodeLocation): A.NetworkDecl {
     return {
       kind: 'NetworkDecl',
-      name: this.identifier(this.token(c, 'Identifier')!),
-      params: this.params(this.node(c, 'params')),
-      body: this.body(this.node(c, 'body')!),
-      span: this.nodeSpan(n),
+      name: this.identifier(c.Identifier[0]!),
+      params: c.params ? this.params(c.params[0]!.children) : [],
+      body: this.bodyOf(c.body[0]!),
+      span: this.span(at),
     };
   }
 
-  private ruleDecl(n: CstNode): A.RuleDecl {
-    const c = n.children as Children;
-    const clauses = this.ordered(c, ['matchClause', 'whenClause', 'replaceClause']).map((e): A.RuleClause => {
-      const cn = e as CstNode;
-      const cc = cn.children as Children;
-      const span = this.nodeSpan(cn);
-      if (cn.name === 'whenClause')
-        return { kind: 'When', condition: this.expression(this.node(cc, 'expression')!), span };
-      const chain = this.chain(this.node(cc, 'chain')!);
-      const labelNode = this.node(cc, 'label');
-      if (labelNode) {
-        const first = chain.elements[0]!;
-        first.label = this.label(labelNode);
-        first.span = this.join(first.label.span, first.span);
-        chain.span = this.join(first.label.span, chain.span);
-      }
-      if (cn.name === 'matchClause') return { kind: 'Match', pattern: chain, span };
-      return { kind: 'Replace', replacement: chain, span };
-    });
+  ruleDecl(c: C.RuleDeclCstChildren, at: CstNodeLocation): A.RuleDecl {
+    const clauses: A.RuleClause[] = [];
+    for (const n of inSourceOrder([c.matchClause, c.whenClause, c.replaceClause])) {
+      if (n.name === 'matchClause') clauses.push(this.matchClause(n.children, n.location!));
+      else if (n.name === 'whenClause') clauses.push(this.whenClause(n.children, n.location!));
+      else clauses.push(this.replaceClause(n.children, n.location!));
+    }
     return {
       kind: 'RuleDecl',
-      name: this.identifier(this.token(c, 'Identifier')!),
-      params: this.params(this.node(c, 'params')),
+      name: this.identifier(c.Identifier[0]!),
+      params: c.params ? this.params(c.params[0]!.children) : [],
       clauses,
-      span: this.nodeSpan(n),
+      span: this.span(at),
     };
   }
 
-  private params(n: CstNode | undefined): A.Param[] {
-    if (!n) return [];
-    return this.nodes(n.children as Children, 'param').map((p) => {
-      const c = p.children as Children;
-      const ids = this.tokens(c, 'Identifier');
-      const param: A.Param = { kind: 'Param', name: this.identifier(ids[0]!), span: this.nodeSpan(p) };
-      if (ids[1]) param.type = this.identifier(ids[1]);
-      const def = this.node(c, 'expression');
-      if (def) param.default = this.expression(def);
-      return param;
-    });
+  matchClause(c: C.MatchClauseCstChildren, at: CstNodeLocation): A.MatchClause {
+    return { kind: 'Match', pattern: this.labelledChain(c.chain[0]!, c.label?.[0]), span: this.span(at) };
+  }
+
+  whenClause(c: C.WhenClauseCstChildren, at: CstNodeLocation): A.WhenClause {
+    return { kind: 'When', condition: this.expressionOf(c.expression[0]!), span: this.span(at) };
+  }
+
+  replaceClause(c: C.ReplaceClauseCstChildren, at: CstNodeLocation): A.ReplaceClause {
+    return { kind: 'Replace', replacement: this.labelledChain(c.chain[0]!, c.label?.[0]), span: this.span(at) };
+  }
+
+  /** A clause's chain, its label (if any) on its first layer. */
+  private labelledChain(n: C.ChainCstNode, labelNode: C.LabelCstNode | undefined): A.Chain {
+    const chain = this.chain(n.children, n.location!);
+    if (labelNode) {
+      const first = chain.elements[0]!;
+      first.label = this.label(labelNode.children, labelNode.location!);
+      first.span = joinSpans(first.label.span, first.span);
+      chain.span = joinSpans(first.label.span, chain.span);
+    }
+    return chain;
+  }
+
+  params(c: C.ParamsCstChildren): A.Param[] {
+    return c.param ? c.param.map((p) => this.param(p.children, p.location!)) : [];
+  }
+
+  param(c: C.ParamCstChildren, at: CstNodeLocation): A.Param {
+    const param: A.Param = { kind: 'Param', name: this.identifier(c.Identifier[0]!), span: this.span(at) };
+    if (c.Identifier[1]) param.type = this.identifier(c.Identifier[1]);
+    if (c.expression) param.default = this.expressionOf(c.expression[0]!);
+    return param;
   }
 
   // ---- statements -------------------------------------------------------------------------------
 
-  private body(n: CstNode): A.Body {
-    const statements = this.nodes(n.children as Children, 'statement').map((s) => this.statement(s));
-    return { kind: 'Body', statements, span: this.nodeSpan(n) };
+  private bodyOf(n: C.BodyCstNode): A.Body {
+    return this.body(n.children, n.location!);
   }
 
-  private statement(n: CstNode): A.Statement {
-    const c = n.children as Children;
-    const inner = this.ordered(c, ['defaultsStmt', 'applyStmt', 'trainStmt', 'auxStmt', 'chain']);
-    const first = inner[0] as CstNode;
-    const labelNode = this.node(c, 'label');
-    const label = labelNode ? this.label(labelNode) : undefined;
-    switch (first.name) {
-      case 'defaultsStmt':
-        return this.defaults(first);
-      case 'applyStmt':
-        return this.applyRules(first);
-      case 'trainStmt':
-        return this.train(first);
-      case 'auxStmt': {
-        const aux = this.aux(first);
-        if (label) {
-          aux.label = label;
-          aux.span = this.join(label.span, aux.span);
-        }
-        return aux;
+  body(c: C.BodyCstChildren, at: CstNodeLocation): A.Body {
+    const statements = c.statement ? c.statement.map((s) => this.statement(s.children)) : [];
+    return { kind: 'Body', statements, span: this.span(at) };
+  }
+
+  statement(c: C.StatementCstChildren): A.Statement {
+    if (c.defaultsStmt) return this.defaultsStmt(c.defaultsStmt[0]!.children, c.defaultsStmt[0]!.location!);
+    if (c.applyStmt) return this.applyStmt(c.applyStmt[0]!.children, c.applyStmt[0]!.location!);
+    if (c.trainStmt) return this.trainStmt(c.trainStmt[0]!.children, c.trainStmt[0]!.location!);
+    const label = c.label ? this.label(c.label[0]!.children, c.label[0]!.location!) : undefined;
+    if (c.auxStmt) {
+      const aux = this.auxStmt(c.auxStmt[0]!.children, c.auxStmt[0]!.location!);
+      if (label) {
+        aux.label = label;
+        aux.span = joinSpans(label.span, aux.span);
       }
-      default: {
-        const chain = this.chain(first);
-        if (label?.exact) {
-          // An exact name names a node, never a scope: it goes to the first element.
-          const el = chain.elements[0]!;
-          el.label = label;
-          el.span = this.join(label.span, el.span);
-          chain.span = this.join(label.span, chain.span);
-        } else if (label) {
-          chain.label = label;
-          chain.span = this.join(label.span, chain.span);
-        }
-        return chain;
-      }
+      return aux;
     }
+    const chain = this.chain(c.chain![0]!.children, c.chain![0]!.location!);
+    if (label?.exact) {
+      // An exact name names a node, never a scope: it goes to the first element.
+      const el = chain.elements[0]!;
+      el.label = label;
+      el.span = joinSpans(label.span, el.span);
+      chain.span = joinSpans(label.span, chain.span);
+    } else if (label) {
+      chain.label = label;
+      chain.span = joinSpans(label.span, chain.span);
+    }
+    return chain;
   }
 
-  private label(n: CstNode): A.Label {
-    const c = n.children as Children;
-    const str = this.token(c, 'StringLiteral');
-    if (str) {
-      const value = this.string(str);
+  label(c: C.LabelCstChildren, at: CstNodeLocation): A.Label {
+    if (c.StringLiteral) {
+      const value = this.string(c.StringLiteral[0]!);
       if (value.value === '') this.diagnostics.push(diagnostic('empty-label', value.span, {}));
       return {
         kind: 'Label',
         name: { kind: 'Identifier', name: value.value, span: value.span },
         exact: true,
-        span: this.nodeSpan(n),
+        span: this.span(at),
       };
     }
-    const ids = this.tokens(c, 'Identifier');
-    const label: A.Label = { kind: 'Label', name: this.identifier(ids[0]!), span: this.nodeSpan(n) };
+    const ids = c.Identifier!;
+    const label: A.Label = { kind: 'Label', name: this.identifier(ids[0]!), span: this.span(at) };
     if (ids[1]) label.last = this.identifier(ids[1]);
     return label;
   }
 
-  private defaults(n: CstNode): A.DefaultsStmt {
-    const c = n.children as Children;
+  defaultsStmt(c: C.DefaultsStmtCstChildren, at: CstNodeLocation): A.DefaultsStmt {
     return {
       kind: 'Defaults',
-      target: this.identifier(this.token(c, 'Identifier')!),
-      args: this.argList(this.node(c, 'argList')),
-      span: this.nodeSpan(n),
+      target: this.identifier(c.Identifier[0]!),
+      args: this.argList(c.argList[0]!.children),
+      span: this.span(at),
     };
   }
 
-  private applyRules(n: CstNode): A.ApplyRulesStmt {
-    const c = n.children as Children;
+  applyStmt(c: C.ApplyStmtCstChildren, at: CstNodeLocation): A.ApplyRulesStmt {
     return {
       kind: 'ApplyRules',
-      rule: this.identifier(this.token(c, 'Identifier')!),
-      args: this.argList(this.node(c, 'argList')),
-      targets: this.nodes(c, 'target').map((t) => {
-        const tc = t.children as Children;
-        const target: A.Target = { kind: 'Target', path: this.path(this.node(tc, 'path')!), span: this.nodeSpan(t) };
-        const last = this.node(tc, 'path', 1);
-        if (last) target.last = this.path(last);
-        return target;
-      }),
-      span: this.nodeSpan(n),
+      rule: this.identifier(c.Identifier[0]!),
+      args: c.argList ? this.argList(c.argList[0]!.children) : [],
+      targets: c.target ? c.target.map((t) => this.target(t.children, t.location!)) : [],
+      span: this.span(at),
     };
   }
 
-  private path(n: CstNode): A.Path {
+  target(c: C.TargetCstChildren, at: CstNodeLocation): A.Target {
+    const target: A.Target = { kind: 'Target', path: this.pathOf(c.path[0]!), span: this.span(at) };
+    if (c.path[1]) target.last = this.pathOf(c.path[1]);
+    return target;
+  }
+
+  private pathOf(n: C.PathCstNode): A.Path {
+    return this.path(n.children, n.location!);
+  }
+
+  path(c: C.PathCstChildren, at: CstNodeLocation): A.Path {
+    return { kind: 'Path', segments: c.Identifier.map((t) => this.identifier(t)), span: this.span(at) };
+  }
+
+  trainStmt(c: C.TrainStmtCstChildren, at: CstNodeLocation): A.TrainStmt {
+    const settings = c.setting ? c.setting.map((s) => this.setting(s.children, s.location!)) : [];
+    return { kind: 'Train', settings, span: this.span(at) };
+  }
+
+  setting(c: C.SettingCstChildren, at: CstNodeLocation): A.Setting {
     return {
-      kind: 'Path',
-      segments: this.tokens(n.children as Children, 'Identifier').map((t) => this.identifier(t)),
-      span: this.nodeSpan(n),
+      kind: 'Setting',
+      key: this.identifier(c.Identifier[0]!),
+      value: this.expressionOf(c.expression[0]!),
+      span: this.span(at),
     };
   }
 
-  private train(n: CstNode): A.TrainStmt {
-    const settings = this.nodes(n.children as Children, 'setting').map((s): A.Setting => {
-      const c = s.children as Children;
-      return {
-        kind: 'Setting',
-        key: this.identifier(this.token(c, 'Identifier')!),
-        value: this.expression(this.node(c, 'expression')!),
-        span: this.nodeSpan(s),
-      };
-    });
-    return { kind: 'Train', settings, span: this.nodeSpan(n) };
-  }
-
-  private aux(n: CstNode): A.AuxStmt {
-    const c = n.children as Children;
+  auxStmt(c: C.AuxStmtCstChildren, at: CstNodeLocation): A.AuxStmt {
     const aux: A.AuxStmt = {
       kind: 'Aux',
-      from: this.path(this.node(c, 'path')!),
-      body: this.body(this.node(c, 'body')!),
-      span: this.nodeSpan(n),
+      from: this.pathOf(c.path[0]!),
+      body: this.bodyOf(c.body[0]!),
+      span: this.span(at),
     };
-    const weight = this.node(c, 'expression');
-    if (weight) aux.weight = this.expression(weight);
+    if (c.expression) aux.weight = this.expressionOf(c.expression[0]!);
     return aux;
   }
 
-  private chain(n: CstNode): A.Chain {
-    const c = n.children as Children;
-    const elements: A.Element[] = [];
-    let pending: A.Label | undefined;
-    for (const e of this.ordered(c, ['element', 'label'])) {
-      const cn = e as CstNode;
-      if (cn.name === 'label') {
-        pending = this.label(cn);
-        continue;
+  /** Elements, each with the label written before it (`-> name: layer`): labels sit between elements. */
+  chain(c: C.ChainCstChildren, at: CstNodeLocation): A.Chain {
+    const labels = c.label;
+    let next = 0;
+    const elements = c.element.map((n) => {
+      const el = this.element(n.children);
+      if (labels && next < labels.length && labels[next]!.location!.startOffset < n.location!.startOffset) {
+        const label = this.label(labels[next]!.children, labels[next]!.location!);
+        next++;
+        el.label = label;
+        el.span = joinSpans(label.span, el.span);
       }
-      const el = this.element(cn);
-      if (pending) {
-        el.label = pending;
-        el.span = this.join(pending.span, el.span);
-        pending = undefined;
-      }
-      elements.push(el);
-    }
-    return { kind: 'Chain', elements, span: this.nodeSpan(n) };
+      return el;
+    });
+    return { kind: 'Chain', elements, span: this.span(at) };
   }
 
-  private element(n: CstNode): A.Element {
-    const inner = (Object.values(n.children as Children)[0] as CstNode[])[0]!;
-    switch (inner.name) {
-      case 'concat':
-        return {
-          kind: 'Concat',
-          body: this.body(this.node(inner.children as Children, 'body')!),
-          span: this.nodeSpan(inner),
-        };
-      case 'repeat':
-        return this.repeat(inner);
-      case 'ifElement':
-        return this.ifElement(inner);
-      default:
-        return this.layer(inner);
-    }
+  element(c: C.ElementCstChildren): A.Element {
+    if (c.layer) return this.layer(c.layer[0]!.children, c.layer[0]!.location!);
+    if (c.concat) return this.concat(c.concat[0]!.children, c.concat[0]!.location!);
+    if (c.repeat) return this.repeat(c.repeat[0]!.children, c.repeat[0]!.location!);
+    return this.ifElement(c.ifElement![0]!.children, c.ifElement![0]!.location!);
   }
 
-  private repeat(n: CstNode): A.RepeatElement {
-    const c = n.children as Children;
+  concat(c: C.ConcatCstChildren, at: CstNodeLocation): A.ConcatElement {
+    return { kind: 'Concat', body: this.bodyOf(c.body[0]!), span: this.span(at) };
+  }
+
+  repeat(c: C.RepeatCstChildren, at: CstNodeLocation): A.RepeatElement {
     const r: A.RepeatElement = {
       kind: 'Repeat',
-      over: this.expression(this.node(c, 'expression')!),
-      body: this.body(this.node(c, 'body')!),
-      span: this.nodeSpan(n),
+      over: this.expressionOf(c.expression[0]!),
+      body: this.bodyOf(c.body[0]!),
+      span: this.span(at),
     };
-    const v = this.token(c, 'Identifier');
-    if (v) r.variable = this.identifier(v);
+    if (c.Identifier) r.variable = this.identifier(c.Identifier[0]!);
     return r;
   }
 
-  private ifElement(n: CstNode): A.IfElement {
-    const c = n.children as Children;
-    const bodies = this.nodes(c, 'body');
+  ifElement(c: C.IfElementCstChildren, at: CstNodeLocation): A.IfElement {
     const el: A.IfElement = {
       kind: 'If',
-      condition: this.expression(this.node(c, 'expression')!),
-      then: this.body(bodies[0]!),
-      span: this.nodeSpan(n),
+      condition: this.expressionOf(c.expression[0]!),
+      then: this.bodyOf(c.body[0]!),
+      span: this.span(at),
     };
-    const nested = this.node(c, 'ifElement');
-    if (nested) el.else = this.ifElement(nested);
-    else if (bodies[1]) el.else = this.body(bodies[1]);
+    if (c.ifElement) el.else = this.ifElement(c.ifElement[0]!.children, c.ifElement[0]!.location!);
+    else if (c.body[1]) el.else = this.bodyOf(c.body[1]);
     return el;
   }
 
-  private layer(n: CstNode): A.LayerElement {
-    const c = n.children as Children;
-    const parenthesized = c['LParen'] !== undefined;
-    const args = parenthesized
-      ? this.argList(this.node(c, 'argList'))
-      : this.nodes(c, 'layerArg').map((a) => this.layerArg(a));
-    return {
-      kind: 'Layer',
-      callee: this.identifier(this.token(c, 'Identifier')!),
-      args,
-      parenthesized,
-      span: this.nodeSpan(n),
-    };
+  /** A layer: `name(args)`, or `name` and its bare arguments (named, stride or positional, in source order). */
+  layer(c: C.LayerCstChildren, at: CstNodeLocation): A.LayerElement {
+    const parenthesized = c.LParen !== undefined;
+    let args: A.Arg[];
+    if (parenthesized) args = this.argList(c.argList![0]!.children);
+    else if (!c.namedArg && !c.strideArg) args = c.expression ? c.expression.map((e) => this.positional(e)) : [];
+    else {
+      args = [];
+      for (const n of inSourceOrder([c.namedArg, c.strideArg, c.expression])) {
+        if (n.name === 'namedArg') args.push(this.namedArg(n.children, n.location!));
+        else if (n.name === 'strideArg') args.push(this.strideArg(n.children, n.location!));
+        else args.push(this.positional(n));
+      }
+    }
+    return { kind: 'Layer', callee: this.identifier(c.Identifier[0]!), args, parenthesized, span: this.span(at) };
   }
 
-  private layerArg(n: CstNode): A.Arg {
-    const c = n.children as Children;
-    const named = this.node(c, 'namedArg');
-    if (named) return this.namedArg(named);
-    const stride = this.node(c, 'strideArg');
-    if (stride)
-      return {
-        kind: 'StrideArg',
-        value: this.expression(this.node(stride.children as Children, 'expression')!),
-        span: this.nodeSpan(stride),
-      };
-    return { kind: 'PositionalArg', value: this.expression(this.node(c, 'expression')!), span: this.nodeSpan(n) };
+  strideArg(c: C.StrideArgCstChildren, at: CstNodeLocation): A.StrideArg {
+    return { kind: 'StrideArg', value: this.expressionOf(c.expression[0]!), span: this.span(at) };
   }
 
-  private argList(n: CstNode | undefined): A.Arg[] {
-    if (!n) return [];
-    return this.ordered(n.children as Children, ['namedArg', 'expression']).map((e) => {
-      const cn = e as CstNode;
-      if (cn.name === 'namedArg') return this.namedArg(cn);
-      return { kind: 'PositionalArg', value: this.expression(cn), span: this.nodeSpan(cn) } satisfies A.PositionalArg;
-    });
+  argList(c: C.ArgListCstChildren): A.Arg[] {
+    if (!c.namedArg) return c.expression ? c.expression.map((e) => this.positional(e)) : [];
+    const args: A.Arg[] = [];
+    for (const n of inSourceOrder([c.namedArg, c.expression])) {
+      if (n.name === 'namedArg') args.push(this.namedArg(n.children, n.location!));
+      else args.push(this.positional(n));
+    }
+    return args;
   }
 
-  private namedArg(n: CstNode): A.NamedArg {
-    const c = n.children as Children;
+  private positional(n: C.ExpressionCstNode): A.PositionalArg {
+    return { kind: 'PositionalArg', value: this.expressionOf(n), span: this.span(n.location!) };
+  }
+
+  namedArg(c: C.NamedArgCstChildren, at: CstNodeLocation): A.NamedArg {
     return {
       kind: 'NamedArg',
-      name: this.identifier(this.token(c, 'Identifier')!),
-      value: this.expression(this.node(c, 'expression')!),
-      span: this.nodeSpan(n),
+      name: this.identifier(c.Identifier[0]!),
+      value: this.expressionOf(c.expression[0]!),
+      span: this.span(at),
     };
   }
 
   // ---- expressions ------------------------------------------------------------------------------
+
+  private expressionOf(n: C.ExpressionCstNode): A.Expr {
+    return this.expression(n.children);
+  }
 
   /**
    * An expression: the parser gives operands and operators in a row; precedence climbing builds the tree
    * the grammar of spec/language.md describes (or < and < not < comparisons and `in` < `..` < + - < * / %
    * < unary minus), left-associative.
    */
-  private expression(n: CstNode): A.Expr {
-    const c = n.children as Children;
-    const items: ExprItem[] = [];
-    for (const e of this.ordered(c, ['operand', ...Object.keys(binaryOps)])) {
-      if (isToken(e)) items.push({ kind: 'op', token: e });
-      else this.operandItems(e, items);
+  expression(c: C.ExpressionCstChildren): A.Expr {
+    const operands = c.operand;
+    // One operand and no prefix operator: most expressions (`64`, `3x3`, `c`), built without the item list.
+    if (operands.length === 1 && !operands[0]!.children.Minus && !operands[0]!.children.Not) {
+      return this.operand(operands[0]!.children);
     }
-    const state = { items, at: 0 };
-    return this.climb(state, 0);
+    const operators: IToken[] = [];
+    if (operands.length > 1) {
+      for (const name of binaryOperatorNames) {
+        const tokens = c[name];
+        if (tokens) for (const t of tokens) operators.push(t);
+      }
+      operators.sort((a, b) => a.startOffset - b.startOffset);
+    }
+    // operand, operator, operand, ...: each operand preceded by its prefix operators.
+    const items: ExprItem[] = [];
+    operands.forEach((n, i) => {
+      if (i > 0) items.push({ kind: 'op', token: operators[i - 1]! });
+      for (const prefix of inSourceOrder([n.children.Minus, n.children.Not]))
+        items.push({ kind: 'prefix', token: prefix });
+      items.push({ kind: 'atom', expr: this.operand(n.children) });
+    });
+    return this.climb({ items, at: 0 }, 0);
   }
 
   private climb(state: { items: ExprItem[]; at: number }, minPrecedence: number): A.Expr {
@@ -467,7 +437,7 @@ export class AstBuilder {
     while (state.at < state.items.length) {
       const item = state.items[state.at]!;
       if (item.kind !== 'op') break;
-      const op = binaryOps[item.token.tokenType.name]!;
+      const op = binaryOps[item.token.tokenType.name as BinaryOperatorName];
       if (op.precedence < minPrecedence) break;
       state.at++;
       // `1 < a < 3` and `a == b == c` do not chain as in Python, nor mean `(1 < a) < 3`: say so (spec/language.md).
@@ -475,7 +445,7 @@ export class AstBuilder {
         this.diagnostics.push(diagnostic('chained-comparison', this.tokenSpan(item.token), { op: item.token.image }));
       }
       const right = this.climb(state, op.precedence + 1);
-      const span = this.join(left.span, right.span);
+      const span = joinSpans(left.span, right.span);
       const node: A.Expr =
         op.op === '..'
           ? { kind: 'Range', low: left, high: right, span }
@@ -492,78 +462,57 @@ export class AstBuilder {
     if (item.kind !== 'prefix') throw new Error('operator where an operand was expected');
     const minus = item.token.tokenType.name === 'Minus';
     const operand = minus ? this.prefixed(state) : this.climb(state, NOT_OPERAND_PRECEDENCE);
-    const span = this.join(this.tokenSpan(item.token), operand.span);
+    const span = joinSpans(this.tokenSpan(item.token), operand.span);
     return this.nested({ kind: 'Unary', op: minus ? '-' : 'not', operand, span }, [operand], span);
   }
 
-  /** Size := Postfix { "x" Postfix }, Postfix := Primary { "." Identifier }, after the prefix operators. */
-  private operandItems(n: CstNode, items: ExprItem[]): void {
-    const c = n.children as Children;
+  /**
+   * Size := Postfix { "x" Postfix }, Postfix := Primary { "." Identifier }, without the prefix operators
+   * (`expression` applies them). The member names are the operand's identifiers, each after its primary.
+   */
+  operand(c: C.OperandCstChildren): A.Expr {
+    const primaries = c.primary;
+    const members = c.Identifier;
     const dims: A.Expr[] = [];
-    let current: A.Expr | undefined;
-    let pendingDot = false;
-    for (const e of this.ordered(c, ['Minus', 'Not', 'primary', 'Dot', 'Identifier', 'Cross'])) {
-      if (!isToken(e)) {
-        current = this.primary(e);
-        continue;
-      }
-      const name = e.tokenType.name;
-      if (name === 'Minus' || name === 'Not') items.push({ kind: 'prefix', token: e });
-      else if (name === 'Dot') pendingDot = true;
-      else if (name === 'Identifier' && pendingDot && current) {
-        const property = this.identifier(e);
+    let member = 0;
+    for (let i = 0; i < primaries.length; i++) {
+      let current = this.primaryOf(primaries[i]!);
+      const before = i + 1 < primaries.length ? primaries[i + 1]!.location!.startOffset : Infinity;
+      while (members && member < members.length && members[member]!.startOffset < before) {
+        const property = this.identifier(members[member++]!);
         current = this.nested(
-          { kind: 'Member', object: current, property, span: this.join(current.span, property.span) },
+          { kind: 'Member', object: current, property, span: joinSpans(current.span, property.span) },
           [current],
           property.span,
         );
-        pendingDot = false;
-      } else if (name === 'Cross' && current) {
-        dims.push(current);
-        current = undefined;
       }
+      dims.push(current);
     }
-    dims.push(current!);
-    const expr =
-      dims.length === 1
-        ? dims[0]!
-        : this.nested(
-            { kind: 'Size', dims, span: this.join(dims[0]!.span, dims[dims.length - 1]!.span) } as A.SizeExpr,
-            dims,
-            dims[0]!.span,
-          );
-    items.push({ kind: 'atom', expr });
+    if (dims.length === 1) return dims[0]!;
+    return this.nested(
+      { kind: 'Size', dims, span: joinSpans(dims[0]!.span, dims[dims.length - 1]!.span) } as A.SizeExpr,
+      dims,
+      dims[0]!.span,
+    );
   }
 
-  private primary(n: CstNode): A.Expr {
-    const c = n.children as Children;
-    const span = this.nodeSpan(n);
-    const int = this.token(c, 'IntegerLiteral');
-    if (int) {
+  private primaryOf(n: C.PrimaryCstNode): A.Expr {
+    return this.primary(n.children, n.location!);
+  }
+
+  primary(c: C.PrimaryCstChildren, at: CstNodeLocation): A.Expr {
+    const span = this.span(at);
+    if (c.IntegerLiteral) {
+      const int = c.IntegerLiteral[0]!;
       const value = Number(int.image);
       if (!Number.isSafeInteger(value))
         this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(int.image) }));
       return { kind: 'Integer', value, raw: int.image, span };
     }
-    const float = this.token(c, 'FloatLiteral');
-    if (float) {
-      const value = Number(float.image);
-      if (!Number.isFinite(value))
-        this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(float.image) }));
-      return { kind: 'Float', value, raw: float.image, span };
-    }
-    const str = this.token(c, 'StringLiteral');
-    if (str) return this.string(str);
-    if (c['True']) return { kind: 'Boolean', value: true, span };
-    if (c['False']) return { kind: 'Boolean', value: false, span };
-    if (c['LBracket']) {
-      const items = this.nodes(c, 'expression').map((e) => this.expression(e));
-      return this.nested({ kind: 'List', items, span }, items, span);
-    }
-    const id = this.token(c, 'Identifier');
-    if (id) {
-      if (c['LParen']) {
-        const args = this.argList(this.node(c, 'argList'));
+    if (c.Identifier) {
+      const id = c.Identifier[0]!;
+      if (c.LParen) {
+        const args = this.argList(c.argList![0]!.children);
         return this.nested(
           { kind: 'Call', callee: this.identifier(id), args, span },
           args.map((a) => a.value),
@@ -572,7 +521,21 @@ export class AstBuilder {
       }
       return { kind: 'Name', name: id.image, span };
     }
-    const inner = this.expression(this.node(c, 'expression')!);
+    if (c.FloatLiteral) {
+      const float = c.FloatLiteral[0]!;
+      const value = Number(float.image);
+      if (!Number.isFinite(value))
+        this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(float.image) }));
+      return { kind: 'Float', value, raw: float.image, span };
+    }
+    if (c.StringLiteral) return this.string(c.StringLiteral[0]!);
+    if (c.True) return { kind: 'Boolean', value: true, span };
+    if (c.False) return { kind: 'Boolean', value: false, span };
+    if (c.LBracket) {
+      const items = c.expression ? c.expression.map((e) => this.expressionOf(e)) : [];
+      return this.nested({ kind: 'List', items, span }, items, span);
+    }
+    const inner = this.expressionOf(c.expression![0]!);
     return this.nested({ kind: 'Paren', expression: inner, span }, [inner], span);
   }
 
@@ -584,13 +547,16 @@ export class AstBuilder {
   }
 }
 
+type TopLevelCstNode =
+  C.ImportDeclCstNode | C.BlockDeclCstNode | C.NetworkDeclCstNode | C.RuleDeclCstNode | C.DefaultsStmtCstNode;
+
 type ExprItem = { kind: 'atom'; expr: A.Expr } | { kind: 'prefix'; token: IToken } | { kind: 'op'; token: IToken };
 
 /** The precedence of comparisons (`==`, `<`, `in`, ...), which do not chain. */
 const COMPARISON_PRECEDENCE = 4;
 
 /** The binary operators by token name, with their precedence (higher binds tighter). */
-const binaryOps: Record<string, { op: A.BinaryOperator | '..'; precedence: number }> = {
+const binaryOps = {
   Or: { op: 'or', precedence: 1 },
   And: { op: 'and', precedence: 2 },
   EqEq: { op: '==', precedence: 4 },
@@ -606,7 +572,11 @@ const binaryOps: Record<string, { op: A.BinaryOperator | '..'; precedence: numbe
   Star: { op: '*', precedence: 7 },
   Slash: { op: '/', precedence: 7 },
   Percent: { op: '%', precedence: 7 },
-};
+} as const satisfies Record<BinaryOperatorName, { op: A.BinaryOperator | '..'; precedence: number }>;
+
+/** The token names of the binary operators: an expression's children other than its operands (tsc checks both ways). */
+type BinaryOperatorName = Exclude<keyof C.ExpressionCstChildren, 'operand'>;
+const binaryOperatorNames = Object.keys(binaryOps) as BinaryOperatorName[];
 
 /**
  * `not` applies to a comparison and what binds tighter: `not a == b` is `not (a == b)`, `not a and b` is `(not a) and
@@ -614,8 +584,25 @@ const binaryOps: Record<string, { op: A.BinaryOperator | '..'; precedence: numbe
  */
 const NOT_OPERAND_PRECEDENCE = 4;
 
-function start(e: CstElement): number {
-  return isToken(e) ? e.startOffset : (e.location?.startOffset ?? 0);
+type Located = { location?: CstNodeLocation } | IToken;
+
+/** The nodes (or tokens) of several lists, each in source order, all in source order. */
+function inSourceOrder<L extends readonly (readonly Located[] | undefined)[]>(
+  lists: L,
+): NonNullable<L[number]>[number][] {
+  type N = NonNullable<L[number]>[number];
+  let all: N[] | undefined;
+  let sources = 0;
+  for (const xs of lists) {
+    if (!xs || xs.length === 0) continue;
+    all = sources++ === 0 ? (xs as N[]) : all!.concat(xs);
+  }
+  if (!all) return [];
+  return sources > 1 ? all.sort((x, y) => start(x) - start(y)) : all;
+}
+
+function start(e: Located): number {
+  return 'image' in e ? e.startOffset : (e.location?.startOffset ?? 0);
 }
 
 function abbreviate(s: string): string {

@@ -14,10 +14,10 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 /** Brackets and prefix operators nest the parser's recursion; past this, report instead of recursing. */
 export const MAX_NESTING = 64;
 /**
- * The most tokens parsed from one file. Parsing costs some 10 to 30 microseconds a token (a layer
- * argument or a list item is a dozen CST nodes deep, and the CST is garbage-collected as it grows):
- * this keeps checking any file to several seconds. A realistic 5,000-line file has about 40,000
- * tokens; 30,000 lines of `conv 3x3 8` have 180,000.
+ * The most tokens parsed from one file. Parsing costs some 5 to 15 microseconds a token (a layer
+ * argument is three CST nodes deep, an expression, its operand and a primary, and the CST is
+ * garbage-collected as it grows): this keeps checking any file to a few seconds. A realistic 5,000-line
+ * file has about 40,000 tokens; 30,000 lines of `conv 3x3 8` have 180,000.
  */
 export const MAX_TOKENS = 250_000;
 /** At most this many syntax errors are reported for one file (the first ones; the rest are noise). */
@@ -54,12 +54,15 @@ export function parseSource(text: string, file: string): ParseResult {
     return { diagnostics };
   }
   try {
-    const parsed = parseTokens(lexed.tokens);
+    // Each declaration is built as soon as it is parsed (its CST then dies young); when the file turns out to
+    // have a syntax error, what was built is dropped, as the AST of a file with errors always is.
+    const builder = new AstBuilder(file);
+    const clean = diagnostics.length === 0;
+    const parsed = parseTokens(lexed.tokens, clean ? (node) => builder.declaration(node) : undefined);
     for (const p of parsed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
       diagnostics.push(syntaxError(file, text, p.token, p.expected));
     }
     if (diagnostics.length > 0 || !parsed.cst) return { diagnostics };
-    const builder = new AstBuilder(file);
     const ast = builder.sourceFile(parsed.cst, text, lexed.comments);
     // At most MAX_SYNTAX_ERRORS of them (a file of 100,000 `1e999` would give as many), and no
     // `push(...xs)` of an unbounded array: spreading too many arguments overflows the stack.

@@ -61,11 +61,23 @@ export function fileStartSpan(file: string): Span {
   return { file, startOffset: 0, endOffset: 1, startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 };
 }
 
+/** The line and column just after the last character of `text` (its last line's length + 1). */
+export function endPosition(text: string): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 /* \r */ && text.charCodeAt(i + 1) === 10) i++;
+    else if (c !== 13 && c !== 10) continue;
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: text.length - lineStart + 1 };
+}
+
 /** Just after the last character of `text`. */
 export function endOfFileSpan(file: string, text: string): Span {
-  const lines = text.split(/\r\n|\r|\n/);
-  const line = lines.length;
-  const column = lines[line - 1]!.length + 1;
+  const { line, column } = endPosition(text);
   return {
     file,
     startOffset: text.length,
