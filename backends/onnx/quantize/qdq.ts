@@ -23,6 +23,7 @@
  * before its reader), and the result depends only on the model and the ranges: deterministic.
  */
 import pkg from 'onnx-proto';
+import { float32Bytes, float32LE, littleEndian } from '../../common/little-endian.js';
 import {
   activationParams,
   adjustWeightScalesForBias,
@@ -98,10 +99,16 @@ const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.b
 
 function floatsOf(t: ITensorProto): Float32Array {
   if (t.dataType !== DT.FLOAT || !t.rawData) throw new QuantizeError(`initializer ${t.name} is not float32 raw data`);
-  const raw = t.rawData;
-  const copy = new Uint8Array(raw.length);
-  copy.set(raw);
-  return new Float32Array(copy.buffer);
+  return float32LE(t.rawData, t.rawData.length / 4);
+}
+
+/** int32 values as ONNX raw_data (little-endian). */
+function int32Bytes(values: Int32Array): Uint8Array {
+  if (littleEndian) return bytesOf(values);
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setInt32(4 * i, values[i]!, true);
+  return out;
 }
 
 function scalarTensor(name: string, dataType: number, bytes: Uint8Array, dims: number[] = []): ITensorProto {
@@ -248,7 +255,7 @@ class QdqQuantizer {
         const { scale, zeroPoint } = activationParams(range[0], range[1], actType);
         const zp = actType === 'uint8' ? Uint8Array.of(zeroPoint) : bytesOf(Int8Array.of(zeroPoint));
         newInits.push(scalarTensor(`${t}_zero_point`, zpType, zp));
-        newInits.push(scalarTensor(`${t}_scale`, DT.FLOAT, bytesOf(Float32Array.of(scale))));
+        newInits.push(scalarTensor(`${t}_scale`, DT.FLOAT, float32Bytes(Float32Array.of(scale))));
         p = [`${t}_scale`, `${t}_zero_point`, scale];
       }
       qparams.set(t, p);
@@ -306,7 +313,7 @@ class QdqQuantizer {
       const q = quantizeWeight(floatsOf(t), dims, axis, scales);
       newInits.push({ name: `${w}_quantized`, dims, dataType: DT.INT8, rawData: bytesOf(q) });
       newInits.push(scalarTensor(`${w}_zero_point`, DT.INT8, new Uint8Array(scales.length), [scales.length]));
-      newInits.push(scalarTensor(`${w}_scale`, DT.FLOAT, bytesOf(scales), [scales.length]));
+      newInits.push(scalarTensor(`${w}_scale`, DT.FLOAT, float32Bytes(scales), [scales.length]));
       dequantized.set(w, `${w}_DequantizeLinear_Output`);
       return node(
         'DequantizeLinear',
@@ -324,8 +331,8 @@ class QdqQuantizer {
         weightScales.get(use.weight)!,
       );
       const c = values.length;
-      newInits.push({ name: `${b}_quantized`, dims: [c], dataType: DT.INT32, rawData: bytesOf(values) });
-      newInits.push(scalarTensor(`${b}_quantized_scale`, DT.FLOAT, bytesOf(scales), [c]));
+      newInits.push({ name: `${b}_quantized`, dims: [c], dataType: DT.INT32, rawData: int32Bytes(values) });
+      newInits.push(scalarTensor(`${b}_quantized_scale`, DT.FLOAT, float32Bytes(scales), [c]));
       newInits.push(scalarTensor(`${b}_quantized_zero_point`, DT.INT32, new Uint8Array(4 * c), c > 1 ? [c] : []));
       return node(
         'DequantizeLinear',
