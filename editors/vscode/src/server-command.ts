@@ -1,7 +1,8 @@
 /**
  * Which `incc` the extension starts as its language server (`incc lsp --stdio`): the `incc.path` setting
  * when set (a `~` or a path relative to the workspace folder resolved), else the workspace's
- * `node_modules/.bin/incc` when there is one, else `incc` on the PATH. No `vscode` import: test/vscode-extension.test.ts runs it as is (an ES module, src/package.json).
+ * `node_modules/.bin/incc` when there is one, else `incc` on the PATH. No `vscode` import:
+ * test/vscode-extension.test.ts runs it as is (an ES module, src/package.json).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
