@@ -5,7 +5,8 @@
  * checkpoint or a safetensors file) is the CLI's, through the backends that own those formats.
  *
  * The sources, by file name: `.safetensors` a PyTorch state dict (torch.ts), `.onnx` an ONNX model's
- * initializers matched through its graph (onnx.ts). A source is a line in `sources`.
+ * initializers matched through its graph (onnx.ts), `.keras`, `.weights.h5` and `.h5` Keras's files (keras.ts). A
+ * source is a line in `sources`.
  */
 import { readFileSync } from 'node:fs';
 import { diagnostic } from '../../compiler/diagnostics/diagnostics.js';
@@ -43,6 +44,11 @@ export const sources: SourceReader[] = [
     format: 'ONNX',
     extensions: ['.onnx'],
     read: async (path, graph) => (await import('./onnx.js')).onnxSource(readFileSync(path), path, graph),
+  },
+  {
+    format: 'Keras',
+    extensions: ['.keras', '.h5'],
+    read: async (path, graph) => (await import('./keras.js')).kerasSource(readFileSync(path), path, graph),
   },
 ];
 

@@ -11,49 +11,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { IRGraph } from '../../compiler/ir/ir.js';
+import { functionalOrder } from '../common/layer-order.js';
 import { initialValue, type WeightSpec } from '../common/weights.js';
 import { makeLayer, tfjsWeightNames } from './model.js';
 import type { LayerPlan, PlannedLayer } from './plan.js';
 
 /**
- * The plan's layers in the order tfjs's Container gives them: by decreasing depth (the longest path to an
- * output), ties in the order a depth-first walk from the outputs first reaches them. Iterative.
+ * The plan's layers in the order tfjs's Container gives them (backends/common/layer-order.ts, Keras's order):
+ * by decreasing depth (the longest path to an output), ties in the order a depth-first walk from the outputs
+ * first reaches them. Iterative.
  */
 export function containerOrder(plan: LayerPlan): PlannedLayer[] {
-  const byName = new Map(plan.layers.map((l) => [l.name, l]));
-  const firstSeen = new Map<string, number>();
-  const finished = new Set<string>();
-  const postOrder: PlannedLayer[] = [];
-  for (const output of plan.outputs) {
-    // A frame: the layer and the next of its inputs to walk.
-    const stack: { layer: PlannedLayer; next: number }[] = [];
-    const enter = (name: string) => {
-      if (finished.has(name)) return;
-      if (!firstSeen.has(name)) firstSeen.set(name, firstSeen.size);
-      stack.push({ layer: byName.get(name)!, next: 0 });
-    };
-    enter(output);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (top.next < top.layer.inputs.length) {
-        enter(top.layer.inputs[top.next++]!);
-        continue;
-      }
-      stack.pop();
-      if (finished.has(top.layer.name)) continue;
-      finished.add(top.layer.name);
-      postOrder.push(top.layer);
-    }
-  }
-  const depth = new Map<string, number>();
-  for (let i = postOrder.length - 1; i >= 0; i--) {
-    const l = postOrder[i]!;
-    const d = depth.get(l.name) ?? 0;
-    depth.set(l.name, d);
-    for (const input of l.inputs) depth.set(input, Math.max(d + 1, depth.get(input) ?? 0));
-  }
-  const byDepth = (a: PlannedLayer, b: PlannedLayer) => depth.get(b.name)! - depth.get(a.name)!;
-  return [...postOrder].sort((a, b) => byDepth(a, b) || firstSeen.get(a.name)! - firstSeen.get(b.name)!);
+  return functionalOrder(plan.layers, plan.outputs);
 }
 
 function layerObject(l: PlannedLayer): tf.layers.Layer {

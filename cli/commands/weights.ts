@@ -36,6 +36,8 @@ SOURCE:
   FILE.onnx          an ONNX model's initializers, read through its graph (Conv,
                      BatchNormalization, Gemm, MatMul + Add; torch.onnx's and
                      tf2onnx's exports)
+  FILE.keras         a Keras 3 model; FILE.weights.h5 its weights; FILE.h5 Keras's
+                     legacy weights (keras.applications): by Keras's layer order
 
 Options:
   --network FILE     the .incp file of the network the weights are for

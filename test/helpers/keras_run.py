@@ -61,7 +61,8 @@ def rebuild(model_json, input_path, shape_text, output_path):
 def randomise(model, seed):
     """Random weights and batch-norm statistics of a sane scale: the moving statistics set to those of a
     calibration batch (momentum 0 for one training-mode call), then perturbed, so that every variable of
-    every layer matters to the output and the activations stay near 1 over 94 layers."""
+    every layer matters to the output and the activations stay near 1 over 94 layers; the classifier scaled
+    to logits of standard deviation 2."""
     rng = np.random.default_rng(seed)
     batch_norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
     momentum = {layer.name: layer.momentum for layer in batch_norms}
@@ -76,9 +77,13 @@ def randomise(model, seed):
         var = layer.moving_variance.numpy()
         layer.moving_mean.assign(mean + rng.uniform(-0.2, 0.2, mean.shape).astype("float32") * np.sqrt(var))
         layer.moving_variance.assign(var * rng.uniform(0.6, 1.5, var.shape).astype("float32"))
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            layer.bias.assign(rng.uniform(-0.5, 0.5, layer.bias.shape).astype("float32"))
+    # Logits of standard deviation 2 on the calibration batch: a softmax far from one-hot, so that the
+    # comparison of probabilities sees every class.
+    dense = model.layers[-1]
+    features = keras.Model(model.input, dense.input)(calibration, training=False)
+    dense.bias.assign(rng.uniform(-0.5, 0.5, dense.bias.shape).astype("float32"))
+    logits = np.asarray(features) @ dense.kernel.numpy()
+    dense.kernel.assign(dense.kernel.numpy() * (2.0 / logits.std()))
 
 
 def save_legacy_weights(model, path):
