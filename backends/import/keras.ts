@@ -272,7 +272,7 @@ export async function kerasSource(bytes: Uint8Array, path: string, graph: IRGrap
       h5.close();
     }
   }
-  return { format, path, layers: propose(layers, graph), readPast, naming: "Keras's layer order" };
+  return { format, path, layers: propose(layers, graph), readPast, naming: 'Keras layer-order' };
 }
 
 /**
