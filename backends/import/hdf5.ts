@@ -5,9 +5,10 @@
  * library's innermost reason (for a truncated file: where the file ends and where its superblock says it
  * should), never its error stack on standard error.
  */
+import type * as H5wasmModule from 'h5wasm';
 import { SourceError } from './source.js';
 
-type H5wasm = typeof import('h5wasm');
+type H5wasm = typeof H5wasmModule;
 type H5File = InstanceType<H5wasm['File']>;
 
 let loaded: Promise<H5wasm> | undefined;

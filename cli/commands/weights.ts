@@ -55,7 +55,7 @@ cannot be written.`;
 
 export const weightsCommand: Command = {
   name: 'weights',
-  summary: 'import weights of another framework (a PyTorch state dict as safetensors, an ONNX model) for a network',
+  summary: 'import weights of another framework (a PyTorch state dict as safetensors, ONNX, Keras) for a network',
   options,
   help: HELP,
   async run(args) {
