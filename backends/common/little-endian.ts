@@ -34,7 +34,8 @@ export function float16LE(bytes: Uint8Array, count: number): Float32Array {
   return out;
 }
 
-function halfToFloat(h: number): number {
+/** One IEEE half-precision value (its 16 bits) as a number. */
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;

@@ -7,6 +7,7 @@
  */
 import type * as H5wasmModule from 'h5wasm';
 import { SourceError } from './source.js';
+import { halfToFloat } from '../common/little-endian.js';
 
 type H5wasm = typeof H5wasmModule;
 type H5File = InstanceType<H5wasm['File']>;
@@ -135,14 +136,4 @@ export class Hdf5File {
       throw new SourceError(`${path}: ${hdf5Reason(errorText(err))}`);
     }
   }
-}
-
-/** IEEE half to float. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }

@@ -18,6 +18,7 @@ import type { IRGraph } from '../../compiler/ir/ir.js';
 import { proposeNames } from './naming.js';
 import { SourceError, type SourceLayer, type SourceTensor, type WeightSource } from './source.js';
 import { oihwToHwio, transpose2 } from './torch.js';
+import { halfToFloat } from '../common/little-endian.js';
 
 const { onnx } = pkg;
 const DataType = onnx.TensorProto.DataType;
@@ -30,15 +31,6 @@ interface Initializer {
 }
 
 const num = (x: number | { toNumber(): number }): number => (typeof x === 'number' ? x : x.toNumber());
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
 
 interface Node {
   name: string;
