@@ -92,6 +92,9 @@ const json = (stdout: string) =>
     suppressedMessages: { ruleId: string; line: number; suppressions: { kind: string; justification: string }[] }[];
     errorCount: number;
     warningCount: number;
+    fixableErrorCount: number;
+    fixableWarningCount: number;
+    fixableInfoCount: number;
   }[];
 
 beforeAll(() => {
@@ -167,6 +170,27 @@ describe('formats', () => {
     expect(r.status).toBe(1);
     const [x] = json(r.stdout);
     expect([x!.messages[0]!.severity, x!.errorCount, x!.warningCount]).toEqual([2, 1, 0]);
+  });
+
+  test('json: the fixable counts are the findings that carry a fix, by severity (as ESLint counts them)', () => {
+    const counts = (...args: string[]) =>
+      json(lint(...args, '--format', 'json').stdout).map((x) => [
+        x.filePath,
+        x.fixableErrorCount,
+        x.fixableWarningCount,
+        x.fixableInfoCount,
+      ]);
+    // Two 5x5 convolutions: factor_5x5 fixes each (spec/lint.md, "Fixing findings"); as errors, as info.
+    expect(counts('two.incp', 'clean.incp')).toEqual([
+      ['clean.incp', 0, 0, 0],
+      ['two.incp', 0, 2, 0],
+    ]);
+    expect(counts('two.incp', '--rule', `${LUK}=error`)).toEqual([['two.incp', 2, 0, 0]]);
+    expect(counts('two.incp', '--rule', `${LUK}=info`)).toEqual([['two.incp', 0, 0, 2]]);
+    // minKernel 7: the 7x7 on a 35x35 grid is reported, but std/rules asymmetric only rewrites 12..20 grids,
+    // so the finding carries no fix.
+    const [k] = json(lint('opts/k.incp', '--format', 'json').stdout);
+    expect([k!.warningCount, k!.fixableWarningCount]).toEqual([1, 0]);
   });
 
   const workflowCommand =

@@ -7,6 +7,10 @@ import type { LintMessage, LintResult } from '../engine/lint.js';
 
 const severityNumber = (m: LintMessage) => (m.severity === 'error' ? 2 : 1);
 
+/** ESLint's fixable counts: the findings of a severity that carry a fix (those `incc lint --fix` makes). */
+const fixable = (r: LintResult, severity: LintMessage['severity']) =>
+  r.messages.filter((m) => m.fix && !m.fatal && m.severity === severity).length;
+
 export function formatJson(results: LintResult[]): string {
   return JSON.stringify(
     results.map((r) => ({
@@ -37,8 +41,9 @@ export function formatJson(results: LintResult[]): string {
       warningCount: r.warningCount,
       infoCount: r.infoCount,
       fatalErrorCount: r.messages.filter((m) => m.fatal).length,
-      fixableErrorCount: 0,
-      fixableWarningCount: 0,
+      fixableErrorCount: fixable(r, 'error'),
+      fixableWarningCount: fixable(r, 'warning'),
+      fixableInfoCount: fixable(r, 'info'),
       usedDeprecatedRules: [],
     })),
     null,
