@@ -75,6 +75,22 @@ const attrInt = (name: string, i: number): IAttributeProto => ({ name, type: F.I
 const attrInts = (name: string, ints: number[]): IAttributeProto => ({ name, type: F.INTS, ints });
 const attrFloat = (name: string, f: number): IAttributeProto => ({ name, type: F.FLOAT, f });
 
+/** A Conv node's attributes (no dilation); `group` is 1 for a full convolution, C_in for a depthwise one. */
+function convAttributes(
+  kernel: readonly number[],
+  stride: readonly number[],
+  pads: number[],
+  group: number,
+): IAttributeProto[] {
+  return [
+    attrInts('kernel_shape', [...kernel]),
+    attrInts('strides', [...stride]),
+    attrInts('pads', pads),
+    attrInts('dilations', [1, 1]),
+    attrInt('group', group),
+  ];
+}
+
 /** Output channels per block of the kernel transpose (keeps the rows being read in cache). */
 const TRANSPOSE_BLOCK = 64;
 
@@ -111,6 +127,12 @@ export function toOihw(
 interface BnUse {
   prefix: string;
   attrs: BatchNormAttrs;
+}
+
+/** A batch norm folded into the linear step before it: per output channel, y = x * scale + shift. */
+interface BnFold {
+  scale: Float64Array;
+  shift: Float64Array;
 }
 
 /** The IR nodes the outputs depend on (the main path: aux heads and dead ends left out). */
@@ -222,7 +244,7 @@ class Lowering {
   }
 
   /** Batch norm as scale and shift (y = x * scale + shift), in float64. */
-  bnAffine(bn: BnUse, channels: number): { scale: Float64Array; shift: Float64Array } {
+  bnAffine(bn: BnUse, channels: number): BnFold {
     const gamma = bn.attrs.scale ? this.weight(`${bn.prefix}/gamma`) : undefined;
     const beta = this.weight(`${bn.prefix}/beta`);
     const mean = this.weight(`${bn.prefix}/moving_mean`);
@@ -292,13 +314,26 @@ class Lowering {
   }
 
   /**
+   * The bias input of a linear step to `channels` outputs: the layer's own bias (when it has one), or with a
+   * batch norm folded in, that bias (or zero) times the norm's scale plus its shift.
+   */
+  pushBias(inputs: string[], n: IRNode, hasBias: boolean, channels: number, fold: BnFold | undefined): void {
+    const bias = hasBias ? this.weight(`${n.name}/bias`) : undefined;
+    if (fold) {
+      const b = new Float32Array(channels);
+      for (let o = 0; o < channels; o++) b[o] = (bias ? bias[o]! : 0) * fold.scale[o]! + fold.shift[o]!;
+      inputs.push(this.initializer(`${n.name}/bias`, [channels], b));
+    } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [channels], bias));
+  }
+
+  /**
    * A linear op (conv or dense) followed by an optional batch norm and an activation: emits the chain
    * and names its last tensor after the IR node (`finalName`).
    */
   linearChain(
     ir: IRNode,
     finalName: string,
-    emitLinear: (out: string, fold?: { scale: Float64Array; shift: Float64Array }) => void,
+    emitLinear: (out: string, fold?: BnFold) => void,
     bn: BnUse | undefined,
     channels: number,
     act: Activation,
@@ -361,25 +396,14 @@ class Lowering {
           (out, fold) => {
             const oihw = toOihw(this.weight(`${n.name}/kernel`), kh, kw, cin, cout, fold?.scale);
             const inputs = [this.input(n.inputs[0]!), this.initializer(`${n.name}/kernel`, [cout, cin, kh, kw], oihw)];
-            const bias = a.bias ? this.weight(`${n.name}/bias`) : undefined;
-            if (fold) {
-              const b = new Float32Array(cout);
-              for (let o = 0; o < cout; o++) b[o] = (bias ? bias[o]! : 0) * fold.scale[o]! + fold.shift[o]!;
-              inputs.push(this.initializer(`${n.name}/bias`, [cout], b));
-            } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [cout], bias));
+            this.pushBias(inputs, n, a.bias, cout, fold);
             this.node(
               n,
               'Conv',
               n.name,
               inputs,
               [out],
-              [
-                attrInts('kernel_shape', [kh, kw]),
-                attrInts('strides', [...a.stride]),
-                attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
-                attrInts('dilations', [1, 1]),
-                attrInt('group', 1),
-              ],
+              convAttributes(a.kernel, a.stride, onnxPads([h, w], a.kernel, a.stride, a.padding), 1),
             );
           },
           bn,
@@ -407,36 +431,12 @@ class Lowering {
               `${n.name}/depthwise`,
               [this.input(n.inputs[0]!), this.initializer(`${n.name}/depthwise_kernel`, [cin, 1, kh, kw], depthwise)],
               [mid],
-              [
-                attrInts('kernel_shape', [kh, kw]),
-                attrInts('strides', [...a.stride]),
-                attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
-                attrInts('dilations', [1, 1]),
-                attrInt('group', cin),
-              ],
+              convAttributes(a.kernel, a.stride, onnxPads([h, w], a.kernel, a.stride, a.padding), cin),
             );
             const pointwise = toOihw(this.weight(`${n.name}/pointwise_kernel`), 1, 1, cin, cout, fold?.scale);
             const inputs = [mid, this.initializer(`${n.name}/pointwise_kernel`, [cout, cin, 1, 1], pointwise)];
-            const bias = a.bias ? this.weight(`${n.name}/bias`) : undefined;
-            if (fold) {
-              const b = new Float32Array(cout);
-              for (let o = 0; o < cout; o++) b[o] = (bias ? bias[o]! : 0) * fold.scale[o]! + fold.shift[o]!;
-              inputs.push(this.initializer(`${n.name}/bias`, [cout], b));
-            } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [cout], bias));
-            this.node(
-              n,
-              'Conv',
-              n.name,
-              inputs,
-              [out],
-              [
-                attrInts('kernel_shape', [1, 1]),
-                attrInts('strides', [1, 1]),
-                attrInts('pads', [0, 0, 0, 0]),
-                attrInts('dilations', [1, 1]),
-                attrInt('group', 1),
-              ],
-            );
+            this.pushBias(inputs, n, a.bias, cout, fold);
+            this.node(n, 'Conv', n.name, inputs, [out], convAttributes([1, 1], [1, 1], [0, 0, 0, 0], 1));
           },
           bnOf(a.bn),
           cout,
@@ -460,12 +460,7 @@ class Lowering {
               kernel = scaled;
             }
             const inputs = [this.input(n.inputs[0]!), this.initializer(`${n.name}/kernel`, [cin, units], kernel)];
-            const bias = a.bias ? this.weight(`${n.name}/bias`) : undefined;
-            if (fold) {
-              const b = new Float32Array(units);
-              for (let o = 0; o < units; o++) b[o] = (bias ? bias[o]! : 0) * fold.scale[o]! + fold.shift[o]!;
-              inputs.push(this.initializer(`${n.name}/bias`, [units], b));
-            } else if (bias) inputs.push(this.initializer(`${n.name}/bias`, [units], bias));
+            this.pushBias(inputs, n, a.bias, units, fold);
             // Keras's dense kernel is [in, units]: Gemm's B as it is (transB = 0).
             this.node(
               n,
