@@ -165,9 +165,9 @@ class Checker {
     );
   }
 
-  number(what: string, v: unknown, test: (x: number) => boolean, range: string): number {
+  number(what: string, v: unknown, range: NumberRange): number {
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(what, 'a number', v);
-    if (!test(v)) this.range(what, range, v);
+    if (!range.test(v)) this.range(what, range.text, v);
     return v;
   }
 
@@ -232,43 +232,68 @@ class Checker {
   }
 }
 
-const positive = (x: number): boolean => x > 0;
-const nonNegative = (x: number): boolean => x >= 0;
-const unit = (x: number): boolean => x >= 0 && x < 1;
+/** The range a recipe number must lie in: its test and how a diagnostic states it. */
+interface NumberRange {
+  test: (x: number) => boolean;
+  text: string;
+}
+
+const POSITIVE: NumberRange = { test: (x) => x > 0, text: '> 0' };
+const NON_NEGATIVE: NumberRange = { test: (x) => x >= 0, text: '>= 0' };
+/** A fraction, a decay or a momentum: [0, 1). */
+const UNIT_INTERVAL: NumberRange = { test: (x) => x >= 0 && x < 1, text: '>= 0 and < 1' };
+/** A decay rate: (0, 1]. */
+const DECAY_RATE: NumberRange = { test: (x) => x > 0 && x <= 1, text: '> 0 and <= 1' };
+/** `range` stated with a note after it (`> 0 (epochs)`). */
+const noted = (range: NumberRange, note: string): NumberRange => ({ test: range.test, text: `${range.text} ${note}` });
+
+/** The settings that are one number, by the recipe field they set, with their range. */
+const NUMBER_SETTINGS = new Map<string, [field: 'labelSmoothing' | 'validationSplit' | 'weightDecay', NumberRange]>([
+  ['label_smoothing', ['labelSmoothing', UNIT_INTERVAL]],
+  ['validation_split', ['validationSplit', UNIT_INTERVAL]],
+  ['weight_decay', ['weightDecay', NON_NEGATIVE]],
+]);
+
+/** The settings that are one integer, by the recipe field they set, with their least value. */
+const INTEGER_SETTINGS = new Map<string, [field: 'batchSize' | 'epochs' | 'seed', min: number]>([
+  ['batch_size', ['batchSize', 1]],
+  ['epochs', ['epochs', 1]],
+  ['seed', ['seed', 0]],
+]);
 
 function optimizerOf(ck: Checker, v: unknown): OptimizerConfig {
   const { name, named } = ck.call('the optimizer', v, RECIPE_SCHEMA.optimizer);
-  const num = (key: string, fallback: number, test: (x: number) => boolean, range: string): number =>
-    key in named ? ck.number(`${name} ${key}`, named[key], test, range) : fallback;
+  const num = (key: string, fallback: number, range: NumberRange): number =>
+    key in named ? ck.number(`${name} ${key}`, named[key], range) : fallback;
   const d = PAPER_DEFAULTS.optimizer as Extract<OptimizerConfig, { name: 'rmsprop' }>;
   switch (name) {
     case 'rmsprop':
       return {
         name,
-        lr: num('lr', d.lr, positive, '> 0'),
-        decay: num('decay', d.decay, unit, '>= 0 and < 1'),
-        momentum: num('momentum', d.momentum, unit, '>= 0 and < 1'),
-        epsilon: num('epsilon', d.epsilon, positive, '> 0'),
+        lr: num('lr', d.lr, POSITIVE),
+        decay: num('decay', d.decay, UNIT_INTERVAL),
+        momentum: num('momentum', d.momentum, UNIT_INTERVAL),
+        epsilon: num('epsilon', d.epsilon, POSITIVE),
         initialMeanSquare: d.initialMeanSquare,
       };
     case 'momentum': {
       const nesterov = 'nesterov' in named ? ck.boolean('momentum nesterov', named['nesterov']) : false;
       return {
         name,
-        lr: num('lr', d.lr, positive, '> 0'),
-        momentum: num('momentum', 0.9, unit, '>= 0 and < 1'),
+        lr: num('lr', d.lr, POSITIVE),
+        momentum: num('momentum', 0.9, UNIT_INTERVAL),
         nesterov,
       };
     }
     case 'sgd':
-      return { name, lr: num('lr', d.lr, positive, '> 0') };
+      return { name, lr: num('lr', d.lr, POSITIVE) };
     case 'adam':
       return {
         name,
-        lr: num('lr', 0.001, positive, '> 0'),
-        beta1: num('beta1', 0.9, unit, '>= 0 and < 1'),
-        beta2: num('beta2', 0.999, unit, '>= 0 and < 1'),
-        epsilon: num('epsilon', 1e-7, positive, '> 0'),
+        lr: num('lr', 0.001, POSITIVE),
+        beta1: num('beta1', 0.9, UNIT_INTERVAL),
+        beta2: num('beta2', 0.999, UNIT_INTERVAL),
+        epsilon: num('epsilon', 1e-7, POSITIVE),
       };
   }
 }
@@ -279,9 +304,8 @@ function scheduleOf(ck: Checker, v: unknown): ScheduleConfig {
   const d = PAPER_DEFAULTS.schedule as Extract<ScheduleConfig, { name: 'exponential' }>;
   return {
     name,
-    rate:
-      'rate' in named ? ck.number('exponential rate', named['rate'], (x) => x > 0 && x <= 1, '> 0 and <= 1') : d.rate,
-    every: 'every' in named ? ck.number('exponential every', named['every'], positive, '> 0 (epochs)') : d.every,
+    rate: 'rate' in named ? ck.number('exponential rate', named['rate'], DECAY_RATE) : d.rate,
+    every: 'every' in named ? ck.number('exponential every', named['every'], noted(POSITIVE, '(epochs)')) : d.every,
     staircase: 'staircase' in named ? ck.boolean('exponential staircase', named['staircase']) : d.staircase,
   };
 }
@@ -290,7 +314,7 @@ function clipOf(ck: Checker, v: unknown, written: string[]): ClipConfig {
   if (v === false) return { mode: 'none' };
   if (typeof v === 'number') {
     written.push('clip.value');
-    return { mode: 'global_norm', value: ck.number('clip', v, positive, '> 0 (or none)') };
+    return { mode: 'global_norm', value: ck.number('clip', v, noted(POSITIVE, '(or none)')) };
   }
   const { name, named } = ck.call('clip', v, RECIPE_SCHEMA.clip);
   if (name === 'none') return { mode: 'none' };
@@ -298,13 +322,13 @@ function clipOf(ck: Checker, v: unknown, written: string[]): ClipConfig {
     throw new DiagnosticError(
       diagnostic('missing-argument', ck.setting.span, { callee: `clip ${name}`, name: 'value' }),
     );
-  return { mode: name, value: ck.number(`clip ${name}`, named['value'], positive, '> 0') };
+  return { mode: name, value: ck.number(`clip ${name}`, named['value'], POSITIVE) };
 }
 
 function emaOf(ck: Checker, v: unknown): Recipe['ema'] {
   if (v === false) return null;
   if (v === true) return { decay: 0.9999 };
-  return { decay: ck.number('ema', v, unit, '>= 0 and < 1 (a decay), or true / false') };
+  return { decay: ck.number('ema', v, noted(UNIT_INTERVAL, '(a decay), or true / false')) };
 }
 
 /**
@@ -323,47 +347,34 @@ export function resolveRecipe(graph: Pick<IRGraph, 'training' | 'aux'>, override
   for (const s of graph.training) {
     const ck = new Checker(s, written);
     const v = s.value;
-    switch (s.key) {
-      case 'optimizer':
-        r.optimizer = optimizerOf(ck, v);
-        break;
-      case 'schedule':
-        r.schedule = scheduleOf(ck, v);
-        break;
-      case 'clip':
-        r.clip = clipOf(ck, v, written);
-        break;
-      case 'label_smoothing':
-        r.labelSmoothing = ck.number('label_smoothing', v, unit, '>= 0 and < 1');
-        break;
-      case 'batch_size':
-        r.batchSize = ck.integer('batch_size', v, 1);
-        break;
-      case 'epochs':
-        r.epochs = ck.integer('epochs', v, 1);
-        break;
-      case 'validation_split':
-        r.validationSplit = ck.number('validation_split', v, unit, '>= 0 and < 1');
-        break;
-      case 'seed':
-        r.seed = ck.integer('seed', v, 0);
-        break;
-      case 'aux_weight': {
-        const w = ck.number('aux_weight', v, nonNegative, '>= 0');
-        r.auxWeights = r.auxWeights.map(() => w);
-        break;
+    const numberSetting = NUMBER_SETTINGS.get(s.key);
+    const integerSetting = INTEGER_SETTINGS.get(s.key);
+    if (numberSetting) r[numberSetting[0]] = ck.number(s.key, v, numberSetting[1]);
+    else if (integerSetting) r[integerSetting[0]] = ck.integer(s.key, v, integerSetting[1]);
+    else
+      switch (s.key) {
+        case 'optimizer':
+          r.optimizer = optimizerOf(ck, v);
+          break;
+        case 'schedule':
+          r.schedule = scheduleOf(ck, v);
+          break;
+        case 'clip':
+          r.clip = clipOf(ck, v, written);
+          break;
+        case 'aux_weight': {
+          const w = ck.number('aux_weight', v, NON_NEGATIVE);
+          r.auxWeights = r.auxWeights.map(() => w);
+          break;
+        }
+        case 'ema':
+          r.ema = emaOf(ck, v);
+          break;
+        default:
+          throw new DiagnosticError(
+            diagnostic('unknown-setting', s.span, { name: s.key, hint: didYouMean(s.key, trainingKeys) }),
+          );
       }
-      case 'weight_decay':
-        r.weightDecay = ck.number('weight_decay', v, nonNegative, '>= 0');
-        break;
-      case 'ema':
-        r.ema = emaOf(ck, v);
-        break;
-      default:
-        throw new DiagnosticError(
-          diagnostic('unknown-setting', s.span, { name: s.key, hint: didYouMean(s.key, trainingKeys) }),
-        );
-    }
     r.source[s.key] = 'network';
   }
   const set = (key: string, apply: () => void) => {

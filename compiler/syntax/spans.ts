@@ -6,30 +6,33 @@
 import type { CstNodeLocation, IToken } from 'chevrotain';
 import type { Span } from './ast.js';
 
-/** A token's span. */
-export function tokenSpan(file: string, t: IToken): Span {
+/** Where Chevrotain puts a token or a CST node: offsets, lines and columns, the end inclusive, some maybe absent. */
+type ChevrotainPosition = Pick<
+  IToken,
+  'startOffset' | 'endOffset' | 'startLine' | 'startColumn' | 'endLine' | 'endColumn'
+>;
+
+/** A Chevrotain position as a span (end exclusive; an absent end is the start, an absent line or column 1). */
+function positionSpan(file: string, p: ChevrotainPosition): Span {
   return {
     file,
-    startOffset: t.startOffset,
-    endOffset: (t.endOffset ?? t.startOffset) + 1,
-    startLine: t.startLine ?? 1,
-    startColumn: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1,
-    endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
+    startOffset: p.startOffset,
+    endOffset: (p.endOffset ?? p.startOffset) + 1,
+    startLine: p.startLine ?? 1,
+    startColumn: p.startColumn ?? 1,
+    endLine: p.endLine ?? p.startLine ?? 1,
+    endColumn: (p.endColumn ?? p.startColumn ?? 1) + 1,
   };
+}
+
+/** A token's span. */
+export function tokenSpan(file: string, t: IToken): Span {
+  return positionSpan(file, t);
 }
 
 /** A CST node's span (from Chevrotain's node location). */
 export function locationSpan(file: string, l: CstNodeLocation): Span {
-  return {
-    file,
-    startOffset: l.startOffset,
-    endOffset: (l.endOffset ?? l.startOffset) + 1,
-    startLine: l.startLine ?? 1,
-    startColumn: l.startColumn ?? 1,
-    endLine: l.endLine ?? 1,
-    endColumn: (l.endColumn ?? 1) + 1,
-  };
+  return positionSpan(file, l);
 }
 
 /** From the start of `a` to the end of `b`. */
