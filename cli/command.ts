@@ -5,7 +5,8 @@ import type { ParseArgsConfig } from 'node:util';
  * README's command table (scripts/cli-docs.mjs, checked by test/cli-docs.test.ts) agree with. */
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 
-export interface Command {
+/** What the registry and `--help` need of a command (cli/usage/), without the code that runs it. */
+export interface CommandUsage {
   name: string;
   /** One line: what the command does (`incc --help`, the README's command table). */
   summary: string;
@@ -13,6 +14,9 @@ export interface Command {
   options: CommandOptions;
   /** `incc NAME --help`: `Usage:` lines first, then an `Options:` section with one `--option` a line. */
   help: string;
+}
+
+export interface Command extends CommandUsage {
   run(args: string[]): Promise<number>;
 }
 
@@ -25,3 +29,13 @@ export const EXIT_STATUSES: readonly { status: number; meaning: string }[] = [
   { status: 130, meaning: 'stopped by Ctrl-C (incc train saves its checkpoint first)' },
   { status: 141, meaning: 'output pipe closed by its reader (`incc parse --json FILE | head`)' },
 ];
+
+/** A command line that is wrong: incc prints the message (and where the usage is) and exits 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly showHelp = true,
+  ) {
+    super(message);
+  }
+}

@@ -9,7 +9,7 @@
  */
 import { commands, printUsage, VERSION } from './registry.js';
 import { didYouMean } from '../compiler/diagnostics/diagnostics.js';
-import { UsageError } from './io.js';
+import { UsageError } from './command.js';
 
 /** The status of a process whose output pipe was closed by its reader: 128 + SIGPIPE (13). */
 const CLOSED_PIPE_STATUS = 141;

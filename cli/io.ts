@@ -4,16 +4,9 @@ import { formatDiagnostic } from '../compiler/print/code-frame.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import { parseValue, valueProblem } from '../compiler/syntax/parse-value.js';
 import type { Value } from '../compiler/ir/values.js';
-import type { CommandOptions } from './command.js';
+import { UsageError, type CommandOptions } from './command.js';
 
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly showHelp = true,
-  ) {
-    super(message);
-  }
-}
+export { UsageError };
 
 /** node:util parseArgs, with its errors turned into usage errors. */
 export function parseCommandArgs<O extends CommandOptions>(

@@ -1,36 +1,47 @@
-/** The list of incc commands, each a thin wrapper in cli/commands/. */
+/**
+ * The list of incc commands, each a thin wrapper in cli/commands/. A command's module (and all it imports) is
+ * loaded only when that command runs: `--help`, the usage lines and the README's table come from cli/usage/,
+ * so `incc check` loads none of lint's rules, fmt's printer, the language server or the other commands.
+ */
 import { packageVersion } from '../compiler/package.js';
-import { checkCommand } from './commands/check.js';
-import { compileCommand } from './commands/compile.js';
-import { fmtCommand } from './commands/fmt.js';
-import { graphCommand } from './commands/graph.js';
-import { lintCommand } from './commands/lint.js';
-import { lspCommand } from './commands/lsp.js';
-import { parseCommand } from './commands/parse.js';
-import { playgroundCommand } from './commands/playground.js';
-import { rewriteCommand } from './commands/rewrite.js';
-import { reportCommand } from './commands/report.js';
-import { summaryCommand } from './commands/summary.js';
-import { trainCommand } from './commands/train.js';
-import { EXIT_STATUSES, type Command } from './command.js';
-import { weightsCommand } from './commands/weights.js';
+import { EXIT_STATUSES, type Command, type CommandUsage } from './command.js';
+import {
+  checkUsage,
+  compileUsage,
+  fmtUsage,
+  graphUsage,
+  lintUsage,
+  lspUsage,
+  parseUsage,
+  playgroundUsage,
+  reportUsage,
+  rewriteUsage,
+  summaryUsage,
+  trainUsage,
+  weightsUsage,
+} from './usage/index.js';
 
 export type { Command } from './command.js';
 
+/** A command whose code is imported when it runs. */
+function lazy(usage: CommandUsage, load: () => Promise<Command>): Command {
+  return { ...usage, run: async (args) => (await load()).run(args) };
+}
+
 export const commands: Command[] = [
-  checkCommand,
-  parseCommand,
-  summaryCommand,
-  rewriteCommand,
-  graphCommand,
-  lintCommand,
-  fmtCommand,
-  compileCommand,
-  trainCommand,
-  weightsCommand,
-  reportCommand,
-  lspCommand,
-  playgroundCommand,
+  lazy(checkUsage, async () => (await import('./commands/check.js')).checkCommand),
+  lazy(parseUsage, async () => (await import('./commands/parse.js')).parseCommand),
+  lazy(summaryUsage, async () => (await import('./commands/summary.js')).summaryCommand),
+  lazy(rewriteUsage, async () => (await import('./commands/rewrite.js')).rewriteCommand),
+  lazy(graphUsage, async () => (await import('./commands/graph.js')).graphCommand),
+  lazy(lintUsage, async () => (await import('./commands/lint.js')).lintCommand),
+  lazy(fmtUsage, async () => (await import('./commands/fmt.js')).fmtCommand),
+  lazy(compileUsage, async () => (await import('./commands/compile.js')).compileCommand),
+  lazy(trainUsage, async () => (await import('./commands/train.js')).trainCommand),
+  lazy(weightsUsage, async () => (await import('./commands/weights.js')).weightsCommand),
+  lazy(reportUsage, async () => (await import('./commands/report.js')).reportCommand),
+  lazy(lspUsage, async () => (await import('./commands/lsp.js')).lspCommand),
+  lazy(playgroundUsage, async () => (await import('./commands/playground.js')).playgroundCommand),
 ];
 
 export const VERSION: string = packageVersion();

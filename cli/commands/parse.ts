@@ -4,24 +4,12 @@ import { displayNameOf } from '../../compiler/program/node-host.js';
 import { resolve } from 'node:path';
 import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
 import type { Command } from '../command.js';
+import { parseUsage } from '../usage/index.js';
 
-const options = { json: { type: 'boolean' } } as const;
+const { options } = parseUsage;
 
 export const parseCommand: Command = {
-  name: 'parse',
-  options,
-  summary: 'print the AST of a .incp file (spans included)',
-  help: `Usage: incc parse FILE --json
-
-Parses one file (imports are not followed) and prints its abstract syntax
-tree as JSON: every node has a "kind" and a "span" {file, startOffset,
-endOffset, startLine, startColumn, endLine, endColumn} (1-based lines and
-columns, end exclusive). Comments are listed under "comments".
-
-Options:
-  --json    print JSON (the only output format, required for forward compatibility)
-
-Exit codes: 0 parsed, 1 syntax errors, 2 usage error or unreadable file.`,
+  ...parseUsage,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');

@@ -4,10 +4,9 @@ import { extname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../../compiler/package.js';
 import { parseCommandArgs, UsageError } from '../io.js';
 import type { Command } from '../command.js';
+import { DEFAULT_PORT, playgroundUsage } from '../usage/index.js';
 
-const options = { port: { type: 'string' } } as const;
-
-const DEFAULT_PORT = 4177;
+const { options } = playgroundUsage;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,20 +23,7 @@ export function playgroundDir(): string {
 }
 
 export const playgroundCommand: Command = {
-  name: 'playground',
-  options,
-  summary: 'serve the playground (edit .incp in a browser: diagram, summary, lint, live) on 127.0.0.1',
-  help: `Usage: incc playground [--port N]
-
-Serves the playground, a page that compiles .incp as you type (diagnostics, the
-summary, lint findings, rewrites and the diagram; nothing leaves the browser), on
-http://127.0.0.1:N/ and prints that address. Ctrl-C stops it. The same folder
-(dist/playground/ in the package) can be put on any static host.
-
-Options:
-  --port N   the port (default ${DEFAULT_PORT}; 0 picks a free one)
-
-Exit codes: 2 usage error, the port is taken or the playground is not built; 130 stopped by Ctrl-C.`,
+  ...playgroundUsage,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);

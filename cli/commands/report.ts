@@ -4,6 +4,7 @@ import { isTrainingReport, trainingReport } from '../../backends/common/curves.j
 import { OutputError, writeFileAtomic } from '../../backends/common/output.js';
 import { parseCommandArgs, UsageError } from '../io.js';
 import type { Command } from '../command.js';
+import { reportUsage } from '../usage/index.js';
 
 /** The JSON lines of a file (none when it is missing); a damaged line is skipped with a warning. */
 function jsonLines<T>(path: string): T[] {
@@ -22,25 +23,10 @@ function jsonLines<T>(path: string): T[] {
   return out;
 }
 
-const options = { out: { type: 'string' }, force: { type: 'boolean' } } as const;
+const { options } = reportUsage;
 
 export const reportCommand: Command = {
-  name: 'report',
-  options,
-  summary: 'draw the loss and accuracy curves of a training run (an html page of SVG charts)',
-  help: `Usage: incc report RUN_DIR [--out FILE [--force]]
-
-Reads the metrics of an \`incc train --out RUN_DIR\` run (metrics.jsonl: one line an
-epoch; steps.jsonl: a line every --log-every steps) and writes RUN_DIR/report.html
-(or FILE): the loss and the accuracy, training and validation, against the step,
-as SVG in one self-contained page (no script, nothing fetched).
-
-Options:
-  --out FILE   write the page there instead of RUN_DIR/report.html; an existing FILE is
-               replaced only if incc wrote it
-  --force      replace --out even if incc did not write it
-
-Exit codes: 0 done, 1 no metrics in RUN_DIR, 2 usage error.`,
+  ...reportUsage,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, options);
     if (positionals.length !== 1) throw new UsageError('expected exactly one RUN_DIR');
