@@ -12,7 +12,7 @@ import { weightSpecs } from '../backends/common/weights.js';
 import { className, pytorchFiles, torchMomentum } from '../backends/pytorch/index.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
 import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
-import { incc } from './helpers/cli.js';
+import { incc, repoRoot } from './helpers/cli.js';
 import { graphOf, randomizedWeights, stdlibGraph } from './helpers/onnx.js';
 import { runPython, testWith, venvPython, venvRuff } from './helpers/python.js';
 
@@ -201,6 +201,7 @@ describe('the generated Python', () => {
       ['lowres', stdlibGraph('lowres.incp', 'InceptionV3Res79', { aux_head: true })],
       ['table3', stdlibGraph('table3.incp', undefined, { row: 2 })],
       ['names', graphOf(NAMES)],
+      ['separable', graphOf(readFileSync(join(repoRoot, 'examples', 'separable.incp'), 'utf8'))],
     ];
     for (const [name, g] of cases) {
       const out = join(dir, 'ruff', name);

@@ -76,6 +76,26 @@ network OddPools(classes: int = 3) {
 }
 `;
 
+/**
+ * Depthwise-separable convolutions: SAME pads that differ before and after (stride 2 on odd grids), VALID, an
+ * asymmetric kernel, with and without bias, batch norm with and without scale, in a concat and as the head.
+ */
+const SEPARABLE = `
+network Separable(classes: int = 4) {
+  input 15x13x6
+  s1: sepconv 3x3/2 8 bn=true act=relu // 8x7, pads (1, 1) on both axes
+  s2: sepconv 1x5 8 bias=false act=relu6
+  s3: sepconv 5x1 12 bias=false bn=true bn_scale=false act=tanh
+  m: concat {
+    a: sepconv 2x2/2 6 act=sigmoid // 4x4: no row pad, columns 0 before and 1 after
+    b: sepconv 3x3/2 6 bn=true act=relu // 4x4: rows 0 before and 1 after, columns 1 and 1
+  }
+  s4: sepconv 3x3 10 valid bn=true act=relu // 2x2
+  gap
+  out: dense classes act=softmax
+}
+`;
+
 interface Case {
   label: string;
   graph: IRGraph;
@@ -98,15 +118,16 @@ function cases(): Case[] {
     },
     { label: 'edge cases: asymmetric kernels and pads, pools over padding', graph: graphOf(EDGE_CASES) },
     { label: 'odd grids with stride-2 SAME pools and convs, aux head', graph: graphOf(ODD_POOLS), aux: true },
+    { label: 'depthwise-separable convolutions (sepconv)', graph: graphOf(SEPARABLE) },
   ];
   for (let row = 1; row <= 5; row++)
     out.push({ label: `Table 3 row ${row}`, graph: stdlibGraph('table3.incp', undefined, { row }) });
   return out;
 }
 
-/** The last conv of the main head, the probe. */
+/** The last conv (or sepconv) of the main head, the probe. */
 function probeOf(g: IRGraph): IRGraph['nodes'][number] {
-  const convs = g.nodes.filter((n) => n.attrs.op === 'conv' && n.head === 'main');
+  const convs = g.nodes.filter((n) => (n.attrs.op === 'conv' || n.attrs.op === 'sepconv') && n.head === 'main');
   return convs[convs.length - 1]!;
 }
 

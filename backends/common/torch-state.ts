@@ -8,7 +8,8 @@
  *   `_2`, `_3`, ... after a name already taken, in IR order: deterministic and collision-free. The input is
  *   `x`. The identifier names both the module attribute and the local variable in `forward`.
  * - the state_dict keys of model.py (registration order), and the conversion of each from the weights of
- *   backends/common/weights.ts (Keras layouts): conv kernels HWIO -> OIHW (`<id>.conv.weight`), dense
+ *   backends/common/weights.ts (Keras layouts): conv kernels HWIO -> OIHW (`<id>.conv.weight`; a sepconv's
+ *   `<id>.depthwise.weight` [C, 1, kh, kw] from [kh, kw, C, 1] and `<id>.pointwise.weight`), dense
  *   kernels [in, units] -> [units, in] (`<id>.weight`), batch norm gamma/beta/moving mean/moving variance
  *   -> `weight`/`bias`/`running_mean`/`running_var` (`<id>.bn.*` inside a conv), plus the int64
  *   `num_batches_tracked` buffer that PyTorch's strict loading asks for. Without Keras's `scale` (no
@@ -59,7 +60,7 @@ export function pythonIdentifiers(graph: IRGraph): Map<number, string> {
   return out;
 }
 
-export type TorchLayout = 'oihw' | 'linear' | 'vector' | 'ones' | 'count';
+export type TorchLayout = 'oihw' | 'depthwise' | 'linear' | 'vector' | 'ones' | 'count';
 
 /** One entry of model.py's state_dict. */
 export interface TorchTensor {
@@ -68,7 +69,10 @@ export interface TorchTensor {
   shape: number[];
   /** The weights.ts variable it holds (none for a frozen gamma of ones and for num_batches_tracked). */
   weight?: string;
-  /** oihw: a conv kernel (from HWIO); linear: a dense kernel (from [in, units]); vector: as it is. */
+  /**
+   * oihw: a conv kernel (from HWIO); depthwise: a depthwise kernel [C, 1, kh, kw] (from [kh, kw, C, 1]); linear:
+   * a dense kernel (from [in, units]); vector: as it is.
+   */
   layout: TorchLayout;
 }
 
@@ -104,6 +108,26 @@ export function torchState(graph: IRGraph, ids = pythonIdentifiers(graph)): Torc
         layout: 'oihw',
       });
       if (a.bias) out.push({ key: `${id}.conv.bias`, shape: [a.filters], weight: `${n.name}/bias`, layout: 'vector' });
+      if (a.bn) out.push(...batchNormEntries(`${id}.bn`, `${n.name}/bn`, a.filters, a.bn.scale));
+    } else if (a.op === 'sepconv') {
+      const [kh, kw] = a.kernel;
+      const cin = channelsIn(graph, n);
+      out.push(
+        {
+          key: `${id}.depthwise.weight`,
+          shape: [cin, 1, kh, kw],
+          weight: `${n.name}/depthwise_kernel`,
+          layout: 'depthwise',
+        },
+        {
+          key: `${id}.pointwise.weight`,
+          shape: [a.filters, cin, 1, 1],
+          weight: `${n.name}/pointwise_kernel`,
+          layout: 'oihw',
+        },
+      );
+      if (a.bias)
+        out.push({ key: `${id}.pointwise.bias`, shape: [a.filters], weight: `${n.name}/bias`, layout: 'vector' });
       if (a.bn) out.push(...batchNormEntries(`${id}.bn`, `${n.name}/bn`, a.filters, a.bn.scale));
     } else if (a.op === 'dense') {
       out.push({
@@ -149,6 +173,28 @@ function oihwToHwio(v: Float32Array, co: number, ci: number, kh: number, kw: num
   return out;
 }
 
+/** The Keras-layout shape of a tensor of `layout` with PyTorch's `shape` (of any rank: a wrong one passes through). */
+function kerasShape(layout: TorchLayout, shape: readonly number[]): number[] {
+  if (layout === 'oihw' && shape.length === 4) return [shape[2]!, shape[3]!, shape[1]!, shape[0]!];
+  if (layout === 'depthwise' && shape.length === 4) return [shape[2]!, shape[3]!, shape[0]!, shape[1]!];
+  if (layout === 'linear' && shape.length === 2) return [shape[1]!, shape[0]!];
+  return [...shape];
+}
+
+/**
+ * A weight's values from Keras's layout to PyTorch's (`toTorch`) or back, for a tensor of `t.layout` and shape.
+ * A depthwise kernel [kh, kw, C, 1] has the memory order of HWIO [kh, kw, 1, C]: OIHW [C, 1, kh, kw].
+ */
+function convertLayout(t: TorchTensor, v: Float32Array, toTorch: boolean): Float32Array {
+  const s = t.shape;
+  if (t.layout === 'oihw' || t.layout === 'depthwise') {
+    const [o, i, kh, kw] = t.layout === 'oihw' ? (s as [number, number, number, number]) : [s[0]!, 1, s[2]!, s[3]!];
+    return toTorch ? hwioToOihw(v, kh, kw, i, o) : oihwToHwio(v, o, i, kh, kw);
+  }
+  if (t.layout === 'linear') return toTorch ? transpose2(v, s[1]!, s[0]!) : transpose2(v, s[0]!, s[1]!);
+  return v;
+}
+
 /** The tensors of weights.safetensors from weights by weights.ts names (Keras layouts), in state_dict order. */
 export function toTorchTensors(graph: IRGraph, weights: ReadonlyMap<string, Float32Array>): TensorToWrite[] {
   return torchState(graph).map((t) => {
@@ -156,12 +202,7 @@ export function toTorchTensors(graph: IRGraph, weights: ReadonlyMap<string, Floa
     if (t.layout === 'ones') return { name: t.key, shape: t.shape, values: new Float32Array(t.shape[0]!).fill(1) };
     const v = weights.get(t.weight!);
     if (!v) throw new Error(`internal: no value for ${t.weight}`);
-    if (t.layout === 'oihw') {
-      const [o, i, kh, kw] = t.shape as [number, number, number, number];
-      return { name: t.key, shape: t.shape, values: hwioToOihw(v, kh, kw, i, o) };
-    }
-    if (t.layout === 'linear') return { name: t.key, shape: t.shape, values: transpose2(v, t.shape[1]!, t.shape[0]!) };
-    return { name: t.key, shape: t.shape, values: v };
+    return { name: t.key, shape: t.shape, values: convertLayout(t, v, true) };
   });
 }
 
@@ -195,12 +236,7 @@ export function fromTorchTensors(
       continue;
     }
     if (t.layout === 'ones') continue;
-    if (t.layout === 'oihw') {
-      const [o, i, kh, kw] = t.shape as [number, number, number, number];
-      values.push({ name: t.weight!, values: oihwToHwio(r.values, o, i, kh, kw) });
-    } else if (t.layout === 'linear')
-      values.push({ name: t.weight!, values: transpose2(r.values, t.shape[0]!, t.shape[1]!) });
-    else values.push({ name: t.weight!, values: r.values });
+    values.push({ name: t.weight!, values: convertLayout(t, r.values, false) });
   }
   // num_batches_tracked may be left out (PyTorch's non-strict saves, other tools); everything else is needed.
   const missing = state.filter((t) => !seen.has(t.key) && t.layout !== 'count').map((t) => t.key);
@@ -228,23 +264,13 @@ export function torchWeightsFound(
   for (const t of torchState(graph)) {
     const r = byKey.get(t.key);
     if (!r || !t.weight) continue;
-    const keras =
-      t.layout === 'oihw' && r.shape.length === 4
-        ? [r.shape[2]!, r.shape[3]!, r.shape[1]!, r.shape[0]!]
-        : t.layout === 'linear' && r.shape.length === 2
-          ? [r.shape[1]!, r.shape[0]!]
-          : [...r.shape];
+    const keras = kerasShape(t.layout, r.shape);
     const same = r.shape.length === t.shape.length && r.shape.every((d, i) => d === t.shape[i]);
     if (!same || !r.values) {
       out.set(t.weight, { shape: keras });
       continue;
     }
-    if (t.layout === 'oihw') {
-      const [o, i, kh, kw] = t.shape as [number, number, number, number];
-      out.set(t.weight, { shape: keras, values: oihwToHwio(r.values, o, i, kh, kw) });
-    } else if (t.layout === 'linear')
-      out.set(t.weight, { shape: keras, values: transpose2(r.values, t.shape[0]!, t.shape[1]!) });
-    else out.set(t.weight, { shape: keras, values: r.values });
+    out.set(t.weight, { shape: keras, values: convertLayout(t, r.values, false) });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * model.py: the IR graph as a self-contained torch.nn.Module (spec/pytorch.md).
  *
- * One attribute per IR node that has a layer (conv, dense, batch norm, pools, dropout), named by
+ * One attribute per IR node that has a layer (conv, sepconv, dense, batch norm, pools, dropout), named by
  * backends/common/torch-state.ts, created in IR order; parameterless steps (concat, global average pool,
  * flatten, activations) are written inline in `forward`, which follows the IR order with one local
  * variable per node (named like its attribute). Nodes of auxiliary heads run only in training mode, where
@@ -14,7 +14,6 @@
  * real inputs in each window, as TF does). Batch norm keeps Keras's epsilon and takes PyTorch's momentum
  * convention (1 - Keras momentum); without Keras's `scale` the gamma is frozen at 1.
  */
-import { fail } from '../../compiler/diagnostics/diagnostics.js';
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { axisPads } from '../../compiler/ir/kinds/spatial.js';
 import { pythonIdentifiers } from '../common/torch-state.js';
@@ -40,7 +39,7 @@ export function className(network: string): string {
     .map((p) => p[0]!.toUpperCase() + p.slice(1))
     .join('');
   if (name === '' || /^[0-9]/.test(name)) name = `Net${name}`;
-  if (['ConvBN', 'Dense', 'AvgPoolSame', 'Model'].includes(name)) name = `${name}Net`;
+  if (['ConvBN', 'SepConvBN', 'Dense', 'AvgPoolSame', 'Model'].includes(name)) name = `${name}Net`;
   return name;
 }
 
@@ -77,7 +76,7 @@ function endsInSoftmax(n: IRNode): boolean {
   return (
     a.op === 'softmax' ||
     (a.op === 'activation' && a.activation === 'softmax') ||
-    ((a.op === 'conv' || a.op === 'dense') && a.activation === 'softmax')
+    ((a.op === 'conv' || a.op === 'sepconv' || a.op === 'dense') && a.activation === 'softmax')
   );
 }
 
@@ -95,7 +94,7 @@ class ModelWriter {
   readonly heads: Set<number>;
   readonly init: string[] = [];
   readonly forward: string[] = [];
-  readonly uses = new Set<'ConvBN' | 'Dense' | 'AvgPoolSame' | 'batch_norm' | 'F'>();
+  readonly uses = new Set<'ConvBN' | 'SepConvBN' | 'Dense' | 'AvgPoolSame' | 'batch_norm' | 'F'>();
 
   constructor(readonly graph: IRGraph) {
     this.ids = pythonIdentifiers(graph);
@@ -112,7 +111,7 @@ class ModelWriter {
     return this.graph.nodes[n.inputs[0]!]!.shape;
   }
 
-  /** ConvBN's defaults: the most common batch norm and activation of the network's convolutions. */
+  /** ConvBN's and SepConvBN's defaults: the most common batch norm and activation of the network's convolutions. */
   readonly convDefaults: { bn: string; scale: boolean; activation: string };
 
   bnText(bn: BatchNormAttrs | null): string {
@@ -124,7 +123,7 @@ class ModelWriter {
     let best = { bn: 'None', scale: true, activation: 'linear' };
     let bestCount = 0;
     for (const n of this.graph.nodes) {
-      if (n.attrs.op !== 'conv') continue;
+      if (n.attrs.op !== 'conv' && n.attrs.op !== 'sepconv') continue;
       const c = {
         bn: this.bnText(n.attrs.bn),
         scale: n.attrs.bn ? n.attrs.bn.scale : true,
@@ -143,7 +142,7 @@ class ModelWriter {
 
   convActivation(n: IRNode): string {
     const a = n.attrs;
-    if (a.op !== 'conv' && a.op !== 'dense') return 'linear';
+    if (a.op !== 'conv' && a.op !== 'sepconv' && a.op !== 'dense') return 'linear';
     return this.heads.has(n.id) && a.activation === 'softmax' ? 'linear' : a.activation;
   }
 
@@ -151,8 +150,10 @@ class ModelWriter {
   module(n: IRNode): Arg[] | undefined {
     const a = n.attrs;
     switch (a.op) {
-      case 'conv': {
-        this.uses.add('ConvBN');
+      case 'conv':
+      case 'sepconv': {
+        const module = a.op === 'conv' ? 'ConvBN' : 'SepConvBN';
+        this.uses.add(module);
         const p = tfPads(this.inShape(n), a.kernel, a.stride, a.padding);
         const args: string[] = [String(this.inShape(n)[2]), String(a.filters), pyTuple(a.kernel)];
         if (a.stride[0] !== 1 || a.stride[1] !== 1) args.push(`stride=${pyTuple(a.stride)}`);
@@ -166,7 +167,7 @@ class ModelWriter {
         if (a.bn && a.bn.scale !== d.scale) args.push(`bn_scale=${pyBool(a.bn.scale)}`);
         const act = this.convActivation(n);
         if (act !== d.activation) args.push(`activation=${pyString(act)}`);
-        return ['ConvBN', ...args];
+        return [module, ...args];
       }
       case 'dense': {
         this.uses.add('Dense');
@@ -218,6 +219,7 @@ class ModelWriter {
     const softmaxUnlessLogits = [`${pad}if not logits:`, `${pad}    ${id} = torch.softmax(${id}, dim=1)`];
     switch (a.op) {
       case 'conv':
+      case 'sepconv':
       case 'dense':
         return [
           ...call(indent, `${id} = self.${id}`, [x]),
@@ -253,9 +255,6 @@ class ModelWriter {
       }
       case 'input':
         throw new Error('internal: the input is the argument of forward, not a step');
-      case 'sepconv':
-        // Not lowered yet (a depthwise nn.Conv2d with groups = C_in, then a 1x1): reported, never half-written.
-        return fail('pytorch-unsupported', n.span, { what: a.op, node: n.name });
       default: {
         const unhandled: never = a;
         throw new Error(`internal: no PyTorch lowering for ${(unhandled as { op: string }).op}`);
@@ -387,7 +386,8 @@ class ModelWriter {
     const section = (lines: string[]): void => {
       out.push('', ...lines, '');
     };
-    if (this.uses.has('ConvBN') || this.uses.has('Dense')) {
+    const convolution = this.uses.has('ConvBN') || this.uses.has('SepConvBN');
+    if (convolution || this.uses.has('Dense')) {
       section([
         'ACTIVATIONS = {',
         '    "linear": nn.Identity,',
@@ -399,7 +399,7 @@ class ModelWriter {
         '}',
       ]);
     }
-    if (this.uses.has('ConvBN') || this.uses.has('batch_norm')) {
+    if (convolution || this.uses.has('batch_norm')) {
       section([
         'def batch_norm(',
         '    channels: int, eps: float, momentum: float, scale: bool = True, dims: int = 2',
@@ -415,8 +415,38 @@ class ModelWriter {
         '    return bn',
       ]);
     }
+    const d = this.convDefaults;
+    const convParameters = [
+      '    def __init__(',
+      '        self,',
+      '        in_channels: int,',
+      '        out_channels: int,',
+      '        kernel_size: tuple[int, int],',
+      '        stride: tuple[int, int] = (1, 1),',
+      '        padding: tuple[int, int] = (0, 0),',
+      '        tf_pad: tuple[int, int, int, int] | None = None,',
+      '        bias: bool = False,',
+      `        bn: tuple[float, float] | None = ${d.bn},`,
+      `        bn_scale: bool = ${pyBool(d.scale)},`,
+      `        activation: str = ${pyString(d.activation)},`,
+      '    ) -> None:',
+      '        super().__init__()',
+      '        self.pad = nn.ZeroPad2d(tf_pad) if tf_pad else None',
+    ];
+    const convForward = (conv: string): string[] => [
+      '    def forward(self, x: torch.Tensor) -> torch.Tensor:',
+      '        if self.pad is not None:',
+      '            x = self.pad(x)',
+      `        x = ${conv}`,
+      '        if self.bn is not None:',
+      '            x = self.bn(x)',
+      '        return self.act(x)',
+    ];
+    const bnAndActivation = [
+      '        self.bn = batch_norm(out_channels, *bn, scale=bn_scale) if bn else None',
+      '        self.act = ACTIVATIONS[activation]()',
+    ];
     if (this.uses.has('ConvBN')) {
-      const d = this.convDefaults;
       section([
         'class ConvBN(nn.Module):',
         '    """Keras Conv2D, BatchNormalization (`bn` = (epsilon, momentum)), activation.',
@@ -426,34 +456,39 @@ class ModelWriter {
         "    The defaults are this network's most common convolution.",
         '    """',
         '',
-        '    def __init__(',
-        '        self,',
-        '        in_channels: int,',
-        '        out_channels: int,',
-        '        kernel_size: tuple[int, int],',
-        '        stride: tuple[int, int] = (1, 1),',
-        '        padding: tuple[int, int] = (0, 0),',
-        '        tf_pad: tuple[int, int, int, int] | None = None,',
-        '        bias: bool = False,',
-        `        bn: tuple[float, float] | None = ${d.bn},`,
-        `        bn_scale: bool = ${pyBool(d.scale)},`,
-        `        activation: str = ${pyString(d.activation)},`,
-        '    ) -> None:',
-        '        super().__init__()',
-        '        self.pad = nn.ZeroPad2d(tf_pad) if tf_pad else None',
+        ...convParameters,
         '        self.conv = nn.Conv2d(',
         '            in_channels, out_channels, kernel_size, stride, padding, bias=bias',
         '        )',
-        '        self.bn = batch_norm(out_channels, *bn, scale=bn_scale) if bn else None',
-        '        self.act = ACTIVATIONS[activation]()',
+        ...bnAndActivation,
         '',
-        '    def forward(self, x: torch.Tensor) -> torch.Tensor:',
-        '        if self.pad is not None:',
-        '            x = self.pad(x)',
-        '        x = self.conv(x)',
-        '        if self.bn is not None:',
-        '            x = self.bn(x)',
-        '        return self.act(x)',
+        ...convForward('self.conv(x)'),
+      ]);
+    }
+    if (this.uses.has('SepConvBN')) {
+      section([
+        'class SepConvBN(nn.Module):',
+        '    """Keras SeparableConv2D (depth multiplier 1), BatchNormalization, activation.',
+        '',
+        '    A depthwise convolution of each input channel on its own (groups = in_channels)',
+        '    with the stride and padding, then a 1x1 convolution to out_channels with the',
+        "    bias; batch norm and the activation after it. The arguments are ConvBN's.",
+        '    """',
+        '',
+        ...convParameters,
+        '        self.depthwise = nn.Conv2d(',
+        '            in_channels,',
+        '            in_channels,',
+        '            kernel_size,',
+        '            stride,',
+        '            padding,',
+        '            groups=in_channels,',
+        '            bias=False,',
+        '        )',
+        '        self.pointwise = nn.Conv2d(in_channels, out_channels, 1, bias=bias)',
+        ...bnAndActivation,
+        '',
+        ...convForward('self.pointwise(self.depthwise(x))'),
       ]);
     }
     if (this.uses.has('Dense')) {

@@ -377,7 +377,10 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   const frozenNames = freeze(model, graph, trainPlan, options.frozen ?? new Set());
   const trainable = model.trainableWeights.filter((w) => !frozenNames.has(w.originalName));
   const variables = trainable.map((w) => w.read() as tf.Variable);
-  const decayed = new Set(trainable.filter((w) => /\/kernel$/.test(w.originalName)).map((w) => w.originalName));
+  // L2 weight decay on every kernel: conv, dense, a sepconv's depthwise and pointwise ones (as in train.py).
+  const decayed = new Set(
+    trainable.filter((w) => /\/(depthwise_|pointwise_)?kernel$/.test(w.originalName)).map((w) => w.originalName),
+  );
   const optimizer = makeOptimizer(recipe);
 
   const batchSize = recipe.batchSize;
