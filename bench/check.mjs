@@ -107,7 +107,8 @@ try {
   const coldMs = performance.now() - t0;
   if (first.diagnostics.length > 0) {
     console.error(
-      `checkFiles reported ${first.diagnostics.length} diagnostics, first: ${first.diagnostics[0].code}: ${first.diagnostics[0].message}`,
+      `checkFiles reported ${first.diagnostics.length} diagnostics, first: ${first.diagnostics[0].code}: ` +
+        `${first.diagnostics[0].message}`,
     );
     process.exit(1);
   }
@@ -143,7 +144,8 @@ try {
   console.log(`\nWhole processes (node ${process.version}, ${cpus().length} cores), ${runs} runs each, interleaved;`);
   console.log(`load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after. Milliseconds per run:`);
   console.log(
-    `${''.padEnd(28)} ${'wall median'.padStart(12)} ${'fastest'.padStart(8)} ${'cpu median'.padStart(11)} ${'fastest'.padStart(8)}`,
+    `${''.padEnd(28)} ${'wall median'.padStart(12)} ${'fastest'.padStart(8)} ${'cpu median'.padStart(11)} ` +
+      `${'fastest'.padStart(8)}`,
   );
   for (const p of processes) {
     const [w, c] = [stats(p.wall), stats(p.cpu)];

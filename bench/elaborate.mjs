@@ -89,7 +89,8 @@ const v3Aux = await time(() => elaborateOrThrow(inception, { args: { aux_head: t
 const loadMs = await time(() => loadProgram(inceptionPath), quick ? 10 : 30, 2);
 console.log('Inception-v3 (stdlib/inception_v3.incp)');
 console.log(
-  `  elaborate: ${ms(v3Ms)} per run over ${v3Runs} runs; ${v3.nodes.length} nodes, ${((v3Ms.min * 1000) / v3.nodes.length).toFixed(2)} us/node`,
+  `  elaborate: ${ms(v3Ms)} per run over ${v3Runs} runs; ${v3.nodes.length} nodes, ` +
+    `${((v3Ms.min * 1000) / v3.nodes.length).toFixed(2)} us/node`,
 );
 console.log(`  elaborate with aux_head=true: ${ms(v3Aux)} per run`);
 console.log(`  load + parse (with std/modules): ${ms(loadMs)} per run`);
@@ -104,7 +105,9 @@ const generators = {
   repeat: (n) => `network Rep {\n  input 16x16x8\n  repeat ${n} { conv 3x3 8 }\n}\n`,
   // n/2 instances of a two-layer block, each instance a scope of its own.
   blocks: (n) =>
-    `defaults conv(bias=false, bn=true)\nblock Unit(c: int) {\n  conv 1x1 c\n  conv 3x3 c\n}\nnetwork Blocks {\n  input 16x16x8\n  stage1..stage${Math.max(1, Math.round(n / 2))}: repeat ${Math.max(1, Math.round(n / 2))} { Unit(8) }\n}\n`,
+    `defaults conv(bias=false, bn=true)\nblock Unit(c: int) {\n  conv 1x1 c\n  conv 3x3 c\n}\nnetwork Blocks ` +
+    `{\n  input 16x16x8\n  stage1..stage${Math.max(1, Math.round(n / 2))}: repeat ` +
+    `${Math.max(1, Math.round(n / 2))} { Unit(8) }\n}\n`,
   // n/9 Inception-like modules (8 convs/pools + 1 concat each), named branches, nested concat.
   inception: (n) => {
     const k = Math.max(1, Math.round(n / 9));
@@ -171,7 +174,8 @@ console.log(
 const parse1k = await time(() => loadProgramFromText(generators.flat(1000), join(root, 'p1k.incp')), quick ? 5 : 10, 1);
 const parse10k = await time(() => loadProgramFromText(generators.flat(10000), join(root, 'p10k.incp')), 3, 1);
 console.log(
-  `\nParse (load) of the flat text, not part of elaborate(): 1k lines ${parse1k.min.toFixed(1)} ms, 10k lines ${parse10k.min.toFixed(1)} ms (ratio ${(parse10k.min / parse1k.min).toFixed(1)})`,
+  `\nParse (load) of the flat text, not part of elaborate(): 1k lines ${parse1k.min.toFixed(1)} ms, 10k ` +
+    `lines ${parse10k.min.toFixed(1)} ms (ratio ${(parse10k.min / parse1k.min).toFixed(1)})`,
 );
 
 // ---- the light path: no tfjs, no onnxruntime ------------------------------------------------------
@@ -212,7 +216,8 @@ const packages = [
   ...new Set(loaded.map((u) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(u)?.[1]).filter(Boolean)),
 ];
 console.log(
-  `\nLight path: a fresh process elaborating inception_v3 (${nodes} nodes) loaded ${loaded.length} modules; packages: ${packages.join(', ') || 'none'}`,
+  `\nLight path: a fresh process elaborating inception_v3 (${nodes} nodes) loaded ${loaded.length} modules; ` +
+    `packages: ${packages.join(', ') || 'none'}`,
 );
 console.log(
   heavy.length === 0

@@ -38,7 +38,7 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, `\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });")}`;
+const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, " + '`\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });')}`;
 
 const cases = [
   {
@@ -68,7 +68,8 @@ function once(c) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
-  `incc graph stdlib/inception_v3.incp: ${runs} runs each after a warm-up, interleaved (node ${process.version}, ${cli.slice(root.length + 1)})`,
+  `incc graph stdlib/inception_v3.incp: ${runs} runs each after a warm-up, interleaved (node ` +
+    `${process.version}, ${cli.slice(root.length + 1)})`,
 );
 console.log('  ms per run: wall clock, fastest (median); CPU time, fastest (median); output size');
 const first = cases.map((c) => once(c).out);

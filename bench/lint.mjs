@@ -99,17 +99,23 @@ const summary = (xs) => ({ min: Math.min(...xs), median: median(xs) });
 const stats = samples.map((s) => ({ wall: summary(s.wall), cpu: summary(s.cpu) }));
 const [bundle, unbundled] = stats;
 console.log(
-  `incc lint ${paths.join(' ')}: ${results.length} files, ${findings} findings; ${runs} runs each, interleaved (node ${process.version})`,
+  `incc lint ${paths.join(' ')}: ${results.length} files, ${findings} findings; ${runs} runs each, ` +
+    `interleaved (node ${process.version})`,
 );
 console.log('  ms per run: wall clock, fastest (median); CPU time, fastest (median)');
 variants.forEach((v, k) => {
   const { wall, cpu } = stats[k];
   console.log(
-    `  ${v.name.padEnd(10)} wall ${wall.min.toFixed(0).padStart(5)} (${wall.median.toFixed(0)})  cpu ${cpu.min.toFixed(0).padStart(5)} (${cpu.median.toFixed(0)})   node ${v.cli.slice(root.length + 1)} lint ${paths.join(' ')}`,
+    `  ${v.name.padEnd(10)} wall ${wall.min.toFixed(0).padStart(5)} (${wall.median.toFixed(0)})  cpu ` +
+      `${cpu.min.toFixed(0).padStart(5)} (${cpu.median.toFixed(0)})   node ${v.cli.slice(root.length + 1)} ` +
+      `lint ${paths.join(' ')}`,
   );
 });
 console.log(
-  `  ratio unbundled / bundle: wall ${(unbundled.wall.min / bundle.wall.min).toFixed(2)} (medians ${(unbundled.wall.median / bundle.wall.median).toFixed(2)}), cpu ${(unbundled.cpu.min / bundle.cpu.min).toFixed(2)} (medians ${(unbundled.cpu.median / bundle.cpu.median).toFixed(2)})`,
+  `  ratio unbundled / bundle: wall ${(unbundled.wall.min / bundle.wall.min).toFixed(2)} (medians ` +
+    `${(unbundled.wall.median / bundle.wall.median).toFixed(2)}), cpu ` +
+    `${(unbundled.cpu.min / bundle.cpu.min).toFixed(2)} (medians ` +
+    `${(unbundled.cpu.median / bundle.cpu.median).toFixed(2)})`,
 );
 const over = bundle.wall.min > budgetMs;
 console.log(

@@ -57,15 +57,18 @@ try {
   const params = lowered.model.graph.initializer.reduce((s, t) => s + t.dims.reduce((a, b) => a * Number(b), 1), 0);
 
   console.log(
-    `incc compile stdlib/inception_v3.incp --target onnx (${cli.endsWith(join('bin', 'incc.js')) ? 'bundled CLI' : "tsc's output"}), ${runs} runs`,
+    `incc compile stdlib/inception_v3.incp --target onnx ` +
+      `(${cli.endsWith(join('bin', 'incc.js')) ? 'bundled CLI' : "tsc's output"}), ${runs} runs`,
   );
   console.log(`  ${stdout}`);
   console.log(
-    `  whole process: ${min.toFixed(0)} ms (median ${median.toFixed(0)} ms; runs ${walls.map((w) => w.toFixed(0)).join(', ')})`,
+    `  whole process: ${min.toFixed(0)} ms (median ${median.toFixed(0)} ms; runs ` +
+      `${walls.map((w) => w.toFixed(0)).join(', ')})`,
   );
   console.log(`  target under 3000 ms: ${min < 3000 ? 'OK' : 'OVER'}`);
   console.log(
-    `  file: ${bytes.toLocaleString('en-US')} bytes for ${params.toLocaleString('en-US')} parameters = ${(bytes / params).toFixed(4)} bytes/param`,
+    `  file: ${bytes.toLocaleString('en-US')} bytes for ${params.toLocaleString('en-US')} parameters = ` +
+      `${(bytes / params).toFixed(4)} bytes/param`,
   );
 
   // ---- 3. where the time goes -----------------------------------------------------------------------

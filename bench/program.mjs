@@ -41,7 +41,8 @@ block Reduce${k}(c: int = ${64 + 32 * (k % 4)}) {
 function network(index, first, count, reductions) {
   const lines = [
     `// Network ${index}: ${count} modules on a 147x147 input, reduced every 12 modules.`,
-    `network Net${index}(classes: int = 1000, aux_head: bool = ${index % 2 === 0}, width: int = 32, dropout_rate: float = 0.2) {`,
+    `network Net${index}(classes: int = 1000, aux_head: bool = ${index % 2 === 0}, width: int = 32, ` +
+      `dropout_rate: float = 0.2) {`,
     '  input 147x147x3',
     '  conv 3x3/2 width valid',
     '  conv 3x3 width valid',

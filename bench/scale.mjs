@@ -35,7 +35,8 @@ const rule = 'rule same {\n  match conv 1x1\n  replace conv 1x1 filters\n}\n\n';
 const networks = {
   chain: (nodes) => `${rule}network Chain {\n  input 4x4x1\n  repeat ${nodes - 1} { conv 1x1 1 }\n}\n`,
   wide: (nodes) =>
-    `${rule}network Wide {\n  input 2x2x1\n  concat {\n${'    repeat 3 { conv 1x1 1 }\n'.repeat(Math.floor((nodes - 2) / 3))}  }\n}\n`,
+    `${rule}network Wide {\n  input 2x2x1\n  concat ` +
+    `{\n${'    repeat 3 { conv 1x1 1 }\n'.repeat(Math.floor((nodes - 2) / 3))}  }\n}\n`,
 };
 
 const stages = [
@@ -52,7 +53,7 @@ const stages = [
   ['compile onnx', (f) => ['compile', f, '--target', 'onnx', '--out', `${f}.onnx`]],
 ];
 
-const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, `\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });")}`;
+const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, " + '`\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });')}`;
 const dir = mkdtempSync(join(tmpdir(), 'incc-bench-scale-'));
 
 function cpuMs(argv) {
@@ -72,7 +73,8 @@ function cpuMs(argv) {
 try {
   const startup = Math.min(cpuMs(['--version']), cpuMs(['--version']));
   console.log(
-    `CPU ms per command minus start-up (${startup.toFixed(0)} ms); per node in µs; ratio = per-node time at ${large} / at ${small}`,
+    `CPU ms per command minus start-up (${startup.toFixed(0)} ms); per node in µs; ratio = per-node time at ` +
+      `${large} / at ${small}`,
   );
   for (const [kind, make] of Object.entries(networks)) {
     if (only && kind !== only) continue;

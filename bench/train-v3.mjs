@@ -29,7 +29,8 @@ function run(cmd, args) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
-  `Inception-v3 training, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${steps} steps after a warm-up, ${rounds} round(s); torch: ${python}`,
+  `Inception-v3 training, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${steps} steps after a ` +
+    `warm-up, ${rounds} round(s); torch: ${python}`,
 );
 for (const batch of batches) {
   const incc = [];
@@ -43,6 +44,7 @@ for (const batch of batches) {
   console.log(
     `batch ${batch}: incc/tfjs-node ${ips(incc).toFixed(2)} img/s, peak ${gb(incc).toFixed(2)} GB; ` +
       `torch ${ips(torch).toFixed(2)} img/s, peak ${gb(torch).toFixed(2)} GB; ` +
-      `throughput ratio ${(ips(incc) / ips(torch)).toFixed(2)} (target >= 0.67), memory ratio ${(gb(incc) / gb(torch)).toFixed(2)} (target <= 2)`,
+      (`throughput ratio ${(ips(incc) / ips(torch)).toFixed(2)} (target >= 0.67), memory ratio ` +
+        `${(gb(incc) / gb(torch)).toFixed(2)} (target <= 2)`),
   );
 }

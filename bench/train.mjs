@@ -131,11 +131,13 @@ for (const be of ['wasm', 'cpu']) {
   const r = stepTimes(be);
   results[be] = r;
   console.log(
-    `${be.padEnd(4)} train step: incc-compiled ${ms(r.compiled)}, hand-written tf.layers ${ms(r.hand)}, ratio ${(r.compiled / r.hand).toFixed(2)}`,
+    `${be.padEnd(4)} train step: incc-compiled ${ms(r.compiled)}, hand-written tf.layers ${ms(r.hand)}, ` +
+      `ratio ${(r.compiled / r.hand).toFixed(2)}`,
   );
 }
 console.log(
-  `pure-JS backends: a wasm step takes ${(results.wasm.compiled / results.cpu.compiled).toFixed(2)} of a cpu step (incc-compiled network)`,
+  `pure-JS backends: a wasm step takes ${(results.wasm.compiled / results.cpu.compiled).toFixed(2)} of a cpu ` +
+    `step (incc-compiled network)`,
 );
 
 // 2: the filter gradient.
@@ -155,6 +157,7 @@ for (const [name, xs, dys, fs] of shapes) {
   const wasm = filterGradientTime(xs, dys, fs);
   await tf.setBackend('cpu');
   console.log(
-    `filter gradient ${name}: cpu stock ${ms(stock)}, cpu incc ${ms(fast)} (${(stock / fast).toFixed(1)}x faster), wasm incc ${ms(wasm)}`,
+    `filter gradient ${name}: cpu stock ${ms(stock)}, cpu incc ${ms(fast)} (${(stock / fast).toFixed(1)}x ` +
+      `faster), wasm incc ${ms(wasm)}`,
   );
 }

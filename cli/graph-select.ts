@@ -90,13 +90,17 @@ export function select(path: string, program: Program, options: SelectOptions): 
     if (!isBlockOf(program, name))
       return {
         ...base,
-        usage: `no block instance or block named '${name}' in ${candidates.length === 1 ? `network ${candidates[0]}` : `the networks of ${program.entry.displayName}`}`,
+        usage:
+          `no block instance or block named '${name}' in ` +
+          `${candidates.length === 1 ? `network ${candidates[0]}` : `the networks of ${program.entry.displayName}`}`,
       };
   }
   if (!isBlockOf(program, name))
     return {
       ...base,
-      usage: `${program.entry.displayName} has no block named '${name}'${networks.length === 0 ? '' : ' that a network instantiates'}`,
+      usage:
+        `${program.entry.displayName} has no block named ` +
+        `'${name}'${networks.length === 0 ? '' : ' that a network instantiates'}`,
     };
 
   // 2. The block alone, on --input, with --set as its arguments.
@@ -139,14 +143,18 @@ export function select(path: string, program: Program, options: SelectOptions): 
         instance,
         lintPath: sibling,
         notes: [
-          `${program.entry.displayName} has no network: drawing ${name} as ${decl.name.name} (${p.entry.displayName}) instantiates it, ${instance.instance}; give --input HxWxC (and --set for its parameters) to draw it alone`,
+          `${program.entry.displayName} has no network: drawing ${name} as ${decl.name.name} ` +
+            `(${p.entry.displayName}) instantiates it, ${instance.instance}; give --input HxWxC (and --set for ` +
+            `its parameters) to draw it alone`,
         ],
       };
     }
   }
   return {
     ...base,
-    usage: `no network instantiates block ${name}: give --input HxWxC (and --set NAME=VALUE for its parameters) to draw it alone`,
+    usage:
+      `no network instantiates block ${name}: give --input HxWxC (and --set NAME=VALUE for its parameters) to ` +
+      `draw it alone`,
   };
 }
 

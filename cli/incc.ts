@@ -66,7 +66,8 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     process.stderr.write(
-      `incc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report it with the input that caused it.\n`,
+      `incc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report it with the input ` +
+        `that caused it.\n`,
     );
     if (process.env['INCC_DEBUG']) process.stderr.write(`${detail}\n`);
     process.exitCode = 70;

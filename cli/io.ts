@@ -96,7 +96,8 @@ export function parseSetArgs(pairs: string[] | undefined): Record<string, Value>
       throw new UsageError(
         problem !== undefined
           ? `--set ${name}: ${problem}`
-          : `--set ${name}: '${text}' is not a value (an integer, number, true/false, size like 224x224x3, or "string")`,
+          : `--set ${name}: '${text}' is not a value (an integer, number, true/false, size like 224x224x3, or ` +
+              `"string")`,
       );
     }
     out[name] = value;

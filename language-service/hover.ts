@@ -64,7 +64,10 @@ function countsTable(groups: Group[], what: string): string {
     const trainable = g.nodes.reduce((s, n) => s + n.params.trainable, 0);
     const params = trainable + g.nodes.reduce((s, n) => s + n.params.nonTrainable, 0);
     const macs = g.nodes.reduce((s, n) => s + n.macs, 0);
-    return `| ${g.label} | ${shapeText(last.shape)} | ${groupDigits(params)} | ${groupDigits(trainable)} | ${groupDigits(macs)} |`;
+    return (
+      `| ${g.label} | ${shapeText(last.shape)} | ${groupDigits(params)} | ${groupDigits(trainable)} | ` +
+      `${groupDigits(macs)} |`
+    );
   });
   const more = groups.length > MAX_ROWS ? `\n\n… and ${groups.length - MAX_ROWS} more ${what}` : '';
   return (
@@ -172,7 +175,8 @@ export function hoverAt(analysis: Analysis, offset: number, docsUrl = DEFAULT_DO
             .filter((g) => g.network === d.name.name)
             .map(
               (g) =>
-                `value here: \`${JSON.stringify(g.args[param.name.name])}\` (set with \`--set ${param.name.name}=...\`)`,
+                `value here: \`${JSON.stringify(g.args[param.name.name])}\` (set with \`--set ` +
+                `${param.name.name}=...\`)`,
             )
         : [];
     return make([head, ...values].join('\n\n'), occurrence.span);

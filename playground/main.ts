@@ -355,7 +355,9 @@ function showChecked(c: Checked): void {
   if (c.rewriteTotals) {
     const p = document.createElement('p');
     p.className = 'rewrite-totals';
-    p.textContent = `Network before and after the rules: params ${saving(c.rewriteTotals.params)}, mult-adds ${saving(c.rewriteTotals.macs)}`;
+    p.textContent =
+      `Network before and after the rules: params ${saving(c.rewriteTotals.params)}, mult-adds ` +
+      `${saving(c.rewriteTotals.macs)}`;
     rewrites.append(p);
   }
 

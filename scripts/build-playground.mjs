@@ -33,7 +33,9 @@ const filesPlugin = {
   setup(b) {
     b.onResolve({ filter: /^incc-playground:files$/ }, (args) => ({ path: args.path, namespace: 'incc-files' }));
     b.onLoad({ filter: /.*/, namespace: 'incc-files' }, () => ({
-      contents: `export default ${JSON.stringify({ ...incpFiles('stdlib', '/stdlib/'), ...incpFiles('examples', '/examples/') })};`,
+      contents:
+        `export default ` +
+        `${JSON.stringify({ ...incpFiles('stdlib', '/stdlib/'), ...incpFiles('examples', '/examples/') })};`,
       loader: 'js',
     }));
     // The formatter's plugin imports `prettier` for its doc builders: the standalone build has them.

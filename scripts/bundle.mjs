@@ -74,7 +74,9 @@ const { outputFiles } = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   // A CommonJS package inside the ESM bundle calls `require`: give it Node's.
   banner: {
-    js: "import { createRequire as __inccCreateRequire } from 'node:module'; const require = __inccCreateRequire(import.meta.url);",
+    js:
+      "import { createRequire as __inccCreateRequire } from 'node:module'; const require = " +
+      '__inccCreateRequire(import.meta.url);',
   },
   minifySyntax: true,
   minifyWhitespace: true,

@@ -210,43 +210,46 @@ describe('the import graph of the source tree', () => {
     expect(crossing).toEqual([]);
   });
 
-  test('the language service is pure: no node: module, no node host, no heavy runtime; cli/ alone starts the server', () => {
-    const NODE_SIDE = new Set([
-      'compiler/program/node-host.ts',
-      'compiler/program/check.ts',
-      'compiler/package.ts',
-      'compiler/lint/engine/lint-file.ts',
-      'compiler/lint/engine/config-file.ts',
-      'compiler/lint/engine/fix-file.ts',
-    ]);
-    const HEAVY = /^(@tensorflow\/|onnxruntime|onnx-proto)/;
-    // Everything the service reaches through value imports, followed transitively.
-    const reached = new Set(files.filter((f) => under(f, 'language-service')));
-    const queue = [...reached];
-    const bad: string[] = [];
-    while (queue.length > 0) {
-      const f = queue.shift()!;
-      for (const i of graph.get(f)!) {
-        if (i.typeOnly) continue;
-        if (i.to.startsWith('node:') || NODE_SIDE.has(i.to) || HEAVY.test(i.to)) bad.push(`${f} -> ${i.to}`);
-        if (under(i.to, 'cli') || under(i.to, 'language-server') || under(i.to, 'backends'))
-          bad.push(`${f} -> ${i.to}`);
-        if (isSource(i.to) && !reached.has(i.to)) {
-          reached.add(i.to);
-          queue.push(i.to);
+  test(
+    'the language service is pure: no node: module, no node host, no heavy runtime; cli/ alone starts the ' + 'server',
+    () => {
+      const NODE_SIDE = new Set([
+        'compiler/program/node-host.ts',
+        'compiler/program/check.ts',
+        'compiler/package.ts',
+        'compiler/lint/engine/lint-file.ts',
+        'compiler/lint/engine/config-file.ts',
+        'compiler/lint/engine/fix-file.ts',
+      ]);
+      const HEAVY = /^(@tensorflow\/|onnxruntime|onnx-proto)/;
+      // Everything the service reaches through value imports, followed transitively.
+      const reached = new Set(files.filter((f) => under(f, 'language-service')));
+      const queue = [...reached];
+      const bad: string[] = [];
+      while (queue.length > 0) {
+        const f = queue.shift()!;
+        for (const i of graph.get(f)!) {
+          if (i.typeOnly) continue;
+          if (i.to.startsWith('node:') || NODE_SIDE.has(i.to) || HEAVY.test(i.to)) bad.push(`${f} -> ${i.to}`);
+          if (under(i.to, 'cli') || under(i.to, 'language-server') || under(i.to, 'backends'))
+            bad.push(`${f} -> ${i.to}`);
+          if (isSource(i.to) && !reached.has(i.to)) {
+            reached.add(i.to);
+            queue.push(i.to);
+          }
         }
       }
-    }
-    expect(bad).toEqual([]);
-    expect(reached.has('compiler/lint/engine/lint.ts')).toBe(true);
-    expect(reached.has('format/plugin.ts')).toBe(true);
-    expect(
-      violations(
-        (f) => !under(f, 'cli') && !under(f, 'language-server'),
-        (to) => under(to, 'language-server'),
-      ),
-    ).toEqual([]);
-  });
+      expect(bad).toEqual([]);
+      expect(reached.has('compiler/lint/engine/lint.ts')).toBe(true);
+      expect(reached.has('format/plugin.ts')).toBe(true);
+      expect(
+        violations(
+          (f) => !under(f, 'cli') && !under(f, 'language-server'),
+          (to) => under(to, 'language-server'),
+        ),
+      ).toEqual([]);
+    },
+  );
 
   test('no import cycle', () => {
     // Depth-first search; the first back edge found from each start is reported with its cycle.

@@ -380,7 +380,9 @@ function sized(rng: Rng): string {
   }
   if (shape === 'repeat') body.push(`repeat ${pick(rng, [0, 1, 1000, 100_001, 2 ** 40])} { ${layer()} }`);
   if (shape === 'channels') body.push(`conv 3x3 ${pick(rng, [1, 1 << 20, 1 << 30, 2 ** 52])}`);
-  return `network Big {\n  input ${pick(rng, [8, 17, 299])}x${pick(rng, [8, 35])}x3\n  ${body.join('\n  ')}\n  gap\n}\n`;
+  return (
+    `network Big {\n  input ${pick(rng, [8, 17, 299])}x${pick(rng, [8, 35])}x3\n  ${body.join('\n  ')}\n  ` + `gap\n}\n`
+  );
 }
 
 function input(seeds: Seed[], i: number): Seed {
@@ -443,7 +445,8 @@ function spanProblems(d: Diagnostic, sourceOf: (file: string) => string | undefi
     const [line, column] = lineColumn(text, span.startOffset);
     if (line !== span.startLine || column !== span.startColumn) {
       problems.push(
-        `${d.code}: reported at ${span.startLine}:${span.startColumn} but offset ${span.startOffset} is ${line}:${column}`,
+        `${d.code}: reported at ${span.startLine}:${span.startColumn} but offset ${span.startOffset} is ` +
+          `${line}:${column}`,
       );
     }
   }
@@ -516,7 +519,8 @@ describe('fuzzing the front end and checker', () => {
         if (outcome.diagnostics === 0 && !outcome.error) totals.clean++;
         if (outcome.error)
           failures.push(
-            `input ${i} (FUZZ_ONLY=${i}): ${outcome.error}\n--- input (first 400 characters) ---\n${JSON.stringify(seed.text.slice(0, 400))}`,
+            `input ${i} (FUZZ_ONLY=${i}): ${outcome.error}\n--- input (first 400 characters) ` +
+              `---\n${JSON.stringify(seed.text.slice(0, 400))}`,
           );
         if (outcome.ms >= MAX_MS) slow.push(`input ${i} (FUZZ_ONLY=${i}) took ${outcome.ms.toFixed(0)} ms`);
       }
@@ -528,7 +532,8 @@ describe('fuzzing the front end and checker', () => {
   afterAll(() => {
     // For the record: how long the checks took, the slowest input, how many checked clean.
     process.stdout.write(
-      `fuzz: ${totals.inputs} inputs checked in ${(totals.ms / 1000).toFixed(1)} s (${(totals.ms / Math.max(1, totals.inputs)).toFixed(2)} ms each); ` +
+      `fuzz: ${totals.inputs} inputs checked in ${(totals.ms / 1000).toFixed(1)} s ` +
+        `(${(totals.ms / Math.max(1, totals.inputs)).toFixed(2)} ms each); ` +
         `slowest ${totals.maxMs.toFixed(0)} ms (input ${totals.slowest}); ${totals.clean} checked clean\n`,
     );
   });

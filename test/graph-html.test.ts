@@ -81,7 +81,8 @@ describe('the html report in headless Chromium', () => {
   });
 
   browserTest(
-    'Inception-v3: the diagram and the table show, a collapsed block opens on a click; no console error, nothing fetched',
+    'Inception-v3: the diagram and the table show, a collapsed block opens on a click; no console error, ' +
+      'nothing fetched',
     async () => {
       const file = report('inception_v3-report.html', ['stdlib/inception_v3.incp']);
       const { page, errors, requests } = await open(browser!, file);
@@ -104,7 +105,8 @@ describe('the html report in headless Chromium', () => {
             const b = (t as SVGTextElement).getBBox();
             if (b.width > rect.width + 1)
               out.push(
-                `${g.getAttribute('data-node') ?? g.getAttribute('data-instance')}: '${t.textContent}' ${b.width.toFixed(1)} > ${rect.width}`,
+                `${g.getAttribute('data-node') ?? g.getAttribute('data-instance')}: '${t.textContent}' ` +
+                  `${b.width.toFixed(1)} > ${rect.width}`,
               );
           }
         }

@@ -52,7 +52,10 @@ function expectedLabel(n: IRNode): string {
   const a = n.attrs;
   const stride = (s: [number, number]) => (s[0] === 1 && s[1] === 1 ? '' : `/${s[0] === s[1] ? s[0] : s.join('x')}`);
   if (a.op === 'conv')
-    return `conv ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)} ${a.filters}${a.padding === 'valid' ? ' valid' : ''}${a.activation === 'relu' ? '' : ` act=${a.activation}`}`;
+    return (
+      `conv ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)} ` +
+      `${a.filters}${a.padding === 'valid' ? ' valid' : ''}${a.activation === 'relu' ? '' : ` act=${a.activation}`}`
+    );
   if (a.op === 'maxpool' || a.op === 'avgpool')
     return `${a.op} ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)}${a.padding === 'valid' ? ' valid' : ''}`;
   if (a.op === 'dense') return `dense ${a.units}${a.activation === 'linear' ? '' : ` act=${a.activation}`}`;
@@ -242,58 +245,61 @@ describe('incc graph: the stdlib figures', () => {
 describe('incc graph: Inception-v3', () => {
   const { graph } = build('stdlib/inception_v3.incp');
 
-  test('collapsed to blocks (the default for a network): one box per block instance, every layer in exactly one box', () => {
-    const { text } = draw('inception_v3.svg', ['stdlib/inception_v3.incp']);
-    const svg = parseSvg(text);
-    expect(svg.root['data-scope']).toBe('network');
-    expect(svg.root['data-depth']).toBe('1');
-    const blocks = svg.boxes.filter((b) => b.kind === 'block');
-    expect(blocks.map((b) => `${b.name}:${b.block}`)).toEqual([
-      'mixed0:InceptionA',
-      'mixed1:InceptionA',
-      'mixed2:InceptionA',
-      'mixed3:Figure10',
-      'mixed4:Figure6',
-      'mixed5:Figure6',
-      'mixed6:Figure6',
-      'mixed7:Figure6',
-      'mixed8:Figure10Factorized',
-      'mixed9:Figure7',
-      'mixed10:Figure7',
-    ]);
-    // Every IR node appears exactly once: as a layer's box, or in the members of one block's box.
-    const drawn = svg.boxes.flatMap((b) => (b.kind === 'layer' ? [b.name] : (b.members ?? [])));
-    expect(drawn.sort()).toEqual(graph.nodes.map((n) => n.name).sort());
-    expect(new Set(drawn).size).toBe(graph.nodes.length);
-    for (const b of blocks) {
-      const members = graph.nodes.filter((n) => n.origin[0]?.instance === b.name);
-      expect(b.members!.sort()).toEqual(members.map((n) => n.name).sort());
-      const params = members.reduce((k, n) => k + n.params.trainable + n.params.nonTrainable, 0);
-      const out = members.find((n) => n.name === b.name)!;
-      // The box: name, block, output shape, parameters.
-      expect([b.caption, ...b.lines]).toEqual([
-        b.name,
-        b.block,
-        out.shape.join('x'),
-        `${params.toLocaleString('en-US')} params`,
+  test(
+    'collapsed to blocks (the default for a network): one box per block instance, every layer in exactly one ' + 'box',
+    () => {
+      const { text } = draw('inception_v3.svg', ['stdlib/inception_v3.incp']);
+      const svg = parseSvg(text);
+      expect(svg.root['data-scope']).toBe('network');
+      expect(svg.root['data-depth']).toBe('1');
+      const blocks = svg.boxes.filter((b) => b.kind === 'block');
+      expect(blocks.map((b) => `${b.name}:${b.block}`)).toEqual([
+        'mixed0:InceptionA',
+        'mixed1:InceptionA',
+        'mixed2:InceptionA',
+        'mixed3:Figure10',
+        'mixed4:Figure6',
+        'mixed5:Figure6',
+        'mixed6:Figure6',
+        'mixed7:Figure6',
+        'mixed8:Figure10Factorized',
+        'mixed9:Figure7',
+        'mixed10:Figure7',
       ]);
-    }
-    // The layers outside blocks (stem and top) are boxes of their own, labelled as in the source.
-    for (const b of svg.boxes.filter((x) => x.kind === 'layer')) {
-      const n = graph.nodes.find((x) => x.name === b.name)!;
-      expect(n.origin).toEqual([]);
-      expect(b.lines).toEqual([expectedLabel(n), n.shape.join('x')]);
-    }
-    // A chain: each box reads the one before it; mixed3 is one box, its four branches one arrow.
-    expect(svg.edges.length).toBe(svg.boxes.length - 1);
-    expect(svg.edges.filter((e) => e.to === 'mixed3')).toHaveLength(1);
-    expect(svg.edges.find((e) => e.to === 'mixed3')!.from).toBe('mixed2');
-    // Bottom to top: the input lowest, the predictions highest.
-    const y = (name: string) => svg.boxes.find((b) => b.name === name)!.rect.y;
-    expect(y('input')).toBeGreaterThan(y('mixed0'));
-    expect(y('mixed0')).toBeGreaterThan(y('predictions'));
-    expect(svg.title).toBe('InceptionV3');
-  });
+      // Every IR node appears exactly once: as a layer's box, or in the members of one block's box.
+      const drawn = svg.boxes.flatMap((b) => (b.kind === 'layer' ? [b.name] : (b.members ?? [])));
+      expect(drawn.sort()).toEqual(graph.nodes.map((n) => n.name).sort());
+      expect(new Set(drawn).size).toBe(graph.nodes.length);
+      for (const b of blocks) {
+        const members = graph.nodes.filter((n) => n.origin[0]?.instance === b.name);
+        expect(b.members!.sort()).toEqual(members.map((n) => n.name).sort());
+        const params = members.reduce((k, n) => k + n.params.trainable + n.params.nonTrainable, 0);
+        const out = members.find((n) => n.name === b.name)!;
+        // The box: name, block, output shape, parameters.
+        expect([b.caption, ...b.lines]).toEqual([
+          b.name,
+          b.block,
+          out.shape.join('x'),
+          `${params.toLocaleString('en-US')} params`,
+        ]);
+      }
+      // The layers outside blocks (stem and top) are boxes of their own, labelled as in the source.
+      for (const b of svg.boxes.filter((x) => x.kind === 'layer')) {
+        const n = graph.nodes.find((x) => x.name === b.name)!;
+        expect(n.origin).toEqual([]);
+        expect(b.lines).toEqual([expectedLabel(n), n.shape.join('x')]);
+      }
+      // A chain: each box reads the one before it; mixed3 is one box, its four branches one arrow.
+      expect(svg.edges.length).toBe(svg.boxes.length - 1);
+      expect(svg.edges.filter((e) => e.to === 'mixed3')).toHaveLength(1);
+      expect(svg.edges.find((e) => e.to === 'mixed3')!.from).toBe('mixed2');
+      // Bottom to top: the input lowest, the predictions highest.
+      const y = (name: string) => svg.boxes.find((b) => b.name === name)!.rect.y;
+      expect(y('input')).toBeGreaterThan(y('mixed0'));
+      expect(y('mixed0')).toBeGreaterThan(y('predictions'));
+      expect(svg.title).toBe('InceptionV3');
+    },
+  );
 
   test('fully opened (--depth all): every layer once, all 15 concats with their branches in order', () => {
     const { text } = draw('inception_v3-all.svg', ['stdlib/inception_v3.incp', '--depth', 'all']);
@@ -532,7 +538,8 @@ describe('incc graph: only the graph command loads the layout library', () => {
     const cli = join(repoRoot, 'dist', 'cli', 'incc.js');
     if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
     const hook = `data:text/javascript,${encodeURIComponent(
-      "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+      'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
+        "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
     )}`;
     const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
     const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], {

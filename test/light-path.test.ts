@@ -49,7 +49,8 @@ function runWithHook(args: string[]): { status: number | null; stdout: string; l
   const cli = join(root, 'dist', 'cli', 'incc.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
   const hook = `data:text/javascript,${encodeURIComponent(
-    "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+    'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
+      "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
   )}`;
   const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
   const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], {

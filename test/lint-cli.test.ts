@@ -54,7 +54,9 @@ const files: Record<string, string> = {
     `// incc-disable-next-line ${LUK} -- nothing below to suppress`,
     'conv 3x3 64 // incc-disable-line no-such-rule',
   ),
-  'blocks/lib.incp': `defaults conv(bias=false, bn=true, act=relu)\nblock Big(c: int) {\n  // incc-disable-next-line ${LUK} -- kept for the reference weights\n  conv 1x1 c -> conv 5x5 c\n}\n`,
+  'blocks/lib.incp':
+    `defaults conv(bias=false, bn=true, act=relu)\nblock Big(c: int) {\n  // incc-disable-next-line ${LUK} -- ` +
+    `kept for the reference weights\n  conv 1x1 c -> conv 5x5 c\n}\n`,
   'blocks/use.incp': 'import { Big } from "./lib"\nnetwork U {\n  input 35x35x64\n  a: Big(64)\n  b: Big(32)\n}\n',
   'blocks/plain-lib.incp':
     'defaults conv(bias=false, bn=true, act=relu)\nblock Plain(c: int) {\n  conv 1x1 c -> conv 5x5 c\n}\n',
@@ -252,7 +254,8 @@ describe('formats', () => {
       sourceOf: () => undefined,
     };
     expect(formatGithub([result]).split('\n')[0]).toBe(
-      '::error file=a%3Ab%2Cc%25d.incp,line=2,col=5,endLine=2,endColumn=9,title=incc large-unfactorized-kernel::100%25 of it:%0D%0Asecond, line',
+      '::error file=a%3Ab%2Cc%25d.incp,line=2,col=5,endLine=2,endColumn=9,title=incc ' +
+        'large-unfactorized-kernel::100%25 of it:%0D%0Asecond, line',
     );
   });
 

@@ -52,7 +52,8 @@ describe('rule fixes: an `apply` statement and the import', () => {
     const text = example('costly-grid-reduction');
     const fixed = fixAll(text);
     expect(fixed).toContain(
-      '  predictions: dense classes act=softmax\n\n  apply efficient_grid_reduction_conv_pool to conv2, maxpool1\n\n  train {',
+      '  predictions: dense classes act=softmax\n\n  apply efficient_grid_reduction_conv_pool to conv2, ' +
+        'maxpool1\n\n  train {',
     );
     expect(fixed).toContain('import { efficient_grid_reduction_conv_pool } from "std/rules"\n');
     // The parallel reduction answers the representational bottleneck after the pool too (the example says so).
@@ -123,7 +124,8 @@ describe('rule fixes: an `apply` statement and the import', () => {
     const fixed = fixAll(text);
     expect(fixed).toBe(
       'import { bn_gamma, asymmetric, factor_5x5 } from "std/rules"\ndefaults conv(bias=false, bn=true, act=relu)\n' +
-        'network N { input 17x17x64; a: conv 7x7 64; b: conv 5x5 64 \n  apply asymmetric(n=7) to a\n  apply factor_5x5 to b\n}\n',
+        ('network N { input 17x17x64; a: conv 7x7 64; b: conv 5x5 64 \n  apply asymmetric(n=7) to a\n  apply ' +
+          'factor_5x5 to b\n}\n'),
     );
     expect(lint(fixed).messages).toEqual([]);
   });
@@ -173,7 +175,8 @@ describe('suppressions', () => {
   test('without a reason, the comment asks for one', () => {
     const fix = suppressionFix('network N {\n  input 8x8x3\n}\n', 'training-recipe', 1);
     expect(applyEdits('network N {\n  input 8x8x3\n}\n', fix.edits)).toBe(
-      '// incc-disable-next-line training-recipe -- TODO: say why this deviates from the paper\nnetwork N {\n  input 8x8x3\n}\n',
+      '// incc-disable-next-line training-recipe -- TODO: say why this deviates from the paper\nnetwork N ' +
+        '{\n  input 8x8x3\n}\n',
     );
   });
 });

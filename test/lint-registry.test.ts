@@ -75,14 +75,18 @@ describe('the rule set', () => {
     expect(publishedIds.filter((id) => !registryIds.includes(id))).toEqual([]);
   });
 
-  test('spec/lint.md lists the rules: its table is the one generated from the registry (`npm run docs:lint` rewrites it)', () => {
-    const page = readFileSync(join(repoRoot, 'spec', 'lint.md'), 'utf8');
-    const start = page.indexOf(RULES_TABLE_START);
-    const end = page.indexOf(RULES_TABLE_END);
-    expect(start).toBeGreaterThanOrEqual(0);
-    expect(end).toBeGreaterThan(start);
-    expect(page.slice(start + RULES_TABLE_START.length, end).trim()).toBe(rulesTable());
-  });
+  test(
+    'spec/lint.md lists the rules: its table is the one generated from the registry (`npm run docs:lint` ' +
+      'rewrites it)',
+    () => {
+      const page = readFileSync(join(repoRoot, 'spec', 'lint.md'), 'utf8');
+      const start = page.indexOf(RULES_TABLE_START);
+      const end = page.indexOf(RULES_TABLE_END);
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(end).toBeGreaterThan(start);
+      expect(page.slice(start + RULES_TABLE_START.length, end).trim()).toBe(rulesTable());
+    },
+  );
 
   test('examples/lint holds a before/after pair per rule and nothing else', () => {
     const files = sorted(readdirSync(examplesDir).filter((f) => !f.startsWith('.')));
@@ -204,7 +208,8 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
         if ('failures' in r) problems.push(`${title} example does not compile: ${r.failures!.join('; ')}\n${text}`);
         else if (r.messages!.length > 0 !== expectFindings)
           problems.push(
-            `${title} example ${expectFindings ? 'does not trigger the rule' : `triggers the rule: ${r.messages!.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`}\n${text}`,
+            `${title} example ` +
+              `${expectFindings ? 'does not trigger the rule' : `triggers the rule: ${r.messages!.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`}\n${text}`,
           );
       }
     }

@@ -106,7 +106,8 @@ describe('SARIF over stdlib/ and examples/lint/', () => {
       .filter((r, i) => prints.indexOf(prints[i]!) !== i)
       .map(
         (r) =>
-          `${r.ruleId} ${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine}`,
+          `${r.ruleId} ` +
+          `${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine}`,
       );
     expect(duplicated).toEqual([]);
   });
@@ -133,7 +134,8 @@ describe('partialFingerprints', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const net = (above: string) =>
-    `defaults conv(bias=false, bn=true, act=relu)\n${above}network N {\n  input 35x35x64\n  conv 5x5 64\n  conv 1x1 32 -> conv 7x7 64\n}\n`;
+    `defaults conv(bias=false, bn=true, act=relu)\n${above}network N {\n  input 35x35x64\n  conv 5x5 64\n  ` +
+    `conv 1x1 32 -> conv 7x7 64\n}\n`;
   const findings = () =>
     sarif(['models'], dir).runs[0]!.results!.map((r) => ({
       line: r.locations![0]!.physicalLocation!.region!.startLine,

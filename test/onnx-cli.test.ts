@@ -187,7 +187,8 @@ describe('incc compile --target onnx', () => {
       dir,
     );
     expect(r.stderr).toBe(
-      `incc compile: error: the weights in ${join(ckpt, 'model.json')} do not match the network: 1 missing: conv1/bn/moving_variance; 1 not in the network: conv9/bias\n`,
+      `incc compile: error: the weights in ${join(ckpt, 'model.json')} do not match the network: 1 missing: ` +
+        `conv1/bn/moving_variance; 1 not in the network: conv9/bias\n`,
     );
     expect(r.status).toBe(1);
     const missing = incc(
@@ -215,7 +216,8 @@ describe('what the onnx target loads', () => {
   /** Every module URL a fresh `incc ARGS` resolves (a loader hook prints them). */
   function loadedBy(args: string[]): { status: number | null; loaded: string[] } {
     const hook = `data:text/javascript,${encodeURIComponent(
-      "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+      'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
+        "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
     )}`;
     const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
     const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cliPath, ...args], {

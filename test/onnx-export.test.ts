@@ -323,7 +323,8 @@ describe('bad input', () => {
 
 describe('a tfjs checkpoint (model.json + shards) as the weights source', () => {
   const text =
-    'network N(classes: int = 4) {\n  input 9x9x2\n  a: conv 3x3/2 4 bn=true bias=false act=relu\n  gap\n  out: dense classes act=softmax\n}\n';
+    'network N(classes: int = 4) {\n  input 9x9x2\n  a: conv 3x3/2 4 bn=true bias=false act=relu\n  gap\n  ' +
+    'out: dense classes act=softmax\n}\n';
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'incc-ckpt-'));

@@ -175,9 +175,12 @@ network Mixed(classes: int = 10) {
   logits: dense classes
   softmax
 }`;
-  test('a small network of asymmetric kernels, odd grids with stride 2, average pools over padding, flatten + dense', async () => {
-    expectParity(await parity(graphOf(mixed), { n: 3, probe: 'm1' }));
-  });
+  test(
+    'a small network of asymmetric kernels, odd grids with stride 2, average pools over padding, flatten + ' + 'dense',
+    async () => {
+      expectParity(await parity(graphOf(mixed), { n: 3, probe: 'm1' }));
+    },
+  );
 
   test('odd grids with stride-2 SAME pools, average pools over padding, a softmax over channels', async () => {
     const text = `

@@ -186,7 +186,9 @@ describe('signals during a write', () => {
     ended: Promise<{ status: number | null; signal: string | null }>;
     pid: number;
   } {
-    const script = `import(${JSON.stringify(outputModule)}).then((m) => m.writeFileAtomic('big.bin', new Uint8Array(200 * 1024 * 1024).fill(7)))`;
+    const script =
+      `import(${JSON.stringify(outputModule)}).then((m) => m.writeFileAtomic('big.bin', new Uint8Array(200 * ` +
+      `1024 * 1024).fill(7)))`;
     const child = spawn(process.execPath, ['-e', script], { cwd: dir, stdio: 'ignore' });
     const started = new Promise<void>((done, fail) => {
       const poll = setInterval(() => {

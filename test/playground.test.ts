@@ -149,7 +149,8 @@ describe('the playground in headless Chromium', () => {
   const timings: number[] = [];
 
   browserTest(
-    'typing into a network: the keystroke-to-summary time; cnv 3x3 64 is unknown-layer-kind at its line; fixing it clears it',
+    'typing into a network: the keystroke-to-summary time; cnv 3x3 64 is unknown-layer-kind at its line; ' +
+      'fixing it clears it',
     async () => {
       const text = await doc();
       const line = text.split('\n').findIndex((l) => l.trim() === 'conv 3x3 32 valid') + 1;
@@ -183,7 +184,8 @@ describe('the playground in headless Chromium', () => {
       );
       process.stdout.write(
         `playground: keystroke to summary on inception_v3: median ${median(timings).toFixed(0)} ms ` +
-          `(${timings.map((t) => t.toFixed(0)).join(', ')}); the compiler's share: median ${median(compiler).toFixed(0)} ms\n`,
+          (`(${timings.map((t) => t.toFixed(0)).join(', ')}); the compiler's share: median ` +
+            `${median(compiler).toFixed(0)} ms\n`),
       );
 
       await page.keyboard.press('Enter');

@@ -72,35 +72,39 @@ describe('names in model.py', () => {
 });
 
 describe('incc compile --target pytorch', () => {
-  test('writes model.py, train.py, weights.safetensors, requirements.txt, README.md; the same seed gives the same bytes', () => {
-    const a = join(dir, 'a');
-    const b = join(dir, 'b');
-    for (const out of [a, b]) {
-      const r = incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', out, '--seed', '3']);
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(
-        /^wrote .*: MiniInception as MiniInception \(model\.py\), [\d,]+ trainable parameters; weights initial \(seed 3\); 5 files/,
+  test(
+    'writes model.py, train.py, weights.safetensors, requirements.txt, README.md; the same seed gives the same ' +
+      'bytes',
+    () => {
+      const a = join(dir, 'a');
+      const b = join(dir, 'b');
+      for (const out of [a, b]) {
+        const r = incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', out, '--seed', '3']);
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(
+          /^wrote .*: MiniInception as MiniInception \(model\.py\), [\d,]+ trainable parameters; weights initial \(seed 3\); 5 files/,
+        );
+      }
+      expect(readdirSync(a).sort()).toEqual([
+        'README.md',
+        'model.py',
+        'requirements.txt',
+        'train.py',
+        'weights.safetensors',
+      ]);
+      for (const f of readdirSync(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
+      // Another seed: other weights, the same code.
+      const c = join(dir, 'c');
+      expect(
+        incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', c, '--seed', '4']).status,
+      ).toBe(0);
+      expect(readFileSync(join(c, 'weights.safetensors')).equals(readFileSync(join(a, 'weights.safetensors')))).toBe(
+        false,
       );
-    }
-    expect(readdirSync(a).sort()).toEqual([
-      'README.md',
-      'model.py',
-      'requirements.txt',
-      'train.py',
-      'weights.safetensors',
-    ]);
-    for (const f of readdirSync(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
-    // Another seed: other weights, the same code.
-    const c = join(dir, 'c');
-    expect(incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', c, '--seed', '4']).status).toBe(
-      0,
-    );
-    expect(readFileSync(join(c, 'weights.safetensors')).equals(readFileSync(join(a, 'weights.safetensors')))).toBe(
-      false,
-    );
-    expect(readFileSync(join(c, 'model.py'), 'utf8')).toBe(readFileSync(join(a, 'model.py'), 'utf8'));
-  });
+      expect(readFileSync(join(c, 'model.py'), 'utf8')).toBe(readFileSync(join(a, 'model.py'), 'utf8'));
+    },
+  );
 
   test('the recipe in train.py is the one the compiler resolved from the train section', () => {
     const train = pytorchFiles(stdlibGraph('inception_v3.incp', undefined, { aux_head: true })).files.get(

@@ -203,7 +203,8 @@ describe('model.py (PyTorch, eval) against the ONNX export (onnxruntime), same w
       for (const r of results) {
         // One line per case, for the record of the run.
         process.stdout.write(
-          `${r.label}: main ${r.main.toExponential(2)}, probe ${r.probe.toExponential(2)}${r.aux !== undefined ? `, aux ${r.aux.toExponential(2)}` : ''}\n`,
+          `${r.label}: main ${r.main.toExponential(2)}, probe ` +
+            `${r.probe.toExponential(2)}${r.aux !== undefined ? `, aux ${r.aux.toExponential(2)}` : ''}\n`,
         );
       }
       expect(results.map((r) => r.label)).toHaveLength(cases().length);

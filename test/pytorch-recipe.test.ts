@@ -141,7 +141,8 @@ describe("train.py's recipe against the tfjs trainer's, same weights and batch",
         'm = Model()',
         `m.load_state_dict(load_file(${JSON.stringify(join(folder, 'weights.safetensors'))}), strict=True)`,
         'm.train()',
-        `x = torch.from_numpy(np.fromfile(${JSON.stringify(join(folder, 'x.bin'))}, dtype="<f4").reshape(${n}, ${c}, ${h}, ${w}))`,
+        `x = torch.from_numpy(np.fromfile(${JSON.stringify(join(folder, 'x.bin'))}, ` +
+          `dtype="<f4").reshape(${n}, ${c}, ${h}, ${w}))`,
         `labels = torch.tensor(${JSON.stringify(labels)})`,
         'total, main, aux = train.training_loss(m(x, logits=True), labels, train.RECIPE, m)',
         'ps = [torch.nn.Parameter(torch.zeros(3)), torch.nn.Parameter(torch.zeros(2))]',
@@ -150,7 +151,8 @@ describe("train.py's recipe against the tfjs trainer's, same weights and batch",
         'norm = train.clip_by_global_norm(ps, train.RECIPE["clip"])',
         'lr0 = train.RECIPE["optimizer"]["lr"]',
         `lrs = [lr0 * train.lr_factor(train.RECIPE, s, ${stepsPerEpoch}) for s in [0, 6, 13, 14, 27, 28, 100]]`,
-        'print(json.dumps({"loss": total.item(), "norm": norm.item(), "a": ps[0].grad.tolist(), "b": ps[1].grad.tolist(), "lrs": lrs}))',
+        'print(json.dumps({"loss": total.item(), "norm": norm.item(), "a": ps[0].grad.tolist(), "b": ' +
+          'ps[1].grad.tolist(), "lrs": lrs}))',
       ]),
     ]);
     const py = JSON.parse(r.stdout.trim().split('\n').pop()!) as {

@@ -64,7 +64,8 @@ network N {
     expect(d.severity).toBe('error');
     // conv 3x3 8 on 8x8x3 SAME: 8x8x8; the replacement makes 8x8x16.
     expect(d.message).toBe(
-      'rule widen would change the shape of conv1 from 8x8x8 to 8x8x16: a replacement must produce the shape of what it replaces',
+      'rule widen would change the shape of conv1 from 8x8x8 to 8x8x16: a replacement must produce the shape ' +
+        'of what it replaces',
     );
     expect(d.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([
       ['the layer it would replace', 7, 3],

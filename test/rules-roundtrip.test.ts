@@ -81,7 +81,8 @@ function built(path: string, network?: string, args: Record<string, number | boo
   const result = buildNetwork(program, { network, args, rules });
   if (!result.graph)
     throw new Error(
-      `${path}: ${result.diagnostics.map((d) => `${d.span?.file}:${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`,
+      `${path}: ` +
+        `${result.diagnostics.map((d) => `${d.span?.file}:${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`,
     );
   return result.graph;
 }
@@ -159,7 +160,8 @@ describe('rewrite --emit round trip over the stdlib', () => {
     expect(firstIRDifference({ ...a, args: b.args }, b)).toBe('node #1: name conv1 vs conv1/conv1');
     const training = built(join(stdlibDir, 'table3.incp'), undefined, { row: 2 });
     expect(firstIRDifference({ ...training, args: a.args }, a)).toBe(
-      'training settings ["batch_size","epochs","schedule","clip","optimizer"] vs ["batch_size","epochs","schedule","clip","optimizer","label_smoothing"]',
+      'training settings ["batch_size","epochs","schedule","clip","optimizer"] vs ' +
+        '["batch_size","epochs","schedule","clip","optimizer","label_smoothing"]',
     );
   });
 });

@@ -122,7 +122,8 @@ describe('limits that used to run for minutes or crash', () => {
     const r = incc(['compile', 'huge.incp', '--target', 'tfjs', '--out', 'huge']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      'huge.incp:1:1: error weights-too-large: network Huge has 32.74 TiB of weights, more than the 2 GiB a tfjs model can hold',
+      'huge.incp:1:1: error weights-too-large: network Huge has 32.74 TiB of weights, more than the 2 GiB a ' +
+        'tfjs model can hold',
     );
     expect(r.stderr).toContain('the largest layer, big, holds 32.74 TiB');
     expect(existsSync(join(dir, 'huge'))).toBe(false);

@@ -290,7 +290,8 @@ describe('the scopes agree with the lexer and the parser', () => {
       for (const t of covering(start, end)) {
         if (!expected.some((e) => t.scopes.includes(e)))
           problems.push(
-            `${kind} ${JSON.stringify(tok.image)} at offset ${start}: ${t.scopes.join(' ')}; expected ${expected.join(' or ')}`,
+            `${kind} ${JSON.stringify(tok.image)} at offset ${start}: ${t.scopes.join(' ')}; expected ` +
+              `${expected.join(' or ')}`,
           );
       }
     }

@@ -72,7 +72,8 @@ function runEmitted(
     'tf.enableProdMode();',
     `const m = await import(${JSON.stringify(`file://${file}`)});`,
     'const model = m.buildModel();',
-    'process.stdout.write(JSON.stringify({ topology: model.toJSON(null, false), params: model.countParams(), renamed: m.renamed, layers: model.layers.map((l) => l.name) }));',
+    'process.stdout.write(JSON.stringify({ topology: model.toJSON(null, false), params: model.countParams(), ' +
+      'renamed: m.renamed, layers: model.layers.map((l) => l.name) }));',
   ].join('\n');
   const runnerFile = join(moduleDir, `${name}-run.mjs`);
   writeFileSync(runnerFile, runner);

@@ -30,7 +30,8 @@ test('an installed native package that does not load is named with its error, th
   );
   const r = incc(['train', mini, ...quick, '--backend', 'auto'], work);
   expect(r.stderr).toContain(
-    'incc train: @tensorflow/tfjs-node-gpu is installed but does not load: libcudart.so.11.0: cannot open shared object file: No such file or directory; falling back',
+    'incc train: @tensorflow/tfjs-node-gpu is installed but does not load: libcudart.so.11.0: cannot open ' +
+      'shared object file: No such file or directory; falling back',
   );
   expect(r.stderr).not.toContain('at more');
   expect(r.stderr).toMatch(/MiniInception on the (tensorflow|wasm|cpu) backend/);

@@ -229,7 +229,8 @@ describe('incc train errors', () => {
     const bad = join(work, 'bad-light.incp');
     writeFileSync(bad, mini.replace('label_smoothing = 0.1', 'label_smoothing = 2'));
     const hook = `data:text/javascript,${encodeURIComponent(
-      "export async function resolve(specifier, context, next) { const r = await next(specifier, context); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+      'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
+        "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
     )}`;
     const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
     for (const [args, status] of [

@@ -18,7 +18,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const net = join(work, 'scale.incp');
 writeFileSync(
   net,
-  'network Scale(classes: int = 2) {\n  input 128x128x3\n  conv 3x3/4 8 valid bn=true act=relu\n  gap\n  dense classes act=softmax\n' +
+  'network Scale(classes: int = 2) {\n  input 128x128x3\n  conv 3x3/4 8 valid bn=true act=relu\n  gap\n  ' +
+    'dense classes act=softmax\n' +
     '  train {\n    batch_size = 32\n    validation_split = 0.01\n  }\n}\n',
 );
 

@@ -52,7 +52,8 @@ export function lineChart(title: string, series: Series[], width = 640, height =
   const sx = (x: number): number => pad.left + ((x - x0) / (x1 - x0)) * (width - pad.left - pad.right);
   const sy = (y: number): number => height - pad.bottom - ((y - y0) / (y1 - y0 || 1)) * (height - pad.top - pad.bottom);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escape(title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ` +
+      `${width} ${height}" role="img" aria-label="${escape(title)}">`,
     `<text x="${pad.left}" y="18" class="title">${escape(title)}</text>`,
     `<line x1="${pad.left}" y1="${sy(y0)}" x2="${width - pad.right}" y2="${sy(y0)}" class="axis"/>`,
     `<line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${height - pad.bottom}" class="axis"/>`,
@@ -69,13 +70,15 @@ export function lineChart(title: string, series: Series[], width = 640, height =
     if (pts.length === 0) return;
     const d = pts.map((p) => `${num(sx(p.x))},${num(sy(p.y))}`).join(' ');
     parts.push(
-      `<polyline class="series" data-series="${escape(s.label)}" fill="none" stroke="${s.colour}" stroke-width="1.5" points="${d}"/>`,
+      `<polyline class="series" data-series="${escape(s.label)}" fill="none" stroke="${s.colour}" ` +
+        `stroke-width="1.5" points="${d}"/>`,
     );
     if (pts.length === 1)
       parts.push(`<circle cx="${num(sx(pts[0]!.x))}" cy="${num(sy(pts[0]!.y))}" r="3" fill="${s.colour}"/>`);
     const ly = pad.top + 4 + i * 16;
     parts.push(
-      `<line x1="${width - pad.right - 150}" y1="${ly}" x2="${width - pad.right - 130}" y2="${ly}" stroke="${s.colour}" stroke-width="2"/>`,
+      `<line x1="${width - pad.right - 150}" y1="${ly}" x2="${width - pad.right - 130}" y2="${ly}" ` +
+        `stroke="${s.colour}" stroke-width="2"/>`,
     );
     parts.push(`<text x="${width - pad.right - 124}" y="${ly + 4}" class="tick">${escape(s.label)}</text>`);
   });
@@ -117,7 +120,8 @@ export function trainingReport(title: string, epochs: EpochLine[], steps: StepLi
   const accuracy = chart('Accuracy', 'accuracy');
   const last = epochs[epochs.length - 1];
   const summary = last
-    ? `${epochs.length} epoch${epochs.length === 1 ? '' : 's'}, step ${last.step}: loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}` +
+    ? `${epochs.length} epoch${epochs.length === 1 ? '' : 's'}, step ${last.step}: loss ` +
+      `${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}` +
       (last.val_accuracy !== null ? `, validation accuracy ${last.val_accuracy.toFixed(3)}` : '')
     : 'no epoch finished yet';
   return [

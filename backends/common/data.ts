@@ -204,7 +204,8 @@ export function syntheticDataset(
   if (classes < 2 || classes > SYNTHETIC_CLASSES.length) {
     throw new DataError(
       'synthetic',
-      `has 2 to ${SYNTHETIC_CLASSES.length} classes, but the network's output has ${classes} units (set the network's class count, e.g. --set classes=${Math.min(Math.max(classes, 2), SYNTHETIC_CLASSES.length)})`,
+      `has 2 to ${SYNTHETIC_CLASSES.length} classes, but the network's output has ${classes} units (set the ` +
+        `network's class count, e.g. --set classes=${Math.min(Math.max(classes, 2), SYNTHETIC_CLASSES.length)})`,
     );
   }
   const count = options.count ?? DEFAULT_SYNTHETIC_COUNT;
@@ -427,7 +428,9 @@ export function imageFolderDataset(
   if (classNames.length !== classes) {
     throw new DataError(
       dir,
-      `has ${classNames.length} classes (${classNames.slice(0, 8).join(', ')}${classNames.length > 8 ? ', ...' : ''}) but the network's output has ${classes} units (e.g. --set classes=${classNames.length})`,
+      `has ${classNames.length} classes ` +
+        `(${classNames.slice(0, 8).join(', ')}${classNames.length > 8 ? ', ...' : ''}) but the network's ` +
+        `output has ${classes} units (e.g. --set classes=${classNames.length})`,
     );
   }
   const C = shape[2];

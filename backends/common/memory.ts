@@ -147,8 +147,10 @@ export function memoryTable(
   const base = trainingMemory(graph, 0, 'tensorflow', options);
   const perImage = keptBytesPerImage(graph);
   const lines = [
-    `Training memory (estimate; float32, RMSProp: weights ${formatBytes(base.weights)}, gradients ${formatBytes(base.gradients)}, ` +
-      `optimizer ${formatBytes(base.optimizer)}; activations ${formatBytes(perImage)} an image kept for the backward pass, ` +
+    `Training memory (estimate; float32, RMSProp: weights ${formatBytes(base.weights)}, gradients ` +
+      `${formatBytes(base.gradients)}, ` +
+      (`optimizer ${formatBytes(base.optimizer)}; activations ${formatBytes(perImage)} an image kept for the ` +
+        `backward pass, `) +
       `x${RUNTIMES.tensorflow.activationOverhead} on tfjs-node, x${RUNTIMES.wasm.activationOverhead} on wasm):`,
   ];
   const cell = (b: number, rt: MemoryRuntime): string => {

@@ -32,7 +32,8 @@ export class WeightsMismatchError extends Error {
     if (extra.length > 0) parts.push(`${extra.length} not in the network: ${list(extra)}`);
     if (wrongShape.length > 0)
       parts.push(
-        `${wrongShape.length} with the wrong shape: ${list(wrongShape.map((w) => `${w.name} is [${w.actual.join(', ')}], the network needs [${w.expected.join(', ')}]`))}`,
+        `${wrongShape.length} with the wrong shape: ` +
+          `${list(wrongShape.map((w) => `${w.name} is [${w.actual.join(', ')}], the network needs [${w.expected.join(', ')}]`))}`,
       );
     return `the weights in ${source} do not match the network: ${parts.join('; ')}`;
   }

@@ -64,7 +64,8 @@ export function renderDot(panels: DotPanel[], title: string, subtitle?: string):
   const out: string[] = [];
   out.push(`digraph ${dotString(title)} {`);
   out.push(
-    `  graph [rankdir=BT, label=${dotString(subtitle ? `${title}\n${subtitle}` : title)}, labelloc=t, fontname="DejaVu Sans", fontsize=12, nodesep=0.25, ranksep=0.3, forcelabels=true];`,
+    `  graph [rankdir=BT, label=${dotString(subtitle ? `${title}\n${subtitle}` : title)}, labelloc=t, ` +
+      `fontname="DejaVu Sans", fontsize=12, nodesep=0.25, ranksep=0.3, forcelabels=true];`,
   );
   out.push('  node [shape=box, fontname="DejaVu Sans Mono", fontsize=10, margin="0.12,0.06"];');
   out.push('  edge [arrowsize=0.6, color="#57606a"];');

@@ -136,7 +136,8 @@ export function renderHtml(input: HtmlInput): string {
   if (input.blocks.length > 0) {
     out.push('<section id="blocks"><h2>Blocks</h2>');
     out.push(
-      '<p class="note">Each green box above is a block instance collapsed into one box: click it, or a line below, to open its layers.</p>',
+      '<p class="note">Each green box above is a block instance collapsed into one box: click it, or a line ' +
+        'below, to open its layers.</p>',
     );
     for (const b of input.blocks) {
       out.push(
@@ -152,12 +153,18 @@ export function renderHtml(input: HtmlInput): string {
   }
   out.push('<section id="layers"><h2>Layers</h2>');
   out.push(
-    '<table class="summary"><thead><tr><th>name</th><th>op</th><th>output</th><th>params</th><th>mult-adds</th><th>source</th><th>lint</th></tr></thead><tbody>',
+    '<table ' +
+      'class="summary"><thead><tr><th>name</th><th>op</th><th>output</th><th>params</th><th>mult-adds</th><th>source</th><th>lint</th></tr></thead><tbody>',
   );
   for (const n of input.rows) {
     const fs = findingsByNode.get(n.name) ?? [];
     out.push(
-      `<tr id="${escapeXml(rowAnchor(n.name))}"${fs.length > 0 ? ' class="flagged"' : ''} data-node="${escapeXml(n.name)}"><td><code>${escapeXml(n.name)}</code></td><td><code>${escapeXml(opLine(n))}</code></td><td class="num">${shapeText(n.shape)}</td><td class="num">${groupDigits(n.params.trainable + n.params.nonTrainable)}</td><td class="num">${groupDigits(n.macs)}</td><td><code>${escapeXml(`${n.span.file}:${n.span.startLine}`)}</code></td><td class="findings">${fs.map((f) => `<div class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code>: ${escapeXml(f.message)}</div>`).join('')}</td></tr>`,
+      `<tr id="${escapeXml(rowAnchor(n.name))}"${fs.length > 0 ? ' class="flagged"' : ''} ` +
+        `data-node="${escapeXml(n.name)}"><td><code>${escapeXml(n.name)}</code></td><td><code>${escapeXml(opLine(n))}</code></td><td ` +
+        `class="num">${shapeText(n.shape)}</td><td ` +
+        `class="num">${groupDigits(n.params.trainable + n.params.nonTrainable)}</td><td ` +
+        `class="num">${groupDigits(n.macs)}</td><td><code>${escapeXml(`${n.span.file}:${n.span.startLine}`)}</code></td><td ` +
+        `class="findings">${fs.map((f) => `<div class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code>: ` + `${escapeXml(f.message)}</div>`).join('')}</td></tr>`,
     );
   }
   out.push('</tbody></table>');
@@ -171,7 +178,8 @@ export function renderHtml(input: HtmlInput): string {
       const code = f.node ? `<code>${escapeXml(f.node)}</code>` : '';
       const where = f.node && rowNames.has(f.node) ? `<a href="#${escapeXml(rowAnchor(f.node))}">${code}</a>` : code;
       out.push(
-        `<li class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code> ${where} (<code>${escapeXml(f.where)}</code>): ${escapeXml(f.message)}</li>`,
+        `<li class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code> ${where} ` +
+          `(<code>${escapeXml(f.where)}</code>): ${escapeXml(f.message)}</li>`,
       );
     }
     out.push('</ul>');

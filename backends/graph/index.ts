@@ -203,7 +203,9 @@ export async function render(sel: Drawing, options: RenderOptions): Promise<Rend
         blocks.push({
           instance: box.name,
           block: box.block!,
-          summary: `${shapeText(box.shape)}, ${groupDigits(box.params)} params, ${groupDigits(box.macs)} mult-adds, ${box.members.length} layers`,
+          summary:
+            `${shapeText(box.shape)}, ${groupDigits(box.params)} params, ${groupDigits(box.macs)} mult-adds, ` +
+            `${box.members.length} layers`,
           svg,
           ...(parent ? { parent } : {}),
         });
@@ -221,7 +223,9 @@ export async function render(sel: Drawing, options: RenderOptions): Promise<Rend
           ...(m.node ? { node: m.node } : {}),
         }));
       const p = totalParams(rows);
-      const totals = `${rows.length} layers; ${groupDigits(p.total)} params (trainable ${groupDigits(p.trainable)}, non-trainable ${groupDigits(p.nonTrainable)}); ${groupDigits(totalMacs(rows))} mult-adds`;
+      const totals =
+        `${rows.length} layers; ${groupDigits(p.total)} params (trainable ${groupDigits(p.trainable)}, ` +
+        `non-trainable ${groupDigits(p.nonTrainable)}); ${groupDigits(totalMacs(rows))} mult-adds`;
       const text = renderHtml({
         title,
         subtitle: view.subtitle,

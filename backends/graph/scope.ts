@@ -299,7 +299,9 @@ export function placeMarks(view: View, marks: Mark[]): Mark[] {
         v.kind === 'block'
           ? {
               ...mark,
-              text: `${mark.node.startsWith(`${v.name}/`) ? mark.node.slice(v.name.length + 1) : mark.node}: ${mark.text}`,
+              text:
+                `${mark.node.startsWith(`${v.name}/`) ? mark.node.slice(v.name.length + 1) : mark.node}: ` +
+                `${mark.text}`,
             }
           : mark,
       );

@@ -234,12 +234,17 @@ export function renderSvg(panels: Panel[], options: SvgOptions): string {
   const view0 = panels[0]!.laid.view;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="incc-graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-network="${escapeXml(view0.network)}" data-scope="${view0.scope}"${view0.instance ? ` data-instance="${escapeXml(view0.instance)}" data-block="${escapeXml(view0.block!)}"` : ''} data-depth="${Number.isFinite(view0.depth) ? view0.depth : 'all'}" role="img" aria-label="${escapeXml(options.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="incc-graph" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" data-network="${escapeXml(view0.network)}" ` +
+      `data-scope="${view0.scope}"${view0.instance ? ` data-instance="${escapeXml(view0.instance)}" data-block="${escapeXml(view0.block!)}"` : ''} ` +
+      `data-depth="${Number.isFinite(view0.depth) ? view0.depth : 'all'}" role="img" ` +
+      `aria-label="${escapeXml(options.title)}">`,
   );
   out.push(`<title>${escapeXml(options.title)}</title>`);
   out.push(`<style>${STYLE}</style>`);
   out.push(
-    `<defs><marker id="${p}arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
+    `<defs><marker id="${p}arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" ` +
+      `orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
   );
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text class="title" x="8" y="20">${escapeXml(options.title)}</text>`);
@@ -257,7 +262,8 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
   const dy = HEADER + (plan.panel.heading ? PANEL_HEADING : 0);
   const out: string[] = [];
   out.push(
-    `<g class="panel" transform="translate(${num(plan.x)},${num(dy)})"${plan.panel.heading ? ` data-heading="${escapeXml(plan.panel.heading)}"` : ''}>`,
+    `<g class="panel" ` +
+      `transform="translate(${num(plan.x)},${num(dy)})"${plan.panel.heading ? ` data-heading="${escapeXml(plan.panel.heading)}"` : ''}>`,
   );
   if (plan.panel.heading) out.push(`<text class="heading" x="8" y="-6">${escapeXml(plan.panel.heading)}</text>`);
   const edgesAt = out.length;
@@ -266,7 +272,8 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
     if (r.points.length < 2) continue;
     const d = r.points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${num(px)},${num(py)}`).join(' ');
     out.push(
-      `<path class="edge" data-from="${escapeXml(r.from)}" data-to="${escapeXml(r.to)}" data-index="${r.index}" d="${d}" marker-end="url(#${p}arrow)"/>`,
+      `<path class="edge" data-from="${escapeXml(r.from)}" data-to="${escapeXml(r.to)}" ` +
+        `data-index="${r.index}" d="${d}" marker-end="url(#${p}arrow)"/>`,
     );
   }
   out.push('</g>');
@@ -286,7 +293,8 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
       v.kind === 'layer'
         ? `data-node="${escapeXml(v.name)}" data-op="${v.op}" data-arity="${v.arity}"`
         : v.kind === 'block'
-          ? `data-instance="${escapeXml(v.name)}" data-block="${escapeXml(v.block!)}" data-members="${escapeXml(JSON.stringify(v.members.map((m) => m.name)))}"`
+          ? `data-instance="${escapeXml(v.name)}" data-block="${escapeXml(v.block!)}" ` +
+            `data-members="${escapeXml(JSON.stringify(v.members.map((m) => m.name)))}"`
           : `data-external="${escapeXml(v.name)}"`;
     const cx = b.x + b.width / 2;
     const texts: string[] = [];
@@ -303,13 +311,15 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
     const box = [
       `<g class="${cls}" id="${p}n${i}" ${data}>`,
       `<title>${escapeXml(tooltip(v))}</title>`,
-      `<rect x="${num(b.x)}" y="${num(b.y)}" width="${num(b.width)}" height="${num(b.height)}" rx="${v.kind === 'block' ? 7 : 3}"/>`,
+      `<rect x="${num(b.x)}" y="${num(b.y)}" width="${num(b.width)}" height="${num(b.height)}" ` +
+        `rx="${v.kind === 'block' ? 7 : 3}"/>`,
       ...texts,
       '</g>',
     ].join('');
     out.push(
       v.kind === 'block' && linkBlocks !== undefined
-        ? `<a href="#${linkBlocks}block-${escapeXml(encodeURIComponent(v.name))}" data-expand="${escapeXml(v.name)}">${box}</a>`
+        ? `<a href="#${linkBlocks}block-${escapeXml(encodeURIComponent(v.name))}" ` +
+            `data-expand="${escapeXml(v.name)}">${box}</a>`
         : box,
     );
   });
@@ -324,13 +334,17 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
       const cls = ['note', n.mark.kind, n.mark.kind === 'lint' ? `lint-${n.mark.severity ?? 'warning'}` : '']
         .filter(Boolean)
         .join(' ');
-      const attrs = `class="${cls}" data-for="${escapeXml(n.v.key)}" data-rule="${escapeXml(n.mark.rule)}" data-node="${escapeXml(n.mark.node)}"`;
+      const attrs =
+        `class="${cls}" data-for="${escapeXml(n.v.key)}" data-rule="${escapeXml(n.mark.rule)}" ` +
+        `data-node="${escapeXml(n.mark.node)}"`;
       lines.push(
-        `<g class="${cls.replace('note', 'leader')}"><line x1="${num(b.x + b.width)}" y1="${num(b.y + b.height / 2)}" x2="${num(nx - 4)}" y2="${num(n.y + NOTE_LINE / 2)}"/></g>`,
+        `<g class="${cls.replace('note', 'leader')}"><line x1="${num(b.x + b.width)}" ` +
+          `y1="${num(b.y + b.height / 2)}" x2="${num(nx - 4)}" y2="${num(n.y + NOTE_LINE / 2)}"/></g>`,
       );
       const ty = n.y + NOTE_LINE - 3;
       texts.push(
-        `<g ${attrs}>${n.lines.map((line, k) => `<text x="${num(nx)}" y="${num(ty + k * NOTE_LINE)}">${escapeXml(line)}</text>`).join('')}</g>`,
+        `<g ` +
+          `${attrs}>${n.lines.map((line, k) => `<text x="${num(nx)}" y="${num(ty + k * NOTE_LINE)}">${escapeXml(line)}</text>`).join('')}</g>`,
       );
     }
     out[edgesAt] = ['<g class="leaders">', ...lines, '</g>', out[edgesAt]].join('\n');

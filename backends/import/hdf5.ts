@@ -42,7 +42,10 @@ export function hdf5Reason(message: string): string {
   const reason = reasons.at(-1) ?? message.trim().split('\n').at(-1)?.trim() ?? 'unknown error';
   const truncated = /truncated file: eof = (\d+),.*stored_eof = (\d+)/.exec(reason);
   if (truncated)
-    return `the file is truncated: it ends at byte ${truncated[1]}, and its HDF5 superblock says it is ${truncated[2]} bytes`;
+    return (
+      `the file is truncated: it ends at byte ${truncated[1]}, and its HDF5 superblock says it is ` +
+      `${truncated[2]} bytes`
+    );
   if (/file signature not found/.test(reason)) return 'it is not an HDF5 file (no HDF5 signature)';
   return `HDF5: ${reason}`;
 }

@@ -213,7 +213,8 @@ function zipEnd(bytes: Uint8Array): number {
 function unzipKeras(bytes: Uint8Array): { weights: Uint8Array; config: unknown } {
   if (zipEnd(bytes) < 0)
     throw new SourceError(
-      `it ends at byte ${bytes.length} without a zip archive's end record: the file is truncated, or not a .keras archive`,
+      `it ends at byte ${bytes.length} without a zip archive's end record: the file is truncated, or not a ` +
+        `.keras archive`,
     );
   let files: Record<string, Uint8Array>;
   try {

@@ -667,7 +667,10 @@ class Lowering {
       producerName: 'incc',
       producerVersion: version,
       modelVersion: 1,
-      docString: `${g.network} (${g.file}), compiled by incc ${version}: input ${layout.toUpperCase()} float32, dynamic batch N; inference form (dropout and auxiliary heads dropped${this.foldBn ? ', batch norm folded' : ''})`,
+      docString:
+        `${g.network} (${g.file}), compiled by incc ${version}: input ${layout.toUpperCase()} float32, dynamic ` +
+        `batch N; inference form (dropout and auxiliary heads ` +
+        `dropped${this.foldBn ? ', batch norm folded' : ''})`,
       graph,
       metadataProps: meta.map(([key, value]) => ({ key, value })),
     };

@@ -124,7 +124,8 @@ export function readCheckpoint(modelJsonPath: string): CheckpointWeight[] {
         );
       if (offset + count * size > data.length) {
         throw new CheckpointError(
-          `${modelJsonPath}: the weights files (${group.paths.join(', ')}) end at byte ${data.length}, before weight ${entry.name} (bytes ${offset}..${offset + count * size})`,
+          `${modelJsonPath}: the weights files (${group.paths.join(', ')}) end at byte ${data.length}, ` +
+            `before weight ${entry.name} (bytes ${offset}..${offset + count * size})`,
         );
       }
       out.push({ name: entry.name, shape: entry.shape, values: decode(entry, data, offset, count, modelJsonPath) });

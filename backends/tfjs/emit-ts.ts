@@ -29,9 +29,12 @@ export function commentText(s: string): string {
 
 const RESERVED = new Set(
   (
-    'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
-    'instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private ' +
-    'protected public static yield any boolean constructor declare get module require number set string symbol type from of async await ' +
+    'break case catch class const continue debugger default delete do else enum export extends false finally ' +
+    'for function if import in ' +
+    ('instanceof new null return super switch this throw true try typeof var void while with as implements ' +
+      'interface let package private ') +
+    ('protected public static yield any boolean constructor declare get module require number set string ' +
+      'symbol type from of async await ') +
     'arguments eval undefined NaN Infinity globalThis process console'
   ).split(' '),
 );
@@ -184,7 +187,8 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
   const out: string[] = [];
   const args = JSON.stringify(graph.args);
   out.push(
-    `// ${commentText(`${graph.network}, compiled by incc${options.version ? ` ${options.version}` : ''} from ${graph.file}`)}`,
+    `// ` +
+      `${commentText(`${graph.network}, compiled by incc${options.version ? ` ${options.version}` : ''} from ${graph.file}`)}`,
     `// ${commentText(`Network arguments: ${args}`)}`,
     '//',
     "// buildModel() makes the model with tfjs's own random initial weights; the compiled weights are in",
@@ -203,7 +207,8 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
   const renamed = graph.nodes.filter((n) => plan.nodeOutput[n.id] !== undefined && firstLayerOf(plan, n) !== n.name);
   out.push('/** IR node names that tfjs does not accept, by the tfjs layer name used instead. */');
   out.push(
-    `export const renamed: Record<string, string> = { ${renamed.map((n) => `${stringLiteral(firstLayerOf(plan, n))}: ${stringLiteral(n.name)}`).join(', ')} };`,
+    `export const renamed: Record<string, string> = { ` +
+      `${renamed.map((n) => `${stringLiteral(firstLayerOf(plan, n))}: ${stringLiteral(n.name)}`).join(', ')} };`,
     '',
   );
 
@@ -217,7 +222,9 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
     });
     out.push(`/** ${commentText(`${g.instance}: ${g.block} (${graph.file} line ${g.line})`)} */`);
     out.push(
-      `function ${functionNames.get(g.instance)!}(${params.map((p) => `${p}: tf.SymbolicTensor`).join(', ')}): tf.SymbolicTensor {`,
+      `function ` +
+        `${functionNames.get(g.instance)!}(${params.map((p) => `${p}: tf.SymbolicTensor`).join(', ')}): ` +
+        `tf.SymbolicTensor {`,
     );
     for (const l of g.layers) {
       const v = scope.take(localName(l.name, g.instance));
@@ -246,7 +253,9 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
   });
   const outputs = plan.outputs.map((o) => vars.get(o)!);
   out.push(
-    `return tf.model({ inputs: ${vars.get(plan.input)!}, outputs: ${outputs.length === 1 ? outputs[0]! : `[${outputs.join(', ')}]`}, name: ${stringLiteral(plan.modelName)} });`,
+    `return tf.model({ inputs: ${vars.get(plan.input)!}, outputs: ` +
+      `${outputs.length === 1 ? outputs[0]! : `[${outputs.join(', ')}]`}, name: ` +
+      `${stringLiteral(plan.modelName)} });`,
     '}',
     '',
     'export default buildModel;',

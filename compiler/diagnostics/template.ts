@@ -48,3 +48,19 @@ export function fillTemplate(
     throw new Error(`internal error: message template "${template}" is missing its parameter {${name}}`);
   });
 }
+
+/** The string literal types `P` concatenated in order. */
+export type Joined<P extends readonly string[]> = P extends readonly [
+  infer Head extends string,
+  ...infer Rest extends readonly string[],
+]
+  ? `${Head}${Joined<Rest>}`
+  : '';
+
+/**
+ * A template written in pieces, to keep source lines short: the pieces joined, with the literal type of the
+ * whole kept, so that `TemplateParams` still reads its parameters.
+ */
+export function joinTemplate<const P extends readonly string[]>(...pieces: P): Joined<P> {
+  return pieces.join('') as Joined<P>;
+}

@@ -52,7 +52,10 @@ export const emptyEnv: Env = { lookup: () => undefined, names: () => [] };
 export function unknownNameHint(name: string, candidates: Iterable<string>): string {
   const size = /^([A-Za-z_]\w*?)x(\w+)$/.exec(name);
   if (size)
-    return `; to write a size from variables, put spaces or parentheses around the x: \`${size[1]} x ${size[2]}\` or \`(${size[1]})x${size[2]}\``;
+    return (
+      `; to write a size from variables, put spaces or parentheses around the x: \`${size[1]} x ${size[2]}\` ` +
+      `or \`(${size[1]})x${size[2]}\``
+    );
   return didYouMean(name, candidates);
 }
 

@@ -58,7 +58,8 @@ function codeFrame(
   const gutter = String(line);
   return [
     `  ${paint.dim(gutter)} | ${shown}`,
-    `  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, caretAt))}${paint.red('^'.repeat(Math.min(width, MAX_FRAME_WIDTH)))}`,
+    `  ${' '.repeat(gutter.length)} | ` +
+      `${' '.repeat(Math.max(0, caretAt))}${paint.red('^'.repeat(Math.min(width, MAX_FRAME_WIDTH)))}`,
   ];
 }
 

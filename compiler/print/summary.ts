@@ -107,12 +107,14 @@ export function summaryTable(graph: IRGraph): string {
   const out = [`Network ${s.network} (${s.file})`, rule, line(header), rule, ...rows.map(line), rule];
   out.push(`Input ${shapeText(s.input)}, output ${shapeText(s.output)}`);
   out.push(
-    `Total params: ${groupDigits(s.params.total)} (trainable ${groupDigits(s.params.trainable)}, non-trainable ${groupDigits(s.params.nonTrainable)})`,
+    `Total params: ${groupDigits(s.params.total)} (trainable ${groupDigits(s.params.trainable)}, ` +
+      `non-trainable ${groupDigits(s.params.nonTrainable)})`,
   );
   out.push(`Multiply-adds: ${groupDigits(s.macs)} (${(s.macs / 1e9).toFixed(2)} G)`);
   for (const a of s.aux) {
     out.push(
-      `Aux head ${a.name} (from ${a.from}, weight ${a.weight}): ${groupDigits(a.params.total)} params, ${groupDigits(a.macs)} multiply-adds; included above`,
+      `Aux head ${a.name} (from ${a.from}, weight ${a.weight}): ${groupDigits(a.params.total)} params, ` +
+        `${groupDigits(a.macs)} multiply-adds; included above`,
     );
   }
   if (s.aux.length > 0)

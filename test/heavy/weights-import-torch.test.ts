@@ -200,7 +200,8 @@ describe("incc weights import against torchvision's inception_v3", () => {
   );
 
   tvTest(
-    'fine-tuning: --init with classes=4 re-initialises the classifiers, --freeze mixed7 keeps the frozen weights bit for bit, the loss falls',
+    'fine-tuning: --init with classes=4 re-initialises the classifiers, --freeze mixed7 keeps the frozen ' +
+      'weights bit for bit, the loss falls',
     () => {
       reference();
       const init = at('v3.safetensors');
@@ -299,14 +300,16 @@ describe("incc weights import against torchvision's inception_v3", () => {
     expect(resnet.stderr).toContain('error weights-layer-mismatch');
     expect(resnet.stderr).toContain(
       // Its keys are sorted (as the safetensors library writes them): natural order puts bn1 first.
-      'safetensors layer `bn1` (batch norm of 64 channels, with gamma) does not fit layer `conv1` (conv kernel 3x3x3x32, no bias)',
+      'safetensors layer `bn1` (batch norm of 64 channels, with gamma) does not fit layer `conv1` (conv ' +
+        'kernel 3x3x3x32, no bias)',
     );
     expect(resnet.stderr).toMatch(/std\/inception_v3\.incp:\d+:\d+: error/);
 
     const changed = run(at('v3_changed.safetensors'));
     expect(changed.status).toBe(1);
     expect(changed.stderr).toContain(
-      'safetensors layer `Mixed_6b.branch7x7_2.conv` (conv kernel 1x5x128x128, no bias) does not fit layer `mixed4/branch7x7/conv2` (conv kernel 1x7x128x128, no bias)',
+      'safetensors layer `Mixed_6b.branch7x7_2.conv` (conv kernel 1x5x128x128, no bias) does not fit layer ' +
+        '`mixed4/branch7x7/conv2` (conv kernel 1x7x128x128, no bias)',
     );
     expect(changed.stderr).toMatch(/std\/modules\.incp:\d+:\d+: error/);
 

@@ -24,7 +24,8 @@ export function lintText(text: string, ruleId: string, rules: Record<string, Rul
   const result = lintFile(LINT_TEST_FILE, { config, host });
   if (result.failures.length > 0)
     throw new Error(
-      `the test input does not compile: ${result.failures.map((d) => `${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`,
+      `the test input does not compile: ` +
+        `${result.failures.map((d) => `${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`,
     );
   return result;
 }

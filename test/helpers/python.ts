@@ -61,7 +61,9 @@ export const torchvisionPython: string | undefined = (() => {
  */
 export function testWith(available: unknown, what: string): jest.It {
   if (available) return test;
-  const message = `${what} is missing: run ${MAKE_ENV} (it makes .venv/ with pip${what.includes('torchvision') ? ', and as root installs Debian python3-torchvision' : ''})`;
+  const message =
+    `${what} is missing: run ${MAKE_ENV} (it makes .venv/ with ` +
+    `pip${what.includes('torchvision') ? ', and as root installs Debian python3-torchvision' : ''})`;
   if (inCi) {
     return ((name: string) =>
       test(name, () => {

@@ -22,5 +22,8 @@ export const WIDE_DEPTH = 3;
  */
 export function wideNetwork(nodes: number): string {
   const branch = `    repeat ${WIDE_DEPTH} { conv 1x1 1 }\n`;
-  return `${rule}network Wide {\n  input 2x2x1\n  concat {\n${branch.repeat(Math.floor((nodes - 2) / WIDE_DEPTH))}  }\n}\n`;
+  return (
+    `${rule}network Wide {\n  input 2x2x1\n  concat {\n${branch.repeat(Math.floor((nodes - 2) / WIDE_DEPTH))}  ` +
+    `}\n}\n`
+  );
 }

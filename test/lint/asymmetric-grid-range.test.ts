@@ -93,7 +93,9 @@ describe(rule, () => {
   test('the message names the conv, its grid and the range', () => {
     const [m] = lintText(net('35x35x64', '  conv 1x7 96\n'), rule).messages;
     expect(m!.message).toBe(
-      'conv 1x7 conv1 runs on the 35x35 grid (input 35x35x64), larger than 20: the paper found asymmetric 1 x n / n x 1 factorization to work poorly on early layers and well on grids of 12 to 20 (section 3.2); keep a square kernel here (two 3x3 for a 5x5 window) and factorize asymmetrically on the medium grid',
+      'conv 1x7 conv1 runs on the 35x35 grid (input 35x35x64), larger than 20: the paper found asymmetric 1 ' +
+        'x n / n x 1 factorization to work poorly on early layers and well on grids of 12 to 20 (section 3.2); ' +
+        'keep a square kernel here (two 3x3 for a 5x5 window) and factorize asymmetrically on the medium grid',
     );
   });
 
@@ -112,14 +114,17 @@ describe(rule, () => {
     ]);
   });
 
-  test('examples/lint: the before file triggers the rule; the after file lints clean with every rule at its default', () => {
-    expect(
-      lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
-    ).toBeGreaterThan(0);
-    expect(
-      lintFile(`examples/lint/${rule}.after.incp`).messages.map(
-        (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
-      ),
-    ).toEqual([]);
-  });
+  test(
+    'examples/lint: the before file triggers the rule; the after file lints clean with every rule at its ' + 'default',
+    () => {
+      expect(
+        lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
+      ).toBeGreaterThan(0);
+      expect(
+        lintFile(`examples/lint/${rule}.after.incp`).messages.map(
+          (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
+        ),
+      ).toEqual([]);
+    },
+  );
 });

@@ -137,7 +137,9 @@ describe(rule, () => {
   test('notLastStage names the node read, the grid and the last stage there', () => {
     const [m] = lintText(net(`  aux from a ${bnHead}`), rule).messages;
     expect(m!.message).toBe(
-      'aux head aux1 reads a (17x17x128), but the main path goes on at 17x17 through 2 more stages up to c: the paper found a lower auxiliary classifier useless and keeps one on top of the last layer of the grid (section 4); read from c',
+      'aux head aux1 reads a (17x17x128), but the main path goes on at 17x17 through 2 more stages up to c: ' +
+        'the paper found a lower auxiliary classifier useless and keeps one on top of the last layer of the ' +
+        'grid (section 4); read from c',
     );
   });
 
@@ -169,28 +171,32 @@ describe(rule, () => {
     expect(m!.message).toContain('set bn=true on its convolutions');
   });
 
-  test("GoogLeNet's two heads (aux_heads=true): both below the last 14x14 stage, the lower one too many, neither batch-normalized", () => {
-    // inception4a and inception4d are 14x14; inception4e is the last 14x14 stage before pool4 (7x7).
-    expect(reportsOn('googlenet.incp', 'GoogLeNet', { aux_heads: true })).toEqual([
-      {
-        messageId: 'notLastStage',
-        at: 'aux1',
-        data: expect.objectContaining({ from: 'inception4a', grid: '14x14', count: 4, last: 'inception4e' }),
-      },
-      {
-        messageId: 'notLastStage',
-        at: 'aux2',
-        data: expect.objectContaining({ from: 'inception4d', grid: '14x14', count: 1, last: 'inception4e' }),
-      },
-      {
-        messageId: 'tooMany',
-        at: 'aux1',
-        data: expect.objectContaining({ count: 2, kept: 'aux2', keptFrom: 'inception4d' }),
-      },
-      { messageId: 'noBatchNorm', at: 'aux1', data: { head: 'aux1' } },
-      { messageId: 'noBatchNorm', at: 'aux2', data: { head: 'aux2' } },
-    ]);
-  });
+  test(
+    "GoogLeNet's two heads (aux_heads=true): both below the last 14x14 stage, the lower one too many, neither " +
+      'batch-normalized',
+    () => {
+      // inception4a and inception4d are 14x14; inception4e is the last 14x14 stage before pool4 (7x7).
+      expect(reportsOn('googlenet.incp', 'GoogLeNet', { aux_heads: true })).toEqual([
+        {
+          messageId: 'notLastStage',
+          at: 'aux1',
+          data: expect.objectContaining({ from: 'inception4a', grid: '14x14', count: 4, last: 'inception4e' }),
+        },
+        {
+          messageId: 'notLastStage',
+          at: 'aux2',
+          data: expect.objectContaining({ from: 'inception4d', grid: '14x14', count: 1, last: 'inception4e' }),
+        },
+        {
+          messageId: 'tooMany',
+          at: 'aux1',
+          data: expect.objectContaining({ count: 2, kept: 'aux2', keptFrom: 'inception4d' }),
+        },
+        { messageId: 'noBatchNorm', at: 'aux1', data: { head: 'aux1' } },
+        { messageId: 'noBatchNorm', at: 'aux2', data: { head: 'aux2' } },
+      ]);
+    },
+  );
 
   test('GoogLeNet batch-normalized (batch_norm=true): the fully connected layer of each head still is not', () => {
     const reports = reportsOn('googlenet.incp', 'GoogLeNet', { aux_heads: true, batch_norm: true }).filter(
@@ -219,14 +225,17 @@ describe(rule, () => {
     expect(reportsOn('table3.incp', 'InceptionV2Table3', { row }).map((r) => r.messageId)).toEqual(expected);
   });
 
-  test('examples/lint: the before file triggers the rule; the after file lints clean with every rule at its default', () => {
-    expect(
-      lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
-    ).toBeGreaterThan(0);
-    expect(
-      lintFile(`examples/lint/${rule}.after.incp`).messages.map(
-        (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
-      ),
-    ).toEqual([]);
-  });
+  test(
+    'examples/lint: the before file triggers the rule; the after file lints clean with every rule at its ' + 'default',
+    () => {
+      expect(
+        lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
+      ).toBeGreaterThan(0);
+      expect(
+        lintFile(`examples/lint/${rule}.after.incp`).messages.map(
+          (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
+        ),
+      ).toEqual([]);
+    },
+  );
 });

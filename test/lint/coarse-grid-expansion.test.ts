@@ -9,7 +9,8 @@ import { findings, lintText } from '../helpers/lint.js';
 
 const rule = 'coarse-grid-expansion';
 const net = (input: string, body: string) =>
-  `defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input ${input}\n${body}  gap\n  dense 10 act=softmax\n}\n`;
+  `defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input ${input}\n${body}  gap\n  dense 10 ` +
+  `act=softmax\n}\n`;
 
 /** The reports of the rule on a stdlib network at its defaults. */
 function reportsOn(file: string, network: string): Report[] {
@@ -25,7 +26,8 @@ describe(rule, () => {
   test.each([
     [
       "Figure 10's reduction then Figure 7 (Inception-v3's 17x17x768 -> 8x8x2048)",
-      `import { Figure10Factorized, Figure7 } from "std/modules"\n${net('17x17x768', '  Figure10Factorized()\n  Figure7()\n  Figure7()\n')}`,
+      `import { Figure10Factorized, Figure7 } from ` +
+        `"std/modules"\n${net('17x17x768', '  Figure10Factorized()\n  Figure7()\n  Figure7()\n')}`,
       {},
     ],
     ['exactly twice the channels (16x16x64 -> 8x8x128)', net('16x16x64', '  conv 3x3/2 128\n'), {}],
@@ -71,7 +73,11 @@ describe(rule, () => {
     // 16x16x64 = 16,384 activations; conv 3x3/2 96 SAME -> 8x8x96 = 6,144 (37.5%, 38%); 96 / 64 = 1.5; 2 x 64 = 128.
     const [m] = lintText(net('16x16x64', '  conv 3x3/2 96\n'), rule).messages;
     expect(m!.message).toBe(
-      'the coarsest grid, 8x8, ends at conv1 (8x8x96) with 1.5x the 64 channels of input (16x16x64) before the last grid reduction, less than 2x; activations go from 16,384 to 6,144 (38% of them): higher-dimensional representations are easier to process locally (principle 2), so widen the last stage on 8x8, e.g. with expanded filter banks (Figure 7), to at least 128 channels (Inception-v3: 17x17x768 -> 8x8x2048, 2.67x)',
+      'the coarsest grid, 8x8, ends at conv1 (8x8x96) with 1.5x the 64 channels of input (16x16x64) before ' +
+        'the last grid reduction, less than 2x; activations go from 16,384 to 6,144 (38% of them): ' +
+        'higher-dimensional representations are easier to process locally (principle 2), so widen the last ' +
+        'stage on 8x8, e.g. with expanded filter banks (Figure 7), to at least 128 channels (Inception-v3: ' +
+        '17x17x768 -> 8x8x2048, 2.67x)',
     );
   });
 
@@ -110,14 +116,17 @@ describe(rule, () => {
     expect(reportsOn(file, network)).toEqual([]);
   });
 
-  test('examples/lint: the before file triggers the rule; the after file lints clean with every rule at its default', () => {
-    expect(
-      lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
-    ).toBeGreaterThan(0);
-    expect(
-      lintFile(`examples/lint/${rule}.after.incp`).messages.map(
-        (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
-      ),
-    ).toEqual([]);
-  });
+  test(
+    'examples/lint: the before file triggers the rule; the after file lints clean with every rule at its ' + 'default',
+    () => {
+      expect(
+        lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
+      ).toBeGreaterThan(0);
+      expect(
+        lintFile(`examples/lint/${rule}.after.incp`).messages.map(
+          (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
+        ),
+      ).toEqual([]);
+    },
+  );
 });

@@ -64,7 +64,8 @@ describe(rule, () => {
     expect(m!.message).toContain('conv 3x3 64 conv1 runs at full resolution on 64x64x32 (75,497,472 multiply-adds)');
     expect(m!.message).toContain('maxpool 3x3/2 maxpool1');
     expect(m!.message).toContain(
-      'a stride-2 conv 3x3/2 of 32 filters beside the pool (Figure 10) gives the same 32x32x64 for 9,437,184 multiply-adds (66,060,288 fewer, 88%)',
+      'a stride-2 conv 3x3/2 of 32 filters beside the pool (Figure 10) gives the same 32x32x64 for 9,437,184 ' +
+        'multiply-adds (66,060,288 fewer, 88%)',
     );
     expect(m!.message).toContain('apply std/rules efficient_grid_reduction_conv_pool');
   });
@@ -73,11 +74,13 @@ describe(rule, () => {
     // conv 3x3 64 on 147x147x32: 147*147*9*32*64 = 21,609 * 18,432 = 398,297,088. maxpool 3x3/2 VALID:
     // ceil((147 - 2) / 2) = 73. Replacement: 73*73*9*32*32 = 5,329 * 9,216 = 49,112,064; saved 349,185,024 (87.7%).
     const text =
-      'defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input 147x147x32\n  conv 3x3 64\n  maxpool 3x3/2 valid\n}\n';
+      'defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input 147x147x32\n  conv 3x3 64\n  ' +
+      'maxpool 3x3/2 valid\n}\n';
     const [m] = lintText(text, rule).messages;
     expect(m!.message).toContain('on 147x147x32 (398,297,088 multiply-adds)');
     expect(m!.message).toContain(
-      'a stride-2 conv 3x3/2 valid of 32 filters beside the pool (Figure 10) gives the same 73x73x64 for 49,112,064 multiply-adds (349,185,024 fewer, 88%)',
+      'a stride-2 conv 3x3/2 valid of 32 filters beside the pool (Figure 10) gives the same 73x73x64 for ' +
+        '49,112,064 multiply-adds (349,185,024 fewer, 88%)',
     );
   });
 
@@ -86,13 +89,16 @@ describe(rule, () => {
     // 32*32*4*32*32 = 4,194,304; saved 71,303,168 (94.4%).
     const [m] = lintText(`${head}  conv 3x3 64\n  avgpool 2x2/2\n}\n`, rule).messages;
     expect(m!.message).toContain(
-      'a stride-2 conv 2x2/2 of 32 filters beside the pool (Figure 10) gives the same 32x32x64 for 4,194,304 multiply-adds (71,303,168 fewer, 94%)',
+      'a stride-2 conv 2x2/2 of 32 filters beside the pool (Figure 10) gives the same 32x32x64 for 4,194,304 ' +
+        'multiply-adds (71,303,168 fewer, 94%)',
     );
     expect(m!.message).toContain('std/rules efficient_grid_reduction_conv_pool matches max pools only');
   });
 
   test('the rewrite std/rules proposes removes the finding', () => {
-    const text = `import { efficient_grid_reduction_conv_pool } from "std/rules"\n${head}  conv 3x3 64\n  maxpool 3x3/2\n  apply efficient_grid_reduction_conv_pool\n}\n`;
+    const text =
+      `import { efficient_grid_reduction_conv_pool } from "std/rules"\n${head}  conv 3x3 64\n  maxpool 3x3/2\n ` +
+      ` apply efficient_grid_reduction_conv_pool\n}\n`;
     expect(findings(text, rule)).toEqual([]);
   });
 

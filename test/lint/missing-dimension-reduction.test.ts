@@ -99,7 +99,8 @@ describe(rule, () => {
     const text = 'network N {\n  input 35x35x288\n  conv 3x3/2 384 valid\n}\n';
     const [m] = lintText(text, rule, { [rule]: ['warn', { includeStrided: true }] }).messages;
     expect(m!.message).toContain(
-      'a conv 1x1 144 first (288 -> 144 channels, 50,803,200 multiply-adds) and the 3x3/2 on 144 channels (143,824,896)',
+      'a conv 1x1 144 first (288 -> 144 channels, 50,803,200 multiply-adds) and the 3x3/2 on 144 channels ' +
+        '(143,824,896)',
     );
     expect(m!.message).toContain('194,628,096 multiply-adds instead of 287,649,792 (93,021,696 fewer, 32%)');
   });

@@ -11,7 +11,8 @@ describe(rule, () => {
     // 35x35x288 -> 17x17x768: 352,800 -> 221,952 values, 1.6x.
     [
       'a Figure 10 reduction',
-      `${head}  concat {\n    conv 3x3/2 384 valid\n    conv 1x1 64 -> conv 3x3 96 -> conv 3x3/2 96 valid\n    maxpool 3x3/2 valid\n  }\n  gap\n  dense 10\n}\n`,
+      `${head}  concat {\n    conv 3x3/2 384 valid\n    conv 1x1 64 -> conv 3x3 96 -> conv 3x3/2 96 valid\n  ` +
+        `  maxpool 3x3/2 valid\n  }\n  gap\n  dense 10\n}\n`,
       {},
     ],
     // 352,800 -> 17x17x288 = 83,232: 4.2x, under the 5x allowed early; the 1x1 after it does not widen.
@@ -106,7 +107,8 @@ describe(rule, () => {
     // = 58 filters keep the step within 5x (58 * 1,225 = 71,050; 352,800 / 71,050 = 4.97).
     const [m] = lintText(`${head}  conv 1x1 32\n}\n`, rule).messages;
     expect(m!.message).toContain(
-      'conv 1x1 32 conv1 shrinks the representation 9.0x in one step, from 35x35x288 (352,800 values) to 35x35x32 (39,200)',
+      'conv 1x1 32 conv1 shrinks the representation 9.0x in one step, from 35x35x288 (352,800 values) to ' +
+        '35x35x32 (39,200)',
     );
     expect(m!.message).toContain(
       'more than the 5x allowed early (its grid side 35 is above 0.25 of the input side 35)',
@@ -122,7 +124,8 @@ describe(rule, () => {
       'shrinks the representation 38.1x in one step, from 35x35x288 (352,800 values) to 17x17x32 (9,248)',
     );
     expect(m!.message).toContain(
-      'give it at least 245 filters, or reduce the grid with a module that widens as it halves (Figure 10, std/modules Figure10)',
+      'give it at least 245 filters, or reduce the grid with a module that widens as it halves (Figure 10, ' +
+        'std/modules Figure10)',
     );
   });
 
@@ -138,7 +141,8 @@ describe(rule, () => {
     // ceil((299 - 2) / 2) = 149, ceil((149 - 2) / 2) = 74, 74 - 2 = 72. At 72x72 a 1x1 from 192 to 16 channels:
     // 72*72*192 = 995,328 -> 72*72*16 = 82,944 values, 12.0x > 8x; ceil(995,328 / (8 * 5,184)) = 24 filters.
     const text =
-      'network N {\n  input 299x299x3\n  conv 3x3/2 32 valid\n  conv 3x3/2 192 valid\n  conv 3x3 192 valid\n  conv 1x1 16\n}\n';
+      'network N {\n  input 299x299x3\n  conv 3x3/2 32 valid\n  conv 3x3/2 192 valid\n  conv 3x3 192 valid\n ' +
+      ' conv 1x1 16\n}\n';
     const messages = lintText(text, rule).messages;
     expect(messages.map((m) => [m.line, m.messageId])).toEqual([[6, 'shrink']]);
     expect(messages[0]!.message).toContain(
@@ -151,11 +155,13 @@ describe(rule, () => {
     // 166,464 / 83,232 = 2.0x. The rule's stride-2 conv gets 576 - 288 = 288 filters.
     const [m] = lintText(`${head}  maxpool 3x3/2 valid\n  conv 3x3 576\n}\n`, rule).messages;
     expect(m!.message).toContain(
-      'maxpool 3x3/2 maxpool1 shrinks 35x35x288 (352,800 values) to 17x17x288 (83,232) right before conv 3x3 576 conv1 widens it to 17x17x576 (166,464)',
+      'maxpool 3x3/2 maxpool1 shrinks 35x35x288 (352,800 values) to 17x17x288 (83,232) right before conv 3x3 ' +
+        '576 conv1 widens it to 17x17x576 (166,464)',
     );
     expect(m!.message).toContain('a 2.0x bottleneck');
     expect(m!.message).toContain(
-      'apply std/rules efficient_grid_reduction: a stride-2 conv of 288 filters beside the pool gives 17x17x576 directly',
+      'apply std/rules efficient_grid_reduction: a stride-2 conv of 288 filters beside the pool gives ' +
+        '17x17x576 directly',
     );
   });
 

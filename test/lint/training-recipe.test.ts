@@ -199,9 +199,12 @@ describe(rule, () => {
         recipe({ optimizer: 'momentum(lr = 0.045, momentum = 0.9)', label_smoothing: null, batch_size: null }),
       ).sort(),
     ).toEqual([
-      'network N trains without label smoothing: label smoothing with epsilon 0.1 improved top-1 and top-5 error by about 0.2% absolute (section 7; Table 3: 23.1% -> 22.8% top-1); set label_smoothing = 0.1',
-      "network N's train section sets no batch_size: the backend's default applies; the paper uses batch_size = 32 (section 8: 32 per replica, on 50 replicas)",
-      "optimizer is momentum(lr = 0.045, momentum = 0.9), not the paper's rmsprop(lr = 0.045, decay = 0.9, epsilon = 1.0) (section 8; Table 3: + RMSProp took top-1 error from 23.4% to 23.1%)",
+      'network N trains without label smoothing: label smoothing with epsilon 0.1 improved top-1 and top-5 ' +
+        'error by about 0.2% absolute (section 7; Table 3: 23.1% -> 22.8% top-1); set label_smoothing = 0.1',
+      "network N's train section sets no batch_size: the backend's default applies; the paper uses " +
+        'batch_size = 32 (section 8: 32 per replica, on 50 replicas)',
+      "optimizer is momentum(lr = 0.045, momentum = 0.9), not the paper's rmsprop(lr = 0.045, decay = 0.9, " +
+        'epsilon = 1.0) (section 8; Table 3: + RMSProp took top-1 error from 23.4% to 23.1%)',
     ]);
   });
 
@@ -222,14 +225,17 @@ describe(rule, () => {
     ).toEqual(expected);
   });
 
-  test('examples/lint: the before file triggers the rule; the after file lints clean with every rule at its default', () => {
-    expect(
-      lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
-    ).toBeGreaterThan(0);
-    expect(
-      lintFile(`examples/lint/${rule}.after.incp`).messages.map(
-        (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
-      ),
-    ).toEqual([]);
-  });
+  test(
+    'examples/lint: the before file triggers the rule; the after file lints clean with every rule at its ' + 'default',
+    () => {
+      expect(
+        lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
+      ).toBeGreaterThan(0);
+      expect(
+        lintFile(`examples/lint/${rule}.after.incp`).messages.map(
+          (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
+        ),
+      ).toEqual([]);
+    },
+  );
 });

@@ -5,7 +5,8 @@ import { lintStdlib, STDLIB_NETWORKS } from '../helpers/lint-stdlib.js';
 const rule = 'width-depth-balance';
 // Lines 1-4; the first layer is on line 5, column 3.
 const head =
-  'import { Figure5, Figure6, Figure10 } from "std/modules"\ndefaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input 35x35x288\n';
+  'import { Figure5, Figure6, Figure10 } from "std/modules"\ndefaults conv(bias=false, bn=true, ' +
+  'act=relu)\nnetwork N {\n  input 35x35x288\n';
 // A Figure 5 module on 35x35x288 (std/modules defaults, 288 channels out), per position:
 // 288*64 + 288*48 + 9*48*64 + 288*64 + 9*64*96 + 9*96*96 + 288*64 = 235,008; *1,225 = 287,884,800 multiply-adds.
 
@@ -55,7 +56,8 @@ describe(rule, () => {
     ],
     [
       'a wide layer with its suppression comment',
-      `${head}  mixed0: Figure5()\n  // incc-disable-next-line ${rule} -- a deliberately wide probe\n  wide: conv 3x3/2 1024 valid\n  gap\n  dense 10\n}\n`,
+      `${head}  mixed0: Figure5()\n  // incc-disable-next-line ${rule} -- a deliberately wide probe\n  wide: ` +
+        `conv 3x3/2 1024 valid\n  gap\n  dense 10\n}\n`,
       {},
     ],
     // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
@@ -105,11 +107,13 @@ describe(rule, () => {
       rule,
     ).messages;
     expect(m!.message).toContain(
-      'the 17x17 stage widens the representation from 288 channels (the 35x35 stage, depth 9) to 1024 (3.6x, more than 3x) at a depth of 1 convolution',
+      'the 17x17 stage widens the representation from 288 channels (the 35x35 stage, depth 9) to 1024 (3.6x, ' +
+        'more than 3x) at a depth of 1 convolution',
     );
     expect(m!.message).toContain('where conv 3x3/2 1024 wide reaches it; the stage does 47% of the multiply-adds');
     expect(m!.message).toContain(
-      'a conv 3x3/2 417 then a conv 3x3 417 would give this grid twice the depth (288*417 + 417*417 = 293,985 weights per kernel tap and output position, against 288*1024 = 294,912 for this one)',
+      'a conv 3x3/2 417 then a conv 3x3 417 would give this grid twice the depth (288*417 + 417*417 = ' +
+        '293,985 weights per kernel tap and output position, against 288*1024 = 294,912 for this one)',
     );
   });
 
@@ -121,7 +125,8 @@ describe(rule, () => {
       rule,
     ).messages;
     expect(m!.message).toContain(
-      "the 17x17 stage does 67% of the network's 863,192,064 multiply-adds (575,299,584) at a depth of 1 convolution and a width of 768, more than 50%",
+      "the 17x17 stage does 67% of the network's 863,192,064 multiply-adds (575,299,584) at a depth of 1 " +
+        'convolution and a width of 768, more than 50%',
     );
     expect(m!.message).toContain('(the others: 35x35 at depth 3, 33%)');
   });

@@ -52,7 +52,8 @@ function describe(graph: IRGraph, m: TrainingMemory): string {
   return (
     `${graph.network} at batch size ${m.batchSize} needs about ${formatBytes(m.total)} to train ` +
     `(estimate: activations ${formatBytes(m.activations)}, weights ${formatBytes(m.weights)}, ` +
-    `gradients ${formatBytes(m.gradients)}, optimizer state ${formatBytes(m.optimizer)}, runtime ${formatBytes(m.runtimeBytes)})`
+    (`gradients ${formatBytes(m.gradients)}, optimizer state ${formatBytes(m.optimizer)}, runtime ` +
+      `${formatBytes(m.runtimeBytes)})`)
   );
 }
 

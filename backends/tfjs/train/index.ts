@@ -137,7 +137,8 @@ export function logitsPlan(plan: LayerPlan): LayerPlan {
       ((l.factory === 'dense' || l.factory === 'conv2d') && l.config['activation'] !== 'linear')
     ) {
       throw new TrainError(
-        `the output ${name} ends in ${String(l.config['activation'])}: incc train needs logits or a softmax at the end of each head`,
+        `the output ${name} ends in ${String(l.config['activation'])}: incc train needs logits or a softmax ` +
+          `at the end of each head`,
       );
     }
     return name;
@@ -356,13 +357,15 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
 
   if (options.tensorboard && !backend.summaryFileWriter) {
     throw new TrainError(
-      `--tensorboard needs the tensorflow backend (@tensorflow/tfjs-node), not ${backend.name}: steps.jsonl and metrics.jsonl in --out have the same numbers`,
+      `--tensorboard needs the tensorflow backend (@tensorflow/tfjs-node), not ${backend.name}: steps.jsonl ` +
+        `and metrics.jsonl in --out have the same numbers`,
     );
   }
   const data = loadData(options.data, shape, classes, recipe);
   const decode = backend.decodeImage;
   say(
-    `data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ${data.validation.count} validation images at ${shapeText(shape)}`,
+    `data: ${data.source}, ${data.classNames.length} classes, ${data.train.count} training and ` +
+      `${data.validation.count} validation images at ${shapeText(shape)}`,
   );
   if (data.train.count === 0) throw new DataError(data.source, 'leaves no training images after the validation split');
   for (const line of describeRecipe(recipe)) say(`  ${line}`);
@@ -412,7 +415,8 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
       const t = values.get(w.originalName);
       if (!t || t.shape.join(',') !== w.shape.join(','))
         throw new TrainError(
-          `the checkpoint in ${out} does not fit ${graph.network}: ${w.originalName} is ${t ? `[${t.shape}]` : 'missing'}`,
+          `the checkpoint in ${out} does not fit ${graph.network}: ${w.originalName} is ` +
+            `${t ? `[${t.shape}]` : 'missing'}`,
         );
       w.write(t);
     }
@@ -426,7 +430,8 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     stepInEpoch = state.stepsPerEpoch === stepsPerEpoch ? state.stepInEpoch : 0;
     globalStep = state.globalStep;
     say(
-      `resuming ${out}: ${epoch} epoch${epoch === 1 ? '' : 's'} done, step ${globalStep}${stepInEpoch ? ` (${stepInEpoch} into epoch ${epoch + 1})` : ''}`,
+      `resuming ${out}: ${epoch} epoch${epoch === 1 ? '' : 's'} done, step ` +
+        `${globalStep}${stepInEpoch ? ` (${stepInEpoch} into epoch ${epoch + 1})` : ''}`,
     );
     if (epoch >= recipe.epochs) say(`already trained ${epoch} epochs: pass --epochs N with N > ${epoch} to train more`);
   } else if (recipe.optimizer.name === 'rmsprop' && recipe.optimizer.initialMeanSquare !== 0) {
@@ -614,7 +619,8 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
     const seconds = (performance.now() - t0) / 1000;
     if (stopped && stepInEpoch < stepsPerEpoch) {
       progress.note(
-        `stopped in epoch ${epoch + 1} at step ${stepInEpoch}/${stepsPerEpoch}${out ? `; saving the state to ${out}` : ''}`,
+        `stopped in epoch ${epoch + 1} at step ` +
+          `${stepInEpoch}/${stepsPerEpoch}${out ? `; saving the state to ${out}` : ''}`,
       );
       await checkpoint(null);
       break;

@@ -27,7 +27,8 @@ export function progressLine(epoch: number, epochs: number, s: StepStats, width 
   const steps = String(s.steps);
   return (
     `epoch ${epoch}/${epochs} ${bar} ${String(s.step).padStart(steps.length)}/${steps}` +
-    `  loss ${s.loss.toFixed(4)}  acc ${s.accuracy.toFixed(3)}  ${s.imagesPerSecond.toFixed(1)} img/s  ETA ${formatDuration(s.eta)}`
+    (`  loss ${s.loss.toFixed(4)}  acc ${s.accuracy.toFixed(3)}  ${s.imagesPerSecond.toFixed(1)} img/s  ETA ` +
+      `${formatDuration(s.eta)}`)
   );
 }
 

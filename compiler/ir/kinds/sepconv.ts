@@ -20,7 +20,8 @@ export const sepconv: LayerKind<AttrsOf<'sepconv'>> = {
     {
       name: 'sepconv',
       summary:
-        'depthwise-separable convolution (depthwise KxK, then 1x1 to the filters), optionally with batch norm, then an activation',
+        'depthwise-separable convolution (depthwise KxK, then 1x1 to the filters), optionally with batch ' +
+        'norm, then an activation',
       options: convOptions,
       build: (o) => ({ op: 'sepconv', ...convolutionAttrs(o) }),
     },

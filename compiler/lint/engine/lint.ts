@@ -119,7 +119,9 @@ export function lintProgram(program: Program, options: LintProgramOptions = {}):
         ruleId: 'unused-suppression',
         messageId: 'noRule',
         severity: 'warning',
-        message: `this incc-disable-${s.scope} comment names no rule, so it suppresses nothing: write the rule id and a reason (incc-disable-${s.scope} RULE -- why)`,
+        message:
+          `this incc-disable-${s.scope} comment names no rule, so it suppresses nothing: write the rule id and ` +
+          `a reason (incc-disable-${s.scope} RULE -- why)`,
         ...position(s.span),
       });
     }

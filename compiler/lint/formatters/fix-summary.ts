@@ -39,7 +39,8 @@ export function formatFixSummary(fixes: { file: string; fix: FileFix }[], dryRun
   }
   if (out.length === 0) return '';
   out.push(
-    `${dryRun ? 'would fix' : 'fixed'} ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`,
+    `${dryRun ? 'would fix' : 'fixed'} ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${files} ` +
+      `file${files === 1 ? '' : 's'}`,
   );
   return out.join('\n');
 }

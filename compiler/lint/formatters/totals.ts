@@ -15,5 +15,6 @@ export function totalsText(results: LintResult[]): string {
   const files = plural(results.length, 'file');
   return total === 0
     ? `${files} linted: no problems`
-    : `${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info) in ${files}`;
+    : `${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info) ` +
+        `in ${files}`;
 }

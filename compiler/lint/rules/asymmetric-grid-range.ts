@@ -20,6 +20,7 @@ import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { fullConvolutionOf } from '../../ir/kinds/index.js';
 import { shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 /** n for a 1 x n or n x 1 full convolution with n > 1, else 0. */
 function asymmetricLength(n: IRNode): number {
@@ -73,7 +74,8 @@ export default defineRule({
   id: 'asymmetric-grid-range',
   section: 'section 3.2',
   description:
-    'A 1 x n or n x 1 convolution on a grid outside the medium range (12..20) where asymmetric factorization works well.',
+    'A 1 x n or n x 1 convolution on a grid outside the medium range (12..20) where asymmetric factorization ' +
+    'works well.',
   defaultSeverity: 'warning',
   options: {
     low: { description: 'the smallest grid side on which asymmetric convolutions are not reported', default: 12 },
@@ -84,10 +86,18 @@ export default defineRule({
     },
   },
   messages: {
-    large:
-      'conv {kernel} {name} runs on the {grid} grid (input {input}), larger than {high}: the paper found asymmetric 1 x n / n x 1 factorization to work poorly on early layers and well on grids of {low} to {high} (section 3.2); keep a square kernel here (two 3x3 for a 5x5 window) and factorize asymmetrically on the medium grid',
-    small:
-      'conv {kernel} {name} runs on the {grid} grid (input {input}), smaller than {low}: the paper factorizes into 1 x n then n x 1 on grids of {low} to {high} (section 3.2); on its coarsest grid (8x8) it splits a 3x3 into parallel 1x3 and 3x1 branches, concatenated, to widen the representation (Figure 7)',
+    large: joinTemplate(
+      'conv {kernel} {name} runs on the {grid} grid (input {input}), larger than {high}: the paper found ',
+      'asymmetric 1 x n / n x 1 factorization to work poorly on early layers and well on grids of {low} to ',
+      '{high} (section 3.2); keep a square kernel here (two 3x3 for a 5x5 window) and factorize ',
+      'asymmetrically on the medium grid',
+    ),
+    small: joinTemplate(
+      'conv {kernel} {name} runs on the {grid} grid (input {input}), smaller than {low}: the paper ',
+      'factorizes into 1 x n then n x 1 on grids of {low} to {high} (section 3.2); on its coarsest grid ',
+      '(8x8) it splits a 3x3 into parallel 1x3 and 3x1 branches, concatenated, to widen the representation ',
+      '(Figure 7)',
+    ),
   },
   check(graph, context) {
     const { low, high, expandedFilterBanks } = context.options;

@@ -22,6 +22,7 @@ import { convolutionOf, kernelWeights, optionsOf } from '../../ir/kinds/index.js
 import { shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
 import { gridOf, gridSequence, gridStages } from '../engine/grids.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 const sameGrid = (a: [number, number], b: [number, number]) => a[0] === b[0] && a[1] === b[1];
 
@@ -33,7 +34,10 @@ function describeLayer(n: IRNode, graph: IRGraph): string {
   if (n.attrs.op === 'dense') return `${n.name} (dense ${shapeText(input)} -> ${n.attrs.units})`;
   const conv = convolutionOf(n);
   if (conv)
-    return `${n.name} (${optionsOf(n.attrs).kind} ${shapeText(conv.kernel)} ${shapeText(input)} -> ${shapeText(n.shape)})`;
+    return (
+      `${n.name} (${optionsOf(n.attrs).kind} ${shapeText(conv.kernel)} ${shapeText(input)} -> ` +
+      `${shapeText(n.shape)})`
+    );
   return n.name;
 }
 
@@ -77,16 +81,30 @@ export default defineRule({
     batchNorm: { description: 'report heads that are not batch-normalized (BN-auxiliary)', default: true },
   },
   messages: {
-    notLastStage:
-      'aux head {head} reads {from} ({shape}), but the main path goes on at {grid} through {count} more {stages} up to {last}: the paper found a lower auxiliary classifier useless and keeps one on top of the last layer of the grid (section 4); read from {last}',
-    earlyGrid:
-      'aux head {head} reads {from} on the {grid} grid, {reductions} grid reductions below the final {final} grid: the paper keeps its auxiliary classifier on the last stage before the final grid reduction (the last 17x17 layer of Inception-v3, section 4); read from {target} ({targetShape})',
-    tooMany:
-      "aux head {head} (on {from}) is one of {count} auxiliary classifiers: removing the lower one of GoogLeNet's two had no adverse effect, and the paper keeps one, on top (section 4); keep {kept} (on {keptFrom})",
-    noBatchNorm:
-      "aux head {head} has no batch normalization: the paper's BN-auxiliary, a batch-normalized auxiliary classifier, took top-1 error from 21.6% to 21.2% (section 4, Table 3); set bn=true on its convolutions and batch-normalize its fully connected layers (std/rules bn_auxiliary)",
-    unnormalizedLayer:
-      'aux head {head}: {layers} {verb} not batch-normalized: BN-auxiliary normalizes the fully connected layer of the auxiliary classifier too (section 4, Table 3: 21.6% -> 21.2% top-1); {fix}',
+    notLastStage: joinTemplate(
+      'aux head {head} reads {from} ({shape}), but the main path goes on at {grid} through {count} more ',
+      '{stages} up to {last}: the paper found a lower auxiliary classifier useless and keeps one on top of ',
+      'the last layer of the grid (section 4); read from {last}',
+    ),
+    earlyGrid: joinTemplate(
+      'aux head {head} reads {from} on the {grid} grid, {reductions} grid reductions below the final {final} ',
+      'grid: the paper keeps its auxiliary classifier on the last stage before the final grid reduction (the ',
+      'last 17x17 layer of Inception-v3, section 4); read from {target} ({targetShape})',
+    ),
+    tooMany: joinTemplate(
+      'aux head {head} (on {from}) is one of {count} auxiliary classifiers: removing the lower one of ',
+      "GoogLeNet's two had no adverse effect, and the paper keeps one, on top (section 4); keep {kept} (on ",
+      '{keptFrom})',
+    ),
+    noBatchNorm: joinTemplate(
+      "aux head {head} has no batch normalization: the paper's BN-auxiliary, a batch-normalized auxiliary ",
+      'classifier, took top-1 error from 21.6% to 21.2% (section 4, Table 3); set bn=true on its ',
+      'convolutions and batch-normalize its fully connected layers (std/rules bn_auxiliary)',
+    ),
+    unnormalizedLayer: joinTemplate(
+      'aux head {head}: {layers} {verb} not batch-normalized: BN-auxiliary normalizes the fully connected ',
+      'layer of the auxiliary classifier too (section 4, Table 3: 21.6% -> 21.2% top-1); {fix}',
+    ),
   },
   check(graph, context) {
     const { maxHeads, maxReductionsAfter, batchNorm } = context.options;

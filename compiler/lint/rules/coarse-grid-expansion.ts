@@ -14,6 +14,7 @@
 import { groupDigits, shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
 import { gridSequence } from '../engine/grids.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 export default defineRule({
   id: 'coarse-grid-expansion',
@@ -28,8 +29,13 @@ export default defineRule({
     },
   },
   messages: {
-    narrow:
-      'the coarsest grid, {grid}, ends at {name} ({shape}) with {ratio}x the {prevChannels} channels of {prevName} ({prevShape}) before the last grid reduction, less than {min}x; activations go from {prevActs} to {acts} ({actsPct} of them): higher-dimensional representations are easier to process locally (principle 2), so widen the last stage on {grid}, e.g. with expanded filter banks (Figure 7), to at least {suggested} channels (Inception-v3: 17x17x768 -> 8x8x2048, 2.67x)',
+    narrow: joinTemplate(
+      'the coarsest grid, {grid}, ends at {name} ({shape}) with {ratio}x the {prevChannels} channels of ',
+      '{prevName} ({prevShape}) before the last grid reduction, less than {min}x; activations go from ',
+      '{prevActs} to {acts} ({actsPct} of them): higher-dimensional representations are easier to process ',
+      'locally (principle 2), so widen the last stage on {grid}, e.g. with expanded filter banks (Figure 7), ',
+      'to at least {suggested} channels (Inception-v3: 17x17x768 -> 8x8x2048, 2.67x)',
+    ),
   },
   check(graph, context) {
     const grids = gridSequence(graph);

@@ -17,12 +17,14 @@ import { convMacs } from '../../ir/kinds/conv.js';
 import { outputLength } from '../../ir/kinds/spatial.js';
 import { defineRule } from '../engine/rule.js';
 import { consumersOf, percent } from '../engine/trunk.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 export default defineRule({
   id: 'costly-grid-reduction',
   section: 'section 5',
   description:
-    'A widening convolution at full resolution followed by a stride-2 pool (Figure 9 right), where a parallel reduction (Figure 10) costs far less.',
+    'A widening convolution at full resolution followed by a stride-2 pool (Figure 9 right), where a ' +
+    'parallel reduction (Figure 10) costs far less.',
   defaultSeverity: 'warning',
   options: {
     minSaving: {
@@ -31,8 +33,12 @@ export default defineRule({
     },
   },
   messages: {
-    convThenPool:
-      'conv {kernel} {filters} {name} runs at full resolution on {input} ({macsBefore} multiply-adds) and {pool} {poolName} then keeps a quarter of its outputs: a stride-2 conv {poolKernel} of {extra} filters beside the pool (Figure 10) gives the same {output} for {macsAfter} multiply-adds ({macsSaved} fewer, {saving}); {fix}',
+    convThenPool: joinTemplate(
+      'conv {kernel} {filters} {name} runs at full resolution on {input} ({macsBefore} multiply-adds) and ',
+      '{pool} {poolName} then keeps a quarter of its outputs: a stride-2 conv {poolKernel} of {extra} ',
+      'filters beside the pool (Figure 10) gives the same {output} for {macsAfter} multiply-adds ',
+      '({macsSaved} fewer, {saving}); {fix}',
+    ),
   },
   check(graph, context) {
     const consumers = consumersOf(graph);
@@ -77,7 +83,8 @@ export default defineRule({
           fix:
             p.attrs.op === 'maxpool'
               ? 'apply std/rules efficient_grid_reduction_conv_pool'
-              : 'write the parallel reduction with this average pool (std/rules efficient_grid_reduction_conv_pool matches max pools only)',
+              : 'write the parallel reduction with this average pool (std/rules ' +
+                'efficient_grid_reduction_conv_pool matches max pools only)',
         },
       });
     }

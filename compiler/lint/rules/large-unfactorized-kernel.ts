@@ -13,6 +13,7 @@ import { fullConvolutionOf } from '../../ir/kinds/index.js';
 import { convMacs, convWeights } from '../../ir/kinds/conv.js';
 import { outputLength } from '../../ir/kinds/spatial.js';
 import { defineRule } from '../engine/rule.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 /** The grid range of std/rules `asymmetric`'s defaults (`low`, `high`). */
 const ASYMMETRIC_LOW = 12;
@@ -76,8 +77,11 @@ export default defineRule({
     minKernel: { description: 'the smallest square kernel side reported', default: 5 },
   },
   messages: {
-    large:
-      'conv {kernel} {name} on {input} is unfactorized: {suggestion} would see the same {kernel} window with {weightsAfter} weights instead of {weightsBefore} ({weightSaving} fewer) and {macsAfter} multiply-adds instead of {macsBefore} ({macSaving} fewer); apply std/rules {rule}',
+    large: joinTemplate(
+      'conv {kernel} {name} on {input} is unfactorized: {suggestion} would see the same {kernel} window with ',
+      '{weightsAfter} weights instead of {weightsBefore} ({weightSaving} fewer) and {macsAfter} ',
+      'multiply-adds instead of {macsBefore} ({macSaving} fewer); apply std/rules {rule}',
+    ),
   },
   check(graph, context) {
     for (const n of graph.nodes) {

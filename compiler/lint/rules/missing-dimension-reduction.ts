@@ -17,6 +17,7 @@ import { convMacs, convWeights } from '../../ir/kinds/conv.js';
 import { groupDigits, kernelText, shapeText } from '../../print/text.js';
 import { defineRule } from '../engine/rule.js';
 import { percent } from '../engine/trunk.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 export default defineRule({
   id: 'missing-dimension-reduction',
@@ -36,8 +37,12 @@ export default defineRule({
     includeStrided: { description: 'also report convs with a stride above 1 (grid reductions)', default: false },
   },
   messages: {
-    noReduction:
-      'conv {kernel} {filters} {name} aggregates over all {cin} channels of {input} with no 1x1 reduction in front: a conv 1x1 {r} first ({cin} -> {r} channels, {macs1x1} multiply-adds) and the {kernel} on {r} channels ({macsK}) would cost {macsAfter} multiply-adds instead of {macsBefore} ({macsSaved} fewer, {saving}) and {weightsAfter} weights instead of {weightsBefore}',
+    noReduction: joinTemplate(
+      'conv {kernel} {filters} {name} aggregates over all {cin} channels of {input} with no 1x1 reduction in ',
+      'front: a conv 1x1 {r} first ({cin} -> {r} channels, {macs1x1} multiply-adds) and the {kernel} on {r} ',
+      'channels ({macsK}) would cost {macsAfter} multiply-adds instead of {macsBefore} ({macsSaved} fewer, ',
+      '{saving}) and {weightsAfter} weights instead of {weightsBefore}',
+    ),
   },
   check(graph, context) {
     const o = context.options;

@@ -16,6 +16,7 @@ import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { convolutionOf, fullConvolutionOf } from '../../ir/kinds/index.js';
 import { defineRule } from '../engine/rule.js';
 import { consumersOf, describeNode, isSpatial, representationSize, times, trunkOf } from '../engine/trunk.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 const show = (n: IRNode) => shapeText(n.shape);
 const area = (n: IRNode) => n.shape[0]! * n.shape[1]!;
@@ -26,9 +27,15 @@ function shrinkFix(from: IRNode, to: IRNode, limit: number): string {
   const conv = convolutionOf(to);
   if (conv && area(to) * 2 > area(from)) return `give it at least ${needed} filters`;
   if (conv)
-    return `give it at least ${needed} filters, or reduce the grid with a module that widens as it halves (Figure 10, std/modules Figure10)`;
+    return (
+      `give it at least ${needed} filters, or reduce the grid with a module that widens as it halves (Figure ` +
+      `10, std/modules Figure10)`
+    );
   if (to.attrs.op === 'concat') return `widen its output to at least ${needed} channels`;
-  return `reduce the grid with a stride-2 convolution beside the pool so that the channels grow as the grid halves (Figure 10, std/modules Figure10)`;
+  return (
+    `reduce the grid with a stride-2 convolution beside the pool so that the channels grow as the grid halves ` +
+    `(Figure 10, std/modules Figure10)`
+  );
 }
 
 /** Whether std/rules efficient_grid_reduction matches "pool then widen" exactly. */
@@ -57,16 +64,23 @@ function poolFix(graph: IRGraph, pool: IRNode, next: IRNode): string {
   const k = pool.shape[2]!;
   const conv = fullConvolutionOf(next);
   if (conv && poolRuleMatches(graph, pool, next)) {
-    return `apply std/rules efficient_grid_reduction: a stride-2 conv of ${conv.filters - k} filters beside the pool gives ${show(next)} directly (Figure 10)`;
+    return (
+      `apply std/rules efficient_grid_reduction: a stride-2 conv of ${conv.filters - k} filters beside the ` +
+      `pool gives ${show(next)} directly (Figure 10)`
+    );
   }
-  return 'reduce the grid with a stride-2 convolution beside the pool instead, concatenated (Figure 10, std/modules Figure10)';
+  return (
+    'reduce the grid with a stride-2 convolution beside the pool instead, concatenated (Figure 10, std/modules ' +
+    'Figure10)'
+  );
 }
 
 export default defineRule({
   id: 'representational-bottleneck',
   section: 'principle 1',
   description:
-    'A step that compresses the representation (H*W*C) too much at once, or a pool that halves the grid right before the channels widen.',
+    'A step that compresses the representation (H*W*C) too much at once, or a pool that halves the grid ' +
+    'right before the channels widen.',
   defaultSeverity: 'warning',
   options: {
     maxShrink: { description: 'the most a step may divide the representation size by', default: 8 },
@@ -82,12 +96,19 @@ export default defineRule({
     },
   },
   messages: {
-    shrinkEarly:
-      '{node} shrinks the representation {ratio} in one step, from {from} ({fromSize} values) to {to} ({toSize}), more than the {limit} allowed early (its grid side {side} is above {earlyGrid} of the input side {inputSide}): {fix}',
-    shrink:
-      '{node} shrinks the representation {ratio} in one step, from {from} ({fromSize} values) to {to} ({toSize}), more than {limit}: {fix}',
-    poolThenWiden:
-      '{node} shrinks {from} ({fromSize} values) to {pooled} ({pooledSize}) right before {next} widens it to {to} ({toSize}): the pooled map is a {factor} bottleneck between them (Figure 9 left); {fix}',
+    shrinkEarly: joinTemplate(
+      '{node} shrinks the representation {ratio} in one step, from {from} ({fromSize} values) to {to} ',
+      '({toSize}), more than the {limit} allowed early (its grid side {side} is above {earlyGrid} of the ',
+      'input side {inputSide}): {fix}',
+    ),
+    shrink: joinTemplate(
+      '{node} shrinks the representation {ratio} in one step, from {from} ({fromSize} values) to {to} ',
+      '({toSize}), more than {limit}: {fix}',
+    ),
+    poolThenWiden: joinTemplate(
+      '{node} shrinks {from} ({fromSize} values) to {pooled} ({pooledSize}) right before {next} widens it to ',
+      '{to} ({toSize}): the pooled map is a {factor} bottleneck between them (Figure 9 left); {fix}',
+    ),
   },
   check(graph, context) {
     const o = context.options;

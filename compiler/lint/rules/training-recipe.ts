@@ -23,6 +23,7 @@
 import type { TrainingSetting } from '../../ir/ir.js';
 import { PAPER_DEFAULTS, resolveRecipe, type OptimizerConfig, type ScheduleConfig } from '../../ir/recipe.js';
 import { defineRule } from '../engine/rule.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 interface Call {
   name: string;
@@ -64,7 +65,8 @@ export default defineRule({
   id: 'training-recipe',
   section: 'sections 7, 8',
   description:
-    "A train section that leaves out or departs from the paper's recipe (RMSProp, exponential decay, clipping, label smoothing, batch 32).",
+    "A train section that leaves out or departs from the paper's recipe (RMSProp, exponential decay, " +
+    'clipping, label smoothing, batch 32).',
   defaultSeverity: 'info',
   options: {
     requireTrainSection: {
@@ -90,12 +92,18 @@ export default defineRule({
       ', batch_size = ' +
       paper.batch_size +
       ' (sections 7, 8)',
-    noLabelSmoothing:
-      'network {network} trains {how}: label smoothing with epsilon 0.1 improved top-1 and top-5 error by about 0.2% absolute (section 7; Table 3: 23.1% -> 22.8% top-1); set label_smoothing = 0.1',
-    noClip:
-      'network {network} trains {how}: the paper clips gradients at a norm of 2.0, "useful to stabilize the training" (section 8); set clip = global_norm(2.0)',
-    missing:
-      "network {network}'s train section sets no {setting}: the backend's default applies; the paper uses {setting} = {paper} ({section})",
+    noLabelSmoothing: joinTemplate(
+      'network {network} trains {how}: label smoothing with epsilon 0.1 improved top-1 and top-5 error by ',
+      'about 0.2% absolute (section 7; Table 3: 23.1% -> 22.8% top-1); set label_smoothing = 0.1',
+    ),
+    noClip: joinTemplate(
+      'network {network} trains {how}: the paper clips gradients at a norm of 2.0, "useful to stabilize the ',
+      'training" (section 8); set clip = global_norm(2.0)',
+    ),
+    missing: joinTemplate(
+      "network {network}'s train section sets no {setting}: the backend's default applies; the paper uses ",
+      '{setting} = {paper} ({section})',
+    ),
     kind: "{setting} is {actual}, not the paper's {paper} ({section})",
     argMissing:
       "{setting} = {actual} sets no {arg}: the backend's default applies; the paper uses {arg} = {paper} ({section})",

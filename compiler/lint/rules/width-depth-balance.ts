@@ -17,6 +17,7 @@ import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { defineRule } from '../engine/rule.js';
 import { fullConvolutionOf } from '../../ir/kinds/index.js';
 import { describeNode, percent, stagesOf, times, type Stage } from '../engine/trunk.js';
+import { joinTemplate } from '../../diagnostics/template.js';
 
 const grid = (s: Stage) => shapeText(s.grid);
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -32,7 +33,11 @@ function sameCostDeeper(n: IRNode, graph: IRGraph): string {
   const c = graph.nodes[n.inputs[0]!]!.shape[2]!;
   const w = conv.filters;
   const m = Math.floor((-c + Math.sqrt(c * c + 4 * c * w)) / 2);
-  return `for no more multiply-adds, a conv ${kernelText(conv)} ${m} then a conv ${shapeText(conv.kernel)} ${m} would give this grid twice the depth (${c}*${m} + ${m}*${m} = ${groupDigits(c * m + m * m)} weights per kernel tap and output position, against ${c}*${w} = ${groupDigits(c * w)} for this one)`;
+  return (
+    `for no more multiply-adds, a conv ${kernelText(conv)} ${m} then a conv ${shapeText(conv.kernel)} ${m} ` +
+    `would give this grid twice the depth (${c}*${m} + ${m}*${m} = ${groupDigits(c * m + m * m)} weights per ` +
+    `kernel tap and output position, against ${c}*${w} = ${groupDigits(c * w)} for this one)`
+  );
 }
 
 export default defineRule({
@@ -52,10 +57,17 @@ export default defineRule({
     },
   },
   messages: {
-    widthJump:
-      'the {grid} stage widens the representation from {prevWidth} channels (the {prevGrid} stage, depth {prevDepth}) to {width} ({growth}, more than {limit}) at {depthText}, where {node} reaches it; the stage does {share} of the multiply-adds: {fix}',
-    computeShare:
-      "the {grid} stage does {share} of the network's {total} multiply-adds ({macs}) at {depthText} and a width of {width}, more than {limit} for a stage that shallow (the others: {others}): the budget went into width at one place; spread it over depth, e.g. an Inception module at this grid instead of one wide layer",
+    widthJump: joinTemplate(
+      'the {grid} stage widens the representation from {prevWidth} channels (the {prevGrid} stage, depth ',
+      '{prevDepth}) to {width} ({growth}, more than {limit}) at {depthText}, where {node} reaches it; the ',
+      'stage does {share} of the multiply-adds: {fix}',
+    ),
+    computeShare: joinTemplate(
+      "the {grid} stage does {share} of the network's {total} multiply-adds ({macs}) at {depthText} and a ",
+      'width of {width}, more than {limit} for a stage that shallow (the others: {others}): the budget went ',
+      'into width at one place; spread it over depth, e.g. an Inception module at this grid instead of one ',
+      'wide layer',
+    ),
   },
   check(graph, context) {
     const o = context.options;

@@ -34,7 +34,8 @@ function startClient(context: vscode.ExtensionContext): Promise<void> {
   return client.start().catch((e: unknown) => {
     const why = e instanceof Error ? e.message : String(e);
     void vscode.window.showErrorMessage(
-      `incc: could not start \`${command} lsp\` (${why}). Install incc in the workspace (npm install incc) or set incc.path.`,
+      `incc: could not start \`${command} lsp\` (${why}). Install incc in the workspace (npm install incc) ` +
+        `or set incc.path.`,
     );
   });
 }
