@@ -9,6 +9,7 @@ import type { Diagnostic as CompilerDiagnostic } from '../compiler/diagnostics/d
 import type { IRGraph } from '../compiler/ir/ir.js';
 import { lintProgram, type LintMessage, type LintResult } from '../compiler/lint/engine/lint.js';
 import { buildProgram, type ProgramBuild } from '../compiler/program/pipeline.js';
+import type { NetworkCache } from '../compiler/program/network-cache.js';
 import { createProgram, type LoadedFile, type Program } from '../compiler/program/program.js';
 import { DEFAULT_DOCS_URL, type LanguageServiceHost } from './host.js';
 import { declarationFiles, indexFile, type Occurrence } from './symbols.js';
@@ -39,19 +40,22 @@ const severityOf = { error: 1, warning: 2, info: 3 } as const satisfies Record<s
 
 /**
  * Analyses `path` with `text`, reading through `host` (which the caller has made to read open documents);
- * `record` collects each path read and its text.
+ * `reads` collects each path read and its text. Networks whose sources did not change since `cache` kept
+ * them are not built or linted again (compiler/program/network-cache.ts).
  */
 export function analyse(
   host: LanguageServiceHost,
   path: string,
   text: string,
   reads: Map<string, string | undefined>,
+  cache?: NetworkCache,
 ): Analysis {
   reads.set(path, text);
   const program = createProgram(host, path, text);
-  const built = buildProgram(program, { every: true });
+  const built = buildProgram(program, { every: true, ...(cache ? { cache } : {}) });
   // Lint runs on the networks that built (lintProgram leaves the others, whose errors are the compiler's).
-  const lint = lintProgram(program, { config: () => host.lintConfig?.(path) ?? {}, built });
+  const config = () => host.lintConfig?.(path) ?? {};
+  const lint = lintProgram(program, { config, built, ...(cache ? { cache } : {}) });
   const lines = new LineIndex(text);
   const byDisplayName = new Map<string, LoadedFile>();
   for (const f of program.files.values()) byDisplayName.set(f.displayName, f);

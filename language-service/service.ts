@@ -8,6 +8,7 @@
 import type { LanguageServiceHost } from './host.js';
 import { DEFAULT_DOCS_URL } from './host.js';
 import { analyse, type Analysis } from './analysis.js';
+import { createNetworkCache } from '../compiler/program/network-cache.js';
 import { hoverAt } from './hover.js';
 import { definitionAt, referencesAt } from './navigation.js';
 import { completionAt } from './completion.js';
@@ -65,6 +66,8 @@ export function createLanguageService(host: LanguageServiceHost): LanguageServic
   /** Paths whose analysis was dropped since it was last handed out. */
   const stale = new Set<string>();
   let reads: Map<string, string | undefined> | undefined;
+  /** Builds and lint findings of networks, kept across edits (compiler/program/network-cache.ts). */
+  const networks = createNetworkCache();
   // One host for every analysis (the compiler caches std/rules per host): open documents before the host's files.
   const reading: LanguageServiceHost = {
     readFile(path) {
@@ -98,7 +101,7 @@ export function createLanguageService(host: LanguageServiceHost): LanguageServic
     if (text === undefined) throw new Error(`language service: ${path} is not open and cannot be read`);
     reads = new Map();
     try {
-      a = analyse(reading, path, text, reads);
+      a = analyse(reading, path, text, reads, networks);
     } finally {
       reads = undefined;
     }
@@ -122,6 +125,7 @@ export function createLanguageService(host: LanguageServiceHost): LanguageServic
     },
     closeDocument(path) {
       documents.delete(path);
+      networks.forget(path);
       analyses.delete(path);
       parsed.delete(path);
       stale.delete(path);

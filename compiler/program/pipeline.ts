@@ -12,6 +12,7 @@ import { createProgram, type CompilerHost, type Declaration, type Program } from
 import { fileDeclaring, parseRuleOption, ruleRequest, type RuleRequest } from '../rewrite/request.js';
 import { rewrite, type Application } from '../rewrite/rewrite.js';
 import { MapEnv } from '../ir/values.js';
+import type { NetworkCache } from './network-cache.js';
 
 export interface BuildOptions extends ElaborateOptions {
   /** Rule applications from the command line: `asymmetric(n=7)`, `factor_5x5 to mixed0..mixed2`. */
@@ -86,6 +87,11 @@ export interface ProgramBuildOptions extends BuildOptions {
    * file's only one), with `args` and `rules` (what `summary`, `graph`, `compile` and `train` do).
    */
   every?: boolean;
+  /**
+   * With `every`: builds kept from an earlier build of this file (network-cache.ts), reused for the networks
+   * whose sources are unchanged, and where the new builds are kept (the language server's edits).
+   */
+  cache?: NetworkCache;
 }
 
 export interface NetworkBuild extends BuildResult {
@@ -125,11 +131,20 @@ export function buildProgram(program: Program, options: ProgramBuildOptions = {}
   for (const f of program.files.values()) for (const d of resolveFile(f)) diagnostics.push(d);
   if (diagnostics.some(isError)) return { diagnostics, networks: [] };
   const networks: NetworkBuild[] = [];
+  const { cache, ...rest } = options;
   for (const decl of networksOf(program)) {
-    const built = buildNetwork(program, { ...options, network: decl.name.name });
+    const make = (): NetworkBuild => ({
+      network: decl.name.name,
+      ...buildNetwork(program, { ...rest, network: decl.name.name }),
+    });
+    const built = cache ? cache.build(program, decl, rest, make) : make();
     for (const d of built.diagnostics) diagnostics.push(d);
-    networks.push({ network: decl.name.name, ...built });
+    networks.push(built);
   }
+  cache?.retain(
+    program.entry.path,
+    networks.map((n) => n.network),
+  );
   return { diagnostics, networks };
 }
 

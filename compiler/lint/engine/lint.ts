@@ -9,6 +9,7 @@ import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
 import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { buildProgram, type ProgramBuild } from '../../program/pipeline.js';
+import type { NetworkCache } from '../../program/network-cache.js';
 import type { Program } from '../../program/program.js';
 import { activeRules, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
 import type { Report } from './rule.js';
@@ -73,6 +74,11 @@ export interface LintProgramOptions {
   filePath?: string;
   /** The program's `buildProgram(program, { every: true })`, when the caller has it (the language service). */
   built?: ProgramBuild;
+  /**
+   * The cache `built` was made with: the findings of a network it kept are kept with it (for the same rules,
+   * severities and options), and those of a network built again are kept for next time.
+   */
+  cache?: NetworkCache;
 }
 
 /** Lints the entry file of a loaded program. */
@@ -103,12 +109,16 @@ export function lintProgram(program: Program, options: LintProgramOptions = {}):
   const suppressions = new Map<string, Suppression[]>();
   for (const f of program.files.values()) suppressions.set(f.displayName, parseSuppressions(f.ast?.comments ?? []));
   const seen = new Set<string>();
+  const configKey = JSON.stringify(rules.map((r) => [r.rule.id, r.severity, r.options]));
   for (const network of built.networks) {
-    if (!network.graph) {
+    const graph = network.graph;
+    if (!graph) {
       result.failures.push(...network.diagnostics.filter((d) => d.severity === 'error'));
       continue;
     }
-    for (const active of rules) runRule(active, network.graph, file, suppressions, seen, result);
+    const findings = () => rules.flatMap((active) => findingsOf(active, graph, file));
+    const raw = options.cache ? options.cache.findings(network, configKey, findings) : findings();
+    for (const f of raw) report(f, suppressions, seen, result);
   }
   // A file with no network (a block library) checked nothing: its comments are used, or not, by the files
   // that instantiate its blocks, so none is reported unused here.
@@ -148,63 +158,82 @@ export function lintProgram(program: Program, options: LintProgramOptions = {}):
   return result;
 }
 
-function runRule(
-  active: ActiveRule,
-  graph: IRGraph,
-  file: string,
-  suppressions: Map<string, Suppression[]>,
-  seen: Set<string>,
-  result: LintResult,
-): void {
+/**
+ * A finding as a rule reports it, placed but not yet deduplicated or suppressed: what a network's graph alone
+ * decides (the network cache keeps these).
+ */
+interface Finding extends Pick<LintMessage, 'ruleId' | 'messageId' | 'severity' | 'message' | 'node' | 'fix'> {
+  network: string;
+  /** Where it is shown, and the layer's real place when that is elsewhere. */
+  span: Span;
+  related: { message: string; span: Span }[];
+  /** The node's own span: a suppression in the block's file silences it too. */
+  nodeSpan?: Span;
+}
+
+function findingsOf(active: ActiveRule, graph: IRGraph, file: string): Finding[] {
+  const findings: Finding[] = [];
   const report = (r: Report) => {
-    const message = fillTemplate(active.rule.messages[r.messageId] ?? r.messageId, r.data);
     const placed = r.node ? place(r.node, file) : { span: r.span!, related: [] };
-    const m: LintMessage = {
+    const f: Finding = {
       ruleId: active.rule.id,
       messageId: r.messageId,
       severity: active.severity,
-      message,
-      ...position(placed.span),
+      message: fillTemplate(active.rule.messages[r.messageId] ?? r.messageId, r.data),
       network: graph.network,
+      span: placed.span,
+      related: placed.related,
     };
-    if (r.node) m.node = r.node.name;
-    if (r.fix) m.fix = { rule: r.fix.rule, args: r.fix.args, targets: r.fix.nodes.map((n) => n.name) };
-    if (placed.related.length > 0) m.related = placed.related;
-    const key = `${m.ruleId}|${m.line}|${m.column}|${m.message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const by =
-      suppressedBy(suppressions.get(m.file) ?? [], m.ruleId, m.line) ??
-      (r.node && r.node.span.file !== m.file
-        ? suppressedBy(suppressions.get(r.node.span.file) ?? [], m.ruleId, r.node.span.startLine)
-        : undefined);
-    if (by) {
-      const s: LintMessage & { reason?: string } = { ...m };
-      if (by.reason) s.reason = by.reason;
-      result.suppressed.push(s);
-      return;
+    if (r.node) {
+      f.node = r.node.name;
+      f.nodeSpan = r.node.span;
     }
-    addMessage(result, m);
+    if (r.fix) f.fix = { rule: r.fix.rule, args: r.fix.args, targets: r.fix.nodes.map((n) => n.name) };
+    findings.push(f);
   };
   active.rule.check(graph, { options: active.options, report });
+  return findings;
+}
+
+/** Adds a finding to the result, unless the same was reported already or a suppression comment silences it. */
+function report(f: Finding, suppressions: Map<string, Suppression[]>, seen: Set<string>, result: LintResult): void {
+  const { ruleId, messageId, severity, message, network } = f;
+  const m: LintMessage = { ruleId, messageId, severity, message, ...position(f.span), network };
+  if (f.node !== undefined) m.node = f.node;
+  if (f.fix) m.fix = { ...f.fix, targets: [...f.fix.targets] };
+  if (f.related.length > 0) {
+    m.related = f.related.map((r) => ({
+      message: r.message,
+      file: r.span.file,
+      line: r.span.startLine,
+      column: r.span.startColumn,
+    }));
+  }
+  const key = `${m.ruleId}|${m.line}|${m.column}|${m.message}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  const by =
+    suppressedBy(suppressions.get(m.file) ?? [], m.ruleId, m.line) ??
+    (f.nodeSpan && f.nodeSpan.file !== m.file
+      ? suppressedBy(suppressions.get(f.nodeSpan.file) ?? [], m.ruleId, f.nodeSpan.startLine)
+      : undefined);
+  if (by) {
+    const s: LintMessage & { reason?: string } = { ...m };
+    if (by.reason) s.reason = by.reason;
+    result.suppressed.push(s);
+    return;
+  }
+  addMessage(result, m);
 }
 
 /**
  * Where a finding about a node is shown: the node's own line when it is in the linted file; otherwise the
  * innermost line of the linted file that instantiated it (the layer's real place goes in `related`).
  */
-function place(node: IRNode, file: string): { span: Span; related: NonNullable<LintMessage['related']> } {
+function place(node: IRNode, file: string): { span: Span; related: Finding['related'] } {
   if (node.span.file === file) return { span: node.span, related: [] };
   const frame = [...node.origin].reverse().find((f) => f.span.file === file);
-  const related = [
-    {
-      message: `the layer ${node.name} is here`,
-      file: node.span.file,
-      line: node.span.startLine,
-      column: node.span.startColumn,
-    },
-  ];
-  return { span: frame?.span ?? node.span, related };
+  return { span: frame?.span ?? node.span, related: [{ message: `the layer ${node.name} is here`, span: node.span }] };
 }
 
 function position(span: Span) {
