@@ -12,6 +12,7 @@ const { planLayers } = await import('../dist/backends/tfjs/plan.js');
 const { modelOfPlan, setInitialWeights } = await import('../dist/backends/tfjs/model.js');
 const { logitsPlan, patchBatchNormWithoutScale } = await import('../dist/backends/tfjs/train/index.js');
 const { trainingLoss, clipGradients } = await import('../dist/backends/tfjs/train/loss.js');
+const { trainingForward } = await import('../dist/backends/tfjs/train/fused.js');
 
 const [batch, steps] = process.argv.slice(2).map(Number);
 await tf.setBackend('tensorflow');
@@ -21,6 +22,10 @@ const plan = logitsPlan(planLayers(graph));
 const model = modelOfPlan(plan);
 setInitialWeights(model, graph, plan, 1);
 patchBatchNormWithoutScale(model);
+// As `incc train` runs it (conv -> batch norm -> ReLU fused, backends/tfjs/train/fused.ts); BENCH_UNFUSED=1:
+// tfjs-layers' own training forward, for comparison.
+const fused = trainingForward(model, plan);
+const forward = process.env.BENCH_UNFUSED === '1' ? (t) => model.apply(t, { training: true }) : (t) => fused(t)[0];
 const vars = model.trainableWeights.map((w) => w.read());
 const opt = tf.train.rmsprop(0.045, 0.9, 0.9, 1.0);
 const x = tf.randomUniform([batch, 299, 299, 3], -1, 1, 'float32', 7);
@@ -30,10 +35,7 @@ const y = tf.tensor1d(
 );
 const step = () =>
   tf.tidy(() => {
-    const { value, grads } = opt.computeGradients(
-      () => trainingLoss(y, model.apply(x, { training: true }), [], 0.1, []).total,
-      vars,
-    );
+    const { value, grads } = opt.computeGradients(() => trainingLoss(y, forward(x), [], 0.1, []).total, vars);
     const c = clipGradients(grads, { mode: 'global_norm', value: 2 });
     opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: c.grads[v.name] })));
     return value.dataSync()[0];

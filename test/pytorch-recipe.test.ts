@@ -14,6 +14,7 @@ import { pytorchFiles } from '../backends/pytorch/index.js';
 import { setWeightValues, modelOfPlan } from '../backends/tfjs/model.js';
 import { planLayers } from '../backends/tfjs/plan.js';
 import { logitsPlan, patchBatchNormWithoutScale } from '../backends/tfjs/train/index.js';
+import { trainingForward } from '../backends/tfjs/train/fused.js';
 import { clipGradients, trainingLoss } from '../backends/tfjs/train/loss.js';
 import { learningRateAt, resolveRecipe } from '../compiler/ir/recipe.js';
 import { graphOf, randomInput, randomizedWeights, toNchw } from './helpers/onnx.js';
@@ -113,7 +114,7 @@ describe("train.py's recipe against the tfjs trainer's, same weights and batch",
     setWeightValues(model, g, plan, weights);
     const constants = patchBatchNormWithoutScale(model);
     const tfLoss = tf.tidy(() => {
-      const outs = model.apply(tf.tensor(x, [n, h, w, c]), { training: true }) as tf.Tensor2D[];
+      const outs = trainingForward(model, plan)(tf.tensor(x, [n, h, w, c])) as tf.Tensor2D[];
       return trainingLoss(
         tf.tensor1d(labels, 'int32'),
         outs[0]!,

@@ -2,7 +2,7 @@
  * `incc train`: trains the tfjs lowering of an IR graph with the network's recipe (compiler/ir/recipe.ts) in a custom
  * loop (no model.fit(): it can end the process silently without tfjs-node, TOOLCHAIN.md):
  *
- *   for each step: lr from the schedule -> forward (training mode) -> smoothed loss (+ aux x weight,
+ *   for each step: lr from the schedule -> forward (training mode; fused.ts) -> smoothed loss (+ aux x weight,
  *   + weight decay) -> optimizer.computeGradients -> clipping -> optimizer.applyGradients -> EMA update
  *
  * The loss is computed from logits: the model trained is the compiled one with its final softmax taken
@@ -44,6 +44,7 @@ import {
   type ReadOptions,
   type Split,
 } from '../../common/data.js';
+import { trainingForward } from './fused.js';
 import { StepLog } from './metrics.js';
 import { isOutOfMemory, memoryProblem, outOfMemoryMessage } from './fit.js';
 import { clipGradients, trainingLoss, smoothedCrossEntropy } from './loss.js';
@@ -234,8 +235,9 @@ function batchOf(
   return { x: tf.tensor4d(x, [n, ...shape]), y: tf.tensor1d(y, 'int32') };
 }
 
-function outputsOf(model: tf.LayersModel, x: tf.Tensor, training: boolean): tf.Tensor2D[] {
-  const out = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
+/** The outputs in inference mode (validation); training runs trainingForward (fused.ts). */
+function outputsOf(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D[] {
+  const out = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
   return (Array.isArray(out) ? out : [out]) as tf.Tensor2D[];
 }
 
@@ -263,7 +265,7 @@ async function evaluate(
     const pixels = await queue.next();
     tf.tidy(() => {
       const { x, y } = batchOf(split, idx, pixels, shape);
-      const main = outputsOf(model, x, false)[0]!;
+      const main = outputsOf(model, x)[0]!;
       loss += smoothedCrossEntropy(y, main, eps).dataSync()[0]! * idx.length;
       correct += accuracyOf(main, y).dataSync()[0]! * idx.length;
     });
@@ -378,6 +380,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
   if (options.init) setWeightValues(model, graph, trainPlan, options.init, true);
   const constants = patchBatchNormWithoutScale(model);
   const frozenNames = freeze(model, graph, trainPlan, options.frozen ?? new Set());
+  const forward = trainingForward(model, trainPlan, options.frozen);
   const trainable = model.trainableWeights.filter((w) => !frozenNames.has(w.originalName));
   const variables = trainable.map((w) => w.read() as tf.Variable);
   // L2 weight decay on every kernel: conv, dense, a sepconv's depthwise and pointwise ones (as in train.py).
@@ -553,7 +556,7 @@ async function trainUnchecked(options: TrainOptions): Promise<TrainResult> {
         const { x, y } = batchOf(data.train, idx, pixels, shape);
         let accuracy: tf.Scalar | undefined;
         const { value, grads } = optimizer.computeGradients(() => {
-          const [main, ...aux] = outputsOf(model, x, true);
+          const [main, ...aux] = forward(x) as tf.Tensor2D[];
           const parts = trainingLoss(y, main!, aux, recipe.labelSmoothing, recipe.auxWeights);
           accuracy = tf.keep(accuracyOf(main!, y));
           let total = parts.total;
