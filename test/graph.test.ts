@@ -56,8 +56,10 @@ function expectedLabel(n: IRNode): string {
       `conv ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)} ` +
       `${a.filters}${a.padding === 'valid' ? ' valid' : ''}${a.activation === 'relu' ? '' : ` act=${a.activation}`}`
     );
-  if (a.op === 'maxpool' || a.op === 'avgpool')
-    return `${a.op} ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)}${a.padding === 'valid' ? ' valid' : ''}`;
+  if (a.op === 'maxpool' || a.op === 'avgpool') {
+    const counted = a.op === 'avgpool' && a.countIncludePad ? ' count_include_pad=true' : '';
+    return `${a.op} ${a.kernel[0]}x${a.kernel[1]}${stride(a.stride)}${a.padding === 'valid' ? ' valid' : ''}${counted}`;
+  }
   if (a.op === 'dense') return `dense ${a.units}${a.activation === 'linear' ? '' : ` act=${a.activation}`}`;
   if (a.op === 'dropout') return `dropout ${a.rate}`;
   return a.op;
@@ -467,6 +469,21 @@ describe('incc graph: lint, rules, a block alone', () => {
     ]);
     // Nothing is left on disk beside the library.
     expect(existsSync(join(repoRoot, 'stdlib', '.incc-graph-Figure6.incp'))).toBe(false);
+  });
+
+  test("torchvision's pools (--set count_include_pad=true): the pool box says it counts the padding", () => {
+    const { text } = draw('mixed9-counted.svg', [
+      'stdlib/inception_v3.incp',
+      '--block',
+      'mixed9',
+      '--set',
+      'count_include_pad=true',
+    ]);
+    const svg = parseSvg(text);
+    const { graph } = build('stdlib/inception_v3.incp', { args: { count_include_pad: true } });
+    checkLayers(svg, graph, scopeOf(graph, 'mixed9'));
+    const pool = svg.boxes.find((b) => b.name === 'mixed9/branch_pool/avgpool1')!;
+    expect(pool.lines).toEqual(['avgpool 3x3 count_include_pad=true', '8x8x1280']);
   });
 
   test('usage errors exit 2 with a message', () => {

@@ -120,6 +120,30 @@ describe('what each optimization leaves in Inception-v3', () => {
     expect(model.metadataProps.find((p) => p.key === 'optimizations')!.value).toBe('pool-conv (9)');
   });
 
+  test('pool-conv: a pool that counts its padding moves only before a conv without a bias', () => {
+    // pool(conv(x)) = conv(pool(x)) needs the pool's weights to add up to 1 where a bias is added: a window
+    // over zero padding that counts the zeros sums to less. a: bias, stays; b: no bias, moves; c: batch
+    // norm, which folds into a bias, stays.
+    const text = `network N {
+  input 9x9x4
+  concat {
+    a: avgpool 3x3 count_include_pad=true -> conv 1x1 3 bias=true
+    b: avgpool 3x3 count_include_pad=true -> conv 1x1 3 bias=false
+    c: avgpool 3x3 count_include_pad=true -> conv 1x1 3 bias=false bn=true
+  }
+}`;
+    const model = decodeModel(exportOnnx(graphOf(text), { optimize: ['pool-conv'] }));
+    expect(model.metadataProps.find((p) => p.key === 'optimizations')!.value).toBe('pool-conv (1)');
+    const pools = model.graph.node.filter((n) => n.opType === 'AveragePool');
+    expect(pools.map((n) => Number(n.attribute.find((a) => a.name === 'count_include_pad')!.i))).toEqual([1, 1, 1]);
+    expect(model.graph.node.find((n) => n.name === 'b/conv1')!.input[0]).toBe('input');
+    // std/inception_v3 with torchvision's pools: every branch conv has a (folded) bias, so none moves.
+    const tv = exportOnnx(stdlibGraph('inception_v3.incp', undefined, { count_include_pad: true }), {
+      optimize: ['pool-conv'],
+    });
+    expect(decodeModel(tv).metadataProps.find((p) => p.key === 'optimizations')!.value).toBe('pool-conv (0)');
+  });
+
   test('horizontal: one Conv per module with its members stacked, a Split with their widths', () => {
     const none = v3With([]);
     const model = v3With(['horizontal']);

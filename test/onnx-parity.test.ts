@@ -196,6 +196,82 @@ network Pools {
   });
 });
 
+describe('average pools that count their padding (count_include_pad=true)', () => {
+  // tfjs: ZeroPadding2D then a VALID AveragePooling2D; ONNX: AveragePool with count_include_pad = 1 and
+  // explicit pads. Stride 1 (symmetric pads) before a 1x1 conv with a bias (pool-conv must leave it), one
+  // without (it moves) and one with batch norm; stride 2 on odd grids, symmetric and asymmetric pads.
+  const stride1 = `
+network CountedPools(classes: int = 6) {
+  input 11x9x4
+  conv 3x3 8 act=relu
+  m: concat {
+    a: avgpool 3x3 count_include_pad=true -> conv 1x1 6 bias=true act=relu
+    b: avgpool 3x3 count_include_pad=true -> conv 1x1 6 bias=false act=tanh
+    c: avgpool 5x5 count_include_pad=true -> conv 1x1 6 bias=false bn=true
+  }
+  gap
+  dense classes act=softmax
+}`;
+  const stride2 = `
+network CountedStrided(classes: int = 6) {
+  input 11x9x4
+  conv 3x3 8 act=relu
+  m: concat {
+    c: avgpool 3x3/2 count_include_pad=true // 6x5: pads [1, 1] rows, [1, 1] columns
+    d: avgpool 2x2/2 count_include_pad=true // pads [0, 1], [0, 1]
+    e: avgpool 6x6/2 count_include_pad=true // pads [2, 3], [2, 3]
+  }
+  conv 1x1 6 act=relu
+  gap
+  dense classes act=softmax
+}`;
+
+  test('tfjs and onnxruntime agree within 1e-4, folded and not, optimized and not', async () => {
+    expectParity(await parity(graphOf(stride1), { n: 2, probe: 'm' }));
+    expectParity(await parity(graphOf(stride2), { n: 2, probe: 'm' }));
+  });
+
+  test('and differ from the pools that leave the padding out (the option is not ignored)', async () => {
+    const counted = graphOf(stride1);
+    const plain = graphOf(stride1.replaceAll(' count_include_pad=true', ''));
+    const weights = randomizedWeights(counted, 7);
+    const x = randomInput(11 * 9 * 4, 17);
+    const [a] = predict(tfjsModel(counted, weights, 'm'), x, [1, 11, 9, 4]).slice(1);
+    const [b] = predict(tfjsModel(plain, weights, 'm'), x, [1, 11, 9, 4]).slice(1);
+    expect(maxAbsDiff(a!, b!) / maxAbs(b!)).toBeGreaterThan(1e-2);
+  });
+
+  test('by hand: a 3x3 pool of ones is 4/9 at a corner, 6/9 on an edge, 1 inside; 2x2/2 on 5x5: 1/2, 1/4', async () => {
+    const graph = graphOf(`network Ones {
+  input 5x5x1
+  s: avgpool 3x3 count_include_pad=true
+}`);
+    const odd = graphOf(`network Odd {
+  input 5x5x1
+  s: avgpool 2x2/2 count_include_pad=true
+}`);
+    const ones = new Float32Array(25).fill(1);
+    // 5x5 rows: corner, edge, edge, edge, corner; then edge, inside x3, edge; ...
+    const edge = [4 / 9, 6 / 9, 6 / 9, 6 / 9, 4 / 9];
+    const inner = [6 / 9, 1, 1, 1, 6 / 9];
+    const expected3 = [...edge, ...inner, ...inner, ...inner, ...edge];
+    // 2x2/2 on 5: 3 outputs a side, TF's SAME pads 0 before and 1 after: the last row and column of windows
+    // hold 2 real pixels of 4 (1/2), the last corner 1 (1/4).
+    const expected2 = [1, 1, 0.5, 1, 1, 0.5, 0.5, 0.5, 0.25];
+    for (const [g, expected] of [
+      [graph, expected3],
+      [odd, expected2],
+    ] as const) {
+      const [fromTfjs] = predict(tfjsModel(g, new Map()), ones, [1, 5, 5, 1]);
+      const [fromOrt] = await runOrt(exportOnnx(g, {}), ones, [1, 1, 5, 5]);
+      for (const got of [fromTfjs!, fromOrt!.data]) {
+        expect(got).toHaveLength(expected.length);
+        got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+      }
+    }
+  });
+});
+
 describe('depthwise-separable convolutions (sepconv): tf.layers.separableConv2d and onnxruntime agree', () => {
   // ONNX: a depthwise Conv (group = C_in) with the stride and pads, then a 1x1 Conv with the bias and the
   // folded batch norm. SAME and VALID, stride 2 on odd grids, an asymmetric kernel, with and without bias,

@@ -96,6 +96,25 @@ network Separable(classes: int = 4) {
 }
 `;
 
+/**
+ * Average pools that count their padding (count_include_pad=true): symmetric pads (nn.AvgPool2d with
+ * count_include_pad=True), asymmetric ones (nn.ZeroPad2d then nn.AvgPool2d).
+ */
+const COUNTED_POOLS = `
+network CountedPools(classes: int = 4) {
+  input 11x9x3
+  conv 3x3 6 bn=true act=relu
+  p: concat {
+    a: avgpool 3x3/2 count_include_pad=true // 6x5, pads 1 and 1
+    b: avgpool 2x2/2 count_include_pad=true // pads 0 before, 1 after
+    c: avgpool 6x6/2 count_include_pad=true // pads 2 before, 3 after
+  }
+  q: avgpool 3x3 count_include_pad=true -> conv 1x1 8 act=relu
+  gap
+  out: dense classes act=softmax
+}
+`;
+
 interface Case {
   label: string;
   graph: IRGraph;
@@ -119,6 +138,7 @@ function cases(): Case[] {
     { label: 'edge cases: asymmetric kernels and pads, pools over padding', graph: graphOf(EDGE_CASES) },
     { label: 'odd grids with stride-2 SAME pools and convs, aux head', graph: graphOf(ODD_POOLS), aux: true },
     { label: 'depthwise-separable convolutions (sepconv)', graph: graphOf(SEPARABLE) },
+    { label: 'average pools counting their padding', graph: graphOf(COUNTED_POOLS) },
   ];
   for (let row = 1; row <= 5; row++)
     out.push({ label: `Table 3 row ${row}`, graph: stdlibGraph('table3.incp', undefined, { row }) });

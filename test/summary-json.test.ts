@@ -77,7 +77,13 @@ describe('incc summary stdlib/inception_v3.incp --json', () => {
     expect(s.output).toEqual([1000]);
     expect(Object.keys(s.params).sort()).toEqual(['nonTrainable', 'total', 'trainable']);
     expect(typeof s.macs).toBe('number');
-    expect(s.args).toEqual({ classes: 1000, include_top: true, aux_head: false, dropout_rate: 0 });
+    expect(s.args).toEqual({
+      classes: 1000,
+      include_top: true,
+      aux_head: false,
+      dropout_rate: 0,
+      count_include_pad: false,
+    });
     expect(Array.isArray(s.nodes)).toBe(true);
     for (const n of s.nodes) {
       expect(typeof n.name).toBe('string');

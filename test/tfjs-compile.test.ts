@@ -252,6 +252,63 @@ describe('the library API', () => {
     expect(Array.from(ones.dataSync()).every((v) => v === 1)).toBe(true);
   });
 
+  test('count_include_pad=true: ZeroPadding2D then a VALID AveragePooling2D, stock tfjs loads it, zeros counted', async () => {
+    const dir = join(work, 'counted');
+    const src = join(work, 'counted.incp');
+    writeFileSync(
+      src,
+      'network Counted {\n  input 5x5x1\n  a: avgpool 3x3/2 count_include_pad=true\n  b: avgpool 2x2/2 count_include_pad=true\n}\n',
+    );
+    const r = incc(['compile', src, '--target', 'tfjs', '--out', dir, '--emit-ts']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const model = await loadWithStockTfjs(dir);
+    const classes = model.layers.map((l) => [l.name, l.getClassName()]);
+    expect(classes).toEqual([
+      ['input', 'InputLayer'],
+      ['a/pad', 'ZeroPadding2D'],
+      ['a', 'AveragePooling2D'],
+      ['b/pad', 'ZeroPadding2D'],
+      ['b', 'AveragePooling2D'],
+    ]);
+    // a: 5x5 -> 3x3, pads 1 and 1; b: 3x3 -> 2x2, pads 0 before and 1 after (TF's SAME).
+    expect(model.getLayer('a/pad').getConfig()['padding']).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(model.getLayer('b/pad').getConfig()['padding']).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    const x = tf.range(1, 26).reshape([1, 5, 5, 1]);
+    const probe = tf.model({ inputs: model.inputs, outputs: [model.getLayer('a').output as tf.SymbolicTensor] });
+    const a = Array.from((probe.predict(x) as tf.Tensor).dataSync());
+    // By hand: the corner window holds 1, 2, 6, 7 and five zeros: 16/9 (TF's own average would be 4); the
+    // middle window 7, 8, 9, 12, 13, 14, 17, 18, 19: 117/9 = 13; the last one 19, 20, 24, 25: 88/9.
+    const expected = [16, 33, 28, 69, 117, 87, 76, 123, 88].map((v) => v / 9);
+    a.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    // b on a: windows [0..1] and [2, pad]: the last row and column hold 2 values of 4, the corner 1.
+    const b = Array.from((model.predict(x) as tf.Tensor).dataSync());
+    const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = expected as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const expectedB = [(a0 + a1 + a3 + a4) / 4, (a2 + a5) / 4, (a6 + a7) / 4, a8 / 4];
+    b.forEach((v, i) => expect(v).toBeCloseTo(expectedB[i]!, 5));
+    // model.ts builds the same topology (its nested padding literal included).
+    const emitted = runEmitted(readFileSync(join(dir, 'model.ts'), 'utf8'), 'counted');
+    expect(emitted.topology).toEqual(model.toJSON(null, false));
+    expect(emitted.renamed).toEqual({});
+    model.dispose();
+  });
+
   test('layer names: tfjs accepts / but not every character; others get a safe, distinct form', () => {
     expect(safeLayerName('mixed4/branch7x7/conv2')).toBe('mixed4/branch7x7/conv2');
     const a = safeLayerName('a b');

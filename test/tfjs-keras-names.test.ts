@@ -6,8 +6,9 @@
  * refuses tfjs's default names with "cannot contain character /"), takes every weight of the shards by its
  * name, and computes what incc's ONNX export of the same checkpoint computes in onnxruntime and what stock
  * tfjs computes with the folder (to 1e-5 of the output's largest value, main output and aux head). The
- * network has every layer kind the tfjs plan makes with weights, an aux head, string labels with `/` and
- * characters tfjs refuses, and a label that collides with a derived name.
+ * network has every layer kind the tfjs plan makes with weights, an average pool that counts its padding
+ * (ZeroPadding2D + AveragePooling2D), an aux head, string labels with `/` and characters tfjs refuses, and a
+ * label that collides with a derived name.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ network KerasNames(classes: int = 5) {
     branch3x3: conv 1x1 8 -> conv 3x3 16
     branch_pool: avgpool 3x3 -> conv 1x1 8 bias=true bn=false
     branch_sep: sepconv 3x3 16 bias=false bn=true act=relu
+    branch_counted: avgpool 3x3 count_include_pad=true -> conv 1x1 8
   }
   "mixed0_branch1x1_bn": batchnorm
   maxpool 3x3/2 valid

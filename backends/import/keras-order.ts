@@ -8,10 +8,12 @@
  * A node is the Keras layers keras.applications builds for it (its conv2d_bn: Conv2D, BatchNormalization,
  * Activation), as incc's tfjs lowering has them (backends/tfjs/plan.ts; test/weights-import-keras.test.ts
  * checks that both give the same order): a conv or sepconv with batch norm is the convolution, the batch
- * norm and, unless linear, the activation; every other node one layer. The order itself is
+ * norm and, unless linear, the activation; an average pool that counts its padding ZeroPadding2D then the
+ * pool; every other node one layer. The order itself is
  * backends/common/layer-order.ts.
  */
 import type { IRGraph } from '../../compiler/ir/ir.js';
+import { countsPadding } from '../../compiler/ir/kinds/spatial.js';
 import { functionalOrder, type OrderedLayer } from '../common/layer-order.js';
 import type { SourceLayerKind } from './source.js';
 
@@ -40,7 +42,10 @@ function kerasLayers(graph: IRGraph): { layers: KerasLayer[]; outputs: string[] 
         if (a.activation !== 'linear') add('/act');
       }
     } else if (a.op === 'dense') add('', 'dense', n.name);
-    else if (a.op === 'batchnorm') add('', 'batchnorm', n.name);
+    else if (a.op === 'avgpool' && countsPadding(a, graph.nodes[n.inputs[0]!]!.shape)) {
+      add('/pad');
+      add('');
+    } else if (a.op === 'batchnorm') add('', 'batchnorm', n.name);
     else add('');
     last[n.id] = from[0]!;
   }

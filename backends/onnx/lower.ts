@@ -490,8 +490,9 @@ class Lowering {
           attrInts('strides', [...a.stride]),
           attrInts('pads', onnxPads([h, w], a.kernel, a.stride, a.padding)),
         ];
-        // TF's average pool divides by the number of real (unpadded) inputs in the window.
-        if (a.op === 'avgpool') attrs.push(attrInt('count_include_pad', 0));
+        // TF's average pool divides by the number of real (unpadded) inputs in the window; with
+        // count_include_pad=true every window divides by kh x kw (ONNX's count_include_pad = 1, explicit pads).
+        if (a.op === 'avgpool') attrs.push(attrInt('count_include_pad', a.countIncludePad ? 1 : 0));
         this.node(
           n,
           a.op === 'maxpool' ? 'MaxPool' : 'AveragePool',

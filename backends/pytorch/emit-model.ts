@@ -189,12 +189,16 @@ class ModelWriter {
       case 'avgpool': {
         const p = tfPads(this.inShape(n), a.kernel, a.stride, a.padding);
         const base = [pyTuple(a.kernel), pyTuple(a.stride)];
+        const counted = a.op === 'avgpool' && a.countIncludePad;
         if (symmetric(p)) {
           const pad = p[0] !== 0 || p[2] !== 0 ? [`padding=${pyTuple([p[2], p[0]])}`] : [];
-          // TF's average pool leaves the padding out of the mean.
-          const exclude = a.op === 'avgpool' && pad.length > 0 ? ['count_include_pad=False'] : [];
-          return [a.op === 'maxpool' ? 'nn.MaxPool2d' : 'nn.AvgPool2d', ...base, ...pad, ...exclude];
+          // TF's average pool leaves the padding out of the mean; count_include_pad=true counts it (PyTorch's).
+          const include =
+            a.op === 'avgpool' && pad.length > 0 ? [`count_include_pad=${counted ? 'True' : 'False'}`] : [];
+          return [a.op === 'maxpool' ? 'nn.MaxPool2d' : 'nn.AvgPool2d', ...base, ...pad, ...include];
         }
+        // Asymmetric padding whose zeros count: zeros, then a pool of whole windows.
+        if (counted) return ['nn.Sequential', `nn.ZeroPad2d(${pyTuple(p)})`, `nn.AvgPool2d(${base.join(', ')})`];
         if (a.op === 'avgpool') {
           this.uses.add('AvgPoolSame');
           return ['AvgPoolSame', ...base, pyTuple(p), pyTuple(this.inShape(n).slice(0, 2))];

@@ -70,7 +70,7 @@ function literal(v: ConfigValue): string {
     if (!Number.isFinite(v)) throw new Error(`model.ts: ${v} is not a finite number`);
     return Object.is(v, -0) ? '0' : String(v);
   }
-  return `[${v.map((x) => literal(x)).join(', ')}]`;
+  return `[${(v as ConfigValue[]).map((x) => literal(x)).join(', ')}]`;
 }
 
 function configLiteral(config: Record<string, ConfigValue>): string {
@@ -264,8 +264,9 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
   return out.join('\n');
 }
 
+/** The node's own layer (for a conv with batch norm the conv; for an average pool after its padding, the pool). */
 function firstLayerOf(plan: LayerPlan, n: IRNode): string {
-  return plan.layers.find((l) => l.node === n.id)!.name;
+  return plan.layers.find((l) => l.node === n.id && l.role === 'layer')!.name;
 }
 
 /** model.ts, formatted with prettier (parser "typescript"). */

@@ -44,6 +44,8 @@ export function makeLayer(l: PlannedLayer, placeholderInit = false): tf.layers.L
       return tf.layers.batchNormalization(c);
     case 'activation':
       return tf.layers.activation(c);
+    case 'zeroPadding2d':
+      return tf.layers.zeroPadding2d(c);
     case 'maxPooling2d':
       return tf.layers.maxPooling2d(c);
     case 'averagePooling2d':

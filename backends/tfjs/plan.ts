@@ -15,7 +15,9 @@
  *   `<name>/depthwise_kernel`, `<name>/pointwise_kernel`, `<name>/bias`;
  * - kernels say `glorotUniform` (Keras's default and backends/common/weights.ts's; tfjs's own default is glorotNormal);
  * - `maxpool`, `avgpool`: MaxPooling2D, AveragePooling2D (tfjs, like TF, leaves the SAME padding out of the
- *   average: checked in test/tfjs-compile.test.ts);
+ *   average: checked in test/tfjs-compile.test.ts). An `avgpool` with `count_include_pad` and SAME padding
+ *   that pads is ZeroPadding2D `<name>/pad` (the IR's pads, compiler/ir/kinds/spatial.ts) then
+ *   AveragePooling2D `<name>` with VALID padding: every window then holds kh x kw values, the zeros counted;
  * - `gap`, `dropout`, `batchnorm`, `activation`, `softmax`, `flatten`: the layer of that name;
  * - `concat`: Concatenate on the channel axis; a concat of one branch (tfjs's Concatenate needs two
  *   inputs) is a linear Activation, the identity.
@@ -25,6 +27,7 @@
  * (variableLayerNames): model.ts sets the variables by it and checkpoint.ts reads checkpoints by it.
  */
 import type { Activation, BatchNormAttrs, IRGraph, IRNode } from '../../compiler/ir/ir.js';
+import { countsPadding, windowPads } from '../../compiler/ir/kinds/spatial.js';
 import { weightSpecs, type WeightSpec } from '../common/weights.js';
 import { isLayerName, layerName, LayerNames, nameSeparator, safeLayerName, type NameStyle } from './names.js';
 
@@ -34,6 +37,7 @@ export type LayerFactory =
   | 'separableConv2d'
   | 'batchNormalization'
   | 'activation'
+  | 'zeroPadding2d'
   | 'maxPooling2d'
   | 'averagePooling2d'
   | 'globalAveragePooling2d'
@@ -44,10 +48,10 @@ export type LayerFactory =
   | 'concatenate';
 
 /** A config value: what model.ts can print as a literal. */
-export type ConfigValue = number | string | boolean | number[];
+export type ConfigValue = number | string | boolean | number[] | number[][];
 
-/** How a layer relates to its IR node. */
-export type LayerRole = 'layer' | 'bn' | 'activation';
+/** How a layer relates to its IR node: its own layer, or one incc adds before or after it. */
+export type LayerRole = 'layer' | 'bn' | 'activation' | 'pad';
 
 export interface PlannedLayer {
   /** The tfjs layer name (unique in the model). */
@@ -141,14 +145,22 @@ export function planLayers(graph: IRGraph, options: PlanOptions = {}): LayerPlan
         break;
       }
       case 'maxpool':
-      case 'avgpool':
-        add(
-          primary,
-          a.op === 'maxpool' ? 'maxPooling2d' : 'averagePooling2d',
-          { poolSize: [...a.kernel], strides: [...a.stride], padding: a.padding },
-          inputs,
-        );
+      case 'avgpool': {
+        const pool = { poolSize: [...a.kernel], strides: [...a.stride] };
+        const input = graph.nodes[n.inputs[0]!]!.shape;
+        if (countsPadding(a, input)) {
+          const padName = names.take(`${primary}${sep}pad`);
+          add(padName, 'zeroPadding2d', { padding: windowPads(a, input) }, inputs, 'pad');
+          add(primary, 'averagePooling2d', { ...pool, padding: 'valid' }, [last]);
+        } else
+          add(
+            primary,
+            a.op === 'maxpool' ? 'maxPooling2d' : 'averagePooling2d',
+            { ...pool, padding: a.padding },
+            inputs,
+          );
         break;
+      }
       case 'gap':
         add(primary, 'globalAveragePooling2d', {}, inputs);
         break;

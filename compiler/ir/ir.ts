@@ -46,7 +46,8 @@ export type NodeAttrs =
   /** Depthwise-separable: a kernel per input channel, then 1x1 to `filters` (compiler/ir/kinds/sepconv.ts). */
   | ({ op: 'sepconv' } & ConvolutionAttrs)
   | ({ op: 'maxpool' } & PoolAttrs)
-  | ({ op: 'avgpool' } & PoolAttrs)
+  /** `countIncludePad`: the SAME padding's zeros count in the divisor (PyTorch's and ONNX's default). */
+  | ({ op: 'avgpool'; countIncludePad: boolean } & PoolAttrs)
   | { op: 'gap' }
   | { op: 'dropout'; rate: number }
   | { op: 'dense'; units: number; bias: boolean; activation: Activation }

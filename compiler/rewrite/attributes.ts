@@ -32,6 +32,7 @@ export const attributeNames: readonly string[] = [
   'sh',
   'sw',
   'padding',
+  'count_include_pad',
   'filters',
   'act',
   'bias',

@@ -5,7 +5,7 @@
  */
 import type { Span } from '../../syntax/ast.js';
 import { fail } from '../../diagnostics/diagnostics.js';
-import type { Padding, Shape } from '../ir.js';
+import type { NodeAttrs, Padding, Shape } from '../ir.js';
 import { shapeText } from '../../print/text.js';
 
 /** Output length of one spatial axis. */
@@ -38,4 +38,23 @@ export function windowOutput(w: Window, input: Shape, op: string, span: Span): [
     fail('kernel-larger-than-input', span, { op, kernel: shapeText(w.kernel), input: shapeText(input) });
   }
   return [outputLength(h, w.kernel[0], w.stride[0], w.padding), outputLength(wd, w.kernel[1], w.stride[1], w.padding)];
+}
+
+/** [[top, bottom], [left, right]]: the padding of a windowed layer on `input` ([H, W, C]), per axis as axisPads. */
+export function windowPads(w: Window, input: Shape): [[number, number], [number, number]] {
+  return [
+    axisPads(input[0]!, w.kernel[0], w.stride[0], w.padding),
+    axisPads(input[1]!, w.kernel[1], w.stride[1], w.padding),
+  ];
+}
+
+/** Whether an average pool divides by zeros of its padding: `count_include_pad` on a window that pads. */
+export function countsPadding(a: NodeAttrs, input: Shape): boolean {
+  return (
+    a.op === 'avgpool' &&
+    a.countIncludePad &&
+    windowPads(a, input)
+      .flat()
+      .some((p) => p > 0)
+  );
 }
