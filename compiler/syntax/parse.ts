@@ -4,7 +4,8 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import { tokenize } from '../../grammar/lexer.js';
-import { parseTokens } from '../../grammar/parser.js';
+import { parseTokens, type CstResult } from '../../grammar/parser.js';
+import { parseValidTokens } from '../../grammar/valid-parser.js';
 import * as T from '../../grammar/tokens.js';
 import type { SourceFile } from './ast.js';
 import { endOfFileSpan, spanAt, tokenSpan } from './spans.js';
@@ -56,9 +57,16 @@ export function parseSource(text: string, file: string): ParseResult {
   try {
     // Each declaration is built as soon as it is parsed (its CST then dies young); when the file turns out to
     // have a syntax error, what was built is dropped, as the AST of a file with errors always is.
-    const builder = new AstBuilder(file);
+    let builder = new AstBuilder(file);
     const clean = diagnostics.length === 0;
-    const parsed = parseTokens(lexed.tokens, clean ? (node) => builder.declaration(node) : undefined);
+    // The parser of valid input first (grammar/valid-parser.ts: the same CST, without Chevrotain's start-up);
+    // where it gives up, the file has a syntax error: Chevrotain's parser finds and reports it, from a new builder.
+    const valid = clean ? parseValidTokens(lexed.tokens, (node) => builder.declaration(node)) : undefined;
+    if (clean && valid === undefined) builder = new AstBuilder(file);
+    const parsed: CstResult =
+      valid !== undefined
+        ? { cst: valid, problems: [] }
+        : parseTokens(lexed.tokens, clean ? (node) => builder.declaration(node) : undefined);
     for (const p of parsed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
       diagnostics.push(syntaxError(file, text, p.token, p.expected));
     }
