@@ -4,13 +4,11 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { withFatalMessages } from '../../compiler/lint/engine/fatal.js';
 import { formatGithub, formatGithubSummary } from '../../compiler/lint/formatters/github.js';
 import { formatJson } from '../../compiler/lint/formatters/json.js';
-import { formatSarif } from '../../compiler/lint/formatters/sarif.js';
 import { formatStylish } from '../../compiler/lint/formatters/stylish.js';
 import type { LintResult } from '../../compiler/lint/engine/lint.js';
 import { lintFile } from '../../compiler/lint/engine/lint-file.js';
-import { fixFile, type FileFix } from '../../compiler/lint/engine/fix-file.js';
+import type { FileFix } from '../../compiler/lint/engine/fix-file.js';
 import { formatFixSummary } from '../../compiler/lint/formatters/fix-summary.js';
-import { replaceFileContents, ReplaceError } from '../../backends/common/replace-file.js';
 import { lintRules } from '../../compiler/lint/engine/registry.js';
 import { levelOfSeverity } from '../../compiler/lint/engine/rule.js';
 import { expandFiles } from '../files.js';
@@ -65,16 +63,18 @@ export const lintCommand: Command = {
       for (const m of missing) process.stderr.write(`incc lint: no .incp file matches ${m}\n`);
       return 2;
     }
+    // What --fix and --format sarif need (node:crypto among it) is loaded when they are given.
+    const fixer = fixing ? await loadFixer() : undefined;
     const results: LintResult[] = [];
     const fixes: { file: string; fix: FileFix }[] = [];
     let failed = false;
     for (const f of files) {
       let r: LintResult;
       try {
-        if (fixing) {
-          const fix = fixFile(f, { config, overrides });
+        if (fixer) {
+          const fix = fixer.fixFile(f, { config, overrides });
           fixes.push({ file: fix.result.file, fix });
-          if (!dryRun && fix.text !== fix.original && !writeFixed(f, fix)) failed = true;
+          if (!dryRun && fix.text !== fix.original && !fixer.writeFixed(f, fix)) failed = true;
           r = fix.result;
         } else r = lintFile(f, { config, overrides });
       } catch (e) {
@@ -95,7 +95,7 @@ export const lintCommand: Command = {
       format === 'json'
         ? formatJson(results)
         : format === 'sarif'
-          ? formatSarif(results, sarif)
+          ? (await import('../../compiler/lint/formatters/sarif.js')).formatSarif(results, sarif)
           : format === 'github'
             ? formatGithub(results)
             : formatStylish(results, { color: useColor(process.stdout) });
@@ -117,18 +117,24 @@ export const lintCommand: Command = {
   },
 };
 
-/** Writes a fixed file atomically, unless it changed on disk since it was read; false (said why) when not written. */
-function writeFixed(file: string, fix: FileFix): boolean {
-  try {
-    if (readFileSync(file, 'utf8') !== fix.original) {
-      process.stderr.write(`incc lint: ${file} changed while it was being fixed: not written\n`);
+/** --fix's modules: the fixer, and the atomic replacement of a file. */
+async function loadFixer() {
+  const { fixFile } = await import('../../compiler/lint/engine/fix-file.js');
+  const { replaceFileContents, ReplaceError } = await import('../../backends/common/replace-file.js');
+  /** Writes a fixed file atomically, unless it changed on disk since it was read; false (said why) when not written. */
+  const writeFixed = (file: string, fix: FileFix): boolean => {
+    try {
+      if (readFileSync(file, 'utf8') !== fix.original) {
+        process.stderr.write(`incc lint: ${file} changed while it was being fixed: not written\n`);
+        return false;
+      }
+      replaceFileContents(file, fix.text);
+      return true;
+    } catch (e) {
+      if (!(e instanceof ReplaceError)) throw e;
+      process.stderr.write(`incc lint: ${e.message}\n`);
       return false;
     }
-    replaceFileContents(file, fix.text);
-    return true;
-  } catch (e) {
-    if (!(e instanceof ReplaceError)) throw e;
-    process.stderr.write(`incc lint: ${e.message}\n`);
-    return false;
-  }
+  };
+  return { fixFile, writeFixed };
 }
