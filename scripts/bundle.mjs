@@ -58,6 +58,20 @@ const keepPackagesOutside = {
 
 const outDir = join(root, 'dist', 'bin');
 
+const requireBanner =
+  "import { createRequire as __inccCreateRequire } from 'node:module'; const require = " +
+  '__inccCreateRequire(import.meta.url);';
+/**
+ * A file without the banner where nothing in it reads `require` (a property named so, `module.require`, aside):
+ * making a `require` costs each file that loads a fraction of a millisecond, and a command loads a dozen files.
+ */
+function withoutUnusedRequire(code) {
+  const at = code.indexOf(requireBanner);
+  if (at < 0) return code;
+  const rest = code.slice(0, at) + code.slice(at + requireBanner.length);
+  return /(?<![.\w$])require(?![\w$])/.test(rest) ? code : rest.replace(/^(#![^\n]*\n)?\n/, '$1');
+}
+
 const { outputFiles } = await build({
   absWorkingDir: root,
   entryPoints: { incc: 'dist/cli/incc.js' },
@@ -72,12 +86,8 @@ const { outputFiles } = await build({
   target: 'node20',
   plugins: [keepPackagesOutside],
   define: { 'process.env.NODE_ENV': '"production"' },
-  // A CommonJS package inside the ESM bundle calls `require`: give it Node's.
-  banner: {
-    js:
-      "import { createRequire as __inccCreateRequire } from 'node:module'; const require = " +
-      '__inccCreateRequire(import.meta.url);',
-  },
+  // A CommonJS package inside the ESM bundle calls `require`: give it Node's (in the files that use it, below).
+  banner: { js: requireBanner },
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'eof',
@@ -93,7 +103,7 @@ const entry = join(outDir, 'incc.js');
 mkdirSync(join(outDir, 'chunks'), { recursive: true });
 for (const file of [...outputFiles].sort((a, b) => (a.path === entry) - (b.path === entry))) {
   const tmp = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(tmp, file.contents, { mode: file.path === entry ? 0o755 : 0o644 });
+  writeFileSync(tmp, withoutUnusedRequire(file.text), { mode: file.path === entry ? 0o755 : 0o644 });
   renameSync(tmp, file.path);
 }
 const written = new Set(outputFiles.map((f) => f.path));
