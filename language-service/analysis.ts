@@ -9,7 +9,7 @@ import type { Diagnostic as CompilerDiagnostic } from '../compiler/diagnostics/d
 import type { IRGraph } from '../compiler/ir/ir.js';
 import { lintProgram, type LintMessage, type LintResult } from '../compiler/lint/engine/lint.js';
 import { buildProgram, type ProgramBuild } from '../compiler/program/pipeline.js';
-import type { NetworkCache } from '../compiler/program/network-cache.js';
+import type { BuildCache } from '../compiler/program/build-cache.js';
 import { createProgram, type LoadedFile, type Program } from '../compiler/program/program.js';
 import { DEFAULT_DOCS_URL, type LanguageServiceHost } from './host.js';
 import { declarationFiles, indexFile, type Occurrence } from './symbols.js';
@@ -41,14 +41,14 @@ const severityOf = { error: 1, warning: 2, info: 3 } as const satisfies Record<s
 /**
  * Analyses `path` with `text`, reading through `host` (which the caller has made to read open documents);
  * `reads` collects each path read and its text. Networks whose sources did not change since `cache` kept
- * them are not built or linted again (compiler/program/network-cache.ts).
+ * them are not built or linted again (compiler/program/build-cache.ts).
  */
 export function analyse(
   host: LanguageServiceHost,
   path: string,
   text: string,
   reads: Map<string, string | undefined>,
-  cache?: NetworkCache,
+  cache?: BuildCache,
 ): Analysis {
   reads.set(path, text);
   const program = createProgram(host, path, text);

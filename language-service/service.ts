@@ -8,7 +8,7 @@
 import type { LanguageServiceHost } from './host.js';
 import { DEFAULT_DOCS_URL } from './host.js';
 import { analyse, type Analysis } from './analysis.js';
-import { createNetworkCache } from '../compiler/program/network-cache.js';
+import { createBuildCache } from '../compiler/program/build-cache.js';
 import { hoverAt } from './hover.js';
 import { definitionAt, referencesAt } from './navigation.js';
 import { completionAt } from './completion.js';
@@ -66,8 +66,8 @@ export function createLanguageService(host: LanguageServiceHost): LanguageServic
   /** Paths whose analysis was dropped since it was last handed out. */
   const stale = new Set<string>();
   let reads: Map<string, string | undefined> | undefined;
-  /** Builds and lint findings of networks, kept across edits (compiler/program/network-cache.ts). */
-  const networks = createNetworkCache();
+  /** Builds and lint findings of networks, kept across edits (compiler/program/build-cache.ts). */
+  const networks = createBuildCache();
   // One host for every analysis (the compiler caches std/rules per host): open documents before the host's files.
   const reading: LanguageServiceHost = {
     readFile(path) {

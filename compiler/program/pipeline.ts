@@ -12,7 +12,7 @@ import { createProgram, type CompilerHost, type Declaration, type Program } from
 import { fileDeclaring, parseRuleOption, ruleRequest, type RuleRequest } from '../rewrite/request.js';
 import { rewrite, type Application } from '../rewrite/rewrite.js';
 import { MapEnv } from '../ir/values.js';
-import type { NetworkCache } from './network-cache.js';
+import type { BuildCache } from './build-cache.js';
 
 export interface BuildOptions extends ElaborateOptions {
   /** Rule applications from the command line: `asymmetric(n=7)`, `factor_5x5 to mixed0..mixed2`. */
@@ -88,10 +88,10 @@ export interface ProgramBuildOptions extends BuildOptions {
    */
   every?: boolean;
   /**
-   * With `every`: builds kept from an earlier build of this file (network-cache.ts), reused for the networks
+   * With `every`: builds kept from an earlier build of this file (build-cache.ts), reused for the networks
    * whose sources are unchanged, and where the new builds are kept (the language server's edits).
    */
-  cache?: NetworkCache;
+  cache?: BuildCache;
 }
 
 export interface NetworkBuild extends BuildResult {
@@ -118,7 +118,7 @@ export function buildProgram(program: Program, options: ProgramBuildOptions = {}
     // A name declared twice still leaves every file parsed and every import found: with `every`, resolve the
     // names, so that the duplicate does not hide the other problems of the file (networks are not built).
     if (options.every && loadErrors.every((d) => d.code === 'duplicate-name')) {
-      for (const f of program.files.values()) for (const d of resolveFile(f)) diagnostics.push(d);
+      for (const f of program.files.values()) for (const d of resolveFile(f, options.cache)) diagnostics.push(d);
     }
     return { diagnostics, networks: [] };
   }
@@ -128,7 +128,7 @@ export function buildProgram(program: Program, options: ProgramBuildOptions = {}
     return { diagnostics, networks: [{ network: built.elaborated?.network ?? options.network ?? '', ...built }] };
   }
   // (No `push(...xs)`: a file can have more problems than a call can take arguments.)
-  for (const f of program.files.values()) for (const d of resolveFile(f)) diagnostics.push(d);
+  for (const f of program.files.values()) for (const d of resolveFile(f, options.cache)) diagnostics.push(d);
   if (diagnostics.some(isError)) return { diagnostics, networks: [] };
   const networks: NetworkBuild[] = [];
   const { cache, ...rest } = options;

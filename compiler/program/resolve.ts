@@ -11,13 +11,26 @@ import { paramTypes } from '../ir/params.js';
 import { attributeNames } from '../rewrite/attributes.js';
 import { ruleProblem } from '../rewrite/rewrite.js';
 import type { LoadedFile } from './program.js';
+import type { BuildCache } from './build-cache.js';
 import { unknownNameHint } from '../ir/values.js';
 
-export function resolveFile(file: LoadedFile): Diagnostic[] {
+/**
+ * The problems of every declaration of `file`, in order. Each declaration is resolved on its own (the
+ * language service's `cache` keeps each one's problems while its text and what it reads stay the same).
+ */
+export function resolveFile(file: LoadedFile, cache?: BuildCache): Diagnostic[] {
   if (!file.ast) return [];
-  const r = new Resolver(file);
-  for (const item of file.ast.items) r.topLevel(item);
-  return r.diagnostics;
+  const kept = cache?.resolving<Diagnostic>(file);
+  const diagnostics: Diagnostic[] = [];
+  for (const item of file.ast.items) {
+    const resolve = () => {
+      const r = new Resolver(file);
+      r.topLevel(item);
+      return r.diagnostics;
+    };
+    for (const d of kept ? kept(item, resolve) : resolve()) diagnostics.push(d);
+  }
+  return diagnostics;
 }
 
 class Resolver {

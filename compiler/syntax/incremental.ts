@@ -33,6 +33,51 @@ function moved<T>(value: T, move: (s: A.Span) => A.Span): T {
   return out as T;
 }
 
+/** Declarations moved lazily (`shifted`): the declaration of a parse they are copies of, and how far they moved. */
+const shifts = new WeakMap<object, { source: A.TopLevel; offset: number; lines: number }>();
+
+/**
+ * `item` moved by `offset` characters and `lines` lines (its columns unchanged), copied when read: each
+ * property is copied with its spans moved on first read (most of a file's declarations are not read again
+ * on an edit: their networks' builds are kept, compiler/program/build-cache.ts). A copy of a copy is made
+ * from the first; one moved back where it was is that first one again.
+ */
+function shifted(item: A.TopLevel, offset: number, lines: number): A.TopLevel {
+  const from = shifts.get(item);
+  const source = from?.source ?? item;
+  offset += from?.offset ?? 0;
+  lines += from?.lines ?? 0;
+  if (offset === 0 && lines === 0) return source;
+  const move = (s: A.Span): A.Span => ({
+    file: s.file,
+    startOffset: s.startOffset + offset,
+    endOffset: s.endOffset + offset,
+    startLine: s.startLine + lines,
+    startColumn: s.startColumn,
+    endLine: s.endLine + lines,
+    endColumn: s.endColumn,
+  });
+  const copy: Record<string, unknown> = {};
+  const settle = (k: string, value: unknown) =>
+    Object.defineProperty(copy, k, { value, writable: true, configurable: true, enumerable: true });
+  for (const [k, v] of Object.entries(source)) {
+    if (v === null || typeof v !== 'object') copy[k] = v;
+    else
+      Object.defineProperty(copy, k, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const value: unknown = moved(v, move);
+          settle(k, value);
+          return value;
+        },
+        set: (value: unknown) => settle(k, value),
+      });
+  }
+  shifts.set(copy, { source, offset, lines });
+  return copy as unknown as A.TopLevel;
+}
+
 const newlines = (text: string, from: number, to: number) => {
   let n = 0;
   for (let i = from; i < to; i++) {
@@ -108,7 +153,11 @@ export function reparse(
   const lines = text.split(/\r\n|\r|\n/);
   const ast: A.SourceFile = {
     kind: 'SourceFile',
-    items: [...items.slice(0, first), ...moved(region.ast.items, into), ...moved(items.slice(last), after)],
+    items: [
+      ...items.slice(0, first),
+      ...moved(region.ast.items, into),
+      ...items.slice(last).map((item) => shifted(item, delta, lineDelta)),
+    ],
     comments: [
       ...old.comments.filter(before),
       ...moved(region.ast.comments, into),

@@ -90,10 +90,15 @@ export function kernelWeights(attrs: NodeAttrs, input: Shape): number {
   return n;
 }
 
+/** convolutionOf's answers by node attributes (lint rules ask it of every node, several times). */
+const convolutions = new WeakMap<NodeAttrs, Convolution | null>();
+
 /** The convolution a node is (any spatial convolution, full or separable), or undefined. */
 export function convolutionOf(n: { attrs: NodeAttrs } | undefined): Convolution | undefined {
   if (!n) return undefined;
-  return kindOf(n.attrs).convolution?.(n.attrs);
+  let c = convolutions.get(n.attrs);
+  if (c === undefined) convolutions.set(n.attrs, (c = kindOf(n.attrs).convolution?.(n.attrs) ?? null));
+  return c ?? undefined;
 }
 
 /**

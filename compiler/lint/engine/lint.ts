@@ -9,7 +9,7 @@ import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
 import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
 import { buildProgram, type ProgramBuild } from '../../program/pipeline.js';
-import type { NetworkCache } from '../../program/network-cache.js';
+import type { BuildCache } from '../../program/build-cache.js';
 import type { Program } from '../../program/program.js';
 import { activeRules, type ActiveRule, type LintConfig, type RuleSetting } from './config.js';
 import type { Report } from './rule.js';
@@ -78,7 +78,7 @@ export interface LintProgramOptions {
    * The cache `built` was made with: the findings of a network it kept are kept with it (for the same rules,
    * severities and options), and those of a network built again are kept for next time.
    */
-  cache?: NetworkCache;
+  cache?: BuildCache;
 }
 
 /** Lints the entry file of a loaded program. */

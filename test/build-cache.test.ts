@@ -1,5 +1,5 @@
 /**
- * compiler/program/network-cache.ts: a network build and its lint findings kept across edits are what building
+ * compiler/program/build-cache.ts: a network build and its lint findings kept across edits are what building
  * and linting from scratch gives, span for span. Random edits (test/helpers/random-edit.ts, plus a digit
  * changed and a comment line inserted, which keep most files compiling) of every stdlib and example file and
  * of a file of several networks that share blocks, some edits made to the file it imports instead; after each,
@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNetworkCache } from '../compiler/program/network-cache.js';
+import { createBuildCache } from '../compiler/program/build-cache.js';
 import { nodeServiceHost } from '../language-server/node-host.js';
 import { analyse, type Analysis } from '../language-service/analysis.js';
 import type { LanguageServiceHost } from '../language-service/host.js';
@@ -68,6 +68,7 @@ network Second(classes: int = 10, wide: bool = true) {
   input 35x35x192
   mixed0: Figure5(32)
   Mixed(64, wide)
+  Reduce(c=128)
   aux1: aux from mixed0 weight 0.3 { AuxHead(classes) }
   gap
   dense classes act=softmax
@@ -140,7 +141,7 @@ test('a kept network build and its findings are the from-scratch ones, over rand
   const cases = [...files, join(dir, 'multi.incp')];
   let compared = 0;
   let built = 0;
-  const cache = createNetworkCache();
+  const cache = createBuildCache();
   for (const [i, path] of cases.entries()) {
     const next = random(100 + i);
     const original = virtual.get(path) ?? readFileSync(path, 'utf8');
@@ -170,4 +171,39 @@ test('a kept network build and its findings are the from-scratch ones, over rand
   expect(cache.stats.moved).toBeGreaterThan(50);
   expect(cache.stats.misses).toBeGreaterThan(100);
   expect(cache.stats.unkept).toBe(0);
+  expect(cache.stats.resolutionsKept).toBeGreaterThan(1000);
+  expect(cache.stats.resolutionsMade).toBeGreaterThan(100);
+});
+
+test('an edit in a comment builds nothing again; one in a default, the networks that read it', () => {
+  const disk = nodeServiceHost();
+  const dir = join(repoRoot, 'examples');
+  const host: LanguageServiceHost = {
+    ...disk,
+    readFile: (p) => (p.endsWith('multi-lib.incp') ? LIB : disk.readFile(p)),
+  };
+  const path = join(dir, 'multi.incp');
+  const cache = createBuildCache();
+  const since = (text: string) => {
+    const before = { ...cache.stats };
+    const a = analyse(host, path, text, new Map(), cache);
+    expect(a.built.networks.map((n) => [n.network, n.graph !== undefined])).toEqual([
+      ['First', true],
+      ['Second', true],
+      ['Third', true],
+    ]);
+    const s = cache.stats;
+    return [s.misses - before.misses, s.hits - before.hits, s.resolutionsMade - before.resolutionsMade];
+  };
+  // First: 3 networks built, 6 top-level items of the file resolved and the files it imports (also resolved).
+  expect(since(MULTI)[0]).toBe(3);
+  const comment = MULTI.replace('// A block two networks share.', '// A block two networks share!');
+  expect(since(comment)).toEqual([0, 3, 0]);
+  // Mixed's default: First and Second use it, Third does not; Mixed alone is resolved again.
+  expect(since(comment.replace('c: int = 64', 'c: int = 65'))).toEqual([2, 1, 1]);
+  // Reduce's parameter renamed: Second's `Reduce(c=128)`, unchanged, now names no parameter.
+  const renamed = comment.replace('block Reduce(c: int = 96)', 'block Reduce(cc: int = 96)');
+  const kept = analyse(host, path, renamed, new Map(), cache).built.diagnostics;
+  expect(kept).toStrictEqual(analyse(host, path, renamed, new Map()).built.diagnostics);
+  expect(kept.map((d) => d.code)).toContain('unknown-parameter');
 });

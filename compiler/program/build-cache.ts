@@ -12,7 +12,7 @@
  * Two programs with equal keys build the network alike but for positions: each declaration's spans are where
  * the same text starts now, so a kept build is handed out with every span moved by the distance its
  * declaration moved (an edit above it). A build with a span outside those declarations (none is known) is
- * not kept. test/network-cache.test.ts compares kept builds and lint findings with fresh ones over random edits.
+ * not kept. test/build-cache.test.ts compares kept builds and lint findings with fresh ones over random edits.
  */
 import type * as A from '../syntax/ast.js';
 import type { Declaration, LoadedFile, Program } from './program.js';
@@ -50,28 +50,48 @@ interface Entry {
   findings?: { config: string; placed: Placed<unknown[]> };
 }
 
-export interface NetworkCacheStats {
+export interface BuildCacheStats {
   /** Builds handed out from the cache (`moved`: of those, the ones whose spans moved), and builds made. */
   hits: number;
   moved: number;
   misses: number;
   /** Builds made that could not be kept (a span outside the network's sources). */
   unkept: number;
+  /** Declarations whose name resolution (resolve.ts) was kept, and those resolved. */
+  resolutionsKept: number;
+  resolutionsMade: number;
 }
 
-export interface NetworkCache {
+export interface BuildCache {
   /** The build of `decl`, kept or made by `make` (and then kept). */
   build<B extends Build>(program: Program, decl: A.NetworkDecl, options: Options, make: () => B): B;
   /** The lint findings of a build this cache handed out, for a configuration, kept or made by `make`. */
   findings<T>(build: Build, config: string, make: () => T[]): T[];
+  /**
+   * The name resolution of the declarations of `file` (resolve.ts), for one resolution of the file: a function
+   * giving each item's problems, kept or made by `make`. What was kept for items the file no longer has is
+   * dropped.
+   */
+  resolving<T>(file: LoadedFile): (item: A.TopLevel, make: () => T[]) => T[];
   /** Drops what was kept for the networks of a file (a closed document). */
   forget(path: string): void;
   /** Drops what was kept for the networks of a file that it no longer declares. */
   retain(path: string, networks: readonly string[]): void;
-  readonly stats: NetworkCacheStats;
+  readonly stats: BuildCacheStats;
 }
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** The distinct identifier-like words of declarations' texts, by text (each edit asks again for most). */
+const words = new Map<string, string[]>();
+function wordsOf(text: string): string[] {
+  let w = words.get(text);
+  if (!w) {
+    if (words.size >= 20_000) words.clear();
+    words.set(text, (w = [...new Set(text.match(IDENTIFIER))]));
+  }
+  return w;
+}
 
 const declarationKind = (d: Declaration) =>
   d.kind === 'BlockDecl' ? 'block' : d.kind === 'NetworkDecl' ? 'network' : 'rule';
@@ -120,7 +140,7 @@ function sourcesOf(
     for (let q = 0; q < queue.length; q++) {
       const d = queue[q]!;
       const file = fileOf.get(d)!;
-      const names = new Set(file.text.slice(d.span.startOffset, d.span.endOffset).match(IDENTIFIER));
+      const names = wordsOf(file.text.slice(d.span.startOffset, d.span.endOffset));
       const edges: string[] = [];
       for (const name of names) {
         const target = file.scope.get(name);
@@ -136,6 +156,30 @@ function sourcesOf(
 }
 
 class Unkeyable extends Error {}
+
+/**
+ * What the resolution of any declaration of `file` reads besides the declaration (resolve.ts): the file's
+ * names and what kind of declaration each names ("did you mean" hints list them).
+ */
+function resolutionHeader(file: LoadedFile): string {
+  const scope = [...file.scope].map(([name, d]) => `${name}:${declarationKind(d)}`);
+  return `${file.path}\n${file.displayName}\n${scope.join(' ')}`;
+}
+
+/**
+ * What the resolution of `item` reads of its own: its text and column, and for each name in it (any
+ * identifier-like word) that the file's scope holds, the kind and the parameters of what it names (a call's
+ * arguments are checked against them).
+ */
+function itemKey(file: LoadedFile, item: A.TopLevel): string {
+  const text = file.text.slice(item.span.startOffset, item.span.endOffset);
+  const names: string[] = [];
+  for (const name of wordsOf(text)) {
+    const d = file.scope.get(name);
+    if (d) names.push(`${name}:${declarationKind(d)}:${d.params.map((p) => p.name.name).join(',')}`);
+  }
+  return `${item.span.startColumn}\n${text}\n${names.join(' ')}`;
+}
 
 /** Where `value`'s spans lie among `regions`; undefined when one lies outside them or a value is not plain data. */
 function place<T>(value: T, regions: Region[]): Placed<T> | undefined {
@@ -274,12 +318,14 @@ function relocate<T>(placed: Placed<T>, to: Region[], lazy = 0): T {
 }
 
 /** A cache of network builds and their lint findings, for one language service (or any caller that rebuilds). */
-export function createNetworkCache(): NetworkCache {
+export function createBuildCache(): BuildCache {
   const entries = new Map<string, Entry>();
   /** The entry of each build handed out, and the regions where its sources are in that build's program. */
   const handedOut = new WeakMap<Build, { entry: Entry; regions: Region[] }>();
   const declaringFiles = new WeakMap<Program, Map<Declaration, LoadedFile>>();
-  const stats: NetworkCacheStats = { hits: 0, moved: 0, misses: 0, unkept: 0 };
+  const stats: BuildCacheStats = { hits: 0, moved: 0, misses: 0, unkept: 0, resolutionsKept: 0, resolutionsMade: 0 };
+  /** Kept resolutions by file: valid for the names of the file's scope (`header`), by declaration (`itemKey`). */
+  const resolutions = new Map<string, { header: string; items: Map<string, Placed<unknown[]>> }>();
   const id = (path: string, network: string) => `${path}\n${network}`;
   return {
     stats,
@@ -323,7 +369,33 @@ export function createNetworkCache(): NetworkCache {
       if (placed) from.entry.findings = { config, placed };
       return findings;
     },
+    resolving<T>(file: LoadedFile) {
+      const header = resolutionHeader(file);
+      const previous = resolutions.get(file.path);
+      const kept = previous?.header === header ? previous.items : undefined;
+      const items = new Map<string, Placed<unknown[]>>();
+      resolutions.set(file.path, { header, items });
+      return (item: A.TopLevel, make: () => T[]): T[] => {
+        const key = itemKey(file, item);
+        const span = item.span;
+        const at: Region[] = [
+          { file: file.displayName, start: span.startOffset, end: span.endOffset, line: span.startLine },
+        ];
+        const hit = items.get(key) ?? kept?.get(key);
+        if (hit) {
+          stats.resolutionsKept++;
+          items.set(key, hit);
+          return relocate(hit, at) as T[];
+        }
+        stats.resolutionsMade++;
+        const made = make();
+        const placed = place(made as unknown[], at);
+        if (placed) items.set(key, placed);
+        return made;
+      };
+    },
     forget(path) {
+      resolutions.delete(path);
       for (const k of [...entries.keys()]) if (k.startsWith(`${path}\n`)) entries.delete(k);
     },
     retain(path, networks) {
