@@ -10,9 +10,12 @@
  *   - hover on a layer of a block in stdlib/inception_v3.incp: N requests on the analysed file (median; target
  *     under 20 ms), and the first hover after a one-character edit of that file (which re-analyses it).
  *
+ * The load average is printed before and after: on a shared machine the times grow with it.
+ *
  * Usage: node bench/lsp.mjs [--runs N] [--lines L]
  */
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +31,12 @@ function option(name, fallback) {
 }
 const runs = option('--runs', 9);
 const lines = option('--lines', 5000);
+
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')} on ${cpus().length} cores`;
+console.log(load());
 
 const toServer = new PassThrough();
 const toClient = new PassThrough();
@@ -131,5 +140,6 @@ for (let i = 0; i < Math.min(runs, 5); i++) {
   afterEdit.push(performance.now() - t0);
 }
 console.log(`  first hover after an edit    ${fmt(median(afterEdit))} (re-analyses the file)`);
+console.log(load());
 client.dispose();
 process.exit(0);
