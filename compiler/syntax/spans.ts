@@ -66,14 +66,14 @@ export function fileStartSpan(file: string): Span {
 
 /** The line and column just after the last character of `text` (its last line's length + 1). */
 export function endPosition(text: string): { line: number; column: number } {
+  // The line breaks found by the regular expression engine: a loop in JavaScript over each character of a 5,000-line
+  // file took several times longer in a process too short for the loop to be compiled (2% of `incc check`).
+  const breaks = /\r\n?|\n/g;
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 /* \r */ && text.charCodeAt(i + 1) === 10) i++;
-    else if (c !== 13 && c !== 10) continue;
+  while (breaks.test(text)) {
     line++;
-    lineStart = i + 1;
+    lineStart = breaks.lastIndex;
   }
   return { line, column: text.length - lineStart + 1 };
 }
