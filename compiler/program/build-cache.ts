@@ -16,6 +16,7 @@
  */
 import type * as A from '../syntax/ast.js';
 import type { Declaration, LoadedFile, Program } from './program.js';
+import { parsedFrom } from '../syntax/incremental.js';
 
 /** A top-level item a kept value's spans may lie in, where it is in the version the value was made for. */
 interface Region {
@@ -30,7 +31,8 @@ interface Placed<T> {
   value: T;
   regions: Region[];
   spans: Map<A.Span, number>;
-  carriers: Set<object>;
+  /** Every object of the value, and whether it holds a span. */
+  carriers: Map<object, boolean | undefined>;
 }
 
 /** A network's build (pipeline.ts's NetworkBuild: plain data, spans in it). */
@@ -42,6 +44,9 @@ interface Options {
   rules?: string[];
   noRewrite?: boolean;
 }
+
+/** Resolutions of a file's declarations, by the declaration as first parsed (its text), with their signature. */
+type Resolutions = Map<A.TopLevel, { signature: string; placed: Placed<unknown[]> }>;
 
 interface Entry {
   key: string;
@@ -82,13 +87,17 @@ export interface BuildCache {
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 
-/** The distinct identifier-like words of declarations' texts, by text (each edit asks again for most). */
-const words = new Map<string, string[]>();
-function wordsOf(text: string): string[] {
-  let w = words.get(text);
+/**
+ * The distinct identifier-like words of a top-level item's text, by the item as first parsed (the same text
+ * however far an edit moved it: compiler/syntax/incremental.ts).
+ */
+const words = new WeakMap<object, string[]>();
+function wordsOf(file: LoadedFile, item: A.TopLevel): string[] {
+  const parsed = parsedFrom(item);
+  let w = words.get(parsed);
   if (!w) {
-    if (words.size >= 20_000) words.clear();
-    words.set(text, (w = [...new Set(text.match(IDENTIFIER))]));
+    w = [...new Set(file.text.slice(item.span.startOffset, item.span.endOffset).match(IDENTIFIER))];
+    words.set(parsed, w);
   }
   return w;
 }
@@ -140,7 +149,7 @@ function sourcesOf(
     for (let q = 0; q < queue.length; q++) {
       const d = queue[q]!;
       const file = fileOf.get(d)!;
-      const names = wordsOf(file.text.slice(d.span.startOffset, d.span.endOffset));
+      const names = wordsOf(file, d);
       const edges: string[] = [];
       for (const name of names) {
         const target = file.scope.get(name);
@@ -167,55 +176,54 @@ function resolutionHeader(file: LoadedFile): string {
 }
 
 /**
- * What the resolution of `item` reads of its own: its text and column, and for each name in it (any
- * identifier-like word) that the file's scope holds, the kind and the parameters of what it names (a call's
- * arguments are checked against them).
+ * What the resolution of `item` reads besides its text (which the item as first parsed stands for): its
+ * column, and for each name in it (any identifier-like word) that the file's scope holds, the kind and the
+ * parameters of what it names (a call's arguments are checked against them).
  */
-function itemKey(file: LoadedFile, item: A.TopLevel): string {
-  const text = file.text.slice(item.span.startOffset, item.span.endOffset);
+function itemSignature(file: LoadedFile, item: A.TopLevel): string {
   const names: string[] = [];
-  for (const name of wordsOf(text)) {
+  for (const name of wordsOf(file, item)) {
     const d = file.scope.get(name);
     if (d) names.push(`${name}:${declarationKind(d)}:${d.params.map((p) => p.name.name).join(',')}`);
   }
-  return `${item.span.startColumn}\n${text}\n${names.join(' ')}`;
+  return `${item.span.startColumn}\n${names.join(' ')}`;
 }
 
 /** Where `value`'s spans lie among `regions`; undefined when one lies outside them or a value is not plain data. */
 function place<T>(value: T, regions: Region[]): Placed<T> | undefined {
   const byFile = regionsByFile(regions);
   const spans = new Map<A.Span, number>();
-  const carriers = new Set<object>();
-  const done = new Set<object>();
-  const open = new Set<object>();
+  /** Each object visited: whether it holds a span; undefined while its members are being visited. */
+  const carriers = new Map<object, boolean | undefined>();
   /** Whether `v` holds a span; throws Unkeyable where it cannot be kept. */
   const visit = (v: unknown): boolean => {
     if (v === null || typeof v !== 'object') {
       if (typeof v === 'function' || typeof v === 'symbol') throw new Unkeyable();
       return false;
     }
-    if (done.has(v)) return carriers.has(v);
-    if (open.has(v)) throw new Unkeyable(); // a cycle
+    const known = carriers.get(v);
+    if (known !== undefined) return known;
+    if (carriers.has(v)) throw new Unkeyable(); // a cycle
+    if (Array.isArray(v)) {
+      carriers.set(v, undefined);
+      let carries = false;
+      for (let i = 0; i < v.length; i++) if (visit(v[i])) carries = true;
+      carriers.set(v, carries);
+      return carries;
+    }
     const proto = Object.getPrototypeOf(v) as unknown;
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) throw new Unkeyable();
+    if (proto !== Object.prototype && proto !== null) throw new Unkeyable();
     if (isSpan(v)) {
       const i = regionOf(byFile, regions, v);
       if (i === undefined) throw new Unkeyable();
       spans.set(v, i);
-      carriers.add(v);
-      done.add(v);
+      carriers.set(v, true);
       return true;
     }
-    open.add(v);
+    carriers.set(v, undefined);
     let carries = false;
-    if (Array.isArray(v)) {
-      for (const x of v) if (visit(x)) carries = true;
-    } else {
-      for (const k of Object.keys(v)) if (visit((v as Record<string, unknown>)[k])) carries = true;
-    }
-    open.delete(v);
-    done.add(v);
-    if (carries) carriers.add(v);
+    for (const k in v) if (visit((v as Record<string, unknown>)[k])) carries = true;
+    carriers.set(v, carries);
     return carries;
   };
   try {
@@ -272,7 +280,7 @@ function relocate<T>(placed: Placed<T>, to: Region[], lazy = 0): T {
   if (shift.every((s) => s.offset === 0 && s.line === 0)) return placed.value;
   const memo = new Map<object, unknown>();
   const copy = (v: unknown, depth: number): unknown => {
-    if (v === null || typeof v !== 'object' || !placed.carriers.has(v)) return v;
+    if (v === null || typeof v !== 'object' || placed.carriers.get(v) !== true) return v;
     let c = memo.get(v);
     if (c !== undefined) return c;
     const region = placed.spans.get(v as A.Span);
@@ -298,7 +306,7 @@ function relocate<T>(placed: Placed<T>, to: Region[], lazy = 0): T {
       const from = v as Record<string, unknown>;
       for (const k of Object.keys(from)) {
         const x = from[k];
-        if (depth > 0 && x !== null && typeof x === 'object' && placed.carriers.has(x)) {
+        if (depth > 0 && x !== null && typeof x === 'object' && placed.carriers.get(x) === true) {
           Object.defineProperty(out, k, {
             configurable: true,
             enumerable: true,
@@ -324,8 +332,8 @@ export function createBuildCache(): BuildCache {
   const handedOut = new WeakMap<Build, { entry: Entry; regions: Region[] }>();
   const declaringFiles = new WeakMap<Program, Map<Declaration, LoadedFile>>();
   const stats: BuildCacheStats = { hits: 0, moved: 0, misses: 0, unkept: 0, resolutionsKept: 0, resolutionsMade: 0 };
-  /** Kept resolutions by file: valid for the names of the file's scope (`header`), by declaration (`itemKey`). */
-  const resolutions = new Map<string, { header: string; items: Map<string, Placed<unknown[]>> }>();
+  /** Kept resolutions by file: valid for the names of the file's scope (`header`), by declaration. */
+  const resolutions = new Map<string, { header: string; items: Resolutions }>();
   const id = (path: string, network: string) => `${path}\n${network}`;
   return {
     stats,
@@ -373,24 +381,25 @@ export function createBuildCache(): BuildCache {
       const header = resolutionHeader(file);
       const previous = resolutions.get(file.path);
       const kept = previous?.header === header ? previous.items : undefined;
-      const items = new Map<string, Placed<unknown[]>>();
+      const items: Resolutions = new Map();
       resolutions.set(file.path, { header, items });
       return (item: A.TopLevel, make: () => T[]): T[] => {
-        const key = itemKey(file, item);
+        const parsed = parsedFrom(item);
+        const signature = itemSignature(file, item);
         const span = item.span;
         const at: Region[] = [
           { file: file.displayName, start: span.startOffset, end: span.endOffset, line: span.startLine },
         ];
-        const hit = items.get(key) ?? kept?.get(key);
-        if (hit) {
+        const hit = items.get(parsed) ?? kept?.get(parsed);
+        if (hit?.signature === signature) {
           stats.resolutionsKept++;
-          items.set(key, hit);
-          return relocate(hit, at) as T[];
+          items.set(parsed, hit);
+          return relocate(hit.placed, at) as T[];
         }
         stats.resolutionsMade++;
         const made = make();
         const placed = place(made as unknown[], at);
-        if (placed) items.set(key, placed);
+        if (placed) items.set(parsed, { signature, placed });
         return made;
       };
     },

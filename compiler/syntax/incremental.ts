@@ -78,6 +78,14 @@ function shifted(item: A.TopLevel, offset: number, lines: number): A.TopLevel {
   return copy as unknown as A.TopLevel;
 }
 
+/**
+ * The declaration of the parse that `item` was moved from (itself if it was not): the same text at the same
+ * column, so what depends only on those can be kept by it (compiler/program/build-cache.ts).
+ */
+export function parsedFrom(item: A.TopLevel): A.TopLevel {
+  return shifts.get(item)?.source ?? item;
+}
+
 const newlines = (text: string, from: number, to: number) => {
   let n = 0;
   for (let i = from; i < to; i++) {
