@@ -7,9 +7,9 @@
  *   gradients    one per trainable parameter
  *   optimizer    the optimizer's slots per trainable parameter (RMSProp with momentum and Adam 2, momentum
  *                1, SGD 0), plus one copy for an exponential moving average of the weights
- *   activations  batch x the float32 tensors a step keeps for the backward pass (the gradient tape keeps
- *                every intermediate of the forward pass: tensorsKept() per node), times the runtime's
- *                measured overhead (the backward pass's gradients, the allocator, temporaries)
+ *   activations  batch x the float32 tensors a step keeps for the backward pass (tensorsKept() per node:
+ *                what the gradient tape keeps of incc train's forward pass), times the runtime's measured
+ *                overhead (the backward pass's gradients, the allocator, temporaries)
  *   runtime      the runtime itself before any tensor (Node, tfjs, libtensorflow)
  */
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
@@ -19,25 +19,29 @@ const FLOAT = 4;
 export type MemoryRuntime = 'tensorflow' | 'wasm';
 
 /**
- * Measured (peak RSS of one-step training runs of Inception-v3, 10 classes; the per-image slope over the
- * IR's kept-tensor bytes, and the intercept less the weights' parts): tfjs-node 4.22 on libtensorflow 2.21,
- * 3.1 at input 139 (batch 4 and 16), and 3.6 fits the 5.83 GB of batch 8 at 299 (bench/train-v3.mjs) and the
- * 11.1 GB of batch 16 with the aux head (test/heavy/); tfjs's wasm backend (4.22), 4.5 at input 139 (batch 2
- * and 8), but batch 5 at 299 ran out of its 4 GiB heap (more than 4.75), so 5.5.
+ * Measured with the fused training forward (backends/tfjs/train/fused.ts): peak RSS of one-step training runs
+ * of Inception-v3 (10 classes), the per-image slope over the IR's kept-tensor bytes. tfjs-node 4.22 on
+ * libtensorflow 2.21: 2.1 between batch 8 and 16 at 299 (2.57 and 4.16 GB, bench/train-v3.mjs), so 2.3, which
+ * covers the 4.6 GB of `incc train` at batch 16 with the aux head (test/heavy/); tfjs's wasm backend (4.22):
+ * 2.75 at input 139 (batch 16 and 32), 2.85 at 299 (batch 8 and 13: 2.49 and 3.83 GB, batch 13 within the
+ * 4 GiB heap), so 3.0. (Unfused, tfjs-layers' own forward kept about 1.8 times the bytes, at 3.6 and 5.5.)
  */
 export const RUNTIMES: Record<
   MemoryRuntime,
   { label: string; activationOverhead: number; runtimeBytes: number; heapLimit?: number }
 > = {
-  tensorflow: { label: 'tfjs-node', activationOverhead: 3.6, runtimeBytes: 0.7e9 },
-  wasm: { label: 'wasm', activationOverhead: 5.5, runtimeBytes: 0.42e9, heapLimit: 2 ** 32 },
+  tensorflow: { label: 'tfjs-node', activationOverhead: 2.3, runtimeBytes: 0.7e9 },
+  wasm: { label: 'wasm', activationOverhead: 3.0, runtimeBytes: 0.42e9, heapLimit: 2 ** 32 },
 };
 
-/** Full-size float tensors the gradient tape keeps for a node in training mode (tfjs-layers' ops). */
+/** Full-size float tensors the gradient tape keeps for a node in training mode (fused.ts, else tfjs-layers' ops). */
 export function tensorsKept(n: IRNode): number {
   const a = n.attrs;
   switch (a.op) {
     case 'conv':
+      // conv -> batch norm -> activation without a bias runs fused in training (backends/tfjs/train/fused.ts):
+      // it keeps the convolution's output and its own output
+      if (a.bn && !a.bias && (a.activation === 'relu' || a.activation === 'linear')) return 2;
       // convolution, + bias add, + batch norm (the squared deviations of its moments, its output),
       // + activation
       return 1 + (a.bias && !a.bn ? 1 : 0) + (a.bn ? 2 : 0) + (a.activation === 'linear' ? 0 : 1);

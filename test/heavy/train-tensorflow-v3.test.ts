@@ -3,7 +3,7 @@
  * with the aux head on (10 classes, synthetic 299x299 images): the loss is finite and the weights move
  * away from their initial values (`incc compile --seed 1`, the seed training starts from). Its peak
  * memory (about 4.6 GB with the fused training forward of backends/tfjs/train/fused.ts, 11 GB before it;
- * within the estimate incc summary prints) is printed.
+ * incc summary estimates 4.6 GB) is printed.
  *
  * test/heavy/ runs alone, after the other tests (`npm test`: a second Jest run with -i), so that no other
  * test worker shares the machine's memory with it. With CI=true it fails when tfjs-node is missing.

@@ -130,6 +130,24 @@ function quietCpu(): void {
   if (be) be.firstUse = false;
 }
 
+/**
+ * Emscripten's runtime in tfjs-backend-wasm prints `Aborted()` (its printErr: console.warn, bound when the
+ * backend starts) before it throws when the wasm heap runs out; incc reports that error itself (fit.ts), so
+ * that line is dropped. Every other warning passes. Installed once, before the wasm backend starts.
+ */
+function dropWasmAbortLine(): void {
+  const warn = console.warn as typeof console.warn & { incc?: true };
+  if (warn.incc) return;
+  const filtered = Object.assign(
+    (...args: unknown[]): void => {
+      if (args.length === 1 && typeof args[0] === 'string' && /^Aborted\(.*\)$/.test(args[0])) return;
+      warn.apply(console, args);
+    },
+    { incc: true as const },
+  );
+  console.warn = filtered;
+}
+
 export async function selectBackend(choice: BackendChoice = 'auto'): Promise<SelectedBackend> {
   const failures: string[] = [];
   if (choice === 'auto' || choice === 'tensorflow') {
@@ -162,6 +180,7 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Sel
     const wasm = '@tensorflow/tfjs-backend-wasm';
     let why: string | null = null;
     try {
+      dropWasmAbortLine();
       await import(wasm);
       if (!(await tf.setBackend('wasm'))) why = 'the backend did not start';
     } catch (e) {

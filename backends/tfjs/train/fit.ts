@@ -91,10 +91,24 @@ export function memoryProblem(
   return null;
 }
 
-/** Whether an error is a backend running out of memory (wasm's abort, a failed allocation). */
+/**
+ * What a backend running out of memory throws: wasm's abort (an allocation inside a kernel), its `memory
+ * access out of bounds` (a tensor written through the null pointer of a failed allocation, seen when tensors
+ * fill the 4 GiB heap), a failed allocation elsewhere.
+ */
+const OUT_OF_MEMORY = [
+  /Aborted\(/i,
+  /memory access out of bounds/i,
+  /out of memory/i,
+  /Cannot enlarge memory/i,
+  /Array buffer allocation failed/i,
+  /OOM when allocating/i,
+];
+
+/** Whether an error is a backend running out of memory (OUT_OF_MEMORY). */
 export function isOutOfMemory(e: unknown): boolean {
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return /Aborted\(|out of memory|Cannot enlarge memory|Array buffer allocation failed|OOM when allocating/i.test(text);
+  return OUT_OF_MEMORY.some((p) => p.test(text));
 }
 
 /** The diagnostic for a run that ran out of memory although the estimate fitted. */
