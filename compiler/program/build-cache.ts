@@ -175,6 +175,15 @@ function resolutionHeader(file: LoadedFile): string {
   return `${file.path}\n${file.displayName}\n${scope.join(' ')}`;
 }
 
+/** The parameter names of a declaration, by the declaration as first parsed (they are in its text). */
+const parameters = new WeakMap<object, string>();
+function parametersOf(d: Declaration): string {
+  const parsed = parsedFrom(d);
+  let p = parameters.get(parsed);
+  if (p === undefined) parameters.set(parsed, (p = d.params.map((x) => x.name.name).join(',')));
+  return p;
+}
+
 /**
  * What the resolution of `item` reads besides its text (which the item as first parsed stands for): its
  * column, and for each name in it (any identifier-like word) that the file's scope holds, the kind and the
@@ -184,7 +193,7 @@ function itemSignature(file: LoadedFile, item: A.TopLevel): string {
   const names: string[] = [];
   for (const name of wordsOf(file, item)) {
     const d = file.scope.get(name);
-    if (d) names.push(`${name}:${declarationKind(d)}:${d.params.map((p) => p.name.name).join(',')}`);
+    if (d) names.push(`${name}:${declarationKind(d)}:${parametersOf(d)}`);
   }
   return `${item.span.startColumn}\n${names.join(' ')}`;
 }
