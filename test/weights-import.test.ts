@@ -163,3 +163,49 @@ describe('incc weights import (safetensors state dicts)', () => {
     expect(r.stderr).toContain('incc imports weights from files ending in .safetensors');
   });
 });
+
+describe('average pools: a source that counts the padding, a network that does not (weights-pool-padding)', () => {
+  // An ONNX file whose AveragePool counts the padding (incc's own export of count_include_pad=true), imported
+  // into the same network with the pools as parameter, and into one with Keras's pools and no parameter.
+  const pooled = (counted: string) => `network Pooled(count_include_pad: bool = false) {
+  input 8x8x3
+  stem: conv 3x3 4 bias=false bn=true act=relu
+  p1: avgpool 3x3 count_include_pad=${counted} -> conv 1x1 4 bias=true
+  p2: avgpool 3x3 count_include_pad=${counted}
+  p3: avgpool 8x8 valid
+  flatten
+  predictions: dense 5 act=softmax
+}
+`;
+
+  test('the weights are written, with a warning at the first such avgpool naming the fix; none when they agree', () => {
+    writeFileSync(join(dir, 'pooled.incp'), pooled('count_include_pad'));
+    writeFileSync(join(dir, 'plain.incp'), pooled('false').replace('(count_include_pad: bool = false)', ''));
+    const onnx = join(dir, 'pooled.onnx');
+    expect(
+      incc(['compile', join(dir, 'pooled.incp'), '--set', 'count_include_pad=true', '--target', 'onnx', '--out', onnx])
+        .status,
+    ).toBe(0);
+    const run = (network: string, extra: string[], out: string) =>
+      incc(['weights', 'import', onnx, '--network', join(dir, network), ...extra, '--out', join(dir, out)]);
+
+    const warned = run('pooled.incp', [], 'a.safetensors');
+    expect(warned.status).toBe(0);
+    expect(existsSync(join(dir, 'a.safetensors'))).toBe(true);
+    // p1's pool is the first that pads; p3 (VALID) pads nothing and is not counted.
+    expect(warned.stderr).toContain(
+      'pooled.incp:4:7: warning weights-pool-padding: ONNX AveragePool p1/avgpool1 (count_include_pad = 1) counts ' +
+        'the zero padding in the average of a padded window; `p1/avgpool1` and 1 more avgpools do not: the outputs ' +
+        "will differ from the source's near the borders of the image; --set count_include_pad=true makes them agree",
+    );
+    expect(warned.stderr).toContain('  4 |   p1: avgpool 3x3');
+
+    const plain = run('plain.incp', [], 'b.safetensors');
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).toContain('count_include_pad=true on those avgpools makes them agree');
+
+    const agreed = run('pooled.incp', ['--set', 'count_include_pad=true'], 'c.safetensors');
+    expect(agreed.status).toBe(0);
+    expect(agreed.stderr).not.toContain('weights-pool-padding');
+  });
+});

@@ -9,12 +9,13 @@
  * source is a line in `sources`.
  */
 import { readFileSync } from 'node:fs';
-import { diagnostic } from '../../compiler/diagnostics/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostics.js';
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { writeFileAtomic } from '../common/output.js';
 import { encodeSafetensors } from '../common/safetensors.js';
 import { toTorchTensors } from '../common/torch-state.js';
 import { matchSource, MatchError, type MatchResult } from './match.js';
+import { poolPaddingWarning } from './pool-padding.js';
 import { SourceError, type WeightSource } from './source.js';
 import { torchSource } from './torch.js';
 
@@ -62,10 +63,14 @@ export function readerFor(path: string): SourceReader | undefined {
 export class ImportFileError extends Error {}
 
 /**
- * Reads `path` and matches it onto `graph`. Throws ImportFileError (no such file, an unknown kind of file) or
- * MatchError (a diagnostic: the file is malformed, or a layer does not fit).
+ * Reads `path` and matches it onto `graph`, with the warnings of a match that fits (pool-padding.ts). Throws
+ * ImportFileError (no such file, an unknown kind of file) or MatchError (a diagnostic: the file is malformed, or a
+ * layer does not fit).
  */
-export async function importWeights(graph: IRGraph, path: string): Promise<{ source: WeightSource } & MatchResult> {
+export async function importWeights(
+  graph: IRGraph,
+  path: string,
+): Promise<{ source: WeightSource; warnings: Diagnostic[] } & MatchResult> {
   const reader = readerFor(path);
   if (!reader) {
     const known = sources.flatMap((s) => s.extensions).join(', ');
@@ -84,7 +89,9 @@ export async function importWeights(graph: IRGraph, path: string): Promise<{ sou
       throw new ImportFileError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     throw e;
   }
-  return { source, ...matchSource(graph, source) };
+  const matched = matchSource(graph, source);
+  const poolWarning = poolPaddingWarning(graph, source);
+  return { source, ...matched, warnings: poolWarning ? [poolWarning] : [] };
 }
 
 /** What an imported safetensors file's metadata says, so that a later import may replace it. */

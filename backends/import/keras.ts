@@ -273,7 +273,9 @@ export async function kerasSource(bytes: Uint8Array, path: string, graph: IRGrap
       h5.close();
     }
   }
-  return { format, path, layers: propose(layers, graph), readPast, naming: 'Keras layer-order' };
+  // Keras's AveragePooling2D (TensorFlow's) leaves the padding out of the average, and has no option to count it.
+  const averagePools = { countIncludePad: false, by: 'Keras' };
+  return { format, path, layers: propose(layers, graph), readPast, naming: 'Keras layer-order', averagePools };
 }
 
 /**

@@ -9,6 +9,9 @@ import { pythonIdentifiers } from '../common/torch-state.js';
 import type { SourceLayer } from './source.js';
 import { torchvisionInceptionV3Name } from './torchvision-names.js';
 
+/** The name of the torchvision Inception-v3 mapping, as the summary prints it. */
+export const TORCHVISION_INCEPTION_V3 = 'torchvision inception_v3';
+
 /** incc's model.py module names (torch-state.ts): `ID.conv` -> node, `ID.bn` -> `node/bn`, `ID` -> node. */
 function inccName(module: string, nodeOf: ReadonlyMap<string, string>): string | undefined {
   const m = /^(.*)\.(conv|bn)$/.exec(module);
@@ -27,7 +30,7 @@ export function proposeNames(layers: SourceLayer[], graph: IRGraph): string | un
   const aux = graph.aux.length === 1 ? graph.aux[0]!.name : undefined;
   const mappings: [string, (module: string) => string | undefined][] = [
     ["incc's model.py", (m) => inccName(m, nodeOf)],
-    ['torchvision inception_v3', (m) => torchvisionInceptionV3Name(m, aux)],
+    [TORCHVISION_INCEPTION_V3, (m) => torchvisionInceptionV3Name(m, aux)],
   ];
   for (const [naming, map] of mappings) {
     const proposed = layers.map((l) => map(l.name));

@@ -12,11 +12,21 @@
  * that no such node reads as a weight (a Pad's amounts, shape constants) are read past and listed. Names: a
  * node's module path (`/Mixed_5b/branch1x1/conv/Conv` -> `Mixed_5b.branch1x1.conv`, torch.onnx's node names) or
  * the weight's initializer name (`fc.weight` -> `fc`) go through the documented mappings (naming.ts).
+ *
+ * Average pools hold no weights, but the file says how they average a padded window (pool-padding.ts warns when
+ * the network's differ): the first AveragePool that pads gives it by its count_include_pad, or one reading a Pad
+ * of zeros (torch.onnx 1.13's form of F.avg_pool2d(..., padding=1)) counts them.
  */
 import pkg from 'onnx-proto';
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { proposeNames } from './naming.js';
-import { SourceError, type SourceLayer, type SourceTensor, type WeightSource } from './source.js';
+import {
+  SourceError,
+  type AveragePoolPadding,
+  type SourceLayer,
+  type SourceTensor,
+  type WeightSource,
+} from './source.js';
 import { oihwToHwio, transpose2 } from './torch.js';
 import { halfToFloat } from '../common/little-endian.js';
 
@@ -110,6 +120,12 @@ export function onnxSource(bytes: Uint8Array, path: string, graph: IRGraph): Wei
     return t;
   };
   const attr = (n: Node, name: string) => n.attribute.find((a) => a.name === name);
+  /** Whether a pool pads: explicit pads, or auto_pad SAME_UPPER / SAME_LOWER. */
+  const pads = (n: Node): boolean => {
+    const auto = attr(n, 'auto_pad')?.s;
+    if (auto && Buffer.from(auto).toString('latin1').startsWith('SAME')) return true;
+    return (attr(n, 'pads')?.ints ?? []).some((p) => num(p) !== 0);
+  };
   const tensor = (t: Initializer, role: SourceTensor['role']): SourceTensor => ({
     name: t.name,
     role,
@@ -118,6 +134,17 @@ export function onnxSource(bytes: Uint8Array, path: string, graph: IRGraph): Wei
   });
 
   const layers: SourceLayer[] = [];
+  let averagePools: AveragePoolPadding | undefined;
+  /** Outputs of Pad nodes that pad with zeros (mode constant, no value or 0), by the Pad's name. */
+  const zeroPad = new Map<string, string>();
+  for (const n of nodes) {
+    if (n.opType !== 'Pad' || !n.output[0]) continue;
+    const mode = attr(n, 'mode')?.s;
+    const value = n.input[2] ? inits.get(n.input[2])?.values : undefined;
+    const constant = !mode || Buffer.from(mode).toString('latin1') === 'constant';
+    if (constant && (!n.input[2] || (value !== undefined && value.every((v) => v === 0))))
+      zeroPad.set(n.output[0], n.name);
+  }
   /** MatMul outputs that made a dense layer, for the Add of its bias. */
   const denseOf = new Map<string, SourceLayer>();
   for (const n of nodes) {
@@ -154,6 +181,18 @@ export function onnxSource(bytes: Uint8Array, path: string, graph: IRGraph): Wei
       };
       layers.push(layer);
       if (n.output[0]) denseOf.set(n.output[0], layer);
+    } else if (n.opType === 'AveragePool' && averagePools === undefined && pads(n)) {
+      // The first pool that pads says how the file averages (an exporter writes every pool alike).
+      const countIncludePad = num(attr(n, 'count_include_pad')?.i ?? 0) === 1;
+      averagePools = {
+        countIncludePad,
+        by: `ONNX AveragePool ${label} (count_include_pad = ${countIncludePad ? 1 : 0})`,
+      };
+    } else if (n.opType === 'AveragePool' && averagePools === undefined && zeroPad.has(n.input[0] ?? '')) {
+      // torch.onnx (1.13) writes F.avg_pool2d(..., padding=1) as a Pad of zeros, then a pool without pads: the
+      // padded zeros are inputs of the pool, and so counted.
+      const pad = zeroPad.get(n.input[0]!)!;
+      averagePools = { countIncludePad: true, by: `ONNX AveragePool ${label} (after Pad ${pad}: its zeros counted)` };
     } else if (n.opType === 'Add' && n.input.some((i) => denseOf.has(i))) {
       const layer = denseOf.get(n.input.find((i) => denseOf.has(i))!)!;
       const other = n.input.find((i) => !denseOf.has(i));
@@ -168,5 +207,12 @@ export function onnxSource(bytes: Uint8Array, path: string, graph: IRGraph): Wei
     .filter((t) => !used.has(t))
     .map((t) => `${t.name}: ${t.values ? 'a float tensor' : 'a tensor'} no conv, batch norm or dense layer reads`);
   const naming = proposeNames(layers, graph);
-  return { format: 'ONNX', path, layers, readPast, ...(naming ? { naming } : {}) };
+  return {
+    format: 'ONNX',
+    path,
+    layers,
+    readPast,
+    ...(naming ? { naming } : {}),
+    ...(averagePools ? { averagePools } : {}),
+  };
 }

@@ -47,6 +47,18 @@ export interface WeightSource {
   readPast: string[];
   /** Which name mapping proposed the `incc` names (`torchvision inception_v3`), if one did. */
   naming?: string;
+  /**
+   * Whether the source's average pools count their zero padding in the divisor, where the file or its
+   * framework says (an ONNX AveragePool's count_include_pad; torchvision's Inception-v3; Keras never does).
+   * Pools hold no weights, so this never decides a match: pool-padding.ts warns when the network's differ.
+   */
+  averagePools?: AveragePoolPadding;
+}
+
+export interface AveragePoolPadding {
+  countIncludePad: boolean;
+  /** Who says so, for the warning: `torchvision's Inception-v3`, `ONNX AveragePool /Mixed_5b/AveragePool`. */
+  by: string;
 }
 
 /**

@@ -59,6 +59,7 @@ export const weightsCommand: Command = {
       throw e;
     }
     const { source } = result;
+    printDiagnostics(result.warnings, program.sourceOf);
     if (values['list'] === true)
       for (const p of result.pairs) process.stdout.write(`${p.incc.padEnd(40)} <- ${p.source}\n`);
     const how =

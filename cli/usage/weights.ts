@@ -30,6 +30,11 @@ SOURCE:
   FILE.keras         a Keras 3 model; FILE.weights.h5 its weights; FILE.h5 Keras's
                      legacy weights (keras.applications): by Keras's layer order
 
+torchvision's Inception-v3 averages its branch pools counting the zero padding:
+give std/inception_v3 --set count_include_pad=true (here and on later compile and
+train commands). Where SOURCE's average pools and the network's differ, the weights
+are written with a warning (weights-pool-padding) that names the fix.
+
 Options:
   --network FILE     the .incp file of the network the weights are for
   --network-name N   the network to use (needed when FILE declares several)

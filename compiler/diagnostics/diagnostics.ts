@@ -138,6 +138,10 @@ export const diagnosticTable = {
   'weights-layer-mismatch': error('{format} layer `{layer}` ({found}) does not fit layer `{node}` ({expected})'),
   'weights-layer-missing': error('{path} has no weights for layer `{node}` ({expected}){more?}'),
   'weights-layer-extra': error('{format} layer `{layer}` ({found}) in {path} has no layer to go to: {why}'),
+  'weights-pool-padding': warning(
+    '{source} {sourceWay} the zero padding in the average of a padded window; `{node}`{more?} {nodeWay}: ',
+    "the outputs will differ from the source's near the borders of the image; {fix} makes them agree",
+  ),
 } satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof diagnosticTable;

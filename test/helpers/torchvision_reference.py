@@ -13,20 +13,16 @@ writes into OUT_DIR:
 - resnet_like.safetensors: a ResNet-style state dict (7x7 stem, layer1.0.conv1 ...), the wrong network;
 - v3_changed.safetensors: the same v3 with one layer changed (Mixed_6b.branch7x7_2, a 1x7 conv, made 1x5);
 - input.bin: a float32 NCHW batch in [-1, 1];
-- reference.json: torchvision's outputs on it: logits and aux logits as shipped (its branch_pool average
-  pools count the zero padding), and with those pools leaving the padding out as TensorFlow's (and so
-  incc's) do.
+- reference.json: torchvision's outputs on it, as shipped: logits and aux logits (its branch_pool average
+  pools count the zero padding, as std/inception_v3 does with --set count_include_pad=true).
 """
 
 import json
 import struct
 import sys
-import types
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-import torchvision.models.inception as tvi
 from torchvision.models import inception_v3
 
 
@@ -113,13 +109,7 @@ def main():
     x = torch.rand(2, 3, 299, 299, generator=torch.Generator().manual_seed(2)) * 2 - 1
     x.numpy().astype("<f4").tofile(f"{out}/input.bin")
 
-    shipped_main, shipped_aux = outputs(model, x)
-    # TensorFlow's convention for the branch_pool average pools: padding left out of the average.
-    tf_functional = types.SimpleNamespace(**{k: getattr(F, k) for k in dir(F) if not k.startswith("__")})
-    tf_functional.avg_pool2d = lambda *a, **k: F.avg_pool2d(*a, **{**k, "count_include_pad": False})
-    tvi.F = tf_functional
-    tf_main, tf_aux = outputs(model, x)
-    tvi.F = F
+    main, aux = outputs(model, x)
 
     save_safetensors(f"{out}/inception_v3.safetensors", model.state_dict())
     save_safetensors(f"{out}/resnet_like.safetensors", resnet_like())
@@ -134,8 +124,7 @@ def main():
     with open(f"{out}/reference.json", "w") as f:
         json.dump({
             "shape": list(x.shape), "torch": torch.__version__,
-            "main": lst(shipped_main), "aux": lst(shipped_aux),
-            "main_tf_pools": lst(tf_main), "aux_tf_pools": lst(tf_aux),
+            "main": lst(main), "aux": lst(aux),
         }, f)
 
 
