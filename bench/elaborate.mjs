@@ -197,7 +197,8 @@ export async function resolve(specifier, context, next) {
   process.stderr.write('LOADED ' + r.url + '\\n');
   return r;
 }`)}`;
-const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
+const registerHook = `import { register } from 'node:module'; register(${JSON.stringify(hook)});`;
+const register = `data:text/javascript,${encodeURIComponent(registerHook)}`;
 let loaded = [];
 let nodes = 0;
 {

@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childCpuMs, childCpuReporter } from './child-cpu.mjs';
 import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,8 +39,6 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, " + '`\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });')}`;
-
 const cases = [
   {
     name: 'collapsed svg',
@@ -52,7 +51,7 @@ const cases = [
 
 function once(c) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', cpuReporter, cli, ...c.args], {
+  const r = spawnSync(process.execPath, ['--import', childCpuReporter, cli, ...c.args], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -63,7 +62,7 @@ function once(c) {
     console.error(`bench/graph: incc ${c.args.join(' ')} exited ${r.status}\n${r.stderr}`);
     process.exit(2);
   }
-  return { ms, cpu: Number(/@@cpu ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN), out: r.stdout };
+  return { ms, cpu: childCpuMs(r.stderr), out: r.stdout };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childCpuMs, childCpuReporter } from './child-cpu.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'bin', 'incc.js');
@@ -53,11 +54,12 @@ const stages = [
   ['compile onnx', (f) => ['compile', f, '--target', 'onnx', '--out', `${f}.onnx`]],
 ];
 
-const cpuReporter = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, " + '`\\n@@cpu ${(u.user + u.system) / 1000}\\n`); });')}`;
 const dir = mkdtempSync(join(tmpdir(), 'incc-bench-scale-'));
+/** The widths of the table's columns after the stage's. */
+const COLUMN_WIDTHS = [12, 12, 10, 10, 8];
 
 function cpuMs(argv) {
-  const r = spawnSync(process.execPath, ['--import', cpuReporter, cli, ...argv], {
+  const r = spawnSync(process.execPath, ['--import', childCpuReporter, cli, ...argv], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -67,7 +69,7 @@ function cpuMs(argv) {
     console.error(`bench/scale: incc ${argv.join(' ')} exited ${r.status}\n${r.stderr.slice(0, 2000)}`);
     process.exit(2);
   }
-  return Number(/@@cpu ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
+  return childCpuMs(r.stderr);
 }
 
 try {
@@ -84,17 +86,15 @@ try {
       writeFileSync(join(dir, files[n]), make(n));
     }
     console.log(`\n${kind}`);
-    console.log(
-      `${'stage'.padEnd(24)}${`${small} ms`.padStart(12)}${`${large} ms`.padStart(12)}${'µs/node'.padStart(10)}${'µs/node'.padStart(10)}${'ratio'.padStart(8)}`,
-    );
+    /** A row of the table: the stage, then right-aligned columns. */
+    const row = (stage, ...columns) => stage.padEnd(24) + columns.map((c, i) => c.padStart(COLUMN_WIDTHS[i])).join('');
+    console.log(row('stage', `${small} ms`, `${large} ms`, 'µs/node', 'µs/node', 'ratio'));
     for (const [name, argv] of stages) {
       const a = Math.max(1, cpuMs(argv(files[small])) - startup);
       const b = Math.max(1, cpuMs(argv(files[large])) - startup);
       const pa = (a * 1000) / small;
       const pb = (b * 1000) / large;
-      console.log(
-        `${name.padEnd(24)}${a.toFixed(0).padStart(12)}${b.toFixed(0).padStart(12)}${pa.toFixed(1).padStart(10)}${pb.toFixed(1).padStart(10)}${(pb / pa).toFixed(2).padStart(8)}`,
-      );
+      console.log(row(name, a.toFixed(0), b.toFixed(0), pa.toFixed(1), pb.toFixed(1), (pb / pa).toFixed(2)));
     }
   }
 } finally {

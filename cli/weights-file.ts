@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { IRGraph } from '../compiler/ir/ir.js';
 import { readCheckpoint, readTfjsWeights, tfjsCheckpointNames } from '../backends/tfjs/checkpoint.js';
-import { decodeSafetensors, SafetensorsError } from '../backends/common/safetensors.js';
+import { decodeSafetensors, type ReadTensor, SafetensorsError } from '../backends/common/safetensors.js';
 import { fromTorchTensors, torchWeightsFound } from '../backends/common/torch-state.js';
 import type { FoundWeight } from '../backends/common/init-weights.js';
 
@@ -15,12 +15,8 @@ export { SafetensorsError };
 
 export const isSafetensors = (path: string): boolean => path.toLowerCase().endsWith('.safetensors');
 
-/**
- * Throws CheckpointError or SafetensorsError (the file cannot be read), or WeightsMismatchError (it does
- * not fit the network).
- */
-export function readWeightsFile(graph: IRGraph, path: string): Map<string, Float32Array> {
-  if (!isSafetensors(path)) return readTfjsWeights(path, graph);
+/** The tensors of the safetensors file at `path`; SafetensorsError when it cannot be read or decoded. */
+function readSafetensorsTensors(path: string): ReadTensor[] {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -29,7 +25,16 @@ export function readWeightsFile(graph: IRGraph, path: string): Map<string, Float
       `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
     );
   }
-  return fromTorchTensors(graph, decodeSafetensors(bytes, path).tensors, path);
+  return decodeSafetensors(bytes, path).tensors;
+}
+
+/**
+ * Throws CheckpointError or SafetensorsError (the file cannot be read), or WeightsMismatchError (it does
+ * not fit the network).
+ */
+export function readWeightsFile(graph: IRGraph, path: string): Map<string, Float32Array> {
+  if (!isSafetensors(path)) return readTfjsWeights(path, graph);
+  return fromTorchTensors(graph, readSafetensorsTensors(path), path);
 }
 
 /**
@@ -47,13 +52,5 @@ export function readWeightsFound(graph: IRGraph, path: string): Map<string, Foun
     }
     return out;
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new SafetensorsError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
-  return torchWeightsFound(graph, decodeSafetensors(bytes, path).tensors);
+  return torchWeightsFound(graph, readSafetensorsTensors(path));
 }

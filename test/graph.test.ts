@@ -5,13 +5,12 @@
  * order, left to right), the boxes say the paper's labels. Also: determinism, collapsing, --lint, --diff,
  * a block drawn alone, Mermaid, usage errors, and that no other command loads the layout library.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IRGraph, IRNode } from '../compiler/ir/ir.js';
 import { buildNetwork } from '../compiler/program/pipeline.js';
 import { loadProgram } from '../compiler/program/node-host.js';
-import { incc, repoRoot } from './helpers/cli.js';
+import { incc, repoRoot, runRecordingLoads } from './helpers/cli.js';
 import { parseDot, parseSvg, type ParsedSvg, type SvgBox } from './helpers/diagram.js';
 
 const outDir = join(repoRoot, 'test-output', 'graph');
@@ -554,16 +553,8 @@ describe('incc graph: only the graph command loads the layout library', () => {
   function loadedBy(args: string[]): { status: number | null; loaded: string[] } {
     const cli = join(repoRoot, 'dist', 'cli', 'incc.js');
     if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
-    const hook = `data:text/javascript,${encodeURIComponent(
-      'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
-        "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
-    )}`;
-    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-    const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    return { status: r.status, loaded: [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!) };
+    const { status, loaded } = runRecordingLoads(cli, args, repoRoot);
+    return { status, loaded };
   }
   const layoutLibrary = (loaded: string[]) =>
     loaded.filter((u) => /node_modules\/(elkjs|playwright-core)\/|\/backends\/graph\//.test(u));

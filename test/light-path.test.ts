@@ -10,11 +10,11 @@
  * 4. `incc compile` imports each target only when it is chosen: its --help and its usage errors load
  *    neither, and `--target tfjs` loads tfjs but no ONNX package.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runRecordingLoads } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HEAVY = /^(@tensorflow\/|onnxruntime)/;
@@ -48,16 +48,7 @@ function specifiers(text: string): { spec: string; kind: 'static' | 'dynamic' }[
 function runWithHook(args: string[]): { status: number | null; stdout: string; loaded: string[] } {
   const cli = join(root, 'dist', 'cli', 'incc.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm test does)`);
-  const hook = `data:text/javascript,${encodeURIComponent(
-    'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
-      "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
-  )}`;
-  const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-  const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cli, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return { status: r.status, stdout: r.stdout, loaded: [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!) };
+  return runRecordingLoads(cli, args, root);
 }
 
 const heavyLoaded = (loaded: string[]) =>

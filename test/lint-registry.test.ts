@@ -196,7 +196,7 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
     expect(undocumented).toEqual([]);
   });
 
-  test("its page's examples do what they say: each incorrect network triggers the rule, each correct one does not", () => {
+  test("its page's examples do what they say: each incorrect network triggers the rule, no correct one does", () => {
     const problems: string[] = [];
     for (const [title, expectFindings] of [
       ['Incorrect', true],
@@ -209,7 +209,10 @@ describe.each(lintRules.map((r) => [r.id, r] as const))('rule %s', (id, rule) =>
         else if (r.messages!.length > 0 !== expectFindings)
           problems.push(
             `${title} example ` +
-              `${expectFindings ? 'does not trigger the rule' : `triggers the rule: ${r.messages!.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`}\n${text}`,
+              (expectFindings
+                ? 'does not trigger the rule'
+                : `triggers the rule: ${r.messages!.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`) +
+              `\n${text}`,
           );
       }
     }

@@ -107,7 +107,8 @@ describe('SARIF over stdlib/ and examples/lint/', () => {
       .map(
         (r) =>
           `${r.ruleId} ` +
-          `${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine}`,
+          `${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:` +
+          `${r.locations![0]!.physicalLocation!.region!.startLine}`,
       );
     expect(duplicated).toEqual([]);
   });

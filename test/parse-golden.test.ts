@@ -14,6 +14,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Span } from '../compiler/syntax/ast.js';
 import { incc, incpFiles, repoRoot } from './helpers/cli.js';
 
 const update = process.env['UPDATE_GOLDEN'] === '1';
@@ -22,16 +23,6 @@ const examples = incpFiles('examples').filter((f) => !f.startsWith('examples/lin
 
 function goldenPath(example: string): string {
   return join(repoRoot, 'test', 'golden', 'parse', example.replace(/^examples\//, '').replace(/\.incp$/, '.json'));
-}
-
-interface Span {
-  file: string;
-  startOffset: number;
-  endOffset: number;
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
 }
 
 type Json = { [k: string]: unknown };

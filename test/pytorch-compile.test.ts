@@ -15,6 +15,7 @@ import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
 import { incc, repoRoot } from './helpers/cli.js';
 import { graphOf, randomizedWeights, stdlibGraph } from './helpers/onnx.js';
 import { runPython, testWith, venvPython, venvRuff } from './helpers/python.js';
+import { joinedRegExp } from './helpers/regexp.js';
 
 let dir: string;
 beforeAll(() => {
@@ -83,7 +84,10 @@ describe('incc compile --target pytorch', () => {
         expect(r.stderr).toBe('');
         expect(r.status).toBe(0);
         expect(r.stdout).toMatch(
-          /^wrote .*: MiniInception as MiniInception \(model\.py\), [\d,]+ trainable parameters; weights initial \(seed 3\); 5 files/,
+          joinedRegExp(
+            /^wrote .*: MiniInception as MiniInception \(model\.py\), [\d,]+ trainable parameters; /,
+            /weights initial \(seed 3\); 5 files/,
+          ),
         );
       }
       expect(readdirSync(a).sort()).toEqual([
@@ -189,7 +193,10 @@ describe('weights.safetensors', () => {
       ) as Uint8Array,
     ).tensors;
     expect(() => fromTorchTensors(g, other, 'w.safetensors')).toThrow(
-      /w\.safetensors do not match the network: .*a_b_e\.conv\.weight is \[5, 8, 3, 3\], the network needs \[4, 8, 3, 3\]/,
+      joinedRegExp(
+        /w\.safetensors do not match the network: /,
+        /.*a_b_e\.conv\.weight is \[5, 8, 3, 3\], the network needs \[4, 8, 3, 3\]/,
+      ),
     );
   });
 });

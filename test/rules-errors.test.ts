@@ -57,7 +57,7 @@ network N {
 }
 `;
 
-  test('reported at the replacement (line 3, after `  replace `: column 11), with notes at the layer and the apply', () => {
+  test('reported at the replacement (line 3, after `  replace `: column 11), noted at the layer and the apply', () => {
     const ds = checked(text);
     expect(where(ds)).toEqual([['rule-changes-shape', 3, 11]]);
     const d = ds[0]!;

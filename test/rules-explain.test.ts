@@ -8,25 +8,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Cost } from '../compiler/rewrite/cost.js';
+import type { ExplainedApplication } from '../compiler/rewrite/explain.js';
 import { incc } from './helpers/cli.js';
 
-interface Cost {
-  weights: number;
-  params: number;
-  macs: number;
-}
-
+/** What `incc rewrite --explain --json` prints (compiler/rewrite/explain.ts). */
 interface Explained {
   network: string;
-  applications: {
-    rule: string;
-    args: Record<string, unknown>;
-    node: string;
-    source: { file: string; line: number; column: number };
-    before: string[];
-    after: string[];
-    cost: { before: Cost; after: Cost };
-  }[];
+  applications: ExplainedApplication[];
   totals: { before: Cost; after: Cost };
 }
 
@@ -246,7 +235,7 @@ describe('rewrite --explain --json, hand-computed', () => {
     expect(a.cost.after.macs).toBe(17 * 17 * 36_864); // 10,653,696
   });
 
-  test('efficient_grid_reduction_conv_pool: conv then pool costs 4x pool then conv; the same parallel reduction', () => {
+  test('efficient_grid_reduction_conv_pool: conv then pool costs 4x pool then conv; same parallel reduction', () => {
     const a = single(`network C {
   input 34x34x64
   conv 3x3 128

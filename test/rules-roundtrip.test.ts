@@ -82,7 +82,9 @@ function built(path: string, network?: string, args: Record<string, number | boo
   if (!result.graph)
     throw new Error(
       `${path}: ` +
-        `${result.diagnostics.map((d) => `${d.span?.file}:${d.span?.startLine}:${d.span?.startColumn} ${d.message}`).join('; ')}`,
+        result.diagnostics
+          .map((d) => `${d.span?.file}:${d.span?.startLine}:${d.span?.startColumn} ${d.message}`)
+          .join('; '),
     );
   return result.graph;
 }

@@ -648,7 +648,8 @@ describe('output shapes by hand', () => {
       src(
         'network N {',
         '  input 20x20x3',
-        '  s1..s3: repeat 3 { conv 3x3 8 -> conv 3x3/2 8 valid }', // 20 -> ceil(18/2) = 9 -> ceil(7/2) = 4 -> ceil(2/2) = 1
+        // 20 -> ceil(18/2) = 9 -> ceil(7/2) = 4 -> ceil(2/2) = 1
+        '  s1..s3: repeat 3 { conv 3x3 8 -> conv 3x3/2 8 valid }',
         '}',
       ),
     );

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Summary } from '../compiler/print/summary.js';
 import { plainEnv } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,37 +22,8 @@ function incc(...args: string[]): string {
   return execFileSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: plainEnv() });
 }
 
-interface JsonNode {
-  name: string;
-  op: string;
-  outputShape: number[];
-  params: number;
-  trainable: number;
-  nonTrainable: number;
-  macs: number;
-  head: string;
-  inputs: string[];
-  source: { file: string; line: number; column: number };
-}
-
-interface JsonParams {
-  total: number;
-  trainable: number;
-  nonTrainable: number;
-}
-
-interface JsonSummary {
-  network: string;
-  file: string;
-  args: Record<string, unknown>;
-  input: number[];
-  output: number[];
-  params: JsonParams;
-  macs: number;
-  aux: { name: string; from: string; weight: number; output: number[]; params: JsonParams; macs: number }[];
-  main: { params: JsonParams; macs: number };
-  nodes: JsonNode[];
-}
+/** What `incc summary --json` prints: compiler/print/summary.ts's Summary. */
+type JsonSummary = Summary;
 
 function summary(...extra: string[]): JsonSummary {
   return JSON.parse(incc('summary', 'stdlib/inception_v3.incp', '--json', ...extra)) as JsonSummary;

@@ -8,7 +8,7 @@
  * - Ctrl-C stops after saving the state mid-epoch (exit 130), and --resume picks up from that step;
  * - bad data and a bad training setting are clear errors (exit 1) naming the file.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import pngjs from 'pngjs';
 import { syntheticDataset } from '../backends/common/data.js';
-import { cliPath, incc, repoRoot, plainEnv } from './helpers/cli.js';
+import { cliPath, incc, repoRoot, plainEnv, runRecordingLoads } from './helpers/cli.js';
+import { joinedRegExp } from './helpers/regexp.js';
 
 tf.enableProdMode();
 
@@ -59,7 +60,7 @@ const COUNT = 640; // 480 training images (15 steps of 32), 160 validation
 const out = join(work, 'run');
 
 describe('incc train on synthetic data', () => {
-  test('one epoch, then --resume for a second: the counters and the schedule continue; accuracy well above chance', () => {
+  test('one epoch, then --resume for a second: the counters and the schedule go on; accuracy well above chance', () => {
     const first = incc([
       'train',
       fastDecay,
@@ -220,7 +221,10 @@ describe('incc train errors', () => {
     const r = incc(['train', bad, '--data', 'synthetic']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      /bad-optimizer\.incp:\d+:\d+: error value-out-of-range: the optimizer must be one of rmsprop, momentum, sgd or adam \(did you mean `rmsprop`\?\), not `rmsprob`/,
+      joinedRegExp(
+        /bad-optimizer\.incp:\d+:\d+: error value-out-of-range: /,
+        /the optimizer must be one of rmsprop, momentum, sgd or adam \(did you mean `rmsprop`\?\), not `rmsprob`/,
+      ),
     );
     expect(r.stderr).not.toContain('incc train: MiniInception');
   });
@@ -228,22 +232,13 @@ describe('incc train errors', () => {
   test('--help, usage errors and a bad setting load no tfjs (the light path)', () => {
     const bad = join(work, 'bad-light.incp');
     writeFileSync(bad, mini.replace('label_smoothing = 0.1', 'label_smoothing = 2'));
-    const hook = `data:text/javascript,${encodeURIComponent(
-      'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
-        "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
-    )}`;
-    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
     for (const [args, status] of [
       [['train', '--help'], 0],
       [['train', bad], 2],
       [['train', bad, '--data', 'synthetic'], 1],
     ] as const) {
-      const r = spawnSync(process.execPath, ['--no-warnings', '--import', register, cliPath, ...args], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
-      expect(r.status).toBe(status);
-      const loaded = [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!);
+      const { status: exit, loaded } = runRecordingLoads(cliPath, args, repoRoot);
+      expect(exit).toBe(status);
       // The hook sees what loads: the CLI's files (a few for --help, which loads no command's code; more for a run).
       expect(loaded.length).toBeGreaterThan(args[1] === '--help' ? 4 : 10);
       expect(loaded.filter((u) => /node_modules\/(@tensorflow|pngjs|jpeg-js)/.test(u))).toEqual([]);

@@ -33,7 +33,11 @@ export class WeightsMismatchError extends Error {
     if (wrongShape.length > 0)
       parts.push(
         `${wrongShape.length} with the wrong shape: ` +
-          `${list(wrongShape.map((w) => `${w.name} is [${w.actual.join(', ')}], the network needs [${w.expected.join(', ')}]`))}`,
+          list(
+            wrongShape.map(
+              (w) => `${w.name} is [${w.actual.join(', ')}], the network needs [${w.expected.join(', ')}]`,
+            ),
+          ),
       );
     return `the weights in ${source} do not match the network: ${parts.join('; ')}`;
   }

@@ -57,7 +57,8 @@ header p { margin: 0; color: #57606a; font-size: 13px; }
 main { padding: 16px 24px 32px; }
 section { margin-bottom: 24px; }
 h2 { font-size: 16px; margin: 0 0 8px; }
-.diagram { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; overflow: auto; max-height: 85vh; padding: 8px; }
+.diagram { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; overflow: auto; \
+max-height: 85vh; padding: 8px; }
 .diagram svg { display: block; }
 details.block { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; }
 details.block > summary { cursor: pointer; padding: 6px 10px; font-size: 13px; }
@@ -75,7 +76,8 @@ tr.selected td { background: #fff8c5; }
 td.findings div + div { margin-top: 2px; }
 .sev-info { color: #0550ae; }
 .sev-warning, .sev-error { color: #a40e26; }
-ul.findings { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 8px 8px 28px; font-size: 13px; }
+ul.findings { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 8px 8px 28px; \
+font-size: 13px; }
 p.note { color: #57606a; font-size: 13px; }
 .incc-graph .node.layer { cursor: pointer; }
 `;
@@ -152,19 +154,27 @@ export function renderHtml(input: HtmlInput): string {
     out.push('</section>');
   }
   out.push('<section id="layers"><h2>Layers</h2>');
-  out.push(
-    '<table ' +
-      'class="summary"><thead><tr><th>name</th><th>op</th><th>output</th><th>params</th><th>mult-adds</th><th>source</th><th>lint</th></tr></thead><tbody>',
-  );
+  const headings = ['name', 'op', 'output', 'params', 'mult-adds', 'source', 'lint'];
+  out.push(`<table class="summary"><thead><tr>${headings.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>`);
   for (const n of input.rows) {
     const fs = findingsByNode.get(n.name) ?? [];
+    const findings = fs.map(
+      (f) =>
+        `<div class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code>: ` +
+        `${escapeXml(f.message)}</div>`,
+    );
+    const cells = [
+      `<td><code>${escapeXml(n.name)}</code></td>`,
+      `<td><code>${escapeXml(opLine(n))}</code></td>`,
+      `<td class="num">${shapeText(n.shape)}</td>`,
+      `<td class="num">${groupDigits(n.params.trainable + n.params.nonTrainable)}</td>`,
+      `<td class="num">${groupDigits(n.macs)}</td>`,
+      `<td><code>${escapeXml(`${n.span.file}:${n.span.startLine}`)}</code></td>`,
+      `<td class="findings">${findings.join('')}</td>`,
+    ];
+    const flagged = fs.length > 0 ? ' class="flagged"' : '';
     out.push(
-      `<tr id="${escapeXml(rowAnchor(n.name))}"${fs.length > 0 ? ' class="flagged"' : ''} ` +
-        `data-node="${escapeXml(n.name)}"><td><code>${escapeXml(n.name)}</code></td><td><code>${escapeXml(opLine(n))}</code></td><td ` +
-        `class="num">${shapeText(n.shape)}</td><td ` +
-        `class="num">${groupDigits(n.params.trainable + n.params.nonTrainable)}</td><td ` +
-        `class="num">${groupDigits(n.macs)}</td><td><code>${escapeXml(`${n.span.file}:${n.span.startLine}`)}</code></td><td ` +
-        `class="findings">${fs.map((f) => `<div class="sev-${f.severity}">${escapeXml(f.severity)} <code>${escapeXml(f.rule)}</code>: ` + `${escapeXml(f.message)}</div>`).join('')}</td></tr>`,
+      `<tr id="${escapeXml(rowAnchor(n.name))}"${flagged} data-node="${escapeXml(n.name)}">${cells.join('')}</tr>`,
     );
   }
   out.push('</tbody></table>');

@@ -83,7 +83,8 @@ export const STYLE = `
 .incc-graph { background: #ffffff; }
 .incc-graph text { font-family: ${MONO_FONT}; fill: #1f2328; }
 .incc-graph .title { font-family: ${SANS_FONT}; font-size: 15px; font-weight: bold; }
-.incc-graph .subtitle, .incc-graph .heading, .incc-graph .footnote { font-family: ${SANS_FONT}; font-size: 11px; fill: #57606a; }
+.incc-graph .subtitle, .incc-graph .heading, .incc-graph .footnote { font-family: ${SANS_FONT}; \
+font-size: 11px; fill: #57606a; }
 .incc-graph .heading { font-size: 12px; font-weight: bold; fill: #1f2328; }
 .incc-graph .node rect { stroke-width: 1.2; }
 .incc-graph .node .nm { font-size: ${SMALL_SIZE}px; fill: #57606a; }
@@ -233,10 +234,13 @@ export function renderSvg(panels: Panel[], options: SvgOptions): string {
   const height = Math.ceil(HEADER + bodyHeight + (footnotes.length > 0 ? 10 + footnotes.length * 14 : 0) + 8);
   const view0 = panels[0]!.laid.view;
   const out: string[] = [];
+  const instance = view0.instance
+    ? ` data-instance="${escapeXml(view0.instance)}" data-block="${escapeXml(view0.block!)}"`
+    : '';
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="incc-graph" width="${width}" height="${height}" ` +
       `viewBox="0 0 ${width} ${height}" data-network="${escapeXml(view0.network)}" ` +
-      `data-scope="${view0.scope}"${view0.instance ? ` data-instance="${escapeXml(view0.instance)}" data-block="${escapeXml(view0.block!)}"` : ''} ` +
+      `data-scope="${view0.scope}"${instance} ` +
       `data-depth="${Number.isFinite(view0.depth) ? view0.depth : 'all'}" role="img" ` +
       `aria-label="${escapeXml(options.title)}">`,
   );
@@ -261,10 +265,8 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
   const { laid } = plan.panel;
   const dy = HEADER + (plan.panel.heading ? PANEL_HEADING : 0);
   const out: string[] = [];
-  out.push(
-    `<g class="panel" ` +
-      `transform="translate(${num(plan.x)},${num(dy)})"${plan.panel.heading ? ` data-heading="${escapeXml(plan.panel.heading)}"` : ''}>`,
-  );
+  const heading = plan.panel.heading ? ` data-heading="${escapeXml(plan.panel.heading)}"` : '';
+  out.push(`<g class="panel" transform="translate(${num(plan.x)},${num(dy)})"${heading}>`);
   if (plan.panel.heading) out.push(`<text class="heading" x="8" y="-6">${escapeXml(plan.panel.heading)}</text>`);
   const edgesAt = out.length;
   out.push('<g class="edges">');
@@ -342,10 +344,10 @@ function renderPanel(plan: PanelPlan, p: string, linkBlocks: string | undefined)
           `y1="${num(b.y + b.height / 2)}" x2="${num(nx - 4)}" y2="${num(n.y + NOTE_LINE / 2)}"/></g>`,
       );
       const ty = n.y + NOTE_LINE - 3;
-      texts.push(
-        `<g ` +
-          `${attrs}>${n.lines.map((line, k) => `<text x="${num(nx)}" y="${num(ty + k * NOTE_LINE)}">${escapeXml(line)}</text>`).join('')}</g>`,
+      const textLines = n.lines.map(
+        (line, k) => `<text x="${num(nx)}" y="${num(ty + k * NOTE_LINE)}">${escapeXml(line)}</text>`,
       );
+      texts.push(`<g ${attrs}>${textLines.join('')}</g>`);
     }
     out[edgesAt] = ['<g class="leaders">', ...lines, '</g>', out[edgesAt]].join('\n');
     out.push('<g class="notes">', texts.join('\n'), '</g>');

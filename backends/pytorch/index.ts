@@ -71,7 +71,8 @@ export function pytorchFiles(
   const p = totalParams(graph.nodes);
   const summary =
     `${graph.network} as ${model.className} (model.py), ${p.trainable.toLocaleString('en-US')} trainable parameters; ` +
-    (`weights ` +
-      `${options.weights ? `from ${options.weightsSource ?? 'the weights given'}` : `initial (seed ${options.seed ?? 0})`}`);
+    (options.weights
+      ? `weights from ${options.weightsSource ?? 'the weights given'}`
+      : `weights initial (seed ${options.seed ?? 0})`);
   return { files, summary };
 }

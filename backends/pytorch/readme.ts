@@ -14,17 +14,19 @@ torchvision>=0.17
 export function emitReadme(graph: IRGraph, className: string, recipe: Recipe): string {
   const input = graph.nodes[graph.input]!.shape;
   const [h, w, c] = input as [number, number, number];
+  const auxHeads = graph.aux.length === 0 ? 'none here' : graph.aux.map((a) => `\`${a.name}\``).join(', ');
+  const clipping = recipe.clip.mode === 'none' ? 'none' : `${recipe.clip.mode} ${recipe.clip.value}`;
   return `# ${graph.network} in PyTorch
 
 Compiled by incc from \`${graph.file}\` (\`incc compile --target pytorch\`).
 
 - \`model.py\`: \`${className}\` (also \`Model\`), a \`torch.nn.Module\` taking float32 NCHW
   \`[N, ${c}, ${h}, ${w}]\`. In training mode it returns the main output and the auxiliary heads
-  (${graph.aux.length === 0 ? 'none here' : graph.aux.map((a) => `\`${a.name}\``).join(', ')}); \`model(x, logits=True)\` leaves out the final softmax.
+  (${auxHeads}); \`model(x, logits=True)\` leaves out the final softmax.
 - \`weights.safetensors\`: its weights, loaded with strict key matching:
   \`model.load_state_dict(safetensors.torch.load_file("weights.safetensors"))\`.
 - \`train.py\`: the network's training recipe (optimizer ${recipe.optimizer.name}, lr ${recipe.optimizer.lr},
-  label smoothing ${recipe.labelSmoothing}, clipping ${recipe.clip.mode === 'none' ? 'none' : `${recipe.clip.mode} ${recipe.clip.value}`},
+  label smoothing ${recipe.labelSmoothing}, clipping ${clipping},
   batch ${recipe.batchSize} per process, ${recipe.epochs} epochs), as incc resolved it.
 
 ## Setup

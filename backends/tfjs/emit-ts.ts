@@ -186,9 +186,9 @@ export function typeScriptSource(graph: IRGraph, plan: LayerPlan, options: EmitO
 
   const out: string[] = [];
   const args = JSON.stringify(graph.args);
+  const version = options.version ? ` ${options.version}` : '';
   out.push(
-    `// ` +
-      `${commentText(`${graph.network}, compiled by incc${options.version ? ` ${options.version}` : ''} from ${graph.file}`)}`,
+    `// ${commentText(`${graph.network}, compiled by incc${version} from ${graph.file}`)}`,
     `// ${commentText(`Network arguments: ${args}`)}`,
     '//',
     "// buildModel() makes the model with tfjs's own random initial weights; the compiled weights are in",

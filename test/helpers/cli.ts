@@ -20,6 +20,32 @@ export const cliPath =
     ? bundledCliPath
     : unbundledCliPath;
 
+/** A resolve hook (a module as a data: URL) that writes `LOADED <url>` to stderr for every module resolved. */
+const LOAD_RECORDER = `data:text/javascript,${encodeURIComponent(
+  'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
+    "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+)}`;
+/** What `node --import` takes to register LOAD_RECORDER (node:module's register). */
+const REGISTER_LOAD_RECORDER = `data:text/javascript,${encodeURIComponent(
+  `import { register } from 'node:module'; register(${JSON.stringify(LOAD_RECORDER)});`,
+)}`;
+
+/**
+ * `node CLI ARGS` in `cwd` with a loader hook that records every module URL it resolves: the exit status, stdout
+ * and those URLs (what a command loads).
+ */
+export function runRecordingLoads(
+  cli: string,
+  args: readonly string[],
+  cwd: string,
+): { status: number | null; stdout: string; loaded: string[] } {
+  const r = spawnSync(process.execPath, ['--no-warnings', '--import', REGISTER_LOAD_RECORDER, cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, loaded: [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!) };
+}
+
 /** `incc ARGS...` with `cwd` (the repository root by default); NO_COLOR so output is plain. */
 /**
  * Runs the CLI with `args` in `cwd`, colour off (NO_COLOR; FORCE_COLOR, which Jest may set, and a CI's

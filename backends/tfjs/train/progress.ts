@@ -23,12 +23,13 @@ export function formatDuration(seconds: number): string {
 
 export function progressLine(epoch: number, epochs: number, s: StepStats, width = 24): string {
   const done = Math.round((s.step / Math.max(1, s.steps)) * width);
-  const bar = `[${'='.repeat(Math.max(0, done - 1))}${done > 0 ? (s.step >= s.steps ? '=' : '>') : ''}${' '.repeat(width - done)}]`;
+  const head = done > 0 ? (s.step >= s.steps ? '=' : '>') : '';
+  const bar = `[${'='.repeat(Math.max(0, done - 1))}${head}${' '.repeat(width - done)}]`;
   const steps = String(s.steps);
   return (
     `epoch ${epoch}/${epochs} ${bar} ${String(s.step).padStart(steps.length)}/${steps}` +
-    (`  loss ${s.loss.toFixed(4)}  acc ${s.accuracy.toFixed(3)}  ${s.imagesPerSecond.toFixed(1)} img/s  ETA ` +
-      `${formatDuration(s.eta)}`)
+    `  loss ${s.loss.toFixed(4)}  acc ${s.accuracy.toFixed(3)}  ${s.imagesPerSecond.toFixed(1)} img/s  ` +
+    `ETA ${formatDuration(s.eta)}`
   );
 }
 
