@@ -252,12 +252,13 @@ describe('the library API', () => {
     expect(Array.from(ones.dataSync()).every((v) => v === 1)).toBe(true);
   });
 
-  test('count_include_pad=true: ZeroPadding2D then a VALID AveragePooling2D, stock tfjs loads it, zeros counted', async () => {
+  test('count_include_pad=true: ZeroPadding2D + VALID AveragePooling2D; stock tfjs loads it, zeros count', async () => {
     const dir = join(work, 'counted');
     const src = join(work, 'counted.incp');
     writeFileSync(
       src,
-      'network Counted {\n  input 5x5x1\n  a: avgpool 3x3/2 count_include_pad=true\n  b: avgpool 2x2/2 count_include_pad=true\n}\n',
+      'network Counted {\n  input 5x5x1\n  a: avgpool 3x3/2 count_include_pad=true\n' +
+        '  b: avgpool 2x2/2 count_include_pad=true\n}\n',
     );
     const r = incc(['compile', src, '--target', 'tfjs', '--out', dir, '--emit-ts']);
     expect(r.stderr).toBe('');
