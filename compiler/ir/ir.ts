@@ -18,17 +18,17 @@ export interface BatchNormAttrs {
   momentum: number;
 }
 
-export interface PoolAttrs {
+/** A sliding window over the grid: a pool's, a convolution's. */
+export interface WindowAttrs {
   kernel: [number, number];
   stride: [number, number];
   padding: Padding;
 }
 
+export type PoolAttrs = WindowAttrs;
+
 /** What a convolution (`conv`, and `sepconv`'s pointwise step) is: window, filters, bias, batch norm, activation. */
-export interface ConvolutionAttrs {
-  kernel: [number, number];
-  stride: [number, number];
-  padding: Padding;
+export interface ConvolutionAttrs extends WindowAttrs {
   filters: number;
   bias: boolean;
   /** Batch normalization after the convolution (sepconv: after the pointwise step), before the activation; or null. */

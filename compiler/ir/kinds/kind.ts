@@ -6,7 +6,7 @@
  */
 import type { Span } from '../../syntax/ast.js';
 import type { BuiltinLayerName } from '../../syntax/layer-names.js';
-import type { Activation, BatchNormAttrs, NodeAttrs, Padding, Shape } from '../ir.js';
+import type { ConvolutionAttrs, NodeAttrs, Shape } from '../ir.js';
 import type { Value } from '../values.js';
 
 export type Check = (v: Value) => { ok: true; value: unknown } | { ok: false; expected: string; range?: boolean };
@@ -52,13 +52,7 @@ export interface Variable {
 }
 
 /** What lint rules read of a spatial convolution. */
-export interface Convolution {
-  kernel: [number, number];
-  stride: [number, number];
-  padding: Padding;
-  filters: number;
-  bn: BatchNormAttrs | null;
-  activation: Activation;
+export interface Convolution extends Omit<ConvolutionAttrs, 'bias'> {
   /**
    * True for a full convolution (each output channel sees every input channel through the kh x kw kernel,
    * the paper's arithmetic); false for a depthwise-separable one (a kh x kw kernel per input channel, then
