@@ -180,6 +180,25 @@ export function printIncp(path: AstPath<Node>, options: Options, print: Print): 
   return text;
 }
 
+/** `KEYWORD NAME(PARAMS) BODY`: a block, network or rule declaration; `withParams` false leaves out the `()`. */
+function printDeclaration(
+  path: AstPath<Node>,
+  options: Options,
+  print: Print,
+  keyword: string,
+  withParams: boolean,
+  body: () => Doc,
+): Doc[] {
+  const node = path.node as A.BlockDecl | A.NetworkDecl | A.RuleDecl;
+  return [
+    `${keyword} `,
+    path.call(print, 'name'),
+    withParams ? args(path, print, 'params', options, end(node.name)) : '',
+    ' ',
+    body(),
+  ];
+}
+
 function printNode(path: AstPath<Node>, options: Options, print: Print): Doc {
   const node = path.node;
   switch (node.kind) {
@@ -216,29 +235,13 @@ function printNode(path: AstPath<Node>, options: Options, print: Print): Doc {
       ];
     }
     case 'BlockDecl':
-      return [
-        'block ',
-        path.call(print, 'name'),
-        args(path, print, 'params', options, end(node.name)),
-        ' ',
-        path.call(print, 'body'),
-      ];
+      return printDeclaration(path, options, print, 'block', true, () => path.call(print, 'body'));
     case 'NetworkDecl':
-      return [
-        'network ',
-        path.call(print, 'name'),
-        node.params.length > 0 ? args(path, print, 'params', options, end(node.name)) : '',
-        ' ',
-        path.call(print, 'body'),
-      ];
+      return printDeclaration(path, options, print, 'network', node.params.length > 0, () => path.call(print, 'body'));
     case 'RuleDecl':
-      return [
-        'rule ',
-        path.call(print, 'name'),
-        node.params.length > 0 ? args(path, print, 'params', options, end(node.name)) : '',
-        ' ',
+      return printDeclaration(path, options, print, 'rule', node.params.length > 0, () =>
         brokenBody(path, print, 'clauses', options),
-      ];
+      );
     case 'Match':
       return ['match ', path.call(print, 'pattern')];
     case 'When':

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { transpose4 } from '../backends/common/transpose.js';
 import type { IRGraph } from '../compiler/ir/ir.js';
 import { exportOnnx, OPTIMIZATIONS, type Optimization } from '../backends/onnx/index.js';
 import { buildModel, planLayers, tfjsWeightNames, writeTfjsModel } from '../backends/tfjs/index.js';
@@ -72,12 +73,7 @@ function predict(model: tf.LayersModel, x: Float32Array, dims: number[]): Float3
 function nhwcOf(data: Float32Array, n: number, shape: number[]): Float32Array {
   if (shape.length !== 3) return data;
   const [h, w, c] = shape as [number, number, number];
-  const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++)
-    for (let k = 0; k < c; k++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + k] = data[((b * c + k) * h + y) * w + x]!;
-  return out;
+  return transpose4(data, [n, c, h, w], [0, 2, 3, 1]);
 }
 
 interface Parity {

@@ -17,6 +17,7 @@
  */
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import { type ReadTensor, type TensorToWrite } from './safetensors.js';
+import { transpose4 } from './transpose.js';
 import { matchWeights, WeightsMismatchError } from './weights-match.js';
 import { weightSpecs } from './weights.js';
 
@@ -156,26 +157,12 @@ function transpose2(v: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 /** HWIO [kh, kw, i, o] -> OIHW [o, i, kh, kw]. */
-function hwioToOihw(v: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {
-  const out = new Float32Array(v.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++) {
-        const src = ((y * kw + x) * ci + i) * co;
-        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = v[src + o]!;
-      }
-  return out;
-}
+const hwioToOihw = (v: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array =>
+  transpose4(v, [kh, kw, ci, co], [3, 2, 0, 1]);
 
 /** OIHW -> HWIO. */
-function oihwToHwio(v: Float32Array, co: number, ci: number, kh: number, kw: number): Float32Array {
-  const out = new Float32Array(v.length);
-  for (let o = 0; o < co; o++)
-    for (let i = 0; i < ci; i++)
-      for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + i) * co + o] = v[((o * ci + i) * kh + y) * kw + x]!;
-  return out;
-}
+const oihwToHwio = (v: Float32Array, co: number, ci: number, kh: number, kw: number): Float32Array =>
+  transpose4(v, [co, ci, kh, kw], [2, 3, 1, 0]);
 
 /** The Keras-layout shape of a tensor of `layout` with PyTorch's `shape` (of any rank: a wrong one passes through). */
 function kerasShape(layout: TorchLayout, shape: readonly number[]): number[] {

@@ -167,12 +167,15 @@ function bnOfBias(t: TargetLayer, s: SourceLayer): SourceLayer {
   };
 }
 
+/** What every diagnostic about a layer of the file says of it: the file's format, the layer's name and contents. */
+function aboutSourceLayer(source: WeightSource, s: SourceLayer): { format: string; layer: string; found: string } {
+  return { format: source.format, layer: s.name, found: describeSource(s) };
+}
+
 function mismatch(source: WeightSource, s: SourceLayer, t: TargetLayer): MatchError {
   return new MatchError(
     diagnostic('weights-layer-mismatch', t.node.span, {
-      format: source.format,
-      layer: s.name,
-      found: describeSource(s),
+      ...aboutSourceLayer(source, s),
       node: t.name,
       expected: describeTarget(t),
     }),
@@ -245,9 +248,7 @@ function pairByName(source: WeightSource, targets: TargetLayer[]): [TargetLayer,
       const t = targets.find((x) => x.name === s.incc)!;
       throw new MatchError(
         diagnostic('weights-layer-extra', t.node.span, {
-          format: source.format,
-          layer: s.name,
-          found: describeSource(s),
+          ...aboutSourceLayer(source, s),
           path: source.path,
           why: `\`${other.name}\` already maps to layer \`${t.name}\``,
         }),
@@ -300,9 +301,7 @@ function pairByStructure(source: WeightSource, targets: TargetLayer[]): [TargetL
     if (open) throw mismatch(source, s, open.layers[open.next]!);
     throw new MatchError(
       diagnostic('weights-layer-extra', targets[0]?.node.span, {
-        format: source.format,
-        layer: s.name,
-        found: describeSource(s),
+        ...aboutSourceLayer(source, s),
         path: source.path,
         why: 'every layer of the network already has its weights',
       }),

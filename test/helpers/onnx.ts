@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import pkg from 'onnx-proto';
+import { transpose4 } from '../../backends/common/transpose.js';
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { buildNetwork } from '../../compiler/program/pipeline.js';
 import { loadProgram, loadProgramFromText, stdlibDir } from '../../compiler/program/node-host.js';
@@ -65,12 +66,7 @@ export function randomInput(size: number, seed = 3): Float32Array {
 
 /** NHWC -> NCHW for a batch of [h, w, c] maps. */
 export function toNchw(x: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let xx = 0; xx < w; xx++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + xx] = x[((b * h + y) * w + xx) * c + k]!;
-  return out;
+  return transpose4(x, [n, h, w, c], [0, 3, 1, 2]);
 }
 
 export interface OrtOutput {
