@@ -75,6 +75,9 @@ const attrInt = (name: string, i: number): IAttributeProto => ({ name, type: F.I
 const attrInts = (name: string, ints: number[]): IAttributeProto => ({ name, type: F.INTS, ints });
 const attrFloat = (name: string, f: number): IAttributeProto => ({ name, type: F.FLOAT, f });
 
+/** The ONNX op of each activation that is one element-wise op without attributes. */
+const ONNX_ELEMENTWISE = { linear: 'Identity', relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh' } as const;
+
 /** A Conv node's attributes (no dilation); `group` is 1 for a full convolution, C_in for a depthwise one. */
 function convAttributes(
   kernel: readonly number[],
@@ -284,10 +287,10 @@ class Lowering {
   emitActivation(ir: IRNode, act: Activation, x: string, out: string, nodeName: string): void {
     switch (act) {
       case 'linear':
-        this.node(ir, 'Identity', nodeName, [x], [out]);
-        return;
       case 'relu':
-        this.node(ir, 'Relu', nodeName, [x], [out]);
+      case 'sigmoid':
+      case 'tanh':
+        this.node(ir, ONNX_ELEMENTWISE[act], nodeName, [x], [out]);
         return;
       case 'relu6': {
         if (!this.clip) {
@@ -298,12 +301,6 @@ class Lowering {
         this.node(ir, 'Clip', nodeName, [x, ...this.clip], [out]);
         return;
       }
-      case 'sigmoid':
-        this.node(ir, 'Sigmoid', nodeName, [x], [out]);
-        return;
-      case 'tanh':
-        this.node(ir, 'Tanh', nodeName, [x], [out]);
-        return;
       case 'softmax':
         // Keras's softmax runs over the last axis, the channels: axis 1 in NCHW and for [N, C].
         this.node(ir, 'Softmax', nodeName, [x], [out], [attrInt('axis', 1)]);

@@ -57,6 +57,11 @@ function tfPads(
 
 const symmetric = (p: [number, number, number, number]): boolean => p[0] === p[1] && p[2] === p[3];
 
+/** A Python `__init__` signature of a model.py helper class: `self`, then `parameters`, one a line. */
+function pyInit(parameters: string[]): string[] {
+  return ['    def __init__(', '        self,', ...parameters.map((p) => `        ${p},`), '    ) -> None:'];
+}
+
 /** The nodes the outputs (main and aux) depend on. */
 function liveNodes(graph: IRGraph): Set<number> {
   const live = new Set<number>();
@@ -421,19 +426,18 @@ class ModelWriter {
     }
     const d = this.convDefaults;
     const convParameters = [
-      '    def __init__(',
-      '        self,',
-      '        in_channels: int,',
-      '        out_channels: int,',
-      '        kernel_size: tuple[int, int],',
-      '        stride: tuple[int, int] = (1, 1),',
-      '        padding: tuple[int, int] = (0, 0),',
-      '        tf_pad: tuple[int, int, int, int] | None = None,',
-      '        bias: bool = False,',
-      `        bn: tuple[float, float] | None = ${d.bn},`,
-      `        bn_scale: bool = ${pyBool(d.scale)},`,
-      `        activation: str = ${pyString(d.activation)},`,
-      '    ) -> None:',
+      ...pyInit([
+        'in_channels: int',
+        'out_channels: int',
+        'kernel_size: tuple[int, int]',
+        'stride: tuple[int, int] = (1, 1)',
+        'padding: tuple[int, int] = (0, 0)',
+        'tf_pad: tuple[int, int, int, int] | None = None',
+        'bias: bool = False',
+        `bn: tuple[float, float] | None = ${d.bn}`,
+        `bn_scale: bool = ${pyBool(d.scale)}`,
+        `activation: str = ${pyString(d.activation)}`,
+      ]),
       '        super().__init__()',
       '        self.pad = nn.ZeroPad2d(tf_pad) if tf_pad else None',
     ];
@@ -500,13 +504,7 @@ class ModelWriter {
         'class Dense(nn.Linear):',
         '    """Keras Dense: a linear layer, then the activation."""',
         '',
-        '    def __init__(',
-        '        self,',
-        '        in_features: int,',
-        '        out_features: int,',
-        '        bias: bool = True,',
-        '        activation: str = "linear",',
-        '    ) -> None:',
+        ...pyInit(['in_features: int', 'out_features: int', 'bias: bool = True', 'activation: str = "linear"']),
         '        super().__init__(in_features, out_features, bias=bias)',
         '        self.act = ACTIVATIONS[activation]()',
         '',
@@ -519,13 +517,12 @@ class ModelWriter {
         'class AvgPoolSame(nn.Module):',
         '    """TF\'s average pool with asymmetric "SAME" padding: the mean of real inputs."""',
         '',
-        '    def __init__(',
-        '        self,',
-        '        kernel_size: tuple[int, int],',
-        '        stride: tuple[int, int],',
-        '        tf_pad: tuple[int, int, int, int],',
-        '        input_size: tuple[int, int],',
-        '    ) -> None:',
+        ...pyInit([
+          'kernel_size: tuple[int, int]',
+          'stride: tuple[int, int]',
+          'tf_pad: tuple[int, int, int, int]',
+          'input_size: tuple[int, int]',
+        ]),
         '        super().__init__()',
         '        self.pad = nn.ZeroPad2d(tf_pad)',
         '        self.pool = nn.AvgPool2d(kernel_size, stride)',

@@ -435,9 +435,7 @@ class Elaborator {
       name,
       attrs,
       inputs,
-      shape: cost.shape,
-      params: cost.params,
-      macs: cost.macs,
+      ...cost, // shape, params, macs
       span,
       origin: ctx.origin,
       head: ctx.head,

@@ -540,9 +540,7 @@ class ReplacementBuilder {
         name,
         attrs,
         inputs,
-        shape: cost.shape,
-        params: cost.params,
-        macs: cost.macs,
+        ...cost, // shape, params, macs
         span: last.span,
         origin: last.origin,
         head: last.head,

@@ -37,6 +37,7 @@ import { incc, repoRoot } from '../helpers/cli.js';
 import { tfjsNodeLoads } from '../helpers/components.js';
 import { stdlibGraph } from '../helpers/onnx.js';
 import { runPython, testWith, torchvisionPython } from '../helpers/python.js';
+import { joinedRegExp } from '../helpers/regexp.js';
 
 const work = mkdtempSync(join(tmpdir(), 'incc-wimport-tv-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -105,7 +106,8 @@ function ok(r: ReturnType<typeof incc>): void {
 
 describe("incc weights import against torchvision's inception_v3", () => {
   tvTest(
-    'state dict (safetensors) -> ONNX (onnxruntime) and tfjs (stock tfjs), torchvision as shipped: 1e-4, aux head included',
+    'state dict (safetensors) -> ONNX (onnxruntime) and tfjs (stock tfjs), torchvision as shipped: 1e-4, ' +
+      'aux head included',
     async () => {
       const ref = reference();
       const w = at('v3.safetensors');
@@ -210,7 +212,10 @@ describe("incc weights import against torchvision's inception_v3", () => {
       ok(warned);
       expect(warned.stderr).toContain(POOL_WARNING);
       expect(warned.stderr).toMatch(
-        /ONNX AveragePool \/Mixed_5b\/\S+ \((after Pad \S+: its zeros counted|count_include_pad = 1)\) counts the zero padding/,
+        joinedRegExp(
+          /ONNX AveragePool \/Mixed_5b\/\S+ /,
+          /\((after Pad \S+: its zeros counted|count_include_pad = 1)\) counts the zero padding/,
+        ),
       );
       expect(warned.stderr).toContain('--set count_include_pad=true makes them agree');
       const r = incc(['weights', 'import', at('inception_v3.onnx'), ...V3, ...TV_POOLS, '--out', w, '--force']);
