@@ -68,4 +68,5 @@ t0 = time.perf_counter()
 for _ in range(steps):
     step()
 seconds = time.perf_counter() - t0
-print(json.dumps({'imagesPerSecond': batch * steps / seconds, 'peakRssKb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({'imagesPerSecond': batch * steps / seconds, 'peakRssKb': peak_rss_kb}))
