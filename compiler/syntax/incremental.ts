@@ -48,15 +48,7 @@ function shifted(item: A.TopLevel, offset: number, lines: number): A.TopLevel {
   offset += from?.offset ?? 0;
   lines += from?.lines ?? 0;
   if (offset === 0 && lines === 0) return source;
-  const move = (s: A.Span): A.Span => ({
-    file: s.file,
-    startOffset: s.startOffset + offset,
-    endOffset: s.endOffset + offset,
-    startLine: s.startLine + lines,
-    startColumn: s.startColumn,
-    endLine: s.endLine + lines,
-    endColumn: s.endColumn,
-  });
+  const move = (s: A.Span): A.Span => shiftSpan(s, offset, lines);
   const copy: Record<string, unknown> = {};
   const settle = (k: string, value: unknown) =>
     Object.defineProperty(copy, k, { value, writable: true, configurable: true, enumerable: true });
@@ -147,15 +139,7 @@ export function reparse(
     endColumn: s.endLine === 1 ? s.endColumn + startColumn - 1 : s.endColumn,
   });
   const lineDelta = newlines(text, start, end + delta) - newlines(oldText, start, end);
-  const after = (s: A.Span): A.Span => ({
-    file: s.file,
-    startOffset: s.startOffset + delta,
-    endOffset: s.endOffset + delta,
-    startLine: s.startLine + lineDelta,
-    startColumn: s.startColumn,
-    endLine: s.endLine + lineDelta,
-    endColumn: s.endColumn,
-  });
+  const after = (s: A.Span): A.Span => shiftSpan(s, delta, lineDelta);
   const before = (c: A.Comment) => c.span.endOffset <= start;
   const behind = (c: A.Comment) => c.span.startOffset >= end;
   const lines = text.split(/\r\n|\r|\n/);
@@ -182,4 +166,17 @@ export function reparse(
     },
   };
   return { ast, diagnostics: [] };
+}
+
+/** A span moved by `offset` characters and `lines` lines, its columns unchanged. */
+function shiftSpan(s: A.Span, offset: number, lines: number): A.Span {
+  return {
+    file: s.file,
+    startOffset: s.startOffset + offset,
+    endOffset: s.endOffset + offset,
+    startLine: s.startLine + lines,
+    startColumn: s.startColumn,
+    endLine: s.endLine + lines,
+    endColumn: s.endColumn,
+  };
 }
