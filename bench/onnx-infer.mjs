@@ -19,6 +19,11 @@
  * per thread, and the ratio of medians to torchvision's (below 1: faster) and to incc with no
  * optimization. Every incc model's output is compared with the unoptimized one's (within 1e-4).
  *
+ * The ceiling, measured in the same rounds: a 2048x2048x2048 MatMul in onnxruntime with the same options (MLAS's
+ * SGEMM, the matrix product every convolution here runs on), its fastest run in GFLOP/s; each batch's line says
+ * what share of it torchvision's model reaches and what rate a ratio of 0.90 would need on the same
+ * multiply-adds (issue 20: above the ceiling means no exact graph rewrite can reach it).
+ *
  * The machine's load average is printed before and after: on a shared machine the absolute times mean
  * little, the ratios of interleaved runs more. `--profile` adds onnxruntime's profile (kernel time by
  * operator, summed over runs after the first) of incc's model without and with the default optimizations
@@ -55,6 +60,8 @@ const threads = Number(arg('--threads', 2));
 const batches = String(arg('--batches', '1,8')).split(',').map(Number);
 const profile = argv.includes('--profile');
 const level = String(arg('--level', 'all'));
+/** The side of the matrix product that measures the ceiling (large enough for MLAS's best blocking). */
+const GEMM_N = 2048;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -107,6 +114,8 @@ try {
     if (optimized) console.log(`  ${label}: ${describeOptimized(optimized)}`);
     sessions.push(s);
   }
+  const gemm = await ort.InferenceSession.create(gemmModel(GEMM_N), options);
+  const gemmFeeds = { a: new ort.Tensor('float32', new Float32Array(GEMM_N * GEMM_N).fill(0.5), [GEMM_N, GEMM_N]) };
   console.log(
     `  Inception-v3: ${(macs / 1e9).toFixed(3)} G multiply-adds per image (main path); ` +
       `${rounds} rounds of 1 warm-up + ${runsPerRound} timed runs per model, interleaved`,
@@ -120,7 +129,15 @@ try {
     for (const s of sessions) first.push((await s.run(feeds(s)))[s.outputNames[0]].data);
     const times = sessions.map(() => []);
     const cpu = sessions.map(() => 0);
+    const gemmTimes = [];
     for (let r = 0; r < rounds; r++) {
+      // The ceiling, in the same rounds: onnxruntime's own matrix product (MLAS's SGEMM) at its best shape.
+      await gemm.run(gemmFeeds);
+      for (let j = 0; j < runsPerRound; j++) {
+        const t0 = performance.now();
+        await gemm.run(gemmFeeds);
+        gemmTimes.push(performance.now() - t0);
+      }
       for (let k = 0; k < sessions.length; k++) {
         const i = (k + r) % sessions.length;
         const s = sessions[i];
@@ -153,15 +170,25 @@ try {
       );
       if (diff !== undefined && diff > 1e-4) process.exitCode = 1;
     });
+    const peak = (2 * GEMM_N ** 3) / (Math.min(...gemmTimes) / 1000) / 1e9;
+    console.log(
+      `  ceiling: onnxruntime MatMul ${GEMM_N}x${GEMM_N}x${GEMM_N}, same options, same rounds: ` +
+        `${peak.toFixed(0)} GFLOP/s (its fastest run: a ceiling)`,
+    );
     if (ref) {
       const best = medians[models.findIndex(([label]) => label === defaultLabel)];
+      const refRate = (2 * macs) / (ref / 1000) / 1e9;
+      const share = (rate) => `${((100 * rate) / peak).toFixed(0)}%`;
       console.log(
-        `  => batch ${batch}: incc (default) / torchvision = ${(best / ref).toFixed(3)} (target at most 0.90)`,
+        `  => batch ${batch}: incc (default) / torchvision = ${(best / ref).toFixed(3)} (target at most 0.90); ` +
+          `torchvision's model runs at ${share(refRate)} of the ceiling, and 0.90 on the ` +
+          `same multiply-adds needs ${(refRate / 0.9).toFixed(0)} GFLOP/s (${share(refRate / 0.9)})`,
       );
     }
   }
   console.log(`load average after: ${load()}`);
   for (const s of sessions) await s.release();
+  await gemm.release();
 
   if (profile) {
     const chosen = models.filter(([label, , incc]) => label === defaultLabel || !incc || label.endsWith('none'));
@@ -169,6 +196,32 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A model of one MatMul of two N x N float matrices (the second a constant): what the CPU's matrix unit does
+ * at its best in onnxruntime, the ceiling of any convolution that runs as a matrix product (all of them here).
+ */
+function gemmModel(n) {
+  const dims = [n, n];
+  const value = (name) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+  });
+  const b = new Float32Array(n * n).fill(0.25);
+  const model = {
+    irVersion: 8,
+    producerName: 'incc bench',
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'gemm',
+      node: [{ opType: 'MatMul', input: ['a', 'b'], output: ['c'] }],
+      input: [value('a')],
+      output: [value('c')],
+      initializer: [{ name: 'b', dims, dataType: 1, rawData: new Uint8Array(b.buffer) }],
+    },
+  };
+  return onnxProto.onnx.ModelProto.encode(model).finish();
 }
 
 /** Multiply-adds of the nodes the main output depends on (aux heads left out). */
