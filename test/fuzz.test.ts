@@ -19,6 +19,7 @@ import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import { type FileHost } from '../compiler/program/program.js';
 import { nodeFileHost } from '../compiler/program/node-host.js';
 import { repoRoot } from './helpers/cli.js';
+import { random } from './helpers/random-edit.js';
 
 const FUZZ_SEED = Number(process.env['FUZZ_SEED'] ?? 20_240_601);
 const FUZZ_COUNT = Number(process.env['FUZZ_COUNT'] ?? 20_000);
@@ -26,19 +27,9 @@ const FUZZ_ONLY = process.env['FUZZ_ONLY'] === undefined ? undefined : Number(pr
 /** Each input must be checked within this many milliseconds. */
 const MAX_MS = 1000;
 
-// ---- a seeded PRNG (mulberry32) ----------------------------------------------------------------------
+// ---- a seeded PRNG (random: mulberry32, from test/helpers/random-edit.ts) ----------------------------
 
 type Rng = () => number;
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)]!;
 
@@ -386,7 +377,7 @@ function sized(rng: Rng): string {
 }
 
 function input(seeds: Seed[], i: number): Seed {
-  const rng = mulberry32(FUZZ_SEED + i);
+  const rng = random(FUZZ_SEED + i);
   const kind = rng();
   if (kind < 0.05) return { dir: join(repoRoot, 'examples'), text: soup(rng) };
   if (kind >= 0.3 && kind < 0.36) {

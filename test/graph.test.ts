@@ -13,6 +13,8 @@ import { loadProgram } from '../compiler/program/node-host.js';
 import { incc, repoRoot, runRecordingLoads } from './helpers/cli.js';
 import { parseDot, parseSvg, type ParsedSvg, type SvgBox } from './helpers/diagram.js';
 
+const V3 = 'stdlib/inception_v3.incp';
+const MODULES = 'stdlib/modules.incp';
 const outDir = join(repoRoot, 'test-output', 'graph');
 mkdirSync(outDir, { recursive: true });
 // `--out` replaces only diagrams incc drew: dot and Mermaid files of runs before they carried incc's marker go.
@@ -185,7 +187,7 @@ const figures: [string, (c: number) => string[], number[]][] = [
 
 describe('incc graph: the stdlib figures', () => {
   test.each(figures)('%s, from stdlib/modules.incp, as SVG and dot', (figure, labels, branches) => {
-    const svgOut = draw(`${figure.toLowerCase()}.svg`, ['stdlib/modules.incp', '--block', figure]);
+    const svgOut = draw(`${figure.toLowerCase()}.svg`, [MODULES, '--block', figure]);
     // std/modules has no network: the command says which network's instance it drew.
     const m = /drawing \w+ as (\w+) \((std\/[\w./]+)\) instantiates it, (\w+)/.exec(svgOut.stderr);
     expect(m).not.toBeNull();
@@ -221,7 +223,7 @@ describe('incc graph: the stdlib figures', () => {
     expect(xs).toEqual([...xs].sort((a, b) => a - b));
 
     // The dot form: the same boxes and arrows.
-    const dotOut = draw(`${figure.toLowerCase()}.dot`, ['stdlib/modules.incp', '--block', figure, '--format', 'dot']);
+    const dotOut = draw(`${figure.toLowerCase()}.dot`, [MODULES, '--block', figure, '--format', 'dot']);
     const dot = parseDot(dotOut.text);
     expect(dotOut.text).toMatch(/^digraph ".*" \{\n {2}graph \[rankdir=BT,/);
     const layerKeys = [...dot.nodes.entries()].filter(([, a]) => a['class']!.startsWith('layer ')).map(([k]) => k);
@@ -244,12 +246,12 @@ describe('incc graph: the stdlib figures', () => {
 });
 
 describe('incc graph: Inception-v3', () => {
-  const { graph } = build('stdlib/inception_v3.incp');
+  const { graph } = build(V3);
 
   test(
     'collapsed to blocks (the default for a network): one box per block instance, every layer in exactly one ' + 'box',
     () => {
-      const { text } = draw('inception_v3.svg', ['stdlib/inception_v3.incp']);
+      const { text } = draw('inception_v3.svg', [V3]);
       const svg = parseSvg(text);
       expect(svg.root['data-scope']).toBe('network');
       expect(svg.root['data-depth']).toBe('1');
@@ -303,7 +305,7 @@ describe('incc graph: Inception-v3', () => {
   );
 
   test('fully opened (--depth all): every layer once, all 15 concats with their branches in order', () => {
-    const { text } = draw('inception_v3-all.svg', ['stdlib/inception_v3.incp', '--depth', 'all']);
+    const { text } = draw('inception_v3-all.svg', [V3, '--depth', 'all']);
     const svg = parseSvg(text);
     expect(svg.root['data-depth']).toBe('all');
     checkLayers(svg, graph, graph.nodes);
@@ -313,7 +315,7 @@ describe('incc graph: Inception-v3', () => {
   });
 
   test('dot and mermaid at depth 1', () => {
-    const dot = parseDot(draw('inception_v3.dot', ['stdlib/inception_v3.incp', '--format', 'dot']).text);
+    const dot = parseDot(draw('inception_v3.dot', [V3, '--format', 'dot']).text);
     const blocks = [...dot.nodes.entries()].filter(([, a]) => a['class']!.startsWith('block'));
     expect(blocks.map(([k]) => k)).toEqual([
       'mixed0',
@@ -329,7 +331,7 @@ describe('incc graph: Inception-v3', () => {
       'mixed10',
     ]);
     expect(dot.nodes.get('mixed4')!['label']).toBe('mixed4\nFigure6\n17x17x768\n1,298,944 params');
-    const mermaid = draw('inception_v3.mmd', ['stdlib/inception_v3.incp', '--format', 'mermaid']).text;
+    const mermaid = draw('inception_v3.mmd', [V3, '--format', 'mermaid']).text;
     expect(mermaid.split('\n').slice(0, 4)).toEqual(['---', 'title: "InceptionV3"', '---', 'flowchart BT']);
     const ids = [...mermaid.matchAll(/^ {2}(n\d+)\["/gm)].map((m) => m[1]);
     expect(ids).toHaveLength(dot.nodes.size);
@@ -338,7 +340,7 @@ describe('incc graph: Inception-v3', () => {
   });
 
   test('a block instance by name', () => {
-    const svg = parseSvg(draw('inception_v3-mixed5.svg', ['stdlib/inception_v3.incp', '--block', 'mixed5']).text);
+    const svg = parseSvg(draw('inception_v3-mixed5.svg', [V3, '--block', 'mixed5']).text);
     checkLayers(svg, graph, scopeOf(graph, 'mixed5'));
     expect(svg.title).toBe('Figure6 (mixed5 of InceptionV3)');
     expect(svg.boxes.find((b) => b.kind === 'external')!.name).toBe('mixed4');
@@ -346,7 +348,7 @@ describe('incc graph: Inception-v3', () => {
 
   test('the same input gives the same bytes, in every format', () => {
     for (const format of ['svg', 'dot', 'mermaid', 'html']) {
-      const args = ['graph', 'stdlib/inception_v3.incp', '--block', 'mixed9', '--format', format];
+      const args = ['graph', V3, '--block', 'mixed9', '--format', format];
       const a = incc(args);
       const b = incc(args);
       expect(a.status).toBe(0);
@@ -395,9 +397,9 @@ describe('incc graph: lint, rules, a block alone', () => {
   });
 
   test('--diff: before and after a rule side by side, the rewritten layers marked', () => {
-    const { graph, elaborated } = build('stdlib/inception_v3.incp', { rules: ['factor_5x5'] });
+    const { graph, elaborated } = build(V3, { rules: ['factor_5x5'] });
     const { text, stderr } = draw('inception_v3-mixed0-diff.svg', [
-      'stdlib/inception_v3.incp',
+      V3,
       '--block',
       'mixed0',
       '--rules',
@@ -440,17 +442,16 @@ describe('incc graph: lint, rules, a block alone', () => {
 
   test('--rules without --diff draws the network after the rules', () => {
     const svg = parseSvg(
-      draw('inception_v3-mixed1-rules.svg', ['stdlib/inception_v3.incp', '--block', 'mixed1', '--rules', 'factor_5x5'])
-        .text,
+      draw('inception_v3-mixed1-rules.svg', [V3, '--block', 'mixed1', '--rules', 'factor_5x5']).text,
     );
-    const { graph } = build('stdlib/inception_v3.incp', { rules: ['factor_5x5'] });
+    const { graph } = build(V3, { rules: ['factor_5x5'] });
     checkLayers(svg, graph, scopeOf(graph, 'mixed1'));
     expect(svg.boxes.filter((b) => b.lines[0] === 'conv 5x5 64')).toEqual([]);
   });
 
   test('a block drawn alone: --input and --set', () => {
     const { text } = draw('figure6-alone.svg', [
-      'stdlib/modules.incp',
+      MODULES,
       '--block',
       'Figure6',
       '--input',
@@ -471,15 +472,9 @@ describe('incc graph: lint, rules, a block alone', () => {
   });
 
   test("torchvision's pools (--set count_include_pad=true): the pool box says it counts the padding", () => {
-    const { text } = draw('mixed9-counted.svg', [
-      'stdlib/inception_v3.incp',
-      '--block',
-      'mixed9',
-      '--set',
-      'count_include_pad=true',
-    ]);
+    const { text } = draw('mixed9-counted.svg', [V3, '--block', 'mixed9', '--set', 'count_include_pad=true']);
     const svg = parseSvg(text);
-    const { graph } = build('stdlib/inception_v3.incp', { args: { count_include_pad: true } });
+    const { graph } = build(V3, { args: { count_include_pad: true } });
     checkLayers(svg, graph, scopeOf(graph, 'mixed9'));
     const pool = svg.boxes.find((b) => b.name === 'mixed9/branch_pool/avgpool1')!;
     expect(pool.lines).toEqual(['avgpool 3x3 count_include_pad=true', '8x8x1280']);
@@ -487,13 +482,13 @@ describe('incc graph: lint, rules, a block alone', () => {
 
   test('usage errors exit 2 with a message', () => {
     const cases: [string[], RegExp][] = [
-      [['stdlib/inception_v3.incp', '--format', 'png'], /--format takes svg, dot, mermaid, html/],
-      [['stdlib/inception_v3.incp', '--depth', '0'], /--depth takes a positive integer or 'all'/],
-      [['stdlib/inception_v3.incp', '--block', 'mixed77'], /no block instance or block named 'mixed77'/],
-      [['stdlib/modules.incp', '--block', 'Nope'], /has no block named 'Nope'/],
-      [['stdlib/modules.incp', '--block', 'Figure6', '--set', 'c=1'], /give the shape of its input: --input HxWxC/],
-      [['stdlib/modules.incp', '--block', 'Figure6', '--input', 'big'], /--input takes a shape like 17x17x768/],
-      [['stdlib/inception_v3.incp', '--direction', 'left'], /--direction takes up or down/],
+      [[V3, '--format', 'png'], /--format takes svg, dot, mermaid, html/],
+      [[V3, '--depth', '0'], /--depth takes a positive integer or 'all'/],
+      [[V3, '--block', 'mixed77'], /no block instance or block named 'mixed77'/],
+      [[MODULES, '--block', 'Nope'], /has no block named 'Nope'/],
+      [[MODULES, '--block', 'Figure6', '--set', 'c=1'], /give the shape of its input: --input HxWxC/],
+      [[MODULES, '--block', 'Figure6', '--input', 'big'], /--input takes a shape like 17x17x768/],
+      [[V3, '--direction', 'left'], /--direction takes up or down/],
       [['no/such/file.incp'], /cannot read/],
     ];
     for (const [args, message] of cases) {
@@ -515,8 +510,8 @@ describe('incc graph: lint, rules, a block alone', () => {
 
 describe('incc graph: html report (text)', () => {
   test('one self-contained file: diagram, expandable blocks, table, findings', () => {
-    const { graph } = build('stdlib/inception_v3.incp');
-    const { text } = draw('inception_v3.html', ['stdlib/inception_v3.incp', '--format', 'html']);
+    const { graph } = build(V3);
+    const { text } = draw('inception_v3.html', [V3, '--format', 'html']);
     expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
     // Nothing fetched: no URL but the SVG namespace, no external script, style, font or image.
     expect(
@@ -559,22 +554,21 @@ describe('incc graph: only the graph command loads the layout library', () => {
   const layoutLibrary = (loaded: string[]) =>
     loaded.filter((u) => /node_modules\/(elkjs|playwright-core)\/|\/backends\/graph\//.test(u));
 
-  test.each([
-    [['check', 'stdlib/inception_v3.incp']],
-    [['lint', 'stdlib/inception_v3.incp']],
-    [['summary', 'stdlib/inception_v3.incp']],
-  ])('`incc %s` loads neither elkjs nor backends/graph', (args) => {
-    const { status, loaded } = loadedBy(args);
-    expect(status).toBe(0);
-    expect(loaded.some((u) => u.endsWith('/dist/compiler/ir/elaborate.js'))).toBe(true);
-    expect(layoutLibrary(loaded)).toEqual([]);
-  });
+  test.each([[['check', V3]], [['lint', V3]], [['summary', V3]]])(
+    '`incc %s` loads neither elkjs nor backends/graph',
+    (args) => {
+      const { status, loaded } = loadedBy(args);
+      expect(status).toBe(0);
+      expect(loaded.some((u) => u.endsWith('/dist/compiler/ir/elaborate.js'))).toBe(true);
+      expect(layoutLibrary(loaded)).toEqual([]);
+    },
+  );
 
   test('`incc graph` loads elkjs for SVG, not for dot', () => {
-    const svg = loadedBy(['graph', 'stdlib/inception_v3.incp', '--out', join(outDir, 'hooked.svg')]);
+    const svg = loadedBy(['graph', V3, '--out', join(outDir, 'hooked.svg')]);
     expect(svg.status).toBe(0);
     expect(svg.loaded.some((u) => /node_modules\/elkjs\//.test(u))).toBe(true);
-    const dot = loadedBy(['graph', 'stdlib/inception_v3.incp', '--format', 'dot', '--out', join(outDir, 'hooked.dot')]);
+    const dot = loadedBy(['graph', V3, '--format', 'dot', '--out', join(outDir, 'hooked.dot')]);
     expect(dot.status).toBe(0);
     expect(dot.loaded.some((u) => u.endsWith('/dist/backends/graph/index.js'))).toBe(true);
     expect(dot.loaded.filter((u) => /node_modules\/elkjs\//.test(u))).toEqual([]);
@@ -599,7 +593,7 @@ describe('incc graph: only the graph command loads the layout library', () => {
 describe('the README diagram', () => {
   test('docs/figure6.svg is what `incc graph stdlib/modules.incp --block Figure6` draws', () => {
     const committed = parseSvg(readFileSync(join(repoRoot, 'docs', 'figure6.svg'), 'utf8'));
-    const fresh = parseSvg(incc(['graph', 'stdlib/modules.incp', '--block', 'Figure6']).stdout);
+    const fresh = parseSvg(incc(['graph', MODULES, '--block', 'Figure6']).stdout);
     const boxes = (s: ParsedSvg) => s.boxes.map((b) => [b.kind, b.name, b.caption, ...b.lines].join('|'));
     // Compared box by box (a stdlib line moved changes only the tooltips): regenerate with the command above.
     expect(boxes(committed)).toEqual(boxes(fresh));

@@ -12,6 +12,7 @@ import { Lexer, type IToken } from 'chevrotain';
 import { scan } from '../grammar/lexer.js';
 import * as T from '../grammar/tokens.js';
 import { incpFiles, repoRoot } from './helpers/cli.js';
+import { random } from './helpers/random-edit.js';
 
 const reference = new Lexer(T.allTokens, { positionTracking: 'full', recoveryEnabled: true });
 
@@ -41,18 +42,6 @@ function actual(text: string): object {
   return { tokens: r.tokens.map(token), comments: r.comments.map(token), errors: r.errors };
 }
 
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pieces = [
   ...['x', 'x1', 'xs', 'max', 'box', '3x3', '1xn', '(n)x1', 'n x 1', 'x)', '3 x', ')x', 'x_', '_x'],
   ...['1', '42', '1.5', '1e-3', '1.5E+2', '2e', '1e+', '1..3', '1.', '.5', '0x10', '007', '9.9.9'],
@@ -66,7 +55,7 @@ const pieces = [
 ];
 
 function generated(count: number, seed: number): string[] {
-  const rng = mulberry32(seed);
+  const rng = random(seed); // mulberry32: a failure can be replayed
   return Array.from({ length: count }, () => {
     const length = 1 + Math.floor(rng() * 24);
     let text = '';

@@ -5,7 +5,7 @@
  * and its published cost (1.50 GFLOPS, which torchvision counts as multiply-adds).
  */
 import { same, Tally, valid } from './helpers/hand-count.js';
-import { shapeOf, summaryOf } from './helpers/stdlib.js';
+import { expectShapes, summaryOf } from './helpers/stdlib.js';
 
 /** GoogLeNet Table 1's columns: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj. */
 const table: [string, number, number, number, number, number, number][] = [
@@ -63,14 +63,8 @@ describe('std/googlenet: shapes', () => {
     expect(same(28, 2)).toBe(14);
     expect(same(14, 2)).toBe(7);
     expect(valid(7, 7)).toBe(1);
-    expect(shapeOf(s, 'conv1')).toEqual([112, 112, 64]);
-    expect(shapeOf(s, 'pool1')).toEqual([56, 56, 64]);
-    expect(shapeOf(s, 'conv2')).toEqual([56, 56, 64]);
-    expect(shapeOf(s, 'conv3')).toEqual([56, 56, 192]);
-    expect(shapeOf(s, 'pool2')).toEqual([28, 28, 192]);
-    expect(shapeOf(s, 'pool3')).toEqual([14, 14, 480]);
-    expect(shapeOf(s, 'pool4')).toEqual([7, 7, 832]);
-    expect(shapeOf(s, 'pool5')).toEqual([1, 1, 1024]);
+    expectShapes(s, { conv1: [112, 112, 64], pool1: [56, 56, 64], conv2: [56, 56, 64], conv3: [56, 56, 192] });
+    expectShapes(s, { pool2: [28, 28, 192], pool3: [14, 14, 480], pool4: [7, 7, 832], pool5: [1, 1, 1024] });
     expect(s.output).toEqual([1000]);
   });
 
@@ -86,7 +80,7 @@ describe('std/googlenet: shapes', () => {
       inception5a: [7, 7, 256 + 320 + 128 + 128], // 832
       inception5b: [7, 7, 384 + 384 + 128 + 128], // 1024
     };
-    for (const [name, shape] of Object.entries(outputs)) expect([name, shapeOf(s, name)]).toEqual([name, shape]);
+    expectShapes(s, outputs);
     expect(Object.values(outputs).map((o) => o[2])).toEqual([256, 480, 512, 512, 512, 528, 832, 832, 1024]);
   });
 });
@@ -95,52 +89,21 @@ describe("std/googlenet: torchvision's batch-normalized GoogLeNet", () => {
   const s = summaryOf('googlenet.incp', undefined, { batch_norm: true, bn_scale: true, b5_kernel: 3 });
 
   test('conv weights and BN channels, written out', () => {
-    // Conv weights (no biases), "5x5" branch with a 3x3 kernel as torchvision builds it:
-    // cin x (#1x1 + #3x3 reduce + #5x5 reduce + pool proj) + 9 x #3x3reduce x #3x3 + 9 x #5x5reduce x #5x5
+    // Conv weights (no biases), "5x5" branch with a 3x3 kernel as torchvision builds it, module by module:
+    // cin x (#1x1 + #3x3 reduce + #5x5 reduce + pool proj) + 9 x #3x3reduce x #3x3 + 9 x #5x5reduce x #5x5,
+    // cin being conv3's 192 channels for 3a, then the output of the module before (Table 1).
     const stem = 7 * 7 * 3 * 64 + 64 * 64 + 9 * 64 * 192; // 9408 + 4096 + 110592
-    const modules =
-      192 * (64 + 96 + 16 + 32) +
-      9 * 96 * 128 +
-      9 * 16 * 32 + // 3a: 155,136
-      256 * (128 + 128 + 32 + 64) +
-      9 * 128 * 192 +
-      9 * 32 * 96 + // 3b: 338,944
-      480 * (192 + 96 + 16 + 64) +
-      9 * 96 * 208 +
-      9 * 16 * 48 + // 4a: 363,264
-      512 * (160 + 112 + 24 + 64) +
-      9 * 112 * 224 +
-      9 * 24 * 64 + // 4b: 423,936
-      512 * (128 + 128 + 24 + 64) +
-      9 * 128 * 256 +
-      9 * 24 * 64 + // 4c: 484,864
-      512 * (112 + 144 + 32 + 64) +
-      9 * 144 * 288 +
-      9 * 32 * 64 + // 4d: 571,904
-      528 * (256 + 160 + 32 + 128) +
-      9 * 160 * 320 +
-      9 * 32 * 128 + // 4e: 801,792
-      832 * (256 + 160 + 32 + 128) +
-      9 * 160 * 320 +
-      9 * 32 * 128 + // 5a: 976,896
-      832 * (384 + 192 + 48 + 128) +
-      9 * 192 * 384 +
-      9 * 48 * 128; // 5b: 1,344,512
+    const cin = [192, 256, 480, 512, 512, 512, 528, 832, 832];
+    const perModule = table.map(
+      ([, b1, r3, b3, r5, b5, pp], i) => cin[i]! * (b1 + r3 + r5 + pp) + 9 * (r3 * b3 + r5 * b5),
+    );
+    // 3a: 192 x 208 + 9 x (96 x 128 + 16 x 32) = 39,936 + 115,200; 5b: 832 x 752 + 9 x (192 x 384 + 48 x 128) =
+    // 625,664 + 718,848.
+    expect(perModule).toEqual([155_136, 338_944, 363_264, 423_936, 484_864, 571_904, 801_792, 976_896, 1_344_512]);
+    const modules = perModule.reduce((a, b) => a + b, 0);
     expect(stem + modules).toBe(5_585_344);
     // BN channels: every conv's outputs; a module's are the sum of its six columns.
-    const bn =
-      64 +
-      64 +
-      192 +
-      (64 + 96 + 128 + 16 + 32 + 32) +
-      (128 + 128 + 192 + 32 + 96 + 64) +
-      (192 + 96 + 208 + 16 + 48 + 64) +
-      (160 + 112 + 224 + 24 + 64 + 64) +
-      (128 + 128 + 256 + 24 + 64 + 64) +
-      (112 + 144 + 288 + 32 + 64 + 64) +
-      (256 + 160 + 320 + 32 + 128 + 128) +
-      (256 + 160 + 320 + 32 + 128 + 128) +
-      (384 + 192 + 384 + 48 + 128 + 128);
+    const bn = 64 + 64 + 192 + table.reduce((sum, [, ...columns]) => sum + columns.reduce((a, b) => a + b, 0), 0);
     expect(bn).toBe(7_280);
     const fc = 1024 * 1000 + 1000;
     // torchvision counts gamma and beta: its published 6,624,904.

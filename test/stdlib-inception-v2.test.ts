@@ -2,8 +2,18 @@
  * std/inception_v2: the network of Table 1 of the paper (FACTS.md). Every expected number here is
  * worked out by hand from the table and the module descriptions, never taken from incc's output.
  */
-import { figure10, figure10Factorized, figure5, figure6, figure7, same, Tally, valid } from './helpers/hand-count.js';
-import { shapeOf, summaryOf } from './helpers/stdlib.js';
+import {
+  figure10,
+  figure10Factorized,
+  figure5,
+  figure6,
+  figure7,
+  same,
+  table1Stem,
+  Tally,
+  valid,
+} from './helpers/hand-count.js';
+import { expectShapes, shapeOf, summaryOf } from './helpers/stdlib.js';
 
 const s = summaryOf('inception_v2.incp');
 
@@ -17,14 +27,8 @@ describe('std/inception_v2: grid sizes (TensorFlow rules)', () => {
     expect(valid(71, 3, 2)).toBe(35); // ceil(69 / 2)
     expect(same(35)).toBe(35);
 
-    expect(shapeOf(s, 'input')).toEqual([299, 299, 3]);
-    expect(shapeOf(s, 'conv1')).toEqual([149, 149, 32]);
-    expect(shapeOf(s, 'conv2')).toEqual([147, 147, 32]);
-    expect(shapeOf(s, 'conv3')).toEqual([147, 147, 64]);
-    expect(shapeOf(s, 'maxpool1')).toEqual([73, 73, 64]);
-    expect(shapeOf(s, 'conv4')).toEqual([71, 71, 80]);
-    expect(shapeOf(s, 'conv5')).toEqual([35, 35, 192]);
-    expect(shapeOf(s, 'conv6')).toEqual([35, 35, 288]);
+    expectShapes(s, { input: [299, 299, 3], conv1: [149, 149, 32], conv2: [147, 147, 32], conv3: [147, 147, 64] });
+    expectShapes(s, { maxpool1: [73, 73, 64], conv4: [71, 71, 80], conv5: [35, 35, 192], conv6: [35, 35, 288] });
   });
 
   test('block outputs: 3 x Figure 5, reduction, 5 x Figure 6, reduction, 2 x Figure 7', () => {
@@ -97,13 +101,7 @@ describe('std/inception_v2: parameters and multiply-adds', () => {
 
   test('layer by layer, with multiply-adds', () => {
     const t = new Tally();
-    // Stem
-    t.conv(3, 3, 3, 32, 149);
-    t.conv(3, 3, 32, 32, 147);
-    t.conv(3, 3, 32, 64, 147);
-    t.conv(3, 3, 64, 80, 71);
-    t.conv(3, 3, 80, 192, 35);
-    let c = t.conv(3, 3, 192, 288, 35);
+    let c = table1Stem(t);
     for (let i = 0; i < 3; i++) c = figure5(t, c, 35);
     expect(c).toBe(288);
     const r1 = figure10(t, c, 35);

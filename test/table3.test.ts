@@ -12,7 +12,16 @@ import { buildNetwork } from '../compiler/program/pipeline.js';
 import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
 import type { Summary } from '../compiler/print/summary.js';
 import { incc } from './helpers/cli.js';
-import { figure10, figure10Factorized, figure5, figure6, figure7, Tally } from './helpers/hand-count.js';
+import {
+  figure10,
+  figure10Factorized,
+  figure5,
+  figure6,
+  figure7,
+  table1Stem,
+  table1StemAfterPool,
+  Tally,
+} from './helpers/hand-count.js';
 
 function summary(...args: string[]): Summary {
   const r = incc(['summary', ...args, '--json']);
@@ -43,9 +52,7 @@ function trunk(t: Tally): void {
 function mainRows123(): Tally {
   const t = new Tally();
   t.conv(7, 7, 3, 64, 147);
-  t.conv(3, 3, 64, 80, 71);
-  t.conv(3, 3, 80, 192, 35);
-  t.conv(3, 3, 192, 288, 35);
+  table1StemAfterPool(t);
   trunk(t);
   return t;
 }
@@ -53,12 +60,7 @@ function mainRows123(): Tally {
 /** Rows 4-5: 3x3/2 32 valid (149), 3x3 32 valid (147), 3x3 64 same (147), then as above from the max pool. */
 function mainRows45(): Tally {
   const t = new Tally();
-  t.conv(3, 3, 3, 32, 149);
-  t.conv(3, 3, 32, 32, 147);
-  t.conv(3, 3, 32, 64, 147);
-  t.conv(3, 3, 64, 80, 71);
-  t.conv(3, 3, 80, 192, 35);
-  t.conv(3, 3, 192, 288, 35);
+  table1Stem(t);
   trunk(t);
   return t;
 }

@@ -183,74 +183,59 @@ describe('golden scopes of stdlib/ and examples/', () => {
   });
 });
 
+type AstNode = { kind?: string; span?: A.Span } & Record<string, unknown>;
+
+/** Calls `f` on every node of the AST, a parent before its children. */
+function walk(node: unknown, f: (n: AstNode) => void): void {
+  if (Array.isArray(node)) return node.forEach((x) => walk(x, f));
+  if (!node || typeof node !== 'object') return;
+  f(node as AstNode);
+  for (const [k, v] of Object.entries(node)) if (k !== 'span') walk(v, f);
+}
+
+/** The names each kind of AST node carries, with the scope each must have (an absent one, as a Param's type: none). */
+const NAMES_BY_KIND: Record<string, (n: AstNode) => [unknown, string][]> = {
+  BlockDecl: (n) => [[n['name'], DECLARED_TYPE]],
+  NetworkDecl: (n) => [[n['name'], DECLARED_TYPE]],
+  RuleDecl: (n) => [[n['name'], DECLARED_RULE]],
+  Layer: (n) => {
+    const l = n as unknown as A.LayerElement;
+    const builtin = (builtinLayerNames as readonly string[]).includes(l.callee.name);
+    return [[l.callee, builtin ? LAYER : l.parenthesized ? CALL : NAME]];
+  },
+  Call: (n) => [[n['callee'], CALL]],
+  Label: (n) =>
+    n['exact']
+      ? []
+      : [
+          [n['name'], LABEL],
+          [n['last'], LABEL],
+        ],
+  NamedArg: (n) => [[n['name'], PARAMETER]],
+  Setting: (n) => [[n['key'], PARAMETER]],
+  Defaults: (n) => [[n['target'], LAYER]],
+  Param: (n) => [
+    [n['name'], PARAMETER],
+    [n['type'], TYPE],
+  ],
+};
+
 /** The scope each name of the AST must carry, by offset: from declarations, layers, calls, labels, options. */
 function nameScopes(ast: A.SourceFile): Map<number, string> {
   const at = new Map<number, string>();
-  const visit = (node: unknown, parent?: { kind?: string }): void => {
-    if (Array.isArray(node)) {
-      for (const n of node) visit(n, parent);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    const n = node as { kind?: string; span?: A.Span } & Record<string, unknown>;
-    switch (n.kind) {
-      case 'BlockDecl':
-      case 'NetworkDecl':
-        at.set((n['name'] as A.Identifier).span.startOffset, DECLARED_TYPE);
-        break;
-      case 'RuleDecl':
-        at.set((n['name'] as A.Identifier).span.startOffset, DECLARED_RULE);
-        break;
-      case 'Layer': {
-        const l = n as unknown as A.LayerElement;
-        const builtin = (builtinLayerNames as readonly string[]).includes(l.callee.name);
-        at.set(l.callee.span.startOffset, builtin ? LAYER : l.parenthesized ? CALL : NAME);
-        break;
-      }
-      case 'Call':
-        at.set((n['callee'] as A.Identifier).span.startOffset, CALL);
-        break;
-      case 'Label': {
-        const l = n as unknown as A.Label;
-        if (!l.exact) {
-          at.set(l.name.span.startOffset, LABEL);
-          if (l.last) at.set(l.last.span.startOffset, LABEL);
-        }
-        break;
-      }
-      case 'NamedArg':
-      case 'Setting':
-        at.set(((n['name'] ?? n['key']) as A.Identifier).span.startOffset, PARAMETER);
-        break;
-      case 'Defaults':
-        at.set((n['target'] as A.Identifier).span.startOffset, LAYER);
-        break;
-      case 'Param': {
-        const p = n as unknown as A.Param;
-        at.set(p.name.span.startOffset, PARAMETER);
-        if (p.type) at.set(p.type.span.startOffset, TYPE);
-        break;
-      }
-      default:
-        break;
-    }
-    for (const [k, v] of Object.entries(n)) if (k !== 'span') visit(v, n);
-  };
-  visit(ast);
+  walk(ast, (n) => {
+    for (const [name, scope] of NAMES_BY_KIND[n.kind ?? '']?.(n) ?? [])
+      if (name) at.set((name as A.Identifier).span.startOffset, scope);
+  });
   return at;
 }
 
 /** The offsets of the `/` of every stride argument. */
 function strideSlashes(ast: A.SourceFile): Set<number> {
   const out = new Set<number>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object') return;
-    const n = node as { kind?: string; span?: A.Span };
+  walk(ast, (n) => {
     if (n.kind === 'StrideArg' && n.span) out.add(n.span.startOffset);
-    for (const [k, v] of Object.entries(n)) if (k !== 'span') visit(v);
-  };
-  visit(ast);
+  });
   return out;
 }
 

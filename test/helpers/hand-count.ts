@@ -62,29 +62,42 @@ export class Tally {
 // ---- the modules of "Rethinking the Inception Architecture", as FACTS.md describes them --------------
 // Each takes the input channels and grid side and returns the output channels. Every conv: no bias, BN.
 
-/** Figure 5 (35x35): 1x1 b1 | 1x1 48 -> 3x3 64 | 1x1 64 -> 3x3 96 -> 3x3 96 | avgpool -> 1x1 pool_proj. */
-export function figure5(t: Tally, cin: number, hw: number, poolProj = 64): number {
+/**
+ * Table 1's stem on 299x299x3, to 35x35x288: 3x3/2 32 valid (149), 3x3 32 valid (147), 3x3 64 SAME (147), maxpool
+ * 3x3/2 valid (73), then table1StemAfterPool. Returns the channels.
+ */
+export function table1Stem(t: Tally): number {
+  t.conv(3, 3, 3, 32, 149);
+  t.conv(3, 3, 32, 32, 147);
+  t.conv(3, 3, 32, 64, 147);
+  return table1StemAfterPool(t);
+}
+
+/** Table 1's stem after its max pool (73x73x64): 3x3 80 valid (71), 3x3/2 192 valid (35), 3x3 288 SAME (35). */
+export function table1StemAfterPool(t: Tally): number {
+  t.conv(3, 3, 64, 80, 71);
+  t.conv(3, 3, 80, 192, 35);
+  return t.conv(3, 3, 192, 288, 35);
+}
+
+/**
+ * Figure 5 (35x35): 1x1 64 | 1x1 48 -> kxk 64 | 1x1 64 -> 3x3 96 -> 3x3 96 | avgpool -> 1x1 pool_proj. The figure's
+ * k is 3 (its 5x5 factorized); the reference's mixed0-2 (Keras InceptionA, referenceA) keep a real 5x5.
+ */
+export function figure5(t: Tally, cin: number, hw: number, poolProj = 64, k = 3): number {
   const b1 = t.conv(1, 1, cin, 64, hw);
   t.conv(1, 1, cin, 48, hw);
-  const b3 = t.conv(3, 3, 48, 64, hw);
+  const bk = t.conv(k, k, 48, 64, hw);
   t.conv(1, 1, cin, 64, hw);
   t.conv(3, 3, 64, 96, hw);
   const b3dbl = t.conv(3, 3, 96, 96, hw);
   const pool = t.conv(1, 1, cin, poolProj, hw);
-  return b1 + b3 + b3dbl + pool;
+  return b1 + bk + b3dbl + pool;
 }
 
 /** The reference's mixed0-2 (Keras InceptionA): as Figure 5 but a real 5x5 in the second branch. */
-export function referenceA(t: Tally, cin: number, hw: number, poolProj: number): number {
-  const b1 = t.conv(1, 1, cin, 64, hw);
-  t.conv(1, 1, cin, 48, hw);
-  const b5 = t.conv(5, 5, 48, 64, hw);
-  t.conv(1, 1, cin, 64, hw);
-  t.conv(3, 3, 64, 96, hw);
-  const b3dbl = t.conv(3, 3, 96, 96, hw);
-  const pool = t.conv(1, 1, cin, poolProj, hw);
-  return b1 + b5 + b3dbl + pool;
-}
+export const referenceA = (t: Tally, cin: number, hw: number, poolProj: number): number =>
+  figure5(t, cin, hw, poolProj, 5);
 
 /** Figure 10 / mixed3 (35 -> 17): 3x3/2 valid 384 | 1x1 64 -> 3x3 96 -> 3x3/2 valid 96 | maxpool 3x3/2. */
 export function figure10(t: Tally, cin: number, hw: number): { channels: number; hw: number } {

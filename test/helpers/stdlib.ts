@@ -23,3 +23,8 @@ export function shapeOf(s: Summary, name: string): number[] {
   if (!node) throw new Error(`no node ${name} in ${s.network}`);
   return node.outputShape;
 }
+
+/** Expects the output shape of each node named, one assertion a node, so that a failure names the node. */
+export function expectShapes(s: Summary, shapes: Record<string, number[]>): void {
+  for (const [name, shape] of Object.entries(shapes)) expect([name, shapeOf(s, name)]).toEqual([name, shape]);
+}
