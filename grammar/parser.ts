@@ -9,9 +9,9 @@
  * inlined, they change where Chevrotain's error recovery resumes after a syntax error, and so the errors
  * reported after the first one; these two did not (checked on thousands of broken files).
  *
- * compiler/syntax/parse.ts parses with grammar/valid-parser.ts first, a hand-written parser that makes the same
- * CST without Chevrotain's start-up, and with this parser where that one gives up (a syntax error): a rule
- * changed here must be changed there too (test/valid-parser.test.ts compares the two).
+ * compiler/syntax/parse.ts parses with compiler/syntax/valid-parser.ts first, a hand-written parser that builds the
+ * same AST straight from the tokens, and with this parser (and the builder) where that one gives up (a syntax
+ * error): a rule changed here must be changed there too (test/valid-parser.test.ts compares the two).
  */
 import {
   CstParser,

@@ -1,19 +1,20 @@
 /**
- * grammar/valid-parser.ts (the hand-written parser compiler/syntax/parse.ts tries first) against Chevrotain's
- * parser (grammar/parser.ts, the reference): on every .incp file of the repository, with each kind of line
- * break, and on thousands of files mutated from them (a token deleted, doubled, replaced or inserted).
- * Wherever the hand-written parser accepts a file, Chevrotain accepts it with no error and builds the same tree
- * (node names, children in the same order, the same tokens, the same locations), and hands the same
- * declarations to `onDeclaration`; wherever Chevrotain accepts a file, so does the hand-written parser.
+ * compiler/syntax/valid-parser.ts (the hand-written parser that compiler/syntax/parse.ts tries first: tokens -> AST)
+ * against the reference, Chevrotain's parser (grammar/parser.ts) and the CST -> AST builder (compiler/syntax/
+ * builder.ts): on every .incp file of the repository, with each kind of line break, and on thousands of files
+ * mutated from them (a token deleted, doubled, replaced or inserted). Wherever the hand-written parser accepts a
+ * file, Chevrotain accepts it with no error and the two make the same AST, compared as JSON (every field, every
+ * span, keys in the same order) and the same diagnostics in the same order; wherever Chevrotain accepts a file, so
+ * does the hand-written parser.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { CstNode, IToken } from 'chevrotain';
 import { tokenize } from '../grammar/lexer.js';
-import { parseTokens } from '../grammar/parser.js';
-import { parseValidTokens } from '../grammar/valid-parser.js';
 import * as T from '../grammar/tokens.js';
+import { parseWithChevrotain } from '../compiler/syntax/parse.js';
+import { parseValidTokens } from '../compiler/syntax/valid-parser.js';
 import { repoRoot } from './helpers/cli.js';
+import { program } from '../bench/program.mjs';
 
 function incpFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,33 +24,22 @@ function incpFiles(dir: string): string[] {
   });
 }
 
-/** A tree as plain data, children in their order (toEqual alone would not see the order of keys). */
-type Shape = string | [string, string, [string, Shape[]][]];
-function shape(x: CstNode | IToken): Shape {
-  if ('image' in x) return `${x.tokenType.name} ${x.image} @${x.startOffset}`;
-  const l = x.location!;
-  const where = [l.startOffset, l.startLine, l.startColumn, l.endOffset, l.endLine, l.endColumn].join(',');
-  return [x.name, where, Object.keys(x.children).map((k) => [k, x.children[k]!.map(shape)])];
-}
-
 interface Outcome {
-  /** The hand-written parser's tree and declarations, or undefined where it gave up. */
-  valid?: Shape[];
-  /** Chevrotain's, or undefined where it reported an error. */
-  chevrotain?: Shape[];
+  /** The hand-written parser's AST and diagnostics as JSON, or undefined where it gave up. */
+  valid?: string;
+  /** Chevrotain's and the builder's, or undefined where Chevrotain reported an error. */
+  chevrotain?: string;
 }
 
 function parseBoth(text: string): Outcome | undefined {
-  const { tokens, problems } = tokenize(text);
-  if (problems.length > 0) return undefined; // parse.ts uses Chevrotain alone on these
-  const ours: CstNode[] = [];
-  const valid = parseValidTokens(tokens, (n) => ours.push(n));
-  const theirs: CstNode[] = [];
-  const reference = parseTokens(tokens, (n) => theirs.push(n));
-  const ok = reference.problems.length === 0 && reference.cst !== undefined;
+  const lexed = tokenize(text);
+  if (lexed.problems.length > 0) return undefined; // parse.ts uses Chevrotain alone on these
+  const valid = parseValidTokens(lexed.tokens, lexed.comments, text, 'f.incp');
+  const reference = parseWithChevrotain(lexed, text, 'f.incp', []);
+  const syntaxError = reference.diagnostics.some((d) => d.code === 'syntax-error');
   return {
-    valid: valid === undefined ? undefined : [valid, ...ours].map(shape),
-    chevrotain: ok ? [reference.cst!, ...theirs].map(shape) : undefined,
+    valid: valid && JSON.stringify(valid),
+    chevrotain: syntaxError ? undefined : JSON.stringify({ ast: reference.ast, diagnostics: reference.diagnostics }),
   };
 }
 
@@ -57,7 +47,7 @@ const files = [...incpFiles(join(repoRoot, 'stdlib')), ...incpFiles(join(repoRoo
   incpFiles(join(repoRoot, 'test')),
 );
 
-describe('the parser of valid input against Chevrotain', () => {
+describe('the parser of valid input against Chevrotain and the AST builder', () => {
   test('there are files to compare', () => {
     expect(files.length).toBeGreaterThan(40);
   });
@@ -71,11 +61,36 @@ describe('the parser of valid input against Chevrotain', () => {
     }
   });
 
+  test('the benchmark program (every construct of a realistic file, 2,000 lines)', () => {
+    const outcome = parseBoth(program(2000));
+    expect(outcome?.valid).toBeDefined();
+    expect(outcome!.valid).toEqual(outcome!.chevrotain);
+  });
+
+  test('the builder diagnostics, in source order: numbers out of range, empty labels, chains, deep nesting', () => {
+    const deep = `${'('.repeat(60)}1${')'.repeat(60)}`;
+    const text = [
+      'network N {',
+      `  "": conv 3x3 1e999 -> lbl: relu -> "": dense 99999999999999999999 / 1 < 2 < 3`,
+      `  aux from a/b weight ${Array(300).fill('1').join(' + ')} { "": conv 1x1 1e999 }`,
+      `  conv ${deep}x${deep}x${deep}x${deep}x${deep}`,
+      '}',
+      'rule R { match "": conv 1e999 -> "": relu\n replace "": conv 1 -> lbl: relu }',
+    ].join('\n');
+    const outcome = parseBoth(text)!;
+    expect(outcome.valid).toBeDefined();
+    expect(outcome.valid).toEqual(outcome.chevrotain);
+    const codes = (JSON.parse(outcome.valid!) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    expect(new Set(codes)).toEqual(
+      new Set(['empty-label', 'number-out-of-range', 'chained-comparison', 'nesting-too-deep']),
+    );
+  });
+
   test('the same on 4,000 mutated files: a token deleted, doubled, replaced or inserted', () => {
     const pieces = [
       ...T.keywords,
-      ...['x', 'n', 'conv', 'relu', '3', '1.5', '"s"', '3x3', '(', ')', '[', ']', '{', '}', ',', ':', ';', '\n'],
-      ...['->', '..', '.', '=', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '(n)x1', 'f(2)'],
+      ...['x', 'n', 'conv', 'relu', '3', '1.5', '"s"', '""', '3x3', '(', ')', '[', ']', '{', '}', ',', ':', ';', '\n'],
+      ...['->', '..', '.', '=', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '(n)x1', 'f(2)', '1e999'],
     ];
     let seed = 20_261_201;
     const random = (n: number): number => {
@@ -101,7 +116,7 @@ describe('the parser of valid input against Chevrotain', () => {
       }
       const outcome = parseBoth(text);
       if (outcome === undefined) continue;
-      if (JSON.stringify(outcome.valid) !== JSON.stringify(outcome.chevrotain)) {
+      if (outcome.valid !== outcome.chevrotain) {
         expect({ text, valid: outcome.valid }).toEqual({ text, valid: outcome.chevrotain });
       }
       if (outcome.valid) bothAccept++;

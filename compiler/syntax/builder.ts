@@ -10,52 +10,40 @@
 import type { CstNode, CstNodeLocation, IToken } from 'chevrotain';
 import type * as C from '../../grammar/cst.js';
 import type * as A from './ast.js';
-import { endPosition, joinSpans, locationSpan, tokenSpan } from './spans.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
-
-/**
- * The deepest expression tree accepted. A chain of operators (`1 + 1 + ... + 1`) nests one level per
- * operator without any bracket, and evaluation and every AST walker recurse once per level: past this,
- * `nesting-too-deep` is reported instead of risking the stack.
- */
-export const MAX_EXPRESSION_DEPTH = 256;
+import { locationSpan } from './spans.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import {
+  AstFactory,
+  auxStmt,
+  binaryOperatorNames,
+  labelFirst,
+  labelled,
+  labelledStatement,
+  type ExprItem,
+} from './ast-factory.js';
 
 /** One method per parser rule, named as the rule, taking its children and its node's location. */
 type CstRules = Omit<C.ICstNodeVisitor<CstNodeLocation, unknown>, 'visit' | 'validateVisitor'>;
 
 export class AstBuilder implements CstRules {
-  readonly diagnostics: Diagnostic[] = [];
+  /** The nodes both parsers build alike, and the diagnostics found building them. */
+  private readonly nodes: AstFactory;
   /** The declarations built one by one, as the parser finished each (`declaration`), in source order. */
   private readonly declarations: A.TopLevel[] = [];
-  /** The depth of each composite expression built (a leaf is 1). */
-  private readonly depths = new WeakMap<A.Expr, number>();
-  private depthReported = false;
-  constructor(private readonly fileName: string) {}
-
-  /** Records a composite expression's depth; past MAX_EXPRESSION_DEPTH, reports it (once per file) at `at`. */
-  private nested<E extends A.Expr>(e: E, children: readonly A.Expr[], at: A.Span): E {
-    let depth = 0;
-    for (const child of children) depth = Math.max(depth, this.depths.get(child) ?? 1);
-    this.depths.set(e, depth + 1);
-    if (depth + 1 > MAX_EXPRESSION_DEPTH && !this.depthReported) {
-      this.depthReported = true;
-      this.diagnostics.push(
-        diagnostic('nesting-too-deep', at, { depth: `over ${MAX_EXPRESSION_DEPTH}`, limit: MAX_EXPRESSION_DEPTH }),
-      );
-    }
-    return e;
+  constructor(fileName: string) {
+    this.nodes = new AstFactory(fileName);
   }
 
-  private tokenSpan(t: IToken): A.Span {
-    return tokenSpan(this.fileName, t);
+  get diagnostics(): Diagnostic[] {
+    return this.nodes.diagnostics;
   }
 
   private span(l: CstNodeLocation): A.Span {
-    return locationSpan(this.fileName, l);
+    return locationSpan(this.nodes.fileName, l);
   }
 
   private identifier(t: IToken): A.Identifier {
-    return { kind: 'Identifier', name: t.image, span: this.tokenSpan(t) };
+    return this.nodes.identifier(t);
   }
 
   // ---- file -------------------------------------------------------------------------------------
@@ -67,27 +55,8 @@ export class AstBuilder implements CstRules {
 
   /** The file: the declarations built already (`declaration`), then those still in `cst`. */
   sourceFile(cst: CstNode, text: string, comments: IToken[]): A.SourceFile {
-    const file = this.declarations.concat(this.file((cst as C.FileCstNode).children));
-    const end = endPosition(text);
-    return {
-      kind: 'SourceFile',
-      items: file,
-      comments: comments.map((t) => ({
-        kind: 'Comment',
-        style: t.image.startsWith('//') ? 'line' : 'block',
-        text: t.image,
-        span: this.tokenSpan(t),
-      })),
-      span: {
-        file: this.fileName,
-        startOffset: 0,
-        endOffset: text.length,
-        startLine: 1,
-        startColumn: 1,
-        endLine: end.line,
-        endColumn: end.column,
-      },
-    };
+    const items = this.declarations.concat(this.file((cst as C.FileCstNode).children));
+    return this.nodes.sourceFile(items, text, comments);
   }
 
   file(c: C.FileCstChildren): A.TopLevel[] {
@@ -111,7 +80,7 @@ export class AstBuilder implements CstRules {
   }
 
   importDecl(c: C.ImportDeclCstChildren, at: CstNodeLocation): A.ImportDecl {
-    const decl: A.ImportDecl = { kind: 'Import', path: this.string(c.StringLiteral[0]!), span: this.span(at) };
+    const decl: A.ImportDecl = { kind: 'Import', path: this.nodes.string(c.StringLiteral[0]!), span: this.span(at) };
     if (c.From) decl.names = (c.Identifier ?? []).map((t) => this.identifier(t));
     return decl;
   }
@@ -166,14 +135,8 @@ export class AstBuilder implements CstRules {
 
   /** A clause's chain, its label (if any) on its first layer. */
   private labelledChain(n: C.ChainCstNode, labelNode: C.LabelCstNode | undefined): A.Chain {
-    const chain = this.chain(n.children, n.location!);
-    if (labelNode) {
-      const first = chain.elements[0]!;
-      first.label = this.label(labelNode.children, labelNode.location!);
-      first.span = joinSpans(first.label.span, first.span);
-      chain.span = joinSpans(first.label.span, chain.span);
-    }
-    return chain;
+    const label = labelNode ? this.label(labelNode.children, labelNode.location!) : undefined;
+    return labelFirst(this.chain(n.children, n.location!), label);
   }
 
   params(c: C.ParamsCstChildren): A.Param[] {
@@ -203,43 +166,12 @@ export class AstBuilder implements CstRules {
     if (c.applyStmt) return this.applyStmt(c.applyStmt[0]!.children, c.applyStmt[0]!.location!);
     if (c.trainStmt) return this.trainStmt(c.trainStmt[0]!.children, c.trainStmt[0]!.location!);
     const label = c.label ? this.label(c.label[0]!.children, c.label[0]!.location!) : undefined;
-    if (c.auxStmt) {
-      const aux = this.auxStmt(c.auxStmt[0]!.children, c.auxStmt[0]!.location!);
-      if (label) {
-        aux.label = label;
-        aux.span = joinSpans(label.span, aux.span);
-      }
-      return aux;
-    }
-    const chain = this.chain(c.chain![0]!.children, c.chain![0]!.location!);
-    if (label?.exact) {
-      // An exact name names a node, never a scope: it goes to the first element.
-      const el = chain.elements[0]!;
-      el.label = label;
-      el.span = joinSpans(label.span, el.span);
-      chain.span = joinSpans(label.span, chain.span);
-    } else if (label) {
-      chain.label = label;
-      chain.span = joinSpans(label.span, chain.span);
-    }
-    return chain;
+    if (c.auxStmt) return labelled(this.auxStmt(c.auxStmt[0]!.children, c.auxStmt[0]!.location!), label);
+    return labelledStatement(this.chain(c.chain![0]!.children, c.chain![0]!.location!), label);
   }
 
   label(c: C.LabelCstChildren, at: CstNodeLocation): A.Label {
-    if (c.StringLiteral) {
-      const value = this.string(c.StringLiteral[0]!);
-      if (value.value === '') this.diagnostics.push(diagnostic('empty-label', value.span, {}));
-      return {
-        kind: 'Label',
-        name: { kind: 'Identifier', name: value.value, span: value.span },
-        exact: true,
-        span: this.span(at),
-      };
-    }
-    const ids = c.Identifier!;
-    const label: A.Label = { kind: 'Label', name: this.identifier(ids[0]!), span: this.span(at) };
-    if (ids[1]) label.last = this.identifier(ids[1]);
-    return label;
+    return this.nodes.label(this.span(at), c.StringLiteral?.[0], c.Identifier?.[0], c.Identifier?.[1]);
   }
 
   defaultsStmt(c: C.DefaultsStmtCstChildren, at: CstNodeLocation): A.DefaultsStmt {
@@ -290,14 +222,9 @@ export class AstBuilder implements CstRules {
   }
 
   auxStmt(c: C.AuxStmtCstChildren, at: CstNodeLocation): A.AuxStmt {
-    const aux: A.AuxStmt = {
-      kind: 'Aux',
-      from: this.pathOf(c.path[0]!),
-      body: this.bodyOf(c.body[0]!),
-      span: this.span(at),
-    };
-    if (c.expression) aux.weight = this.expressionOf(c.expression[0]!);
-    return aux;
+    const from = this.pathOf(c.path[0]!);
+    const weight = c.expression ? this.expressionOf(c.expression[0]!) : undefined;
+    return auxStmt(from, weight, this.bodyOf(c.body[0]!), this.span(at));
   }
 
   /** Elements, each with the label written before it (`-> name: layer`): labels sit between elements. */
@@ -305,14 +232,10 @@ export class AstBuilder implements CstRules {
     const labels = c.label;
     let next = 0;
     const elements = c.element.map((n) => {
-      const el = this.element(n.children);
-      if (labels && next < labels.length && labels[next]!.location!.startOffset < n.location!.startOffset) {
-        const label = this.label(labels[next]!.children, labels[next]!.location!);
-        next++;
-        el.label = label;
-        el.span = joinSpans(label.span, el.span);
-      }
-      return el;
+      const before = labels && next < labels.length && labels[next]!.location!.startOffset < n.location!.startOffset;
+      const label = before ? this.label(labels[next]!.children, labels[next]!.location!) : undefined;
+      if (before) next++;
+      return labelled(this.element(n.children), label);
     });
     return { kind: 'Chain', elements, span: this.span(at) };
   }
@@ -401,11 +324,7 @@ export class AstBuilder implements CstRules {
     return this.expression(n.children);
   }
 
-  /**
-   * An expression: the parser gives operands and operators in a row; precedence climbing builds the tree
-   * the grammar of spec/language.md describes (or < and < not < comparisons and `in` < `..` < + - < * / %
-   * < unary minus), left-associative.
-   */
+  /** An expression: the parser gives operands and operators in a row, the factory climbs their precedence. */
   expression(c: C.ExpressionCstChildren): A.Expr {
     const operands = c.operand;
     // One operand and no prefix operator: most expressions (`64`, `3x3`, `c`), built without the item list.
@@ -428,42 +347,7 @@ export class AstBuilder implements CstRules {
         items.push({ kind: 'prefix', token: prefix });
       items.push({ kind: 'atom', expr: this.operand(n.children) });
     });
-    return this.climb({ items, at: 0 }, 0);
-  }
-
-  private climb(state: { items: ExprItem[]; at: number }, minPrecedence: number): A.Expr {
-    let left = this.prefixed(state);
-    let comparisons = 0;
-    while (state.at < state.items.length) {
-      const item = state.items[state.at]!;
-      if (item.kind !== 'op') break;
-      const op = binaryOps[item.token.tokenType.name as BinaryOperatorName];
-      if (op.precedence < minPrecedence) break;
-      state.at++;
-      // `1 < a < 3` and `a == b == c` do not chain as in Python, nor mean `(1 < a) < 3`: say so (spec/language.md).
-      if (op.precedence === COMPARISON_PRECEDENCE && ++comparisons > 1) {
-        this.diagnostics.push(diagnostic('chained-comparison', this.tokenSpan(item.token), { op: item.token.image }));
-      }
-      const right = this.climb(state, op.precedence + 1);
-      const span = joinSpans(left.span, right.span);
-      const node: A.Expr =
-        op.op === '..'
-          ? { kind: 'Range', low: left, high: right, span }
-          : { kind: 'Binary', op: op.op, left, right, span };
-      left = this.nested(node, [left, right], this.tokenSpan(item.token));
-    }
-    return left;
-  }
-
-  /** An operand with its prefix operators: `-` binds tightest; `not` takes a comparison (`not a == b`). */
-  private prefixed(state: { items: ExprItem[]; at: number }): A.Expr {
-    const item = state.items[state.at++]!;
-    if (item.kind === 'atom') return item.expr;
-    if (item.kind !== 'prefix') throw new Error('operator where an operand was expected');
-    const minus = item.token.tokenType.name === 'Minus';
-    const operand = minus ? this.prefixed(state) : this.climb(state, NOT_OPERAND_PRECEDENCE);
-    const span = joinSpans(this.tokenSpan(item.token), operand.span);
-    return this.nested({ kind: 'Unary', op: minus ? '-' : 'not', operand, span }, [operand], span);
+    return this.nodes.expression(items);
   }
 
   /**
@@ -479,21 +363,11 @@ export class AstBuilder implements CstRules {
       let current = this.primaryOf(primaries[i]!);
       const before = i + 1 < primaries.length ? primaries[i + 1]!.location!.startOffset : Infinity;
       while (members && member < members.length && members[member]!.startOffset < before) {
-        const property = this.identifier(members[member++]!);
-        current = this.nested(
-          { kind: 'Member', object: current, property, span: joinSpans(current.span, property.span) },
-          [current],
-          property.span,
-        );
+        current = this.nodes.member(current, members[member++]!);
       }
       dims.push(current);
     }
-    if (dims.length === 1) return dims[0]!;
-    return this.nested(
-      { kind: 'Size', dims, span: joinSpans(dims[0]!.span, dims[dims.length - 1]!.span) } as A.SizeExpr,
-      dims,
-      dims[0]!.span,
-    );
+    return this.nodes.size(dims);
   }
 
   private primaryOf(n: C.PrimaryCstNode): A.Expr {
@@ -502,87 +376,16 @@ export class AstBuilder implements CstRules {
 
   primary(c: C.PrimaryCstChildren, at: CstNodeLocation): A.Expr {
     const span = this.span(at);
-    if (c.IntegerLiteral) {
-      const int = c.IntegerLiteral[0]!;
-      const value = Number(int.image);
-      if (!Number.isSafeInteger(value))
-        this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(int.image) }));
-      return { kind: 'Integer', value, raw: int.image, span };
-    }
-    if (c.Identifier) {
-      const id = c.Identifier[0]!;
-      if (c.LParen) {
-        const args = this.argList(c.argList![0]!.children);
-        return this.nested(
-          { kind: 'Call', callee: this.identifier(id), args, span },
-          args.map((a) => a.value),
-          span,
-        );
-      }
-      return { kind: 'Name', name: id.image, span };
-    }
-    if (c.FloatLiteral) {
-      const float = c.FloatLiteral[0]!;
-      const value = Number(float.image);
-      if (!Number.isFinite(value))
-        this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(float.image) }));
-      return { kind: 'Float', value, raw: float.image, span };
-    }
-    if (c.StringLiteral) return this.string(c.StringLiteral[0]!);
-    if (c.True) return { kind: 'Boolean', value: true, span };
-    if (c.False) return { kind: 'Boolean', value: false, span };
-    if (c.LBracket) {
-      const items = c.expression ? c.expression.map((e) => this.expressionOf(e)) : [];
-      return this.nested({ kind: 'List', items, span }, items, span);
-    }
-    const inner = this.expressionOf(c.expression![0]!);
-    return this.nested({ kind: 'Paren', expression: inner, span }, [inner], span);
-  }
-
-  private string(t: IToken): A.StringLiteral {
-    const value = t.image
-      .slice(1, -1)
-      .replace(/\\(["\\nrt])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
-    return { kind: 'String', value, span: this.tokenSpan(t) };
+    if (c.LParen && c.Identifier) return this.nodes.call(c.Identifier[0]!, this.argList(c.argList![0]!.children), span);
+    const token = c.IntegerLiteral ?? c.Identifier ?? c.FloatLiteral ?? c.StringLiteral ?? c.True ?? c.False;
+    if (token) return this.nodes.literal(token[0]!, span)!;
+    if (c.LBracket) return this.nodes.list(c.expression ? c.expression.map((e) => this.expressionOf(e)) : [], span);
+    return this.nodes.paren(this.expressionOf(c.expression![0]!), span);
   }
 }
 
 type TopLevelCstNode =
   C.ImportDeclCstNode | C.BlockDeclCstNode | C.NetworkDeclCstNode | C.RuleDeclCstNode | C.DefaultsStmtCstNode;
-
-type ExprItem = { kind: 'atom'; expr: A.Expr } | { kind: 'prefix'; token: IToken } | { kind: 'op'; token: IToken };
-
-/** The precedence of comparisons (`==`, `<`, `in`, ...), which do not chain. */
-const COMPARISON_PRECEDENCE = 4;
-
-/** The binary operators by token name, with their precedence (higher binds tighter). */
-const binaryOps = {
-  Or: { op: 'or', precedence: 1 },
-  And: { op: 'and', precedence: 2 },
-  EqEq: { op: '==', precedence: 4 },
-  NotEq: { op: '!=', precedence: 4 },
-  Less: { op: '<', precedence: 4 },
-  LessEq: { op: '<=', precedence: 4 },
-  Greater: { op: '>', precedence: 4 },
-  GreaterEq: { op: '>=', precedence: 4 },
-  In: { op: 'in', precedence: 4 },
-  DotDot: { op: '..', precedence: 5 },
-  Plus: { op: '+', precedence: 6 },
-  Minus: { op: '-', precedence: 6 },
-  Star: { op: '*', precedence: 7 },
-  Slash: { op: '/', precedence: 7 },
-  Percent: { op: '%', precedence: 7 },
-} as const satisfies Record<BinaryOperatorName, { op: A.BinaryOperator | '..'; precedence: number }>;
-
-/** The token names of the binary operators: an expression's children other than its operands (tsc checks both ways). */
-type BinaryOperatorName = Exclude<keyof C.ExpressionCstChildren, 'operand'>;
-const binaryOperatorNames = Object.keys(binaryOps) as BinaryOperatorName[];
-
-/**
- * `not` applies to a comparison and what binds tighter: `not a == b` is `not (a == b)`, `not a and b` is `(not a) and
- * b`.
- */
-const NOT_OPERAND_PRECEDENCE = 4;
 
 type Located = { location?: CstNodeLocation } | IToken;
 
@@ -603,8 +406,4 @@ function inSourceOrder<L extends readonly (readonly Located[] | undefined)[]>(
 
 function start(e: Located): number {
   return 'image' in e ? e.startOffset : (e.location?.startOffset ?? 0);
-}
-
-function abbreviate(s: string): string {
-  return s.length > 24 ? `${s.slice(0, 12)}...${s.slice(-6)} (${s.length} digits)` : s;
 }

@@ -1,11 +1,12 @@
 /**
- * Text -> AST: the lexer, the nesting guard, the Chevrotain parser, then the CST -> AST visitor.
+ * Text -> AST: the lexer, the nesting guard, then the parser of valid input (valid-parser.ts, tokens -> AST), or
+ * where it gives up (a syntax error) the Chevrotain parser and the CST -> AST builder, which report the errors.
  * Never throws on bad input; every problem comes back as a diagnostic with a span.
  */
 import type { IToken, TokenType } from 'chevrotain';
-import { tokenize } from '../../grammar/lexer.js';
-import { parseTokens, type CstResult } from '../../grammar/parser.js';
-import { parseValidTokens } from '../../grammar/valid-parser.js';
+import { tokenize, type LexResult } from '../../grammar/lexer.js';
+import { parseTokens } from '../../grammar/parser.js';
+import { parseValidTokens } from './valid-parser.js';
 import * as T from '../../grammar/tokens.js';
 import type { SourceFile } from './ast.js';
 import { endOfFileSpan, spanAt, tokenSpan } from './spans.js';
@@ -55,27 +56,16 @@ export function parseSource(text: string, file: string): ParseResult {
     return { diagnostics };
   }
   try {
-    // Each declaration is built as soon as it is parsed (its CST then dies young); when the file turns out to
-    // have a syntax error, what was built is dropped, as the AST of a file with errors always is.
-    let builder = new AstBuilder(file);
-    const clean = diagnostics.length === 0;
-    // The parser of valid input first (grammar/valid-parser.ts: the same CST, without Chevrotain's start-up);
-    // where it gives up, the file has a syntax error: Chevrotain's parser finds and reports it, from a new builder.
-    const valid = clean ? parseValidTokens(lexed.tokens, (node) => builder.declaration(node)) : undefined;
-    if (clean && valid === undefined) builder = new AstBuilder(file);
-    const parsed: CstResult =
-      valid !== undefined
-        ? { cst: valid, problems: [] }
-        : parseTokens(lexed.tokens, clean ? (node) => builder.declaration(node) : undefined);
-    for (const p of parsed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
-      diagnostics.push(syntaxError(file, text, p.token, p.expected));
+    // The parser of valid input first (valid-parser.ts: the AST straight from the tokens); where it gives up, the
+    // file has a syntax error: Chevrotain's parser finds and reports it.
+    const valid = diagnostics.length === 0 ? parseValidTokens(lexed.tokens, lexed.comments, text, file) : undefined;
+    if (valid) {
+      // At most MAX_SYNTAX_ERRORS of them (a file of 100,000 `1e999` would give as many), and no
+      // `push(...xs)` of an unbounded array: spreading too many arguments overflows the stack.
+      diagnostics.push(...valid.diagnostics.slice(0, MAX_SYNTAX_ERRORS));
+      return { ast: valid.ast, diagnostics };
     }
-    if (diagnostics.length > 0 || !parsed.cst) return { diagnostics };
-    const ast = builder.sourceFile(parsed.cst, text, lexed.comments);
-    // At most MAX_SYNTAX_ERRORS of them (a file of 100,000 `1e999` would give as many), and no
-    // `push(...xs)` of an unbounded array: spreading too many arguments overflows the stack.
-    diagnostics.push(...builder.diagnostics.slice(0, MAX_SYNTAX_ERRORS));
-    return { ast, diagnostics };
+    return parseWithChevrotain(lexed, text, file, diagnostics);
   } catch (e) {
     // The guard above keeps recursion shallow (an `else if` chain thousands long is the one way past it);
     // this is the last line of defence against a stack overflow.
@@ -87,6 +77,30 @@ export function parseSource(text: string, file: string): ParseResult {
     }
     throw e;
   }
+}
+
+/**
+ * Chevrotain's parser and the AST builder: the reference for valid input (test/valid-parser.test.ts), and the
+ * errors and recovery for the rest. Each declaration is built as soon as it is parsed (its CST then dies young);
+ * when the file turns out to have a syntax error, what was built is dropped, as the AST of a file with errors
+ * always is.
+ */
+export function parseWithChevrotain(
+  lexed: LexResult,
+  text: string,
+  file: string,
+  diagnostics: Diagnostic[],
+): ParseResult {
+  const builder = new AstBuilder(file);
+  const clean = diagnostics.length === 0;
+  const parsed = parseTokens(lexed.tokens, clean ? (node) => builder.declaration(node) : undefined);
+  for (const p of parsed.problems.slice(0, MAX_SYNTAX_ERRORS)) {
+    diagnostics.push(syntaxError(file, text, p.token, p.expected));
+  }
+  if (diagnostics.length > 0 || !parsed.cst) return { diagnostics };
+  const ast = builder.sourceFile(parsed.cst, text, lexed.comments);
+  diagnostics.push(...builder.diagnostics.slice(0, MAX_SYNTAX_ERRORS));
+  return { ast, diagnostics };
 }
 
 function syntaxError(file: string, text: string, token: IToken, expected: string[]): Diagnostic {

@@ -14,15 +14,7 @@ type ChevrotainPosition = Pick<
 
 /** A Chevrotain position as a span (end exclusive; an absent end is the start, an absent line or column 1). */
 function positionSpan(file: string, p: ChevrotainPosition): Span {
-  return {
-    file,
-    startOffset: p.startOffset,
-    endOffset: (p.endOffset ?? p.startOffset) + 1,
-    startLine: p.startLine ?? 1,
-    startColumn: p.startColumn ?? 1,
-    endLine: p.endLine ?? p.startLine ?? 1,
-    endColumn: (p.endColumn ?? p.startColumn ?? 1) + 1,
-  };
+  return rangeSpan(file, p, p);
 }
 
 /** A token's span. */
@@ -33,6 +25,19 @@ export function tokenSpan(file: string, t: IToken): Span {
 /** A CST node's span (from Chevrotain's node location). */
 export function locationSpan(file: string, l: CstNodeLocation): Span {
   return positionSpan(file, l);
+}
+
+/** From the start of `first` to the end of `last`: two tokens are the span of the CST node they begin and end. */
+export function rangeSpan(file: string, first: ChevrotainPosition, last: ChevrotainPosition): Span {
+  return {
+    file,
+    startOffset: first.startOffset,
+    endOffset: (last.endOffset ?? last.startOffset) + 1,
+    startLine: first.startLine ?? 1,
+    startColumn: first.startColumn ?? 1,
+    endLine: last.endLine ?? last.startLine ?? 1,
+    endColumn: (last.endColumn ?? last.startColumn ?? 1) + 1,
+  };
 }
 
 /** From the start of `a` to the end of `b`. */
