@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { argv } from './helpers/argv.js';
 import { cliPath, incc, repoRoot, runRecordingLoads } from './helpers/cli.js';
 import { decodeModel } from './helpers/onnx.js';
 import { joinedRegExp } from './helpers/regexp.js';
@@ -32,10 +33,13 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const model = (path: string) => decodeModel(readFileSync(path));
+/** `incc compile nets.incp --target onnx --network NETWORK ARGS...` in the test's folder. */
+const compileOnnx = (network: string, ...args: string[]) =>
+  incc(['compile', 'nets.incp', '--target', 'onnx', '--network', network, ...args], dir);
 
 describe('incc compile --target onnx', () => {
   test('writes the model and says what it wrote', () => {
-    const r = incc(['compile', 'nets.incp', '--target', 'onnx', '--network', 'A', '--out', 'a.onnx'], dir);
+    const r = compileOnnx('A', '--out', 'a.onnx');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
@@ -60,7 +64,7 @@ describe('incc compile --target onnx', () => {
 
   test('the same seed gives the same bytes, another seed other weights; --no-fold-bn and --layout', () => {
     const run = (out: string, ...extra: string[]) => {
-      const r = incc(['compile', 'nets.incp', '--target', 'onnx', '--network', 'A', '--out', out, ...extra], dir);
+      const r = compileOnnx('A', '--out', out, ...extra);
       expect(r.status).toBe(0);
       return readFileSync(join(dir, out));
     };
@@ -80,23 +84,7 @@ describe('incc compile --target onnx', () => {
   });
 
   test('--set and --rules reach the graph', () => {
-    const r = incc(
-      [
-        'compile',
-        'nets.incp',
-        '--target',
-        'onnx',
-        '--network',
-        'A',
-        '--set',
-        'classes=4',
-        '--rules',
-        'factor_5x5',
-        '--out',
-        'a.onnx',
-      ],
-      dir,
-    );
+    const r = compileOnnx('A', '--set', 'classes=4', '--rules', 'factor_5x5', '--out', 'a.onnx');
     expect(r.status).toBe(0);
     const m = model(join(dir, 'a.onnx'));
     expect(m.graph!.output[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual([
@@ -111,23 +99,10 @@ describe('incc compile --target onnx', () => {
 
   test('usage errors: no target, no --out, an unknown layout, --seed with --weights', () => {
     for (const args of [
-      ['compile', 'nets.incp', '--network', 'A', '--out', 'a.onnx'],
-      ['compile', 'nets.incp', '--target', 'onnx', '--network', 'A'],
-      ['compile', 'nets.incp', '--target', 'onnx', '--network', 'A', '--out', 'a.onnx', '--layout', 'chwn'],
-      [
-        'compile',
-        'nets.incp',
-        '--target',
-        'onnx',
-        '--network',
-        'A',
-        '--out',
-        'a.onnx',
-        '--seed',
-        '1',
-        '--weights',
-        'x/model.json',
-      ],
+      argv`compile nets.incp --network A --out a.onnx`,
+      argv`compile nets.incp --target onnx --network A`,
+      argv`compile nets.incp --target onnx --network A --out a.onnx --layout chwn`,
+      argv`compile nets.incp --target onnx --network A --out a.onnx --seed 1 --weights x/model.json`,
     ]) {
       const r = incc(args, dir);
       expect(r.status).toBe(2);
@@ -178,41 +153,13 @@ describe('incc compile --target onnx', () => {
         ],
       }),
     );
-    const r = incc(
-      [
-        'compile',
-        'nets.incp',
-        '--target',
-        'onnx',
-        '--network',
-        'B',
-        '--weights',
-        join(ckpt, 'model.json'),
-        '--out',
-        'b.onnx',
-      ],
-      dir,
-    );
+    const r = compileOnnx('B', '--weights', join(ckpt, 'model.json'), '--out', 'b.onnx');
     expect(r.stderr).toBe(
       `incc compile: error: the weights in ${join(ckpt, 'model.json')} do not match the network: 1 missing: ` +
         `conv1/bn/moving_variance; 1 not in the network: conv9/bias\n`,
     );
     expect(r.status).toBe(1);
-    const missing = incc(
-      [
-        'compile',
-        'nets.incp',
-        '--target',
-        'onnx',
-        '--network',
-        'B',
-        '--weights',
-        join(dir, 'none', 'model.json'),
-        '--out',
-        'b.onnx',
-      ],
-      dir,
-    );
+    const missing = compileOnnx('B', '--weights', join(dir, 'none', 'model.json'), '--out', 'b.onnx');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^incc compile: cannot read .*none\/model\.json/);
     expect(existsSync(join(dir, 'b.onnx'))).toBe(false);

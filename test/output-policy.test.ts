@@ -24,6 +24,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { incc, repoRoot } from './helpers/cli.js';
+import { snapshot } from './helpers/files.js';
 
 const NET = 'network Tiny {\n  input 8x8x3\n  conv 3x3 4\n  gap\n  dense 4 act=softmax\n}\n';
 
@@ -63,18 +64,6 @@ const WRITERS: Writer[] = [
     folder: false,
   })),
 ];
-
-/** Every file under `path` (or the file itself) with its bytes and mtime, to compare before and after. */
-function snapshot(path: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (p: string, key: string): void => {
-    const s = lstatSync(p);
-    if (s.isDirectory()) for (const name of readdirSync(p).sort()) visit(join(p, name), `${key}/${name}`);
-    else out.set(key, `${s.mtimeMs} ${s.isSymbolicLink() ? 'link' : readFileSync(p).toString('base64')}`);
-  };
-  visit(path, '.');
-  return out;
-}
 
 /** What the writer made at `path`: its file, or the file names of its folder. */
 const made = (path: string, w: Writer): string =>

@@ -119,15 +119,20 @@ describe('the playground in headless Chromium', () => {
     await page.locator('#menu').selectOption({ label });
   }
 
+  /** Opens std/inception_v3 from the menu and waits for its summary: 23,851,784 parameters. */
+  async function openInceptionV3(): Promise<void> {
+    await openFromMenu('Inception-v3 (std/inception_v3)');
+    await page.waitForFunction(
+      () => document.querySelector('[data-total="params"]')?.textContent === '23,851,784',
+      null,
+      { timeout: SLOW },
+    );
+  }
+
   browserTest(
     'inception_v3 from the menu: 23,851,784 parameters and 5,713,216,096 multiply-adds; the diagram opens mixed5',
     async () => {
-      await openFromMenu('Inception-v3 (std/inception_v3)');
-      await page.waitForFunction(
-        () => document.querySelector('[data-total="params"]')?.textContent === '23,851,784',
-        null,
-        { timeout: SLOW },
-      );
+      await openInceptionV3();
       expect(await page.locator('[data-total="macs"]').textContent()).toBe('5,713,216,096');
       expect(await page.locator('#summary-rows tr').count()).toBe(125);
 
@@ -212,12 +217,7 @@ describe('the playground in headless Chromium', () => {
   browserTest(
     "the language service in the editor: hover shows a layer's shape and counts, completion a layer's options, format",
     async () => {
-      await openFromMenu('Inception-v3 (std/inception_v3)');
-      await page.waitForFunction(
-        () => document.querySelector('[data-total="params"]')?.textContent === '23,851,784',
-        null,
-        { timeout: SLOW },
-      );
+      await openInceptionV3();
       // The stem's first layer: 3x3x3x32 weights + 32 betas + 2x32 moving statistics = 960 parameters, 149x149x32.
       const stem = page.locator('.cm-line', { hasText: 'conv 3x3/2 32 valid' }).first();
       await stem.hover({ position: { x: 30, y: 8 } });

@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { readCheckpoint } from '../backends/tfjs/checkpoint.js';
 import { readWeightsFile } from '../cli/weights-file.js';
 import { matchCheckpoint } from '../backends/tfjs/checkpoint.js';
+import { argv } from './helpers/argv.js';
 import { incc } from './helpers/cli.js';
+import { jsonLines } from './helpers/jsonl.js';
 import { graphOf, maxAbsDiff, randomInput, runOrt } from './helpers/onnx.js';
 import { runPython, testWith, venvPython } from './helpers/python.js';
 
@@ -33,12 +35,10 @@ interface Metric {
   lr: number;
 }
 
-function metrics(out: string): Metric[] {
-  return readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Metric);
-}
+const metrics = (out: string) => jsonLines<Metric>(join(out, 'metrics.jsonl'));
+/** `incc compile examples/train/mini.incp --target TARGET ARGS...`. */
+const compileMini = (target: string, ...args: string[]) =>
+  incc(['compile', 'examples/train/mini.incp', '--target', target, ...args]);
 
 function torchrun(folder: string, args: string[]): string {
   const torchrunPath = join(venvPython!, '..', 'torchrun');
@@ -55,19 +55,9 @@ describe('train.py with torchrun --nproc_per_node=2 (gloo, CPU)', () => {
     async () => {
       const folder = join(dir, 'mini');
       const out = join(dir, 'run');
-      const c = incc(['compile', 'examples/train/mini.incp', '--target', 'pytorch', '--out', folder]);
+      const c = compileMini('pytorch', '--out', folder);
       expect(c.status).toBe(0);
-      const common = [
-        '--synthetic',
-        '256',
-        '--batch-size',
-        '16',
-        '--out',
-        out,
-        '--log-every',
-        '1',
-        '--save-every-rank',
-      ];
+      const common = argv`--synthetic 256 --batch-size 16 --out ${out} --log-every 1 --save-every-rank`;
 
       // 4 steps, then a checkpoint; then resume up to step 10.
       const first = torchrun(folder, [...common, '--max-steps', '4', '--no-export']);
@@ -94,18 +84,10 @@ describe('train.py with torchrun --nproc_per_node=2 (gloo, CPU)', () => {
       const x = randomInput(2 * 3 * 32 * 32, 4);
       const theirs = await runOrt(readFileSync(join(out, 'model.onnx')), x, [2, 3, 32, 32]);
       const ours = join(dir, 'back.onnx');
-      const back = incc([
-        'compile',
-        'examples/train/mini.incp',
-        '--target',
-        'onnx',
-        '--weights',
-        join(out, 'weights.safetensors'),
-        '--out',
-        ours,
-      ]);
+      const weights = join(out, 'weights.safetensors');
+      const back = compileMini('onnx', '--weights', weights, '--out', ours);
       expect(back.stderr).toBe('');
-      expect(back.stdout).toContain(`weights from ${join(out, 'weights.safetensors')}`);
+      expect(back.stdout).toContain(`weights from ${weights}`);
       const mine = await runOrt(readFileSync(ours), x, [2, 3, 32, 32]);
       expect(theirs[0]!.dims).toEqual([2, 4]);
       for (let i = 0; i < 2; i++)
@@ -114,21 +96,12 @@ describe('train.py with torchrun --nproc_per_node=2 (gloo, CPU)', () => {
 
       // And into a tfjs checkpoint: the same values as the safetensors file holds.
       const tfjsOut = join(dir, 'tfjs');
-      const t = incc([
-        'compile',
-        'examples/train/mini.incp',
-        '--target',
-        'tfjs',
-        '--weights',
-        join(out, 'weights.safetensors'),
-        '--out',
-        tfjsOut,
-      ]);
+      const t = compileMini('tfjs', '--weights', weights, '--out', tfjsOut);
       expect(t.stderr).toBe('');
       expect(t.status).toBe(0);
       const g = graphOf(readFileSync('examples/train/mini.incp', 'utf8'));
       const fromTfjs = matchCheckpoint(g, readCheckpoint(join(tfjsOut, 'model.json')), 'tfjs');
-      const fromTorch = readWeightsFile(g, join(out, 'weights.safetensors'));
+      const fromTorch = readWeightsFile(g, weights);
       for (const [name, v] of fromTorch) expect(maxAbsDiff(fromTfjs.get(name)!, v)).toBe(0);
     },
     900_000,

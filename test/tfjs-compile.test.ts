@@ -32,6 +32,10 @@ afterAll(() => {
   rmSync(moduleDir, { recursive: true, force: true });
 });
 
+/** `incc compile examples/tiny_inception.incp --target tfjs --out OUT ARGS...`. */
+const compileTiny = (out: string, ...args: string[]) =>
+  incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', out, ...args]);
+
 /** Loads a compiled folder the way a user of stock tfjs would: model.json, then every shard it names. */
 async function loadWithStockTfjs(dir: string): Promise<tf.LayersModel> {
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
@@ -328,17 +332,7 @@ describe('the library API', () => {
 describe('determinism and seeds through the CLI', () => {
   test('same seed: byte-identical folders; another seed: other weights, same topology', () => {
     const run = (dir: string, seed: string) => {
-      const r = incc([
-        'compile',
-        'examples/tiny_inception.incp',
-        '--target',
-        'tfjs',
-        '--out',
-        join(work, dir),
-        '--seed',
-        seed,
-        '--emit-ts',
-      ]);
+      const r = compileTiny(join(work, dir), '--seed', seed, '--emit-ts');
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       return filesOf(join(work, dir));
@@ -356,10 +350,7 @@ describe('determinism and seeds through the CLI', () => {
   });
 
   test('--seed and --target are checked', () => {
-    expect(
-      incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', join(work, 'x'), '--seed', '-1'])
-        .status,
-    ).toBe(2);
+    expect(compileTiny(join(work, 'x'), '--seed', '-1').status).toBe(2);
     expect(
       incc(['compile', 'examples/tiny_inception.incp', '--target', 'keras', '--out', join(work, 'x')]).stderr,
     ).toContain("unknown target 'keras'");
@@ -474,14 +465,7 @@ describe('atomic output', () => {
   test('an unwritable --out is exit 2 and leaves nothing, not even parent folders or temporary files', () => {
     const blocker = join(work, 'a-file');
     writeFileSync(blocker, 'not a folder');
-    const r = incc([
-      'compile',
-      'examples/tiny_inception.incp',
-      '--target',
-      'tfjs',
-      '--out',
-      join(blocker, 'sub', 'out'),
-    ]);
+    const r = compileTiny(join(blocker, 'sub', 'out'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/incc compile: cannot write .*a-file\/sub\/out/);
     expect(readFileSync(blocker, 'utf8')).toBe('not a folder');
@@ -492,15 +476,13 @@ describe('atomic output', () => {
     const dir = join(work, 'mine');
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.txt'), 'keep me');
-    const r = incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', dir]);
+    const r = compileTiny(dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('holds files incc did not write (notes.txt)');
     expect(readdirSync(dir)).toEqual(['notes.txt']);
     rmSync(join(dir, 'notes.txt'));
-    expect(
-      incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', dir, '--emit-ts']).status,
-    ).toBe(0);
-    expect(incc(['compile', 'examples/tiny_inception.incp', '--target', 'tfjs', '--out', dir]).status).toBe(0);
+    expect(compileTiny(dir, '--emit-ts').status).toBe(0);
+    expect(compileTiny(dir).status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     expect(readdirSync(work).filter((n) => n.includes('.incc-'))).toEqual([]);
   });

@@ -14,7 +14,6 @@
 import {
   cpSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -23,14 +22,13 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { incc, repoRoot } from './helpers/cli.js';
+import { snapshot, tempFolder } from './helpers/files.js';
 import { joinedRegExp } from './helpers/regexp.js';
 
-const work = mkdtempSync(join(tmpdir(), 'incc-train-ckpt-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('incc-train-ckpt-');
 
 const mini = join(repoRoot, 'examples', 'train', 'mini.incp');
 const miniText = readFileSync(mini, 'utf8');
@@ -57,16 +55,6 @@ const trainArgs = (file: string, out: string, epochs: number, ...extra: string[]
   out,
   ...extra,
 ];
-
-/** Every file of `dir` with its bytes and mtime. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    out.set(name, `${statSync(path).mtimeMs} ${readFileSync(path).toString('base64')}`);
-  }
-  return out;
-}
 
 const base = join(work, 'base');
 let copies = 0;

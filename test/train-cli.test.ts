@@ -16,7 +16,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import pngjs from 'pngjs';
 import { syntheticDataset } from '../backends/common/data.js';
+import { argv } from './helpers/argv.js';
 import { cliPath, incc, repoRoot, plainEnv, runRecordingLoads } from './helpers/cli.js';
+import { jsonLines } from './helpers/jsonl.js';
 import { joinedRegExp } from './helpers/regexp.js';
 
 tf.enableProdMode();
@@ -27,7 +29,8 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const mini = readFileSync(join(repoRoot, 'examples', 'train', 'mini.incp'), 'utf8');
+const miniPath = join(repoRoot, 'examples', 'train', 'mini.incp');
+const mini = readFileSync(miniPath, 'utf8');
 /** mini.incp with a schedule that decays every epoch, so a resumed run shows it continuing. */
 const fastDecay = join(work, 'mini-fast-decay.incp');
 const fastDecayText = mini.replace(
@@ -44,11 +47,7 @@ interface Metrics {
   loss: number;
   val_accuracy: number;
 }
-const metricsOf = (dir: string): Metrics[] =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Metrics);
+const metricsOf = (dir: string) => jsonLines<Metrics>(join(dir, 'metrics.jsonl'));
 const stateOf = (dir: string) =>
   JSON.parse(readFileSync(join(dir, 'train-state.json'), 'utf8')) as {
     epoch: number;
@@ -61,18 +60,10 @@ const out = join(work, 'run');
 
 describe('incc train on synthetic data', () => {
   test('one epoch, then --resume for a second: the counters and the schedule go on; accuracy well above chance', () => {
-    const first = incc([
-      'train',
-      fastDecay,
-      '--data',
-      `synthetic:${COUNT}`,
-      '--epochs',
-      '1',
-      '--seed',
-      '3',
-      '--out',
-      out,
-    ]);
+    /** Trains fastDecay for `epochs` epochs (in all) into `out`. */
+    const train = (epochs: number, ...extra: string[]) =>
+      incc(argv`train ${fastDecay} --data synthetic:${COUNT} --epochs ${epochs} --seed 3 --out ${out} ${extra}`);
+    const first = train(1);
     expect(first.stderr).toMatch(/incc train: MiniInception on the (wasm|cpu|tensorflow) backend/);
     // The advice to install TensorFlow for Node is given on the pure-JS backends only.
     if (/on the tensorflow backend/.test(first.stderr))
@@ -84,19 +75,7 @@ describe('incc train on synthetic data', () => {
       expect(existsSync(join(out, f))).toBe(true);
     expect(stateOf(out)).toMatchObject({ epoch: 1, stepInEpoch: 0, globalStep: 15 });
 
-    const second = incc([
-      'train',
-      fastDecay,
-      '--data',
-      `synthetic:${COUNT}`,
-      '--epochs',
-      '2',
-      '--seed',
-      '3',
-      '--out',
-      out,
-      '--resume',
-    ]);
+    const second = train(2, '--resume');
     expect(second.stderr).toContain('resuming');
     expect(second.stderr).toContain('1 epoch done, step 15');
     expect(second.status).toBe(0);
@@ -113,19 +92,7 @@ describe('incc train on synthetic data', () => {
     expect(stateOf(out)).toMatchObject({ epoch: 2, stepInEpoch: 0, globalStep: 30 });
 
     // Asking for epochs already done trains nothing.
-    const again = incc([
-      'train',
-      fastDecay,
-      '--data',
-      `synthetic:${COUNT}`,
-      '--epochs',
-      '2',
-      '--seed',
-      '3',
-      '--out',
-      out,
-      '--resume',
-    ]);
+    const again = train(2, '--resume');
     expect(again.status).toBe(0);
     expect(again.stderr).toContain('already trained 2 epochs');
   });
@@ -165,21 +132,8 @@ describe('incc train on synthetic data', () => {
 
   test('Ctrl-C saves the state mid-epoch (exit 130); --resume continues from that step', async () => {
     const dir = join(work, 'interrupted');
-    const child = spawn(
-      process.execPath,
-      [
-        cliPath,
-        'train',
-        join(repoRoot, 'examples', 'train', 'mini.incp'),
-        '--data',
-        'synthetic:640',
-        '--epochs',
-        '1',
-        '--out',
-        dir,
-      ],
-      { env: plainEnv() },
-    );
+    const args = argv`train ${miniPath} --data synthetic:640 --epochs 1 --out ${dir}`;
+    const child = spawn(process.execPath, [cliPath, ...args], { env: plainEnv() });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -197,17 +151,7 @@ describe('incc train on synthetic data', () => {
     expect(s.stepInEpoch).toBeGreaterThan(0);
     expect(s.stepInEpoch).toBeLessThan(15);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
-    const resumed = incc([
-      'train',
-      join(repoRoot, 'examples', 'train', 'mini.incp'),
-      '--data',
-      'synthetic:640',
-      '--epochs',
-      '1',
-      '--out',
-      dir,
-      '--resume',
-    ]);
+    const resumed = incc([...args, '--resume']);
     expect(resumed.status).toBe(0);
     expect(resumed.stderr).toContain(`(${s.stepInEpoch} into epoch 1)`);
     expect(stateOf(dir)).toMatchObject({ epoch: 1, stepInEpoch: 0, globalStep: 15 });
@@ -256,7 +200,7 @@ describe('incc train errors', () => {
     };
     for (const c of ['a', 'b', 'c']) writeFileSync(join(dir, c, 'rgb.png'), png(2));
     writeFileSync(join(dir, 'd', 'gray.png'), png(0));
-    const r = incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', dir]);
+    const r = incc(['train', miniPath, '--data', dir]);
     expect(r.stderr).toContain(
       `${join(dir, 'd', 'gray.png')}: is a grayscale image, but the network takes 3-channel (RGB) input`,
     );
@@ -264,23 +208,10 @@ describe('incc train errors', () => {
   });
 
   test('usage errors', () => {
-    expect(incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp')]).status).toBe(2);
-    expect(
-      incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic', '--resume']).status,
-    ).toBe(2);
-    expect(
-      incc(['train', join(repoRoot, 'examples', 'train', 'mini.incp'), '--data', 'synthetic', '--epochs', 'many'])
-        .status,
-    ).toBe(2);
-    const noCheckpoint = incc([
-      'train',
-      join(repoRoot, 'examples', 'train', 'mini.incp'),
-      '--data',
-      'synthetic:64',
-      '--resume',
-      '--out',
-      join(work, 'nothing-here'),
-    ]);
+    expect(incc(['train', miniPath]).status).toBe(2);
+    expect(incc(argv`train ${miniPath} --data synthetic --resume`).status).toBe(2);
+    expect(incc(argv`train ${miniPath} --data synthetic --epochs many`).status).toBe(2);
+    const noCheckpoint = incc(argv`train ${miniPath} --data synthetic:64 --resume --out ${join(work, 'nothing-here')}`);
     expect(noCheckpoint.status).toBe(1);
     expect(noCheckpoint.stderr).toContain('has no checkpoint to resume');
   });

@@ -6,39 +6,26 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { argv } from './helpers/argv.js';
 import { incc, repoRoot } from './helpers/cli.js';
-import { testWith, tfjsNodeLoads, TFJS_NODE_INSTALL } from './helpers/components.js';
+import { tfjsNodeTest } from './helpers/components.js';
+import { jsonLines } from './helpers/jsonl.js';
 
 const work = mkdtempSync(join(tmpdir(), 'incc-metrics-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const mini = join(repoRoot, 'examples', 'train', 'mini.incp');
-const tfTest = testWith('@tensorflow/tfjs-node', tfjsNodeLoads().ok, TFJS_NODE_INSTALL, 'test/train-metrics.test.ts');
+const tfTest = tfjsNodeTest('test/train-metrics.test.ts');
 
 tfTest('steps.jsonl every N steps, TensorBoard scalars, and the report page', () => {
   const out = join(work, 'run');
   const board = join(work, 'board');
   // 160 images at split 0.25: 120 training images, 4 steps of 32 an epoch; 2 epochs = 8 steps.
-  const r = incc([
-    'train',
-    mini,
-    '--data',
-    'synthetic:160',
-    '--epochs',
-    '2',
-    '--log-every',
-    '3',
-    '--tensorboard',
-    board,
-    '--out',
-    out,
-    '--backend',
-    'tensorflow',
-  ]);
+  const r = incc(argv`train ${mini} --data synthetic:160 --epochs 2 --log-every 3
+    --tensorboard ${board} --out ${out} --backend tensorflow`);
   expect(r.status).toBe(0);
-  const steps = readFileSync(join(out, 'steps.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { epoch: number; step: number; loss: number; accuracy: number; lr: number });
+  const steps = jsonLines<{ epoch: number; step: number; loss: number; accuracy: number; lr: number }>(
+    join(out, 'steps.jsonl'),
+  );
   expect(steps.map((s) => [s.epoch, s.step])).toEqual([
     [1, 3],
     [2, 6],
@@ -79,18 +66,7 @@ test('incc report on a folder without metrics, and --tensorboard off the tensorf
   const r = incc(['report', work]);
   expect(r.status).toBe(1);
   expect(r.stderr).toContain('has no metrics.jsonl or steps.jsonl');
-  const w = incc([
-    'train',
-    mini,
-    '--data',
-    'synthetic:32',
-    '--epochs',
-    '1',
-    '--tensorboard',
-    join(work, 'b2'),
-    '--backend',
-    'wasm',
-  ]);
+  const w = incc(argv`train ${mini} --data synthetic:32 --epochs 1 --tensorboard ${join(work, 'b2')} --backend wasm`);
   expect(w.status).toBe(1);
   expect(w.stderr).toContain('--tensorboard needs the tensorflow backend');
   expect(existsSync(join(work, 'b2'))).toBe(false);

@@ -9,20 +9,17 @@
  * Inception-v3's training steps are in test/heavy/ (run alone, after the other tests).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { argv } from './helpers/argv.js';
 import { incc, repoRoot } from './helpers/cli.js';
-import { testWith, tfjsNodeLoads, TFJS_NODE_INSTALL } from './helpers/components.js';
+import { tfjsNodeTest } from './helpers/components.js';
+import { jsonLines } from './helpers/jsonl.js';
 
 const work = mkdtempSync(join(tmpdir(), 'incc-tensorflow-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const tfTest = testWith(
-  '@tensorflow/tfjs-node',
-  tfjsNodeLoads().ok,
-  TFJS_NODE_INSTALL,
-  'test/train-tensorflow.test.ts',
-);
+const tfTest = tfjsNodeTest('test/train-tensorflow.test.ts');
 const mini = join(repoRoot, 'examples', 'train', 'mini.incp');
 
 interface Metrics {
@@ -31,11 +28,10 @@ interface Metrics {
   loss: number;
   val_accuracy: number;
 }
-const metricsOf = (dir: string): Metrics[] =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Metrics);
+const metricsOf = (dir: string) => jsonLines<Metrics>(join(dir, 'metrics.jsonl'));
+/** `incc train` of the mini network on 640 synthetic images with seed 3, `epochs` in all, into `out`. */
+const trainMini = (epochs: number, backend: string, out: string, ...extra: string[]) =>
+  incc(argv`train ${mini} --data synthetic:640 --epochs ${epochs} --seed 3 --backend ${backend} --out ${out} ${extra}`);
 
 tfTest('Inception-v3 predicts on tensorflow as on wasm (1e-4), same weights', () => {
   const r = spawnSync(process.execPath, [join(repoRoot, 'test', 'helpers', 'v3-backend-parity.mjs')], {
@@ -61,20 +57,7 @@ tfTest('Inception-v3 predicts on tensorflow as on wasm (1e-4), same weights', ()
 
 tfTest('the mini network trains well above chance on tensorflow', () => {
   const out = join(work, 'mini');
-  const r = incc([
-    'train',
-    mini,
-    '--data',
-    'synthetic:640',
-    '--epochs',
-    '3',
-    '--seed',
-    '3',
-    '--backend',
-    'tensorflow',
-    '--out',
-    out,
-  ]);
+  const r = trainMini(3, 'tensorflow', out);
   expect(r.stderr).toContain('MiniInception on the tensorflow backend');
   expect(r.status).toBe(0);
   const m = metricsOf(out);
@@ -85,22 +68,7 @@ tfTest('the mini network trains well above chance on tensorflow', () => {
 
 tfTest('a checkpoint written on tensorflow resumes on wasm, and back', () => {
   const out = join(work, 'across');
-  const run = (epochs: number, backend: string) =>
-    incc([
-      'train',
-      mini,
-      '--data',
-      'synthetic:640',
-      '--epochs',
-      String(epochs),
-      '--seed',
-      '3',
-      '--backend',
-      backend,
-      '--out',
-      out,
-      ...(epochs > 2 ? ['--resume'] : []),
-    ]);
+  const run = (epochs: number, backend: string) => trainMini(epochs, backend, out, ...(epochs > 2 ? ['--resume'] : []));
   const first = run(2, 'tensorflow');
   expect(first.status).toBe(0);
   const onWasm = run(3, 'wasm');

@@ -44,3 +44,7 @@ export function tfjsNodeLoads(): { ok: boolean; error?: string } {
 
 export const TFJS_NODE_INSTALL =
   'install it with scripts/tfjs-node-from-wheel.sh, or npm install @tensorflow/tfjs-node';
+
+/** `test` for tests that need @tensorflow/tfjs-node (testWith, for the test file `file`). */
+export const tfjsNodeTest = (file: string): jest.It =>
+  testWith('@tensorflow/tfjs-node', tfjsNodeLoads().ok, TFJS_NODE_INSTALL, file);
