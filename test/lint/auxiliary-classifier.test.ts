@@ -4,8 +4,7 @@ import { findRule } from '../../compiler/lint/engine/registry.js';
 import type { Report } from '../../compiler/lint/engine/rule.js';
 import { buildNetwork } from '../../compiler/program/pipeline.js';
 import { loadProgram, stdlibDir } from '../../compiler/program/node-host.js';
-import { lintFile } from '../../compiler/lint/engine/lint-file.js';
-import { findings, lintText } from '../helpers/lint.js';
+import { lintText, testFindings, testMessages } from '../helpers/lint.js';
 
 const rule = 'auxiliary-classifier';
 
@@ -51,88 +50,81 @@ function reportsOn(
 }
 
 describe(rule, () => {
-  test.each([
-    ['a BN head on the last 17x17 stage', net(`  aux from c ${bnHead}`), {}],
-    ['a BN head on the coarsest grid', net(`  aux from e ${bnHead}`), {}],
+  testFindings(
+    rule,
     [
-      'a head whose only layer is the classifier, after a batchnorm',
-      net('  aux from c {\n    gap\n    batchnorm\n    dense 10\n  }'),
-      {},
-    ],
-    [
-      'a hidden dense layer followed by batchnorm (std/rules bn_auxiliary)',
-      net('  aux from c {\n    gap\n    dense 64 act=linear bias=false -> batchnorm -> relu\n    dense 10\n  }'),
-      {},
-    ],
-    [
-      'the BN-auxiliary head of std/modules',
-      `import { AuxHead } from "std/modules"\n${net('  aux from c { AuxHead(10) }')}`,
-      {},
-    ],
-    [
-      'no batch norm, with batchNorm off',
-      net('  aux from c {\n    gap\n    dense 10\n  }'),
-      { [rule]: ['warn', { batchNorm: false }] },
-    ],
-    [
-      'two heads with maxHeads = 2',
-      net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`),
-      { [rule]: ['warn', { maxHeads: 2 }] },
-    ],
-    [
-      'a head on the 35x35 stem with maxReductionsAfter = 2',
-      net(`  aux from s ${bnHead}`),
-      { [rule]: ['warn', { maxReductionsAfter: 2 }] },
-    ],
-    [
-      'a head below the last stage, suppressed',
-      net(`  // incc-disable-next-line ${rule} -- GoogLeNet's placement, for comparison\n  aux from b ${bnHead}`),
-      {},
-    ],
-    // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
-  ] as [string, string, Record<string, unknown>][])('valid: %s', (_name, text, rules) => {
-    expect(findings(text, rule, rules as never)).toEqual([]);
-  });
-
-  test.each([
-    ['a head on b, below c at 17x17', net(`  aux from b ${bnHead}`), [[11, 3, 'notLastStage']]],
-    [
-      'a head on the 35x35 stem, two reductions below 8x8',
-      net(`  aux_early: aux from s ${bnHead}`),
-      [[11, 3, 'earlyGrid']],
-    ],
-    [
-      'two heads: the lower one is reported',
-      net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`),
-      [[11, 3, 'tooMany']],
-    ],
-    [
-      'two heads declared top first: still the lower one',
-      net(`  aux from e ${bnHead}\n  aux from b ${bnHead}`),
+      ['a BN head on the last 17x17 stage', net(`  aux from c ${bnHead}`)],
+      ['a BN head on the coarsest grid', net(`  aux from e ${bnHead}`)],
       [
-        [17, 3, 'notLastStage'],
-        [17, 3, 'tooMany'],
+        'a head whose only layer is the classifier, after a batchnorm',
+        net('  aux from c {\n    gap\n    batchnorm\n    dense 10\n  }'),
+      ],
+      [
+        'a hidden dense layer followed by batchnorm (std/rules bn_auxiliary)',
+        net('  aux from c {\n    gap\n    dense 64 act=linear bias=false -> batchnorm -> relu\n    dense 10\n  }'),
+      ],
+      [
+        'the BN-auxiliary head of std/modules',
+        `import { AuxHead } from "std/modules"\n${net('  aux from c { AuxHead(10) }')}`,
+      ],
+      [
+        'no batch norm, with batchNorm off',
+        net('  aux from c {\n    gap\n    dense 10\n  }'),
+        { [rule]: ['warn', { batchNorm: false }] },
+      ],
+      [
+        'two heads with maxHeads = 2',
+        net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`),
+        { [rule]: ['warn', { maxHeads: 2 }] },
+      ],
+      [
+        'a head on the 35x35 stem with maxReductionsAfter = 2',
+        net(`  aux from s ${bnHead}`),
+        { [rule]: ['warn', { maxReductionsAfter: 2 }] },
+      ],
+      [
+        'a head below the last stage, suppressed',
+        net(`  // incc-disable-next-line ${rule} -- GoogLeNet's placement, for comparison\n  aux from b ${bnHead}`),
       ],
     ],
-    ['no batch norm anywhere', net('  aux from c {\n    gap\n    dense 10\n  }'), [[11, 3, 'noBatchNorm']]],
     [
-      'a convolution without bn (the classifier is not counted)',
-      net('  aux from c {\n    conv 1x1 32 bn=false\n    conv 1x1 10 bn=false\n  }'),
-      [[11, 3, 'noBatchNorm']],
+      ['a head on b, below c at 17x17', net(`  aux from b ${bnHead}`), [[11, 3, 'notLastStage']]],
+      [
+        'a head on the 35x35 stem, two reductions below 8x8',
+        net(`  aux_early: aux from s ${bnHead}`),
+        [[11, 3, 'earlyGrid']],
+      ],
+      [
+        'two heads: the lower one is reported',
+        net(`  aux from c ${bnHead}\n  aux from e ${bnHead}`),
+        [[11, 3, 'tooMany']],
+      ],
+      [
+        'two heads declared top first: still the lower one',
+        net(`  aux from e ${bnHead}\n  aux from b ${bnHead}`),
+        [
+          [17, 3, 'notLastStage'],
+          [17, 3, 'tooMany'],
+        ],
+      ],
+      ['no batch norm anywhere', net('  aux from c {\n    gap\n    dense 10\n  }'), [[11, 3, 'noBatchNorm']]],
+      [
+        'a convolution without bn (the classifier is not counted)',
+        net('  aux from c {\n    conv 1x1 32 bn=false\n    conv 1x1 10 bn=false\n  }'),
+        [[11, 3, 'noBatchNorm']],
+      ],
+      [
+        'a hidden dense layer without batch norm',
+        net('  aux from c {\n    conv 1x1 32\n    flatten\n    dense 64 act=relu\n    dense 10\n  }'),
+        [[14, 5, 'unnormalizedLayer']],
+      ],
+      [
+        "the plain head of std/modules (GoogLeNet's)",
+        `import { AuxHeadPlain } from "std/modules"\n${net('  aux from c { AuxHeadPlain(10) }')}`,
+        [[12, 16, 'unnormalizedLayer']],
+      ],
     ],
-    [
-      'a hidden dense layer without batch norm',
-      net('  aux from c {\n    conv 1x1 32\n    flatten\n    dense 64 act=relu\n    dense 10\n  }'),
-      [[14, 5, 'unnormalizedLayer']],
-    ],
-    [
-      "the plain head of std/modules (GoogLeNet's)",
-      `import { AuxHeadPlain } from "std/modules"\n${net('  aux from c { AuxHeadPlain(10) }')}`,
-      [[12, 16, 'unnormalizedLayer']],
-    ],
-  ] as [string, string, [number, number, string][]][])('invalid: %s', (_name, text, expected) => {
-    expect(findings(text, rule)).toEqual(expected);
-  });
+  );
 
   test('notLastStage names the node read, the grid and the last stage there', () => {
     const [m] = lintText(net(`  aux from a ${bnHead}`), rule).messages;
@@ -143,23 +135,24 @@ describe(rule, () => {
     );
   });
 
-  test('earlyGrid counts the reductions after the grid read and names the stage to read', () => {
+  testMessages(rule, [
     // s is 35x35x64; the grids after it are 17x17 (a, b, c) and 8x8 (d, e): 2 reductions; the last stage
     // before the final reduction is c, 17x17x128.
-    const [m] = lintText(net(`  aux from s ${bnHead}`), rule).messages;
-    expect(m!.message).toContain('aux head aux1 reads s on the 35x35 grid, 2 grid reductions below the final 8x8 grid');
-    expect(m!.message).toContain('read from c (17x17x128)');
-  });
-
-  test('unnormalizedLayer describes the layer and points to std/rules bn_auxiliary', () => {
+    [
+      'earlyGrid counts the reductions after the grid read and names the stage to read',
+      net(`  aux from s ${bnHead}`),
+      [
+        'aux head aux1 reads s on the 35x35 grid, 2 grid reductions below the final 8x8 grid',
+        'read from c (17x17x128)',
+      ],
+    ],
     // c is 17x17x128; conv 1x1 32 -> 17x17x32, flattened to 9,248, then dense 64.
-    const [m] = lintText(
+    [
+      'unnormalizedLayer describes the layer and points to std/rules bn_auxiliary',
       net('  aux from c {\n    conv 1x1 32\n    flatten\n    dense 64 act=relu\n    dense 10\n  }'),
-      rule,
-    ).messages;
-    expect(m!.message).toContain('aux head aux1: aux1/dense1 (dense 9248 -> 64) is not batch-normalized');
-    expect(m!.message).toContain('apply std/rules bn_auxiliary');
-  });
+      ['aux head aux1: aux1/dense1 (dense 9248 -> 64) is not batch-normalized', 'apply std/rules bn_auxiliary'],
+    ],
+  ]);
 
   test('a convolution without bn among normalized layers: set bn=true', () => {
     const [m] = lintText(
@@ -224,18 +217,4 @@ describe(rule, () => {
   ])('std/table3 row %d: the plain head until BN-auxiliary (row 5)', (row, expected) => {
     expect(reportsOn('table3.incp', 'InceptionV2Table3', { row }).map((r) => r.messageId)).toEqual(expected);
   });
-
-  test(
-    'examples/lint: the before file triggers the rule; the after file lints clean with every rule at its ' + 'default',
-    () => {
-      expect(
-        lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
-      ).toBeGreaterThan(0);
-      expect(
-        lintFile(`examples/lint/${rule}.after.incp`).messages.map(
-          (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
-        ),
-      ).toEqual([]);
-    },
-  );
 });

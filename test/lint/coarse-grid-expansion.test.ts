@@ -4,8 +4,7 @@ import { findRule } from '../../compiler/lint/engine/registry.js';
 import type { Report } from '../../compiler/lint/engine/rule.js';
 import { buildNetwork } from '../../compiler/program/pipeline.js';
 import { loadProgram, stdlibDir } from '../../compiler/program/node-host.js';
-import { lintFile } from '../../compiler/lint/engine/lint-file.js';
-import { findings, lintText } from '../helpers/lint.js';
+import { lintText, testFindings } from '../helpers/lint.js';
 
 const rule = 'coarse-grid-expansion';
 const net = (input: string, body: string) =>
@@ -23,51 +22,45 @@ function reportsOn(file: string, network: string): Report[] {
 }
 
 describe(rule, () => {
-  test.each([
+  testFindings(
+    rule,
     [
-      "Figure 10's reduction then Figure 7 (Inception-v3's 17x17x768 -> 8x8x2048)",
-      `import { Figure10Factorized, Figure7 } from ` +
-        `"std/modules"\n${net('17x17x768', '  Figure10Factorized()\n  Figure7()\n  Figure7()\n')}`,
-      {},
-    ],
-    ['exactly twice the channels (16x16x64 -> 8x8x128)', net('16x16x64', '  conv 3x3/2 128\n'), {}],
-    ['a single grid: nothing to compare', net('8x8x64', '  conv 1x1 32\n'), {}],
-    ['1.5x with minWidening = 1.5', net('16x16x64', '  conv 3x3/2 96\n'), { [rule]: ['info', { minWidening: 1.5 }] }],
-    [
-      'a 1x1 map after global pooling is not a grid',
-      `network N {\n  input 16x16x64\n  conv 3x3/2 128\n  avgpool 8x8 valid\n  conv 1x1 10\n}\n`,
-      {},
-    ],
-    [
-      '1.5x, suppressed',
-      net('16x16x64', `  // incc-disable-next-line ${rule} -- a small test network\n  conv 3x3/2 96\n`),
-      {},
-    ],
-    // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
-  ] as [string, string, Record<string, unknown>][])('valid: %s', (_name, text, rules) => {
-    expect(findings(text, rule, rules as never)).toEqual([]);
-  });
-
-  test.each([
-    ['16x16x64 -> 8x8x96 (1.5x)', net('16x16x64', '  conv 3x3/2 96\n'), [[4, 3, 'narrow']]],
-    [
-      'widened, then narrowed again before the pool: the last stage counts',
-      net('16x16x64', '  conv 3x3/2 256\n  top: conv 1x1 96\n'),
-      [[5, 8, 'narrow']],
+      [
+        "Figure 10's reduction then Figure 7 (Inception-v3's 17x17x768 -> 8x8x2048)",
+        `import { Figure10Factorized, Figure7 } from ` +
+          `"std/modules"\n${net('17x17x768', '  Figure10Factorized()\n  Figure7()\n  Figure7()\n')}`,
+      ],
+      ['exactly twice the channels (16x16x64 -> 8x8x128)', net('16x16x64', '  conv 3x3/2 128\n')],
+      ['a single grid: nothing to compare', net('8x8x64', '  conv 1x1 32\n')],
+      ['1.5x with minWidening = 1.5', net('16x16x64', '  conv 3x3/2 96\n'), { [rule]: ['info', { minWidening: 1.5 }] }],
+      [
+        'a 1x1 map after global pooling is not a grid',
+        `network N {\n  input 16x16x64\n  conv 3x3/2 128\n  avgpool 8x8 valid\n  conv 1x1 10\n}\n`,
+      ],
+      [
+        '1.5x, suppressed',
+        net('16x16x64', `  // incc-disable-next-line ${rule} -- a small test network\n  conv 3x3/2 96\n`),
+      ],
     ],
     [
-      'a max pool reduction: 32x32x64 -> 15x15x96',
-      net('32x32x16', '  conv 3x3 64\n  maxpool 3x3/2 valid\n  conv 3x3 96\n'),
-      [[6, 3, 'narrow']],
+      ['16x16x64 -> 8x8x96 (1.5x)', net('16x16x64', '  conv 3x3/2 96\n'), [[4, 3, 'narrow']]],
+      [
+        'widened, then narrowed again before the pool: the last stage counts',
+        net('16x16x64', '  conv 3x3/2 256\n  top: conv 1x1 96\n'),
+        [[5, 8, 'narrow']],
+      ],
+      [
+        'a max pool reduction: 32x32x64 -> 15x15x96',
+        net('32x32x16', '  conv 3x3 64\n  maxpool 3x3/2 valid\n  conv 3x3 96\n'),
+        [[6, 3, 'narrow']],
+      ],
+      [
+        'the reduction of Figure 10 alone, no expanded stage (17x17x768 -> 8x8x1280)',
+        `import { Figure10Factorized } from "std/modules"\n${net('17x17x768', '  mixed8: Figure10Factorized()\n')}`,
+        [[5, 11, 'narrow']],
+      ],
     ],
-    [
-      'the reduction of Figure 10 alone, no expanded stage (17x17x768 -> 8x8x1280)',
-      `import { Figure10Factorized } from "std/modules"\n${net('17x17x768', '  mixed8: Figure10Factorized()\n')}`,
-      [[5, 11, 'narrow']],
-    ],
-  ] as [string, string, [number, number, string][]][])('invalid: %s', (_name, text, expected) => {
-    expect(findings(text, rule)).toEqual(expected);
-  });
+  );
 
   test('the message gives both shapes, the ratio, the activations and the width to reach', () => {
     // 16x16x64 = 16,384 activations; conv 3x3/2 96 SAME -> 8x8x96 = 6,144 (37.5%, 38%); 96 / 64 = 1.5; 2 x 64 = 128.
@@ -115,18 +108,4 @@ describe(rule, () => {
   ])('%s %s widens its 8x8 grid: clean', (file, network) => {
     expect(reportsOn(file, network)).toEqual([]);
   });
-
-  test(
-    'examples/lint: the before file triggers the rule; the after file lints clean with every rule at its ' + 'default',
-    () => {
-      expect(
-        lintFile(`examples/lint/${rule}.before.incp`).messages.filter((m) => m.ruleId === rule).length,
-      ).toBeGreaterThan(0);
-      expect(
-        lintFile(`examples/lint/${rule}.after.incp`).messages.map(
-          (m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`,
-        ),
-      ).toEqual([]);
-    },
-  );
 });

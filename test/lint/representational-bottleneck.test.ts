@@ -1,5 +1,5 @@
 /** representational-bottleneck: valid and invalid cases, with hand-computed representation sizes. */
-import { findings, lintText } from '../helpers/lint.js';
+import { lintText, testFindings, testMessages } from '../helpers/lint.js';
 import { lintStdlib, STDLIB_NETWORKS } from '../helpers/lint-stdlib.js';
 
 const rule = 'representational-bottleneck';
@@ -7,134 +7,137 @@ const rule = 'representational-bottleneck';
 const head = 'defaults conv(bias=false, bn=true, act=relu)\nnetwork N {\n  input 35x35x288\n';
 
 describe(rule, () => {
-  test.each([
-    // 35x35x288 -> 17x17x768: 352,800 -> 221,952 values, 1.6x.
+  testFindings(
+    rule,
     [
-      'a Figure 10 reduction',
-      `${head}  concat {\n    conv 3x3/2 384 valid\n    conv 1x1 64 -> conv 3x3 96 -> conv 3x3/2 96 valid\n  ` +
-        `  maxpool 3x3/2 valid\n  }\n  gap\n  dense 10\n}\n`,
-      {},
-    ],
-    // 352,800 -> 17x17x288 = 83,232: 4.2x, under the 5x allowed early; the 1x1 after it does not widen.
-    ['a stride-2 pool at constant width', `${head}  maxpool 3x3/2 valid\n  conv 1x1 288\n  gap\n}\n`, {}],
-    // The classifier: a 1x1 map (global pooling) and everything after it are left out.
-    [
-      'global pooling by a 35x35 average pool, then the classifier',
-      `${head}  avgpool 35x35 valid\n  flatten\n  dense 10\n}\n`,
-      {},
-    ],
-    // The Inception-v3 stem: 147x147x64 -> 73x73x64 (4.05x), then 64 -> 80 channels (1.25x, under 1.5x).
-    [
-      'the Inception-v3 stem pool',
-      'network N {\n  input 147x147x64\n  maxpool 3x3/2 valid\n  conv 1x1 80 valid\n  gap\n}\n',
-      {},
-    ],
-    // The branch's 1x1 to 32 channels is not a trunk step: the concat keeps 64 + 224 = 288 channels.
-    [
-      'a 1x1 reduction inside a branch',
-      `${head}  concat {\n    conv 1x1 32 -> conv 3x3 64\n    conv 1x1 224\n  }\n}\n`,
-      {},
-    ],
-    // 288 -> 48 channels is 6x: over the 5x allowed early, under the 8x allowed later (earlyGrid 1: nothing is early).
-    [
-      'a 6x compression where nothing counts as early',
-      `${head}  conv 1x1 48\n}\n`,
-      { [rule]: ['warn', { earlyGrid: 1 }] },
-    ],
-    // Pool, then 288 -> 576 channels (2x): under a poolWidening of 3.
-    [
-      'pool then widen 2x, under a poolWidening of 3',
-      `${head}  maxpool 3x3/2 valid\n  conv 1x1 576\n}\n`,
-      { [rule]: ['warn', { poolWidening: 3 }] },
-    ],
-    [
-      'a compression with its suppression comment',
-      `${head}  // incc-disable-next-line ${rule} -- a deliberate bottleneck for the ablation\n  conv 1x1 32\n}\n`,
-      {},
-    ],
-    // (Every row has three entries: with fewer, Jest would pass its `done` callback as the third.)
-  ] as [string, string, Record<string, unknown>][])('valid: %s', (_name, text, rules) => {
-    expect(findings(text, rule, rules as never)).toEqual([]);
-  });
-
-  test.each([
-    // 352,800 -> 35x35x32 = 39,200: 9.0x, early (35 > 0.25 * 35).
-    ['a 1x1 compressing 288 -> 32 channels early', `${head}  conv 1x1 32\n}\n`, {}, [[4, 3, 'shrinkEarly']]],
-    // The same 9x where nothing counts as early: over maxShrink 8.
-    [
-      'the same compression later',
-      `${head}  conv 1x1 32\n}\n`,
-      { [rule]: ['warn', { earlyGrid: 1 }] },
-      [[4, 3, 'shrink']],
-    ],
-    // A stride-3 pool: 35x35 -> 12x12 (SAME, ceil(35 / 3)), 1,225 / 144 = 8.5x.
-    ['a stride-3 pool', `${head}  maxpool 3x3/3\n  conv 1x1 288\n}\n`, {}, [[4, 3, 'shrinkEarly']]],
-    // A module of 16 + 16 channels: 352,800 -> 39,200 (9x), reported at its concat.
-    [
-      'a narrow module',
-      `${head}  concat {\n    conv 1x1 16\n    conv 1x1 16 -> conv 3x3 16\n  }\n}\n`,
-      {},
-      [[4, 3, 'shrinkEarly']],
-    ],
-    // Figure 9 left: 35x35x288 -> pool -> 17x17x288 -> conv -> 17x17x576.
-    [
-      'pool then widen (Figure 9 left)',
-      `${head}  maxpool 3x3/2 valid\n  conv 3x3 576\n}\n`,
-      {},
-      [[4, 3, 'poolThenWiden']],
+      // 35x35x288 -> 17x17x768: 352,800 -> 221,952 values, 1.6x.
+      [
+        'a Figure 10 reduction',
+        `${head}  concat {\n    conv 3x3/2 384 valid\n    conv 1x1 64 -> conv 3x3 96 -> conv 3x3/2 96 valid\n  ` +
+          `  maxpool 3x3/2 valid\n  }\n  gap\n  dense 10\n}\n`,
+      ],
+      // 352,800 -> 17x17x288 = 83,232: 4.2x, under the 5x allowed early; the 1x1 after it does not widen.
+      ['a stride-2 pool at constant width', `${head}  maxpool 3x3/2 valid\n  conv 1x1 288\n  gap\n}\n`],
+      // The classifier: a 1x1 map (global pooling) and everything after it are left out.
+      [
+        'global pooling by a 35x35 average pool, then the classifier',
+        `${head}  avgpool 35x35 valid\n  flatten\n  dense 10\n}\n`,
+      ],
+      // The Inception-v3 stem: 147x147x64 -> 73x73x64 (4.05x), then 64 -> 80 channels (1.25x, under 1.5x).
+      [
+        'the Inception-v3 stem pool',
+        'network N {\n  input 147x147x64\n  maxpool 3x3/2 valid\n  conv 1x1 80 valid\n  gap\n}\n',
+      ],
+      // The branch's 1x1 to 32 channels is not a trunk step: the concat keeps 64 + 224 = 288 channels.
+      [
+        'a 1x1 reduction inside a branch',
+        `${head}  concat {\n    conv 1x1 32 -> conv 3x3 64\n    conv 1x1 224\n  }\n}\n`,
+      ],
+      // 288 -> 48 channels is 6x: over the 5x allowed early, under the 8x allowed later (earlyGrid 1: nothing is
+      // early).
+      [
+        'a 6x compression where nothing counts as early',
+        `${head}  conv 1x1 48\n}\n`,
+        { [rule]: ['warn', { earlyGrid: 1 }] },
+      ],
+      // Pool, then 288 -> 576 channels (2x): under a poolWidening of 3.
+      [
+        'pool then widen 2x, under a poolWidening of 3',
+        `${head}  maxpool 3x3/2 valid\n  conv 1x1 576\n}\n`,
+        { [rule]: ['warn', { poolWidening: 3 }] },
+      ],
+      [
+        'a compression with its suppression comment',
+        `${head}  // incc-disable-next-line ${rule} -- a deliberate bottleneck for the ablation\n  conv 1x1 32\n}\n`,
+      ],
     ],
     [
-      'pool then a widening module',
-      `${head}  maxpool 3x3/2 valid\n  concat {\n    conv 1x1 288\n    conv 1x1 96 -> conv 3x3 288\n  }\n}\n`,
-      {},
-      [[4, 3, 'poolThenWiden']],
+      // 352,800 -> 35x35x32 = 39,200: 9.0x, early (35 > 0.25 * 35).
+      ['a 1x1 compressing 288 -> 32 channels early', `${head}  conv 1x1 32\n}\n`, [[4, 3, 'shrinkEarly']]],
+      // The same 9x where nothing counts as early: over maxShrink 8.
+      [
+        'the same compression later',
+        `${head}  conv 1x1 32\n}\n`,
+        [[4, 3, 'shrink']],
+        { [rule]: ['warn', { earlyGrid: 1 }] },
+      ],
+      // A stride-3 pool: 35x35 -> 12x12 (SAME, ceil(35 / 3)), 1,225 / 144 = 8.5x.
+      ['a stride-3 pool', `${head}  maxpool 3x3/3\n  conv 1x1 288\n}\n`, [[4, 3, 'shrinkEarly']]],
+      // A module of 16 + 16 channels: 352,800 -> 39,200 (9x), reported at its concat.
+      [
+        'a narrow module',
+        `${head}  concat {\n    conv 1x1 16\n    conv 1x1 16 -> conv 3x3 16\n  }\n}\n`,
+        [[4, 3, 'shrinkEarly']],
+      ],
+      // Figure 9 left: 35x35x288 -> pool -> 17x17x288 -> conv -> 17x17x576.
+      [
+        'pool then widen (Figure 9 left)',
+        `${head}  maxpool 3x3/2 valid\n  conv 3x3 576\n}\n`,
+        [[4, 3, 'poolThenWiden']],
+      ],
+      [
+        'pool then a widening module',
+        `${head}  maxpool 3x3/2 valid\n  concat {\n    conv 1x1 288\n    conv 1x1 96 -> conv 3x3 288\n  }\n}\n`,
+        [[4, 3, 'poolThenWiden']],
+      ],
+      [
+        'a labeled pool in a chain',
+        `${head}  down: maxpool 3x3/2 valid -> conv 1x1 768\n  gap\n}\n`,
+        [[4, 9, 'poolThenWiden']],
+      ],
     ],
-    [
-      'a labeled pool in a chain',
-      `${head}  down: maxpool 3x3/2 valid -> conv 1x1 768\n  gap\n}\n`,
-      {},
-      [[4, 9, 'poolThenWiden']],
-    ],
-  ] as [string, string, Record<string, unknown>, [number, number, string][]][])(
-    'invalid: %s',
-    (_name, text, rules, expected) => {
-      expect(findings(text, rule, rules as never)).toEqual(expected);
-    },
   );
 
-  test('the message gives both sizes, the ratio, the limit and the channels that would keep within it', () => {
+  testMessages(rule, [
     // 35x35x288 = 352,800 values -> 35x35x32 = 39,200: 9.0x. At least ceil(352,800 / (5 * 1,225)) = ceil(57.6)
     // = 58 filters keep the step within 5x (58 * 1,225 = 71,050; 352,800 / 71,050 = 4.97).
-    const [m] = lintText(`${head}  conv 1x1 32\n}\n`, rule).messages;
-    expect(m!.message).toContain(
-      'conv 1x1 32 conv1 shrinks the representation 9.0x in one step, from 35x35x288 (352,800 values) to ' +
-        '35x35x32 (39,200)',
-    );
-    expect(m!.message).toContain(
-      'more than the 5x allowed early (its grid side 35 is above 0.25 of the input side 35)',
-    );
-    expect(m!.message).toContain('give it at least 58 filters');
-  });
-
-  test('a strided conv: the filters that would keep it within the limit, or a Figure 10 module', () => {
+    [
+      'the message gives both sizes, the ratio, the limit and the channels that would keep within it',
+      `${head}  conv 1x1 32\n}\n`,
+      [
+        'conv 1x1 32 conv1 shrinks the representation 9.0x in one step, from 35x35x288 (352,800 values) to ' +
+          '35x35x32 (39,200)',
+        'more than the 5x allowed early (its grid side 35 is above 0.25 of the input side 35)',
+        'give it at least 58 filters',
+      ],
+    ],
     // conv 3x3/2 32 valid on 35x35x288 -> 17x17x32: 352,800 -> 9,248 values, 38.1x.
     // ceil(352,800 / (5 * 289)) = ceil(244.2) = 245 filters.
-    const [m] = lintText(`${head}  conv 3x3/2 32 valid\n}\n`, rule).messages;
-    expect(m!.message).toContain(
-      'shrinks the representation 38.1x in one step, from 35x35x288 (352,800 values) to 17x17x32 (9,248)',
-    );
-    expect(m!.message).toContain(
-      'give it at least 245 filters, or reduce the grid with a module that widens as it halves (Figure 10, ' +
-        'std/modules Figure10)',
-    );
-  });
-
-  test('a narrow module: the channels its output needs', () => {
+    [
+      'a strided conv: the filters that would keep it within the limit, or a Figure 10 module',
+      `${head}  conv 3x3/2 32 valid\n}\n`,
+      [
+        'shrinks the representation 38.1x in one step, from 35x35x288 (352,800 values) to 17x17x32 (9,248)',
+        'give it at least 245 filters, or reduce the grid with a module that widens as it halves (Figure 10, ' +
+          'std/modules Figure10)',
+      ],
+    ],
     // concat of 16 + 16 channels: 352,800 -> 39,200 (9.0x); ceil(352,800 / (5 * 1,225)) = 58 channels.
-    const [m] = lintText(`${head}  concat {\n    conv 1x1 16\n    conv 1x1 16 -> conv 3x3 16\n  }\n}\n`, rule).messages;
-    expect(m!.message).toContain('the module concat1 shrinks the representation 9.0x');
-    expect(m!.message).toContain('widen its output to at least 58 channels');
-  });
+    [
+      'a narrow module: the channels its output needs',
+      `${head}  concat {\n    conv 1x1 16\n    conv 1x1 16 -> conv 3x3 16\n  }\n}\n`,
+      ['the module concat1 shrinks the representation 9.0x', 'widen its output to at least 58 channels'],
+    ],
+    // 35x35x288 (352,800) -> maxpool 3x3/2 valid -> 17x17x288 (83,232) -> conv 3x3 576 -> 17x17x576 (166,464):
+    // 166,464 / 83,232 = 2.0x. The rule's stride-2 conv gets 576 - 288 = 288 filters.
+    [
+      'pool then widen: the pooled map against the widened one, and std/rules efficient_grid_reduction',
+      `${head}  maxpool 3x3/2 valid\n  conv 3x3 576\n}\n`,
+      [
+        'maxpool 3x3/2 maxpool1 shrinks 35x35x288 (352,800 values) to 17x17x288 (83,232) right before conv 3x3 ' +
+          '576 conv1 widens it to 17x17x576 (166,464)',
+        'a 2.0x bottleneck',
+        'apply std/rules efficient_grid_reduction: a stride-2 conv of 288 filters beside the pool gives ' +
+          '17x17x576 directly',
+      ],
+    ],
+    // 17x17x288 (83,232) -> 17x17x576 (288 + 288 channels, 166,464): 2.0x.
+    [
+      'pool then a widening module: the fix is a Figure 10 module',
+      `${head}  maxpool 3x3/2 valid\n  concat {\n    conv 1x1 288\n    conv 1x1 96 -> conv 3x3 288\n  }\n}\n`,
+      ['right before the module concat1 widens it to 17x17x576 (166,464)', 'std/modules Figure10'],
+    ],
+  ]);
 
   test('later, the limit is maxShrink', () => {
     // Input 299x299x3: early while the grid side is above 0.25 * 299 = 74.75. The grid (VALID):
@@ -148,31 +151,6 @@ describe(rule, () => {
     expect(messages[0]!.message).toContain(
       'from 72x72x192 (995,328 values) to 72x72x16 (82,944), more than 8x: give it at least 24 filters',
     );
-  });
-
-  test('pool then widen: the pooled map against the widened one, and std/rules efficient_grid_reduction', () => {
-    // 35x35x288 (352,800) -> maxpool 3x3/2 valid -> 17x17x288 (83,232) -> conv 3x3 576 -> 17x17x576 (166,464):
-    // 166,464 / 83,232 = 2.0x. The rule's stride-2 conv gets 576 - 288 = 288 filters.
-    const [m] = lintText(`${head}  maxpool 3x3/2 valid\n  conv 3x3 576\n}\n`, rule).messages;
-    expect(m!.message).toContain(
-      'maxpool 3x3/2 maxpool1 shrinks 35x35x288 (352,800 values) to 17x17x288 (83,232) right before conv 3x3 ' +
-        '576 conv1 widens it to 17x17x576 (166,464)',
-    );
-    expect(m!.message).toContain('a 2.0x bottleneck');
-    expect(m!.message).toContain(
-      'apply std/rules efficient_grid_reduction: a stride-2 conv of 288 filters beside the pool gives ' +
-        '17x17x576 directly',
-    );
-  });
-
-  test('pool then a widening module: the fix is a Figure 10 module', () => {
-    // 17x17x288 (83,232) -> 17x17x576 (288 + 288 channels, 166,464): 2.0x.
-    const [m] = lintText(
-      `${head}  maxpool 3x3/2 valid\n  concat {\n    conv 1x1 288\n    conv 1x1 96 -> conv 3x3 288\n  }\n}\n`,
-      rule,
-    ).messages;
-    expect(m!.message).toContain('right before the module concat1 widens it to 17x17x576 (166,464)');
-    expect(m!.message).toContain('std/modules Figure10');
   });
 
   // Their stride-2 pools shrink 4.0x (GoogLeNet, SAME) to 4.1x (71x71 -> 35x35 VALID) at constant width, their
