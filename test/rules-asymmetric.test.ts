@@ -5,14 +5,14 @@
  * Expected values are worked out by hand in the comments (TensorFlow's SAME: ceil(in / s); VALID:
  * ceil((in - k + 1) / s); Keras parameter counts, spec/ir.md).
  */
-import { buildText, convOf, graphOf, names, node } from './helpers/rules.js';
+import { buildText, convFacts, convOf, graphOf, names, node } from './helpers/rules.js';
 
 const header = `import { asymmetric, factor_5x5 } from "std/rules"
 defaults conv(bias=false, bn=true, bn_scale=false, act=relu)
 `;
 
 /** Receptive field along one axis of a chain of [kernel, stride] layers: 1 + sum (k_i - 1) * prod_{j<i} s_j. */
-function receptiveField(chain: [number, number][]): number {
+function receptiveField(...chain: [number, number][]): number {
   let rf = 1;
   let jump = 1;
   for (const [k, s] of chain) {
@@ -45,29 +45,11 @@ describe('asymmetric(7): the 12..20 guard', () => {
   test('only the 7x7 on the 17x17 grid is factorized', () => {
     expect(names(g)).toEqual(['input', 'a', 'conv1', 'b/conv1', 'b', 'conv2', 'c', 'gap1', 'dense1']);
     // 35 > 20 and 8 < 12: left alone.
-    expect(convOf(g, 'a')).toEqual({
-      kernel: [7, 7],
-      stride: [1, 1],
-      padding: 'same',
-      filters: 32,
-      shape: [35, 35, 32],
-    });
-    expect(convOf(g, 'c')).toEqual({ kernel: [7, 7], stride: [1, 1], padding: 'same', filters: 32, shape: [8, 8, 32] });
+    expect(convOf(g, 'a')).toEqual(convFacts([7, 7], [1, 1], 'same', 32, [35, 35, 32]));
+    expect(convOf(g, 'c')).toEqual(convFacts([7, 7], [1, 1], 'same', 32, [8, 8, 32]));
     // 17 in 12..20: 1x7 (mid = filters = 32) then 7x1, the second taking the original's name.
-    expect(convOf(g, 'b/conv1')).toEqual({
-      kernel: [1, 7],
-      stride: [1, 1],
-      padding: 'same',
-      filters: 32,
-      shape: [17, 17, 32],
-    });
-    expect(convOf(g, 'b')).toEqual({
-      kernel: [7, 1],
-      stride: [1, 1],
-      padding: 'same',
-      filters: 32,
-      shape: [17, 17, 32],
-    });
+    expect(convOf(g, 'b/conv1')).toEqual(convFacts([1, 7], [1, 1], 'same', 32, [17, 17, 32]));
+    expect(convOf(g, 'b')).toEqual(convFacts([7, 1], [1, 1], 'same', 32, [17, 17, 32]));
     expect(node(g, 'b').inputs.map((i) => g.nodes[i]!.name)).toEqual(['b/conv1']);
     expect(node(g, 'b/conv1').inputs.map((i) => g.nodes[i]!.name)).toEqual(['conv1']);
     expect(node(g, 'conv2').inputs.map((i) => g.nodes[i]!.name)).toEqual(['b']);
@@ -178,41 +160,14 @@ network Strided {
     // Original: SAME, ceil(19 / 2) = 10 -> 10x10x16; receptive field 7 x 7.
     const g = graphOf(strided('same', false));
     // 1x7 with stride 1x2: H = ceil(19 / 1) = 19, W = ceil(19 / 2) = 10.
-    expect(convOf(g, 's/conv1')).toEqual({
-      kernel: [1, 7],
-      stride: [1, 2],
-      padding: 'same',
-      filters: 16,
-      shape: [19, 10, 16],
-    });
+    expect(convOf(g, 's/conv1')).toEqual(convFacts([1, 7], [1, 2], 'same', 16, [19, 10, 16]));
     // 7x1 with stride 2x1: H = ceil(19 / 2) = 10, W = 10.
-    expect(convOf(g, 's')).toEqual({
-      kernel: [7, 1],
-      stride: [2, 1],
-      padding: 'same',
-      filters: 16,
-      shape: [10, 10, 16],
-    });
+    expect(convOf(g, 's')).toEqual(convFacts([7, 1], [2, 1], 'same', 16, [10, 10, 16]));
     // Receptive fields: height (1, s1) then (7, s2) = 1 + 0 + 6*1 = 7; width (7, s2) then (1, s1) = 1 + 6 + 0 = 7.
-    expect(
-      receptiveField([
-        [1, 1],
-        [7, 2],
-      ]),
-    ).toBe(7);
-    expect(
-      receptiveField([
-        [7, 2],
-        [1, 1],
-      ]),
-    ).toBe(7);
+    expect(receptiveField([1, 1], [7, 2])).toBe(7);
+    expect(receptiveField([7, 2], [1, 1])).toBe(7);
     // Putting the whole stride on the first factor would shrink the field: height (1, s2) then (7, s1) = 1 + 6*2 = 13.
-    expect(
-      receptiveField([
-        [1, 2],
-        [7, 1],
-      ]),
-    ).toBe(13);
+    expect(receptiveField([1, 2], [7, 1])).toBe(13);
     // Multiply-adds: 19*10 positions x 7*8*16 + 10*10 x 7*16*16 = 190*896 + 100*1792 = 170,240 + 179,200.
     expect(node(g, 's/conv1').macs + node(g, 's').macs).toBe(349_440);
   });
@@ -230,20 +185,8 @@ network Strided {
     expect(convOf(before, 's').shape).toEqual([7, 7, 16]);
     const g = graphOf(strided('valid', false));
     // 1x7/1x2 valid: H = 19 - 1 + 1 = 19, W = ceil(13 / 2) = 7; 7x1/2x1 valid: H = ceil(13 / 2) = 7, W = 7.
-    expect(convOf(g, 's/conv1')).toEqual({
-      kernel: [1, 7],
-      stride: [1, 2],
-      padding: 'valid',
-      filters: 16,
-      shape: [19, 7, 16],
-    });
-    expect(convOf(g, 's')).toEqual({
-      kernel: [7, 1],
-      stride: [2, 1],
-      padding: 'valid',
-      filters: 16,
-      shape: [7, 7, 16],
-    });
+    expect(convOf(g, 's/conv1')).toEqual(convFacts([1, 7], [1, 2], 'valid', 16, [19, 7, 16]));
+    expect(convOf(g, 's')).toEqual(convFacts([7, 1], [2, 1], 'valid', 16, [7, 7, 16]));
   });
 
   test('VALID, unstrided: 17x17 -> 11x11 through 17x11', () => {

@@ -104,57 +104,48 @@ network N {
 });
 
 describe('arguments of apply', () => {
-  test('unknown-parameter: apply factor_5x5(zz=1), at `zz` (line 5, column 20)', () => {
-    const text = `import { factor_5x5 } from "std/rules"
+  /** `import { RULE } from "std/rules"`, a 17x17x8 network, its conv on line 4 and `apply RULE ARGS` on line 5. */
+  const applied = (rule: string, kernel: string, args: string) => `import { ${rule} } from "std/rules"
 network N {
   input 17x17x8
-  conv 5x5 16
-  apply factor_5x5(zz=1)
+  conv ${kernel} 16
+  apply ${rule}${args}
 }
 `;
+
+  test.each([
     // "  apply factor_5x5(" is 19 characters.
+    [
+      'unknown-parameter: apply factor_5x5(zz=1), at `zz` (line 5, column 20)',
+      applied('factor_5x5', '5x5', '(zz=1)'),
+      'unknown-parameter',
+      20,
+      'rule factor_5x5 has no parameter `zz`',
+    ],
+    // "  apply asymmetric(" is 19 characters: 7 at 20, 12 at 23, 20 at 27, 16 at 31, relu at 35, false at 41, 3 at 48.
+    [
+      'too-many-arguments: asymmetric has 6 parameters; the 7th positional is at column 48',
+      applied('asymmetric', '7x7', '(7, 12, 20, 16, relu, false, 3)'),
+      'too-many-arguments',
+      48,
+      'rule asymmetric takes 6 positional argument(s) but 7 were given',
+    ],
+  ])('%s', (_title, text, code, column, message) => {
     const ds = checked(text);
-    expect(where(ds)).toEqual([['unknown-parameter', 5, 20]]);
-    expect(ds[0]!.message).toBe('rule factor_5x5 has no parameter `zz`');
+    expect(where(ds)).toEqual([[code, 5, column]]);
+    expect(ds[0]!.message).toBe(message);
     // Without the name pass (incc summary), the rewrite pass reports the same.
-    expect(where(built(text))).toEqual([['unknown-parameter', 5, 20]]);
+    expect(where(built(text))).toEqual([[code, 5, column]]);
   });
 
   test('unknown-parameter with a hint: mdi -> mid', () => {
-    const ds = checked(`import { factor_5x5 } from "std/rules"
-network N {
-  input 17x17x8
-  conv 5x5 16
-  apply factor_5x5(mdi=32)
-}
-`);
+    const ds = checked(applied('factor_5x5', '5x5', '(mdi=32)'));
     expect(ds.map((d) => d.message)).toEqual(['rule factor_5x5 has no parameter `mdi`; did you mean `mid`?']);
-  });
-
-  test('too-many-arguments: asymmetric has 6 parameters; the 7th positional is at column 48', () => {
-    // "  apply asymmetric(" is 19 characters: 7 at 20, 12 at 23, 20 at 27, 16 at 31, relu at 35, false at 41, 3 at 48.
-    const text = `import { asymmetric } from "std/rules"
-network N {
-  input 17x17x8
-  conv 7x7 16
-  apply asymmetric(7, 12, 20, 16, relu, false, 3)
-}
-`;
-    const ds = checked(text);
-    expect(where(ds)).toEqual([['too-many-arguments', 5, 48]]);
-    expect(ds[0]!.message).toBe('rule asymmetric takes 6 positional argument(s) but 7 were given');
-    expect(where(built(text))).toEqual([['too-many-arguments', 5, 48]]);
   });
 
   test('a value of the wrong type for a typed parameter', () => {
     // nx1_first: bool; "  apply asymmetric(nx1_first=" is 29 characters, the argument starts at `nx1_first` (20).
-    const ds = built(`import { asymmetric } from "std/rules"
-network N {
-  input 17x17x8
-  conv 7x7 16
-  apply asymmetric(nx1_first=3)
-}
-`);
+    const ds = built(applied('asymmetric', '7x7', '(nx1_first=3)'));
     expect(ds.map((d) => d.code)).toEqual(['parameter-type-mismatch']);
     expect(ds[0]!.span?.startLine).toBe(5);
   });

@@ -214,45 +214,33 @@ describe('rewrite --explain --json, hand-computed', () => {
     expect(half).toBe(21_307_392);
   });
 
-  test('efficient_grid_reduction: pool then conv -> conv/2 beside pool/2', () => {
-    const a = single(`network P {
-  input 34x34x64
-  maxpool 3x3/2
-  conv 3x3 128
-  apply efficient_grid_reduction
-}
-`);
-    expect(a.node).toBe('conv1');
-    expect(a.before).toEqual(['maxpool 3x3/2', 'conv 3x3 128']);
-    expect(a.after).toEqual(['conv 3x3/2 64', 'maxpool 3x3/2', 'concat']);
-    // weights 9*64*128 = 73,728 -> 9*64*64 = 36,864; the pool and the concat have none
-    expect(a.cost.before.weights).toBe(73_728);
-    expect(a.cost.after.weights).toBe(36_864);
-    expect(a.cost.before.params).toBe(73_728 + bn(128));
-    expect(a.cost.after.params).toBe(36_864 + bn(64));
-    expect(a.cost.before.macs).toBe(17 * 17 * 73_728);
-    expect(a.cost.before.macs).toBe(half);
-    expect(a.cost.after.macs).toBe(17 * 17 * 36_864); // 10,653,696
-  });
-
-  test('efficient_grid_reduction_conv_pool: conv then pool costs 4x pool then conv; same parallel reduction', () => {
-    const a = single(`network C {
-  input 34x34x64
-  conv 3x3 128
-  maxpool 3x3/2
-  apply efficient_grid_reduction_conv_pool
-}
-`);
-    expect(a.node).toBe('maxpool1');
-    expect(a.before).toEqual(['conv 3x3 128', 'maxpool 3x3/2']);
+  // Both reductions give conv 3x3/2 64 beside maxpool 3x3/2: weights 9*64*128 = 73,728 -> 9*64*64 = 36,864 (the
+  // pool and the concat have none), and 17*17*36,864 = 10,653,696 multiply-adds after.
+  test.each([
+    [
+      'efficient_grid_reduction: pool then conv -> conv/2 beside pool/2',
+      ['P', 'efficient_grid_reduction', 'conv1'],
+      ['maxpool 3x3/2', 'conv 3x3 128'],
+      [17 * 17 * 73_728, half, 17 * 17 * 36_864],
+    ],
+    [
+      'efficient_grid_reduction_conv_pool: conv then pool costs 4x pool then conv; same parallel reduction',
+      ['C', 'efficient_grid_reduction_conv_pool', 'maxpool1'],
+      ['conv 3x3 128', 'maxpool 3x3/2'],
+      [34 * 34 * 73_728 /* 85,229,568 */, 4 * half, 10_653_696],
+    ],
+  ])('%s', (_title, [network, rule, node], layers, [macsBefore, macsBeforeFromHalf, macsAfter]) => {
+    const a = single(`network ${network} {\n  input 34x34x64\n  ${layers.join('\n  ')}\n  apply ${rule}\n}\n`);
+    expect(a.node).toBe(node);
+    expect(a.before).toEqual(layers);
     expect(a.after).toEqual(['conv 3x3/2 64', 'maxpool 3x3/2', 'concat']);
     expect(a.cost.before.weights).toBe(73_728);
     expect(a.cost.after.weights).toBe(36_864);
     expect(a.cost.before.params).toBe(73_728 + bn(128));
     expect(a.cost.after.params).toBe(36_864 + bn(64));
-    expect(a.cost.before.macs).toBe(34 * 34 * 73_728); // 85,229,568
-    expect(a.cost.before.macs).toBe(4 * half);
-    expect(a.cost.after.macs).toBe(10_653_696);
+    expect(a.cost.before.macs).toBe(macsBefore);
+    expect(a.cost.before.macs).toBe(macsBeforeFromHalf);
+    expect(a.cost.after.macs).toBe(macsAfter);
   });
 
   test('factorized_7x7 on 299x299x3: Table 1 stem in place of the 7x7/2', () => {

@@ -62,9 +62,12 @@ function expectSpan(d: Diagnostic, line: number, column: number, end?: [number, 
 // ---------------------------------------------------------------------------------------------------
 
 describe('concat branches on different grids', () => {
-  test('a stride-2 branch beside a stride-1 one', () => {
-    const d = errorOf(
-      src(
+  // Each case: the source, where the one diagnostic (concat-shape-mismatch) starts (and ends), and words of its
+  // message.
+  test.each<[string, string[], [number, number, [number, number]?], string[]]>([
+    [
+      'a stride-2 branch beside a stride-1 one',
+      [
         'network N {', //          1
         '  input 32x32x3', //      2
         '  b: concat {', //        3  `concat` at column 6 (after "  b: ")
@@ -72,20 +75,19 @@ describe('concat branches on different grids', () => {
         '    conv 3x3 8', //       5  SAME /1: 32 -> 32x32x8
         '  }', //                  6
         '}',
-      ),
-    );
-    expect(d.code).toBe('concat-shape-mismatch');
-    expectSpan(d, 3, 6, [6, 4]); // the concat, through its closing brace (column 3, end exclusive 4)
-    expect(d.message).toContain('16x16x8');
-    expect(d.message).toContain('32x32x8');
-    // Branch names in the labeled concat's scope: b/conv1, b/conv2.
-    expect(d.message).toContain('b/conv1 is 16x16x8');
-    expect(d.message).toContain('b/conv2 is 32x32x8');
-  });
-
-  test('a VALID branch beside a SAME one (odd grid)', () => {
-    const d = errorOf(
-      src(
+      ],
+      [3, 6, [6, 4]], // the concat, through its closing brace (column 3, end exclusive 4)
+      [
+        '16x16x8',
+        '32x32x8',
+        // Branch names in the labeled concat's scope: b/conv1, b/conv2.
+        'b/conv1 is 16x16x8',
+        'b/conv2 is 32x32x8',
+      ],
+    ],
+    [
+      'a VALID branch beside a SAME one (odd grid)',
+      [
         'network N {',
         '  input 17x17x8', //                    2
         '  conv 1x1 8', //                       3
@@ -94,17 +96,13 @@ describe('concat branches on different grids', () => {
         '    b: maxpool 3x3/2 valid', //         6  ceil((17 - 3 + 1) / 2) = ceil(7.5) = 8 -> 8x8x8
         '  }',
         '}',
-      ),
-    );
-    expect(d.code).toBe('concat-shape-mismatch');
-    expectSpan(d, 4, 3);
-    expect(d.message).toContain('a is 17x17x4');
-    expect(d.message).toContain('b is 8x8x8');
-  });
-
-  test('asymmetric VALID kernels: 1x7 and 7x1 shrink different axes', () => {
-    const d = errorOf(
-      src(
+      ],
+      [4, 3],
+      ['a is 17x17x4', 'b is 8x8x8'],
+    ],
+    [
+      'asymmetric VALID kernels: 1x7 and 7x1 shrink different axes',
+      [
         'network N {',
         '  input 9x9x3',
         '  concat {', //                      3
@@ -112,17 +110,13 @@ describe('concat branches on different grids', () => {
         '    conv 7x1 4 valid', //            5  H 3, W 9 -> 3x9x4
         '  }',
         '}',
-      ),
-    );
-    expect(d.code).toBe('concat-shape-mismatch');
-    expectSpan(d, 3, 3);
-    expect(d.message).toContain('9x3x4');
-    expect(d.message).toContain('3x9x4');
-  });
-
-  test('a nested concat: the inner one is reported, at its own line', () => {
-    const d = errorOf(
-      src(
+      ],
+      [3, 3],
+      ['9x3x4', '3x9x4'],
+    ],
+    [
+      'a nested concat: the inner one is reported, at its own line',
+      [
         'network N {',
         '  input 9x9x3',
         '  concat {', //                          3
@@ -133,17 +127,13 @@ describe('concat branches on different grids', () => {
         '    }',
         '  }',
         '}',
-      ),
-    );
-    expect(d.code).toBe('concat-shape-mismatch');
-    expectSpan(d, 5, 5, [8, 6]);
-    expect(d.message).toContain('9x9x4');
-    expect(d.message).toContain('7x7x4');
-  });
-
-  test('a nested concat that agrees inside but not with its sibling branch', () => {
-    const d = errorOf(
-      src(
+      ],
+      [5, 5, [8, 6]],
+      ['9x9x4', '7x7x4'],
+    ],
+    [
+      'a nested concat that agrees inside but not with its sibling branch',
+      [
         'network N {',
         '  input 16x16x8',
         '  outer: concat {', //                    3  `concat` at column 10
@@ -154,17 +144,13 @@ describe('concat branches on different grids', () => {
         '    }', //                                   inner: 16x16x8
         '  }',
         '}',
-      ),
-    );
-    expect(d.code).toBe('concat-shape-mismatch');
-    expectSpan(d, 3, 10);
-    expect(d.message).toContain('8x8x4');
-    expect(d.message).toContain('outer/inner is 16x16x8');
-  });
-
-  test('a branch flattened beside a map (different ranks)', () => {
-    const d = errorOf(
-      src(
+      ],
+      [3, 10],
+      ['8x8x4', 'outer/inner is 16x16x8'],
+    ],
+    [
+      'a branch flattened beside a map (different ranks)',
+      [
         'network N {',
         '  input 4x4x2',
         '  concat {', //                 3
@@ -172,12 +158,15 @@ describe('concat branches on different grids', () => {
         '    conv 1x1 2', //             5  4x4x2
         '  }',
         '}',
-      ),
-    );
+      ],
+      [3, 3],
+      ['32', '4x4x2'],
+    ],
+  ])('%s', (_title, lines, [line, column, end], words) => {
+    const d = errorOf(src(...lines));
     expect(d.code).toBe('concat-shape-mismatch');
-    expectSpan(d, 3, 3);
-    expect(d.message).toContain('32');
-    expect(d.message).toContain('4x4x2');
+    expectSpan(d, line, column, end);
+    for (const w of words) expect(d.message).toContain(w);
   });
 });
 

@@ -52,6 +52,11 @@ export function convOf(
   };
 }
 
+/** What convOf gives for a conv of these facts, written on one line. */
+export function convFacts(kernel: number[], stride: number[], padding: string, filters: number, shape: number[]) {
+  return { kernel, stride, padding, filters, shape };
+}
+
 /** Names of the graph's nodes in order. */
 export function names(g: IRGraph): string[] {
   return g.nodes.map((n) => n.name);
