@@ -298,23 +298,19 @@ network One {
     expect(weights).toBe(2688);
   });
 
+  /** Each node's kernel (`3x3`) if it is a conv, else its op. */
+  const kernels = (g: ReturnType<typeof graphOf>) =>
+    g.nodes.map((n) => (n.attrs.op === 'conv' ? n.attrs.kernel.join('x') : n.attrs.op));
+
   test('overlapping rules: the first apply wins on a node; the second sees its result', () => {
     // Both factor_5x5 and asymmetric(5) match a 5x5 on 17x17.
     const a = buildText(one('5x5', ['apply factor_5x5', 'apply asymmetric(5)']));
-    expect(a.graph!.nodes.map((n) => (n.attrs.op === 'conv' ? n.attrs.kernel.join('x') : n.attrs.op))).toEqual([
-      'input',
-      '3x3',
-      '3x3',
-    ]);
+    expect(kernels(a.graph!)).toEqual(['input', '3x3', '3x3']);
     expect(a.applications.map((x) => x.rule)).toEqual(['factor_5x5']);
     expect(a.diagnostics.map((d) => d.message)).toEqual(['rule asymmetric matches nothing in network One']);
 
     const b = buildText(one('5x5', ['apply asymmetric(5)', 'apply factor_5x5']));
-    expect(b.graph!.nodes.map((n) => (n.attrs.op === 'conv' ? n.attrs.kernel.join('x') : n.attrs.op))).toEqual([
-      'input',
-      '1x5',
-      '5x1',
-    ]);
+    expect(kernels(b.graph!)).toEqual(['input', '1x5', '5x1']);
     expect(b.applications.map((x) => x.rule)).toEqual(['asymmetric']);
     expect(b.diagnostics.map((d) => d.message)).toEqual(['rule factor_5x5 matches nothing in network One']);
   });

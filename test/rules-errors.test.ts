@@ -30,6 +30,12 @@ function where(ds: Diagnostic[]): [string, number | undefined, number | undefine
   return ds.map((d) => [d.code, d.span?.startLine, d.span?.startColumn]);
 }
 
+/** Expects one diagnostic, at [code, line, column], with this message. */
+function expectOne(ds: Diagnostic[], at: [string, number, number], message: string): void {
+  expect(where(ds)).toEqual([at]);
+  expect(ds[0]!.message).toBe(message);
+}
+
 function checked(text: string): Diagnostic[] {
   return checkProgram(loadProgramFromText(text, join(dir, FILE)));
 }
@@ -45,17 +51,17 @@ function cli(text: string, ...args: string[]) {
   return incc(args.length > 0 ? args : ['check', FILE], d);
 }
 
+/**
+ * `rule NAME() {`, the BODY (each line indented by two spaces), `}`, then network N with the INPUT, one LAYER and
+ * `apply NAME`: with a BODY of b lines the network starts on line b + 3, its layer is on b + 5, the apply on b + 6.
+ */
+function ruleApplied(name: string, body: string[], input: string, layer: string): string {
+  const rule = `rule ${name}() {\n${body.map((l) => `  ${l}\n`).join('')}}\n`;
+  return `${rule}network N {\n  input ${input}\n  ${layer}\n  apply ${name}\n}\n`;
+}
+
 describe('rule-changes-shape', () => {
-  const text = `rule widen() {
-  match conv 3x3
-  replace conv 3x3 (filters * 2)
-}
-network N {
-  input 8x8x3
-  conv 3x3 8
-  apply widen
-}
-`;
+  const text = ruleApplied('widen', ['match conv 3x3', 'replace conv 3x3 (filters * 2)'], '8x8x3', 'conv 3x3 8');
 
   test('reported at the replacement (line 3, after `  replace `: column 11), noted at the layer and the apply', () => {
     const ds = checked(text);
@@ -86,16 +92,9 @@ network N {
 
   test('a replacement that does not fit its input names the layer it was rewriting', () => {
     // 9x9 VALID on a 4x4 input: kernel-larger-than-input, at the replacement layer (line 3, column 11).
-    const ds = checked(`rule huge() {
-  match conv 3x3
-  replace conv 9x9 filters valid
-}
-network N {
-  input 4x4x3
-  conv 3x3 8
-  apply huge
-}
-`);
+    const ds = checked(
+      ruleApplied('huge', ['match conv 3x3', 'replace conv 9x9 filters valid'], '4x4x3', 'conv 3x3 8'),
+    );
     expect(where(ds)).toEqual([['kernel-larger-than-input', 3, 11]]);
     expect(ds[0]!.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([
       ['rewriting conv1', 7, 3],
@@ -152,23 +151,17 @@ network N {
 });
 
 describe('names in a rule', () => {
-  const text = `rule gridtypo() {
-  match conv 3x3
-  when gird in 12..20
-  replace conv 1x3 filters -> conv 3x1 filters
-}
-network N {
-  input 17x17x8
-  conv 3x3 16
-  apply gridtypo
-}
-`;
+  const text = ruleApplied(
+    'gridtypo',
+    ['match conv 3x3', 'when gird in 12..20', 'replace conv 1x3 filters -> conv 3x1 filters'],
+    '17x17x8',
+    'conv 3x3 16',
+  );
 
   test('when gird in 12..20: unknown-name with did-you-mean grid, at line 3 column 8', () => {
     // The name pass of incc check catches it before any network is built.
     const ds = checked(text);
-    expect(where(ds)).toEqual([['unknown-name', 3, 8]]);
-    expect(ds[0]!.message).toBe('unknown name `gird`; did you mean `grid`?');
+    expectOne(ds, ['unknown-name', 3, 8], 'unknown name `gird`; did you mean `grid`?');
     // Without it (incc summary), the condition fails the same way when a node is matched.
     expect(where(built(text))).toEqual([['unknown-name', 3, 8]]);
   });
@@ -181,22 +174,17 @@ network N {
 });
 
 describe('rule-matches-nothing', () => {
-  const text = `rule factor_5x5_here() {
-  match conv 5x5
-  replace conv 3x3 filters -> conv 3x3 filters
-}
-network N {
-  input 8x8x3
-  conv 3x3 8
-  apply factor_5x5_here
-}
-`;
+  const text = ruleApplied(
+    'factor_5x5_here',
+    ['match conv 5x5', 'replace conv 3x3 filters -> conv 3x3 filters'],
+    '8x8x3',
+    'conv 3x3 8',
+  );
 
   test("a warning at the rule's name (line 1, column 6), with a note at the apply", () => {
     const ds = checked(text);
-    expect(where(ds)).toEqual([['rule-matches-nothing', 1, 6]]);
+    expectOne(ds, ['rule-matches-nothing', 1, 6], 'rule factor_5x5_here matches nothing in network N');
     expect(ds[0]!.severity).toBe('warning');
-    expect(ds[0]!.message).toBe('rule factor_5x5_here matches nothing in network N');
     expect(ds[0]!.related?.map((r) => [r.message, r.span.startLine, r.span.startColumn])).toEqual([
       ['applied here', 8, 3],
     ]);
@@ -240,8 +228,7 @@ network N {
   test('unknown-rule in apply: at the name (line 5, column 9), with a hint', () => {
     const text = base.replace('}\n', '  apply factr_5x5\n}\n');
     const ds = checked(text);
-    expect(where(ds)).toEqual([['unknown-rule', 5, 9]]);
-    expect(ds[0]!.message).toBe('unknown rule `factr_5x5`; did you mean `factor_5x5`?');
+    expectOne(ds, ['unknown-rule', 5, 9], 'unknown rule `factr_5x5`; did you mean `factor_5x5`?');
     expect(where(built(text))).toEqual([['unknown-rule', 5, 9]]);
   });
 
@@ -262,8 +249,7 @@ network N {
     expect(where(built(base, ['factor_5x5(zz=1)']))).toEqual([['unknown-parameter', 1, 12]]);
     // "factor_5x5 to mixed7": mixed7 at column 15.
     const ds = built(base, ['factor_5x5 to mixed7']);
-    expect(where(ds)).toEqual([['unknown-node', 1, 15]]);
-    expect(ds[0]!.message).toBe('no node named `mixed7` in network N; did you mean `mixed1`?');
+    expectOne(ds, ['unknown-node', 1, 15], 'no node named `mixed7` in network N; did you mean `mixed1`?');
     // The warning for a --rules rule that matches nothing points at the rule, its note at the option.
     const w = built(base, ['asymmetric']);
     expect(where(w)).toEqual([['rule-matches-nothing', 21, 6]]);
@@ -280,8 +266,7 @@ network N {
     // "  apply factor_5x5 to " is 22 characters.
     const text = base.replace('}\n', '  apply factor_5x5 to mixed9\n}\n');
     const ds = checked(text);
-    expect(where(ds)).toEqual([['unknown-node', 5, 23]]);
-    expect(ds[0]!.message).toBe('no node named `mixed9` in network N; did you mean `mixed1`?');
+    expectOne(ds, ['unknown-node', 5, 23], 'no node named `mixed9` in network N; did you mean `mixed1`?');
   });
 
   test('unknown-node in a range: mixed1..mixed3 where mixed2 does not exist', () => {
@@ -293,15 +278,7 @@ network N {
 
 describe('rule-invalid', () => {
   test("no match clause: at the rule's name, whether or not a network applies it", () => {
-    const applied = `rule half() {
-  replace conv 3x3 filters
-}
-network N {
-  input 8x8x3
-  conv 5x5 8
-  apply half
-}
-`;
+    const applied = ruleApplied('half', ['replace conv 3x3 filters'], '8x8x3', 'conv 5x5 8');
     const expected = [['rule-invalid', 1, 6]];
     expect(where(checked(applied))).toEqual(expected);
     expect(checked(applied)[0]!.message).toBe(
@@ -338,8 +315,9 @@ network N {
 }
 `;
     const ds = checked(text);
-    expect(where(ds)).toEqual([['rule-invalid', 3, 11]]);
-    expect(ds[0]!.message).toBe(
+    expectOne(
+      ds,
+      ['rule-invalid', 3, 11],
       'rule blockRep is not well formed: a replacement is made of built-in layers, concats and ifs',
     );
     expect(where(built(text))).toEqual([['rule-invalid', 3, 11]]);
@@ -359,16 +337,7 @@ block Foo() { conv 3x3 16 }
 
   test('a pattern on the input: at `input` (line 2, column 9)', () => {
     // (It used to be applied, and failed on the replacement with a shape error about an empty shape.)
-    const ds = checked(`rule r() {
-  match input
-  replace conv 1x1 3
-}
-network N {
-  input 8x8x3
-  conv 3x3 8
-  apply r
-}
-`);
+    const ds = checked(ruleApplied('r', ['match input', 'replace conv 1x1 3'], '8x8x3', 'conv 3x3 8'));
     expect(where(ds)).toEqual([['rule-invalid', 2, 9]]);
   });
 

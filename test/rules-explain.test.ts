@@ -40,6 +40,11 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The body of a network NAME: INPUT, the LAYERS, then APPLY; after the header, its first layer is on line 5. */
+function net(name: string, input: string, layers: string[], apply: string): string {
+  return `network ${name} {\n  input ${input}\n${layers.map((l) => `  ${l}\n`).join('')}  ${apply}\n}\n`;
+}
+
 function write(body: string): string {
   const path = join(dir, `case${++counter}.incp`);
   writeFileSync(path, `${header}${body}`);
@@ -61,17 +66,21 @@ function single(body: string): Explained['applications'][number] {
   return a;
 }
 
+/** Expects the application's cost, each figure as [before, after]: one assertion a number, named in a failure. */
+function expectCost(a: ExplainedApplication, weights: number[], params: number[], macs: number[]): void {
+  for (const [figure, [before, after]] of Object.entries({ weights, params, macs })) {
+    const key = figure as keyof Cost;
+    expect([`${figure} before`, a.cost.before[key]]).toEqual([`${figure} before`, before]);
+    expect([`${figure} after`, a.cost.after[key]]).toEqual([`${figure} after`, after]);
+  }
+}
+
 /** 3C: beta, moving mean, moving variance of a BN without scale. */
 const bn = (c: number) => 3 * c;
 
 describe('rewrite --explain --json, hand-computed', () => {
   test('5x5 -> 3x3 + 3x3 at equal widths saves 28% of the weights (25 vs 18 per channel pair)', () => {
-    const a = single(`network F {
-  input 35x35x64
-  conv 5x5 64
-  apply factor_5x5
-}
-`);
+    const a = single(net('F', '35x35x64', ['conv 5x5 64'], 'apply factor_5x5'));
     expect(a.rule).toBe('factor_5x5');
     expect(a.args).toEqual({ mid: 64, first_act: 'relu' });
     expect(a.node).toBe('conv1');
@@ -79,85 +88,51 @@ describe('rewrite --explain --json, hand-computed', () => {
     expect([a.source.line, a.source.column]).toEqual([5, 3]);
     expect(a.before).toEqual(['conv 5x5 64']);
     expect(a.after).toEqual(['conv 3x3 64', 'conv 3x3 64']);
-    // weights: 25*64*64 = 102,400 -> 2*9*64*64 = 73,728; (25 - 18) / 25 = 28%
-    expect(a.cost.before.weights).toBe(102_400);
-    expect(a.cost.after.weights).toBe(73_728);
+    // weights: 25*64*64 = 102,400 -> 2*9*64*64 = 73,728; params: + 3*64 BN per conv: 102,592 -> 73,728 + 384 =
+    // 74,112; macs: 35*35 = 1,225 positions: 125,440,000 -> 90,316,800
+    expectCost(a, [102_400, 73_728], [102_400 + bn(64), 73_728 + 2 * bn(64)], [1225 * 102_400, 1225 * 73_728]);
+    // (25 - 18) / 25 = 28%
     expect((a.cost.before.weights - a.cost.after.weights) / a.cost.before.weights).toBeCloseTo(0.28, 10);
-    // params: + 3*64 BN per conv: 102,592 -> 73,728 + 384 = 74,112
-    expect(a.cost.before.params).toBe(102_400 + bn(64));
-    expect(a.cost.after.params).toBe(73_728 + 2 * bn(64));
-    // macs: 35*35 = 1,225 positions: 125,440,000 -> 90,316,800
-    expect(a.cost.before.macs).toBe(1225 * 102_400);
-    expect(a.cost.after.macs).toBe(1225 * 73_728);
     expect(a.cost.before.macs).toBe(125_440_000);
     expect(a.cost.after.macs).toBe(90_316_800);
   });
 
   test('the text form says the same: 28.0% of the weights', () => {
-    const r = incc([
-      'rewrite',
-      write(`network F {
-  input 35x35x64
-  conv 5x5 64
-  apply factor_5x5
-}
-`),
-      '--explain',
-    ]);
+    const r = incc(['rewrite', write(net('F', '35x35x64', ['conv 5x5 64'], 'apply factor_5x5')), '--explain']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('weights   102,400 -> 73,728 (saves 28.0%)');
     expect(r.stdout).toContain('mult-adds 125,440,000 -> 90,316,800 (saves 28.0%)');
   });
 
   test('3x3 -> 1x3 + 3x1 saves 33% (9 vs 6 per channel pair)', () => {
-    const a = single(`network A {
-  input 17x17x32
-  conv 3x3 32
-  apply asymmetric(3)
-}
-`);
+    const a = single(net('A', '17x17x32', ['conv 3x3 32'], 'apply asymmetric(3)'));
     expect(a.before).toEqual(['conv 3x3 32']);
     expect(a.after).toEqual(['conv 1x3 32', 'conv 3x1 32']);
-    // 9*32*32 = 9,216 -> 2*3*32*32 = 6,144: 1/3 less
-    expect(a.cost.before.weights).toBe(9216);
-    expect(a.cost.after.weights).toBe(6144);
+    // 9*32*32 = 9,216 -> 2*3*32*32 = 6,144 weights; 17*17 = 289 positions: 2,663,424 -> 1,775,616 multiply-adds
+    expectCost(a, [9216, 6144], [9216 + bn(32), 6144 + 2 * bn(32)], [289 * 9216, 289 * 6144]);
+    // 1/3 less
     expect(1 - a.cost.after.weights / a.cost.before.weights).toBeCloseTo(1 / 3, 10);
-    expect(a.cost.before.params).toBe(9216 + bn(32));
-    expect(a.cost.after.params).toBe(6144 + 2 * bn(32));
-    // 17*17 = 289 positions
-    expect(a.cost.before.macs).toBe(289 * 9216); // 2,663,424
-    expect(a.cost.after.macs).toBe(289 * 6144); // 1,775,616
   });
 
   test('a strided 5x5: the first 3x3 runs at full resolution, the second on the strided grid', () => {
     // conv 5x5/2 64 SAME on 35x35x32: ceil(35 / 2) = 18 -> 18x18x64.
     // After: conv 3x3 64 (mid = filters) at 35x35, then conv 3x3/2 64 -> 18x18.
-    const a = single(`network S {
-  input 35x35x32
-  conv 5x5/2 64
-  apply factor_5x5
-}
-`);
+    const a = single(net('S', '35x35x32', ['conv 5x5/2 64'], 'apply factor_5x5'));
     expect(a.before).toEqual(['conv 5x5/2 64']);
     expect(a.after).toEqual(['conv 3x3 64', 'conv 3x3/2 64']);
     // weights: 25*32*64 = 51,200 -> 9*32*64 + 9*64*64 = 18,432 + 36,864 = 55,296 (more: mid 64 > 32 inputs)
-    expect(a.cost.before.weights).toBe(51_200);
-    expect(a.cost.after.weights).toBe(18_432 + 36_864);
-    expect(a.cost.before.params).toBe(51_200 + bn(64));
-    expect(a.cost.after.params).toBe(55_296 + 2 * bn(64));
     // macs: 18*18*51,200 = 16,588,800 -> 35*35*18,432 + 18*18*36,864 = 22,579,200 + 11,943,936
-    expect(a.cost.before.macs).toBe(16_588_800);
-    expect(a.cost.after.macs).toBe(22_579_200 + 11_943_936);
+    expectCost(
+      a,
+      [51_200, 18_432 + 36_864],
+      [51_200 + bn(64), 55_296 + 2 * bn(64)],
+      [16_588_800, 22_579_200 + 11_943_936],
+    );
     expect(a.cost.after.macs).toBe(34_523_136);
   });
 
   test('a strided 5x5 with mid = 32: fewer weights, still more multiply-adds (the first 3x3 is at 35x35)', () => {
-    const a = single(`network S {
-  input 35x35x32
-  conv 5x5/2 64
-  apply factor_5x5(mid=32)
-}
-`);
+    const a = single(net('S', '35x35x32', ['conv 5x5/2 64'], 'apply factor_5x5(mid=32)'));
     // weights: 9*32*32 + 9*32*64 = 9,216 + 18,432 = 27,648 < 51,200
     expect(a.cost.after.weights).toBe(27_648);
     expect(a.cost.after.params).toBe(27_648 + bn(32) + bn(64));
@@ -167,41 +142,21 @@ describe('rewrite --explain --json, hand-computed', () => {
   });
 
   test('a VALID 5x5: both 3x3 VALID, 35 -> 33 -> 31 as 35 -> 31', () => {
-    const a = single(`network V {
-  input 35x35x32
-  conv 5x5 48 valid
-  apply factor_5x5(mid=32)
-}
-`);
+    const a = single(net('V', '35x35x32', ['conv 5x5 48 valid'], 'apply factor_5x5(mid=32)'));
     expect(a.before).toEqual(['conv 5x5 48 valid']);
     expect(a.after).toEqual(['conv 3x3 32 valid', 'conv 3x3 48 valid']);
     // weights: 25*32*48 = 38,400 -> 9*32*32 + 9*32*48 = 9,216 + 13,824 = 23,040
-    expect(a.cost.before.weights).toBe(38_400);
-    expect(a.cost.after.weights).toBe(23_040);
-    expect(a.cost.before.params).toBe(38_400 + bn(48));
-    expect(a.cost.after.params).toBe(23_040 + bn(32) + bn(48));
     // macs: 31*31*38,400 = 36,902,400 -> 33*33*9,216 + 31*31*13,824 = 10,036,224 + 13,284,864
-    expect(a.cost.before.macs).toBe(36_902_400);
-    expect(a.cost.after.macs).toBe(10_036_224 + 13_284_864);
+    expectCost(a, [38_400, 23_040], [38_400 + bn(48), 23_040 + bn(32) + bn(48)], [36_902_400, 10_036_224 + 13_284_864]);
   });
 
   test('asymmetric 7x7 on 17x17 (Figure 6): 49 vs 14 per channel pair at equal widths', () => {
-    const a = single(`network G {
-  input 17x17x128
-  conv 7x7 192
-  apply asymmetric
-}
-`);
+    const a = single(net('G', '17x17x128', ['conv 7x7 192'], 'apply asymmetric'));
     expect(a.args).toEqual({ n: 7, low: 12, high: 20, mid: 192, first_act: 'relu', nx1_first: false });
     expect(a.after).toEqual(['conv 1x7 192', 'conv 7x1 192']);
     // weights: 49*128*192 = 1,204,224 -> 7*128*192 + 7*192*192 = 172,032 + 258,048 = 430,080
-    expect(a.cost.before.weights).toBe(1_204_224);
-    expect(a.cost.after.weights).toBe(430_080);
-    expect(a.cost.before.params).toBe(1_204_224 + bn(192));
-    expect(a.cost.after.params).toBe(430_080 + 2 * bn(192));
-    // macs: 289 positions
-    expect(a.cost.before.macs).toBe(289 * 1_204_224); // 348,020,736
-    expect(a.cost.after.macs).toBe(289 * 430_080); // 124,293,120
+    // macs: 289 positions: 348,020,736 -> 124,293,120
+    expectCost(a, [1_204_224, 430_080], [1_204_224 + bn(192), 430_080 + 2 * bn(192)], [289 * 1_204_224, 289 * 430_080]);
   });
 
   // Section 5 with d = 34, k = 64, m = 3: from 34x34x64 to 17x17x128.
@@ -230,40 +185,31 @@ describe('rewrite --explain --json, hand-computed', () => {
       [34 * 34 * 73_728 /* 85,229,568 */, 4 * half, 10_653_696],
     ],
   ])('%s', (_title, [network, rule, node], layers, [macsBefore, macsBeforeFromHalf, macsAfter]) => {
-    const a = single(`network ${network} {\n  input 34x34x64\n  ${layers.join('\n  ')}\n  apply ${rule}\n}\n`);
+    const a = single(net(network, '34x34x64', layers, `apply ${rule}`));
     expect(a.node).toBe(node);
     expect(a.before).toEqual(layers);
     expect(a.after).toEqual(['conv 3x3/2 64', 'maxpool 3x3/2', 'concat']);
-    expect(a.cost.before.weights).toBe(73_728);
-    expect(a.cost.after.weights).toBe(36_864);
-    expect(a.cost.before.params).toBe(73_728 + bn(128));
-    expect(a.cost.after.params).toBe(36_864 + bn(64));
-    expect(a.cost.before.macs).toBe(macsBefore);
+    expectCost(a, [73_728, 36_864], [73_728 + bn(128), 36_864 + bn(64)], [macsBefore, macsAfter]);
     expect(a.cost.before.macs).toBe(macsBeforeFromHalf);
-    expect(a.cost.after.macs).toBe(macsAfter);
   });
 
   test('factorized_7x7 on 299x299x3: Table 1 stem in place of the 7x7/2', () => {
     // Before: 7x7/2 valid: ceil((299 - 6) / 2) = 147.
     // After: 3x3/2 valid 32: ceil(297 / 2) = 149; 3x3 valid 32: 147; 3x3 same 64: 147.
-    const a = single(`network T {
-  input 299x299x3
-  conv 7x7/2 64 valid
-  apply factorized_7x7
-}
-`);
+    const a = single(net('T', '299x299x3', ['conv 7x7/2 64 valid'], 'apply factorized_7x7'));
     expect(a.args).toEqual({ width1: 32, width2: 32 });
     expect(a.before).toEqual(['conv 7x7/2 64 valid']);
     expect(a.after).toEqual(['conv 3x3/2 32 valid', 'conv 3x3 32 valid', 'conv 3x3 64']);
     // weights: 7*7*3*64 = 9,408 -> 3*3*3*32 + 3*3*32*32 + 3*3*32*64 = 864 + 9,216 + 18,432 = 28,512
-    expect(a.cost.before.weights).toBe(9408);
-    expect(a.cost.after.weights).toBe(864 + 9216 + 18_432);
-    expect(a.cost.before.params).toBe(9408 + bn(64)); // 9,600
-    expect(a.cost.after.params).toBe(28_512 + bn(32) + bn(32) + bn(64)); // 28,896
-    // macs: 147^2 * 9,408 = 21,609 * 9,408 = 203,297,472
-    expect(a.cost.before.macs).toBe(203_297_472);
-    // 149^2 * 864 + 147^2 * 9,216 + 147^2 * 18,432 = 19,181,664 + 199,148,544 + 398,297,088
-    expect(a.cost.after.macs).toBe(19_181_664 + 199_148_544 + 398_297_088);
+    // params: 9,600 -> 28,896
+    // macs: 147^2 * 9,408 = 21,609 * 9,408 = 203,297,472 -> 149^2 * 864 + 147^2 * 9,216 + 147^2 * 18,432 =
+    // 19,181,664 + 199,148,544 + 398,297,088
+    expectCost(
+      a,
+      [9408, 864 + 9216 + 18_432],
+      [9408 + bn(64), 28_512 + bn(32) + bn(32) + bn(64)],
+      [203_297_472, 19_181_664 + 199_148_544 + 398_297_088],
+    );
     expect(a.cost.after.macs).toBe(616_627_296);
   });
 
@@ -292,14 +238,9 @@ describe('rewrite --explain --json, hand-computed', () => {
     expect([a.source.line, a.source.column]).toEqual([12, 5]);
     expect(a.before).toEqual(['dense 1024 act=relu']);
     expect(a.after).toEqual(['dense 1024', 'batchnorm', 'relu']);
-    // weights: 3,200 * 1,024 = 3,276,800 on both sides; macs the same.
-    expect(a.cost.before.weights).toBe(3_276_800);
-    expect(a.cost.after.weights).toBe(3_276_800);
-    expect(a.cost.before.macs).toBe(3_276_800);
-    expect(a.cost.after.macs).toBe(3_276_800);
-    // params: -1,024 bias, +1,024 beta +1,024 gamma (batchnorm's scale defaults to true) +2,048 moving statistics
-    expect(a.cost.before.params).toBe(3_276_800 + 1024);
-    expect(a.cost.after.params).toBe(3_276_800 + 1024 + 1024 + 2048);
+    // weights: 3,200 * 1,024 = 3,276,800 on both sides; macs the same. params: -1,024 bias, +1,024 beta +1,024
+    // gamma (batchnorm's scale defaults to true) +2,048 moving statistics.
+    expectCost(a, [3_276_800, 3_276_800], [3_276_800 + 1024, 3_276_800 + 1024 + 1024 + 2048], [3_276_800, 3_276_800]);
     expect(e.totals.after.params - e.totals.before.params).toBe(-1024 + 1024 + 1024 + 2048);
 
     // The split between trainable and non-trainable, from the summary of the same file.
@@ -317,13 +258,7 @@ describe('rewrite --explain --json, hand-computed', () => {
 
   test('several applications: totals are the network before and after', () => {
     // Two 5x5 at 17x17x16 in sequence; factor_5x5 on both: each 25*16*16 = 6,400 -> 4,608.
-    const e = explain(`network Two {
-  input 17x17x16
-  conv 5x5 16
-  conv 5x5 16
-  apply factor_5x5
-}
-`);
+    const e = explain(net('Two', '17x17x16', ['conv 5x5 16', 'conv 5x5 16'], 'apply factor_5x5'));
     expect(e.applications.map((a) => a.node)).toEqual(['conv1', 'conv2']);
     expect(e.totals.before).toEqual({ weights: 2 * 6400, params: 2 * (6400 + bn(16)), macs: 2 * 289 * 6400 });
     expect(e.totals.after).toEqual({ weights: 2 * 4608, params: 2 * (4608 + 2 * bn(16)), macs: 2 * 289 * 4608 });

@@ -50,6 +50,11 @@ function node(g: IRGraph, name: string): IRNode {
   return n;
 }
 
+/** Expects the output shape of each node named, one assertion a node, so that a failure names the node. */
+function expectShapes(g: IRGraph, shapes: Record<string, number[]>): void {
+  for (const [name, shape] of Object.entries(shapes)) expect([name, node(g, name).shape]).toEqual([name, shape]);
+}
+
 /** The span's start (and optionally end) line and column. */
 function expectSpan(d: Diagnostic, line: number, column: number, end?: [number, number]) {
   expect(d.span).toBeDefined();
@@ -57,14 +62,34 @@ function expectSpan(d: Diagnostic, line: number, column: number, end?: [number, 
   if (end) expect([d.span!.endLine, d.span!.endColumn]).toEqual(end);
 }
 
+/**
+ * An error case: a title, the source lines, the one diagnostic's code, where it starts (and ends) if that is
+ * checked, and words of its message.
+ */
+type ErrorCase = [
+  title: string,
+  lines: string[],
+  code: string,
+  at: [number, number, [number, number]?] | null,
+  words: string[],
+];
+
+/** One test a case: the source fails with one diagnostic, of the code, there, whose message holds the words. */
+function testErrors(cases: ErrorCase[]): void {
+  test.each(cases)('%s', (_title, lines, code, at, words) => {
+    const d = errorOf(src(...lines));
+    expect(d.code).toBe(code);
+    if (at) expectSpan(d, ...at);
+    for (const w of words) expect(d.message).toContain(w);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------------
 
 describe('concat branches on different grids', () => {
-  // Each case: the source, where the one diagnostic (concat-shape-mismatch) starts (and ends), and words of its
-  // message.
-  test.each<[string, string[], [number, number, [number, number]?], string[]]>([
+  testErrors([
     [
       'a stride-2 branch beside a stride-1 one',
       [
@@ -76,6 +101,7 @@ describe('concat branches on different grids', () => {
         '  }', //                  6
         '}',
       ],
+      'concat-shape-mismatch',
       [3, 6, [6, 4]], // the concat, through its closing brace (column 3, end exclusive 4)
       [
         '16x16x8',
@@ -97,6 +123,7 @@ describe('concat branches on different grids', () => {
         '  }',
         '}',
       ],
+      'concat-shape-mismatch',
       [4, 3],
       ['a is 17x17x4', 'b is 8x8x8'],
     ],
@@ -111,6 +138,7 @@ describe('concat branches on different grids', () => {
         '  }',
         '}',
       ],
+      'concat-shape-mismatch',
       [3, 3],
       ['9x3x4', '3x9x4'],
     ],
@@ -128,6 +156,7 @@ describe('concat branches on different grids', () => {
         '  }',
         '}',
       ],
+      'concat-shape-mismatch',
       [5, 5, [8, 6]],
       ['9x9x4', '7x7x4'],
     ],
@@ -145,6 +174,7 @@ describe('concat branches on different grids', () => {
         '  }',
         '}',
       ],
+      'concat-shape-mismatch',
       [3, 10],
       ['8x8x4', 'outer/inner is 16x16x8'],
     ],
@@ -159,241 +189,234 @@ describe('concat branches on different grids', () => {
         '  }',
         '}',
       ],
+      'concat-shape-mismatch',
       [3, 3],
       ['32', '4x4x2'],
     ],
-  ])('%s', (_title, lines, [line, column, end], words) => {
-    const d = errorOf(src(...lines));
-    expect(d.code).toBe('concat-shape-mismatch');
-    expectSpan(d, line, column, end);
-    for (const w of words) expect(d.message).toContain(w);
-  });
+  ]);
 });
 
 describe('VALID windows larger than their input', () => {
-  test('conv 3x3 VALID on a 2x2 grid', () => {
-    const d = errorOf(
-      src(
+  testErrors([
+    [
+      'conv 3x3 VALID on a 2x2 grid',
+      [
         'network N {',
         '  input 2x2x8',
         '  conv 3x3 16 valid', //   3  column 3 to the end of `valid` (3 + 17 = 20)
         '}',
-      ),
-    );
-    expect(d.code).toBe('kernel-larger-than-input');
-    expectSpan(d, 3, 3, [3, 20]);
-    expect(d.message).toContain('3x3');
-    expect(d.message).toContain('2x2x8');
-  });
-
-  test('asymmetric 1x7 VALID on a 5x5 grid (only the width is too small)', () => {
-    const d = errorOf(src('network N {', '  input 5x5x3', '  conv 1x7 8 valid', '}'));
-    expect(d.code).toBe('kernel-larger-than-input');
-    expectSpan(d, 3, 3);
-    expect(d.message).toContain('1x7');
-    expect(d.message).toContain('5x5x3');
-  });
-
-  test('7x1 VALID on a 5x9 grid (only the height is too small)', () => {
-    const d = errorOf(src('network N {', '  input 5x9x3', '  conv 7x1 8 valid', '}'));
-    expect(d.code).toBe('kernel-larger-than-input');
-    expect(d.message).toContain('7x1');
-    expect(d.message).toContain('5x9x3');
-  });
-
-  test('maxpool 7x7 VALID on 5x5, after a labeled layer: the pool is reported', () => {
-    const d = errorOf(
-      src(
+      ],
+      'kernel-larger-than-input',
+      [3, 3, [3, 20]],
+      ['3x3', '2x2x8'],
+    ],
+    [
+      'asymmetric 1x7 VALID on a 5x5 grid (only the width is too small)',
+      ['network N {', '  input 5x5x3', '  conv 1x7 8 valid', '}'],
+      'kernel-larger-than-input',
+      [3, 3],
+      ['1x7', '5x5x3'],
+    ],
+    [
+      '7x1 VALID on a 5x9 grid (only the height is too small)',
+      ['network N {', '  input 5x9x3', '  conv 7x1 8 valid', '}'],
+      'kernel-larger-than-input',
+      null,
+      ['7x1', '5x9x3'],
+    ],
+    [
+      'maxpool 7x7 VALID on 5x5, after a labeled layer: the pool is reported',
+      [
         'network N {',
         '  input 5x5x3',
         '  c: conv 1x1 4', //              3
         '  p: maxpool 7x7 valid', //       4  the layer itself starts at column 6, after "  p: "
         '}',
-      ),
-    );
-    expect(d.code).toBe('kernel-larger-than-input');
-    expectSpan(d, 4, 6);
-    expect(d.message).toContain('maxpool');
-    expect(d.message).toContain('7x7');
-    expect(d.message).toContain('5x5x4');
-  });
-
-  test('SAME never fails: the same 7x7 pool with SAME padding keeps 5x5', () => {
-    const g = graphOf(src('network N {', '  input 5x5x3', '  maxpool 7x7', '}'));
-    expect(node(g, 'maxpool1').shape).toEqual([5, 5, 3]); // ceil(5 / 1)
-  });
-
-  test('an error in the third iteration of a repeat', () => {
-    const d = errorOf(
-      src(
+      ],
+      'kernel-larger-than-input',
+      [4, 6],
+      ['maxpool', '7x7', '5x5x4'],
+    ],
+    // 2x2x8: the grid the third iteration sees (the message names the iteration).
+    [
+      'an error in the third iteration of a repeat',
+      [
         'network N {',
         '  input 6x6x3',
         '  repeat 3 {', //                 3
         '    conv 3x3 8 valid', //         4  6 -> 4 -> 2 -> (third) 3x3 on 2x2
         '  }',
         '}',
-      ),
-    );
-    expect(d.code).toBe('kernel-larger-than-input');
-    expectSpan(d, 4, 5);
-    expect(d.message).toContain('2x2x8'); // the grid the third iteration sees: names the iteration
+      ],
+      'kernel-larger-than-input',
+      [4, 5],
+      ['2x2x8'],
+    ],
+  ]);
+
+  test('SAME never fails: the same 7x7 pool with SAME padding keeps 5x5', () => {
+    const g = graphOf(src('network N {', '  input 5x5x3', '  maxpool 7x7', '}'));
+    expect(node(g, 'maxpool1').shape).toEqual([5, 5, 3]); // ceil(5 / 1)
   });
 });
 
 describe('vectors and maps', () => {
-  test('dense on a spatial map without flatten or gap', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  conv 3x3 4', '  dense 10', '}'));
-    expect(d.code).toBe('dense-on-spatial');
-    expectSpan(d, 4, 3, [4, 11]); // `dense 10` is 8 characters
-    expect(d.message).toContain('8x8x4');
-  });
-
-  test('gap after flatten', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  flatten', '  gap', '}'));
-    expect(d.code).toBe('spatial-after-flatten');
-    expectSpan(d, 4, 3, [4, 6]);
-    expect(d.message).toContain('gap');
-    expect(d.message).toContain('192'); // 8 * 8 * 3
-  });
-
-  test('conv after flatten', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  flatten', '  conv 1x1 4', '}'));
-    expect(d.code).toBe('spatial-after-flatten');
-    expectSpan(d, 4, 3);
-    expect(d.message).toContain('conv');
-    expect(d.message).toContain('192');
-  });
-
-  test('maxpool after gap and dense', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  gap', '  dense 10', '  maxpool 2x2', '}'));
-    expect(d.code).toBe('spatial-after-flatten');
-    expectSpan(d, 5, 3);
-    expect(d.message).toContain('maxpool');
-    expect(d.message).toContain('10');
-  });
+  testErrors([
+    // At `dense 10`: 8 characters, columns 3 to 11 (end exclusive).
+    [
+      'dense on a spatial map without flatten or gap',
+      ['network N {', '  input 8x8x3', '  conv 3x3 4', '  dense 10', '}'],
+      'dense-on-spatial',
+      [4, 3, [4, 11]],
+      ['8x8x4'],
+    ],
+    // 192 = 8 * 8 * 3, the flattened length.
+    [
+      'gap after flatten',
+      ['network N {', '  input 8x8x3', '  flatten', '  gap', '}'],
+      'spatial-after-flatten',
+      [4, 3, [4, 6]],
+      ['gap', '192'],
+    ],
+    [
+      'conv after flatten',
+      ['network N {', '  input 8x8x3', '  flatten', '  conv 1x1 4', '}'],
+      'spatial-after-flatten',
+      [4, 3],
+      ['conv', '192'],
+    ],
+    [
+      'maxpool after gap and dense',
+      ['network N {', '  input 8x8x3', '  gap', '  dense 10', '  maxpool 2x2', '}'],
+      'spatial-after-flatten',
+      [5, 3],
+      ['maxpool', '10'],
+    ],
+  ]);
 });
 
 describe('sizes beyond 2^53', () => {
-  test('input 100000x100000x100000 is fine alone; a conv on it overflows its multiply-adds', () => {
+  testErrors([
     // 1e5 * 1e5 * 1e5 = 1e15 < 2^53 (about 9.007e15). conv 3x3 64 SAME: 1e5 * 1e5 positions * 9 * 1e5 * 64 = 5.76e17.
-    const d = errorOf(src('network N {', '  input 100000x100000x100000', '  conv 3x3 64', '}'));
-    expect(d.code).toBe('shape-overflow');
-    expectSpan(d, 3, 3, [3, 14]);
-    expect(d.message).toContain('multiply-add');
-    expect(d.message).toContain('5.760e+17');
-    expect(d.message).toContain('conv1');
-  });
-
-  test('an input of 1e17 elements', () => {
-    const d = errorOf(src('network N {', '  input 1000000x1000000x100000', '}'));
-    expect(d.code).toBe('shape-overflow');
-    expectSpan(d, 2, 3);
-    expect(d.message).toContain('1.000e+17'); // 1e6 * 1e6 * 1e5
-  });
-
-  test('huge filters * kernel: the parameter count overflows', () => {
+    [
+      'input 100000x100000x100000 is fine alone; a conv on it overflows its multiply-adds',
+      ['network N {', '  input 100000x100000x100000', '  conv 3x3 64', '}'],
+      'shape-overflow',
+      [3, 3, [3, 14]],
+      ['multiply-add', '5.760e+17', 'conv1'],
+    ],
+    // 1.000e+17 = 1e6 * 1e6 * 1e5.
+    [
+      'an input of 1e17 elements',
+      ['network N {', '  input 1000000x1000000x100000', '}'],
+      'shape-overflow',
+      [2, 3],
+      ['1.000e+17'],
+    ],
     // conv2: 3 * 3 * 1e9 * 1e9 + 1e9 (bias) = 9.000000001e18 weights.
-    const d = errorOf(src('network N {', '  input 8x8x3', '  conv 3x3 1000000000', '  conv 3x3 1000000000', '}'));
-    expect(d.code).toBe('shape-overflow');
-    expectSpan(d, 4, 3);
-    expect(d.message).toContain('parameter count');
-    expect(d.message).toContain('9.000e+18');
-  });
-
-  test('dense on a huge flattened map', () => {
+    [
+      'huge filters * kernel: the parameter count overflows',
+      ['network N {', '  input 8x8x3', '  conv 3x3 1000000000', '  conv 3x3 1000000000', '}'],
+      'shape-overflow',
+      [4, 3],
+      ['parameter count', '9.000e+18'],
+    ],
     // flatten: 1e4 * 1e4 * 1e3 = 1e11 (safe); dense 1e6: 1e11 * 1e6 + 1e6 = 1.00000000001e17.
-    const d = errorOf(src('network N {', '  input 10000x10000x1000', '  flatten', '  predictions: dense 1000000', '}'));
-    expect(d.code).toBe('shape-overflow');
-    expectSpan(d, 4, 16);
-    expect(d.message).toContain('predictions');
-    expect(d.message).toContain('1.000e+17');
-  });
+    [
+      'dense on a huge flattened map',
+      ['network N {', '  input 10000x10000x1000', '  flatten', '  predictions: dense 1000000', '}'],
+      'shape-overflow',
+      [4, 16],
+      ['predictions', '1.000e+17'],
+    ],
+  ]);
 });
 
 describe('the input', () => {
-  test('a network with no statements has no input (reported at its name)', () => {
-    const d = errorOf(src('network Empty {', '}'));
-    expect(d.code).toBe('missing-input');
-    expectSpan(d, 1, 9, [1, 14]); // `Empty`
-    expect(d.message).toContain('Empty');
-  });
-
-  test('a layer with nothing before it', () => {
-    const d = errorOf(src('network N {', '  conv 3x3 8', '}'));
-    expect(d.code).toBe('missing-input');
-    expectSpan(d, 2, 3);
-    expect(d.message).toContain('`input HxWxC`');
-  });
-
-  test('the input not first: the layer before it is reported', () => {
-    const d = errorOf(src('network N {', '  maxpool 2x2', '  input 8x8x3', '}'));
-    expect(d.code).toBe('missing-input');
-    expectSpan(d, 2, 3);
-  });
-
-  test('a concat before the input', () => {
-    const d = errorOf(src('network N {', '  concat {', '    conv 1x1 4', '  }', '}'));
-    expect(d.code).toBe('missing-input');
-    expectSpan(d, 2, 3);
-  });
-
-  test('a second input', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  conv 1x1 4', '  input 8x8x3', '}'));
-    expect(d.code).toBe('misplaced-input');
-    expectSpan(d, 4, 3, [4, 14]);
-    expect(d.message).toContain('input');
-  });
-
-  test('an input with a zero dimension', () => {
-    const d = errorOf(src('network N {', '  input 0x5x3', '}'));
-    expect(d.code).toBe('value-out-of-range');
-    expectSpan(d, 2, 9, [2, 14]); // the size `0x5x3`
-    expect(d.message).toContain('0x5x3');
-  });
+  testErrors([
+    // At the name `Empty`.
+    [
+      'a network with no statements has no input (reported at its name)',
+      ['network Empty {', '}'],
+      'missing-input',
+      [1, 9, [1, 14]],
+      ['Empty'],
+    ],
+    [
+      'a layer with nothing before it',
+      ['network N {', '  conv 3x3 8', '}'],
+      'missing-input',
+      [2, 3],
+      ['`input HxWxC`'],
+    ],
+    [
+      'the input not first: the layer before it is reported',
+      ['network N {', '  maxpool 2x2', '  input 8x8x3', '}'],
+      'missing-input',
+      [2, 3],
+      [],
+    ],
+    [
+      'a concat before the input',
+      ['network N {', '  concat {', '    conv 1x1 4', '  }', '}'],
+      'missing-input',
+      [2, 3],
+      [],
+    ],
+    [
+      'a second input',
+      ['network N {', '  input 8x8x3', '  conv 1x1 4', '  input 8x8x3', '}'],
+      'misplaced-input',
+      [4, 3, [4, 14]],
+      ['input'],
+    ],
+    // At the size `0x5x3`.
+    [
+      'an input with a zero dimension',
+      ['network N {', '  input 0x5x3', '}'],
+      'value-out-of-range',
+      [2, 9, [2, 14]],
+      ['0x5x3'],
+    ],
+  ]);
 });
 
 describe('empty and out-of-range layers', () => {
-  test('an empty concat', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  concat {', '  }', '}'));
-    expect(d.code).toBe('empty-concat');
-    expectSpan(d, 3, 3, [4, 4]);
-  });
-
-  test('kernel 0x3', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  conv 0x3 8', '}'));
-    expect(d.code).toBe('value-out-of-range');
-    expectSpan(d, 3, 8, [3, 11]); // `0x3`: columns 8, 9, 10
-    expect(d.message).toContain('kernel');
-    expect(d.message).toContain('0x3');
-  });
-
-  test('stride 0 after a slash', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  conv 3x3/0 8', '}'));
-    expect(d.code).toBe('value-out-of-range');
-    expectSpan(d, 3, 11); // `/0` starts right after `conv 3x3`
-    expect(d.message).toContain('stride');
-  });
-
-  test('stride 0 as a named option', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  avgpool 3x3 stride=0', '}'));
-    expect(d.code).toBe('value-out-of-range');
-    expectSpan(d, 3, 15, [3, 23]); // `stride=0`
-    expect(d.message).toContain('avgpool stride');
-  });
-
-  test('stride 2x0', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  maxpool 3x3/2x0', '}'));
-    expect(d.code).toBe('value-out-of-range');
-    expectSpan(d, 3, 14);
-    expect(d.message).toContain('2x0');
-  });
-
-  test('zero filters', () => {
-    const d = errorOf(src('network N {', '  input 8x8x3', '  conv 3x3 0', '}'));
-    expect(d.code).toBe('value-out-of-range');
-    expectSpan(d, 3, 12, [3, 13]);
-    expect(d.message).toContain('filters');
-  });
+  testErrors([
+    ['an empty concat', ['network N {', '  input 8x8x3', '  concat {', '  }', '}'], 'empty-concat', [3, 3, [4, 4]], []],
+    // `0x3`: columns 8, 9, 10
+    [
+      'kernel 0x3',
+      ['network N {', '  input 8x8x3', '  conv 0x3 8', '}'],
+      'value-out-of-range',
+      [3, 8, [3, 11]],
+      ['kernel', '0x3'],
+    ],
+    // `/0` starts right after `conv 3x3`
+    [
+      'stride 0 after a slash',
+      ['network N {', '  input 8x8x3', '  conv 3x3/0 8', '}'],
+      'value-out-of-range',
+      [3, 11],
+      ['stride'],
+    ],
+    // At `stride=0`.
+    [
+      'stride 0 as a named option',
+      ['network N {', '  input 8x8x3', '  avgpool 3x3 stride=0', '}'],
+      'value-out-of-range',
+      [3, 15, [3, 23]],
+      ['avgpool stride'],
+    ],
+    ['stride 2x0', ['network N {', '  input 8x8x3', '  maxpool 3x3/2x0', '}'], 'value-out-of-range', [3, 14], ['2x0']],
+    [
+      'zero filters',
+      ['network N {', '  input 8x8x3', '  conv 3x3 0', '}'],
+      'value-out-of-range',
+      [3, 12, [3, 13]],
+      ['filters'],
+    ],
+  ]);
 
   test('a kernel computed to 0 inside a block, through a parameter', () => {
     const d = errorOf(
@@ -514,37 +537,32 @@ describe('errors deep inside block instances', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('output shapes by hand', () => {
-  test('SAME: ceil(in / s) per axis on odd sizes', () => {
-    const g = graphOf(
-      src(
+  test.each<[string, string[], Record<string, number[]>]>([
+    [
+      'SAME: ceil(in / s) per axis on odd sizes',
+      [
         'network N {',
         '  input 17x13x3',
         '  a: conv 3x3/2 8', //        ceil(17 / 2) = 9, ceil(13 / 2) = 7
         '  b: conv 5x5/3 8', //        ceil(9 / 3) = 3, ceil(7 / 3) = 3
         '}',
-      ),
-    );
-    expect(node(g, 'a').shape).toEqual([9, 7, 8]);
-    expect(node(g, 'b').shape).toEqual([3, 3, 8]);
-  });
-
-  test('VALID: ceil((in - k + 1) / s) per axis on odd sizes', () => {
-    const g = graphOf(
-      src(
+      ],
+      { a: [9, 7, 8], b: [3, 3, 8] },
+    ],
+    [
+      'VALID: ceil((in - k + 1) / s) per axis on odd sizes',
+      [
         'network N {',
         '  input 17x13x3',
         '  a: conv 3x3/2 8 valid', //   ceil(15 / 2) = 8, ceil(11 / 2) = 6
         '  b: conv 3x3 8 valid', //     8 - 2 = 6, 6 - 2 = 4
         '}',
-      ),
-    );
-    expect(node(g, 'a').shape).toEqual([8, 6, 8]);
-    expect(node(g, 'b').shape).toEqual([6, 4, 8]);
-  });
-
-  test('the aux-head pool: 5x5/3 VALID on 17x17 gives 5x5; on 299 a 3x3/2 VALID gives 149', () => {
-    const g = graphOf(
-      src(
+      ],
+      { a: [8, 6, 8], b: [6, 4, 8] },
+    ],
+    [
+      'the aux-head pool: 5x5/3 VALID on 17x17 gives 5x5; on 299 a 3x3/2 VALID gives 149',
+      [
         'network N {',
         '  input 299x299x3',
         '  a: conv 3x3/2 4 valid', //    ceil(297 / 2) = 149
@@ -552,12 +570,23 @@ describe('output shapes by hand', () => {
         '  c: conv 3x3/4 4 valid', //    ceil(72 / 4) = 18
         '  d: avgpool 5x5/3 valid', //   ceil(14 / 3) = 5
         '}',
-      ),
-    );
-    expect(node(g, 'a').shape).toEqual([149, 149, 4]);
-    expect(node(g, 'b').shape).toEqual([74, 74, 4]);
-    expect(node(g, 'c').shape).toEqual([18, 18, 4]);
-    expect(node(g, 'd').shape).toEqual([5, 5, 4]);
+      ],
+      { a: [149, 149, 4], b: [74, 74, 4], c: [18, 18, 4], d: [5, 5, 4] },
+    ],
+    [
+      'asymmetric strides /2x1 and /1x2',
+      [
+        'network N {',
+        '  input 15x15x3',
+        '  a: conv 3x3/2x1 4', //          SAME: ceil(15 / 2) = 8, 15
+        '  b: maxpool 3x3/1x2 valid', //   VALID: 8 - 2 = 6, ceil(13 / 2) = 7
+        '  c: conv 1x1 4 stride=3x2', //   SAME: ceil(6 / 3) = 2, ceil(7 / 2) = 4
+        '}',
+      ],
+      { a: [8, 15, 4], b: [6, 7, 4], c: [2, 4, 4] },
+    ],
+  ])('%s', (_title, lines, shapes) => {
+    expectShapes(graphOf(src(...lines)), shapes);
   });
 
   test('asymmetric kernels 1x7 and 7x1, SAME and VALID', () => {
@@ -571,27 +600,9 @@ describe('output shapes by hand', () => {
         '}',
       ),
     );
-    expect(node(g, 'a').shape).toEqual([9, 11, 4]);
-    expect(node(g, 'b').shape).toEqual([9, 5, 4]);
-    expect(node(g, 'c').shape).toEqual([3, 5, 4]);
+    expectShapes(g, { a: [9, 11, 4], b: [9, 5, 4], c: [3, 5, 4] });
     // Multiply-adds of b: 9 * 5 positions * 1 * 7 * 4 (cin) * 4 = 5040
     expect(node(g, 'b').macs).toBe(9 * 5 * 7 * 4 * 4);
-  });
-
-  test('asymmetric strides /2x1 and /1x2', () => {
-    const g = graphOf(
-      src(
-        'network N {',
-        '  input 15x15x3',
-        '  a: conv 3x3/2x1 4', //          SAME: ceil(15 / 2) = 8, 15
-        '  b: maxpool 3x3/1x2 valid', //   VALID: 8 - 2 = 6, ceil(13 / 2) = 7
-        '  c: conv 1x1 4 stride=3x2', //   SAME: ceil(6 / 3) = 2, ceil(7 / 2) = 4
-        '}',
-      ),
-    );
-    expect(node(g, 'a').shape).toEqual([8, 15, 4]);
-    expect(node(g, 'b').shape).toEqual([6, 7, 4]);
-    expect(node(g, 'c').shape).toEqual([2, 4, 4]);
   });
 
   test('pools: the stride defaults to 1 (not to the window), padding to SAME', () => {
@@ -606,10 +617,7 @@ describe('output shapes by hand', () => {
         '}',
       ),
     );
-    expect(node(g, 'a').shape).toEqual([35, 35, 16]);
-    expect(node(g, 'b').shape).toEqual([34, 34, 16]);
-    expect(node(g, 'c').shape).toEqual([17, 17, 16]);
-    expect(node(g, 'd').shape).toEqual([17, 17, 16]);
+    expectShapes(g, { a: [35, 35, 16], b: [34, 34, 16], c: [17, 17, 16], d: [17, 17, 16] });
     for (const n of ['a', 'b', 'c', 'd']) {
       expect(node(g, n).params).toEqual({ trainable: 0, nonTrainable: 0 });
       expect(node(g, n).macs).toBe(0);
