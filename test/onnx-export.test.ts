@@ -25,19 +25,9 @@ import {
 import { CheckpointError, readCheckpoint, readTfjsWeights, tfjsCheckpointNames } from '../backends/tfjs/checkpoint.js';
 import { axisPads, onnxPads } from '../backends/onnx/pads.js';
 import { weightSpecs } from '../backends/common/weights.js';
-import {
-  AttributeType,
-  type Decoded,
-  decodeModel,
-  graphOf,
-  maxAbs,
-  maxAbsDiff,
-  randomInput,
-  randomizedWeights,
-  runOrt,
-  stdlibGraph,
-  toNchw,
-} from './helpers/onnx.js';
+import { maxAbs, maxAbsDiff, toNchw } from './helpers/arrays.js';
+import { graphOf, randomInput, randomizedWeights, stdlibGraph } from './helpers/graphs.js';
+import { AttributeType, type Decoded, decodeModel, runOrt } from './helpers/onnx.js';
 import { joinedRegExp } from './helpers/regexp.js';
 
 /** Every (file, network) of the stdlib, found by loading each file. */
@@ -353,6 +343,16 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
     return join(dir, 'model.json');
   }
 
+  /** A checkpoint of these weights, every value zero, under their own names. */
+  const zerosCheckpoint = (specs: readonly { name: string; shape: number[] }[]): string =>
+    writeCheckpoint(
+      specs.map((s) => ({
+        name: s.name,
+        shape: s.shape,
+        values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)),
+      })),
+    );
+
   test('reads it, maps it by the tfjs names, and exports the same model as the values given directly', async () => {
     const graph = graphOf(text);
     const weights = randomizedWeights(graph, 3);
@@ -373,13 +373,7 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
     const graph = graphOf(text);
     const other = graphOf(text.replace('conv 3x3/2 4', 'conv 3x3/2 6').replace('out: dense', 'head: dense'));
     const specs = weightSpecs(other);
-    const path = writeCheckpoint(
-      specs.map((s) => ({
-        name: s.name,
-        shape: s.shape,
-        values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)),
-      })),
-    );
+    const path = zerosCheckpoint(specs);
     expect(() => readTfjsWeights(path, graph)).toThrow(
       joinedRegExp(
         /do not match the network: 2 missing: out\/kernel, out\/bias; 2 not in the network: head\/kernel, head\/bias; /,
@@ -391,13 +385,7 @@ describe('a tfjs checkpoint (model.json + shards) as the weights source', () => 
   test('a truncated shard or a missing file: CheckpointError', () => {
     const graph = graphOf(text);
     const specs = weightSpecs(graph);
-    const path = writeCheckpoint(
-      specs.map((s) => ({
-        name: s.name,
-        shape: s.shape,
-        values: new Float32Array(s.shape.reduce((a, b) => a * b, 1)),
-      })),
-    );
+    const path = zerosCheckpoint(specs);
     writeFileSync(join(dir, 'group1-shard2of2.bin'), Buffer.alloc(4));
     expect(() => readCheckpoint(path)).toThrow(CheckpointError);
     rmSync(join(dir, 'group1-shard2of2.bin'));

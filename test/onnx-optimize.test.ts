@@ -16,16 +16,9 @@ import { networksOf } from '../compiler/ir/elaborate.js';
 import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
 import { exportOnnx, OPTIMIZATIONS, parseOptimize, type Optimization } from '../backends/onnx/index.js';
 import { incc } from './helpers/cli.js';
-import {
-  decodeModel,
-  graphOf,
-  maxAbs,
-  maxAbsDiff,
-  randomInput,
-  randomizedWeights,
-  runOrt,
-  stdlibGraph,
-} from './helpers/onnx.js';
+import { maxAbs, maxAbsDiff } from './helpers/arrays.js';
+import { graphOf, randomInput, randomizedWeights, stdlibGraph } from './helpers/graphs.js';
+import { decodeModel, runOrt } from './helpers/onnx.js';
 import { runPython, testWith, venvPython } from './helpers/python.js';
 
 type Model = ReturnType<typeof decodeModel>;
@@ -57,42 +50,18 @@ function bytes(model: Model, name: string): Buffer {
 
 // The input of each module: the stem's last max pool, then the previous module's concat.
 const moduleInput = (k: number): string => (k === 0 ? 'maxpool2' : `mixed${k - 1}`);
-// Per module (std/inception_v3.incp): mixed0..2 InceptionA and mixed4..7 Figure 6 read their input with a
-// 1x1 branch, two 1x1 reductions and a 3x3 average pool; mixed9..10 (Figure 7) likewise; the reductions
-// mixed3 (Figure 10: a 3x3/2 conv, a 1x1 reduction, a max pool) and mixed8 (Figure10Factorized: two 1x1
-// reductions, a max pool).
-const KIND = ['A', 'A', 'A', 'R3', 'C', 'C', 'C', 'C', 'R8', 'E', 'E'] as const;
+// Per module (std/inception_v3.incp): mixed0..2 (InceptionA), mixed4..7 (Figure 6) and mixed9..10 (Figure 7)
+// read their input with a 1x1 branch, two 1x1 reductions and a 3x3 average pool (P); the reductions mixed3
+// (Figure 10: a 3x3/2 conv, a 1x1 reduction, a max pool) and mixed8 (Figure10Factorized: two 1x1 reductions, a
+// max pool).
+const KIND = ['P', 'P', 'P', 'R3', 'P', 'P', 'P', 'P', 'R8', 'P', 'P'] as const;
 const EXPECTED: Record<string, Record<(typeof KIND)[number], Record<string, number>>> = {
-  none: {
-    A: { Conv: 3, AveragePool: 1 },
-    C: { Conv: 3, AveragePool: 1 },
-    E: { Conv: 3, AveragePool: 1 },
-    R3: { Conv: 2, MaxPool: 1 },
-    R8: { Conv: 2, MaxPool: 1 },
-  },
+  none: { P: { Conv: 3, AveragePool: 1 }, R3: { Conv: 2, MaxPool: 1 }, R8: { Conv: 2, MaxPool: 1 } },
   // The pool branch's 1x1 conv now reads the module input, and pools its output.
-  'pool-conv': {
-    A: { Conv: 4 },
-    C: { Conv: 4 },
-    E: { Conv: 4 },
-    R3: { Conv: 2, MaxPool: 1 },
-    R8: { Conv: 2, MaxPool: 1 },
-  },
+  'pool-conv': { P: { Conv: 4 }, R3: { Conv: 2, MaxPool: 1 }, R8: { Conv: 2, MaxPool: 1 } },
   // The 1x1 convs of a module become one; mixed3 has one 1x1 conv and a 3x3/2 conv: nothing to fuse.
-  horizontal: {
-    A: { Conv: 1, AveragePool: 1 },
-    C: { Conv: 1, AveragePool: 1 },
-    E: { Conv: 1, AveragePool: 1 },
-    R3: { Conv: 2, MaxPool: 1 },
-    R8: { Conv: 1, MaxPool: 1 },
-  },
-  'pool-conv,horizontal': {
-    A: { Conv: 1 },
-    C: { Conv: 1 },
-    E: { Conv: 1 },
-    R3: { Conv: 2, MaxPool: 1 },
-    R8: { Conv: 1, MaxPool: 1 },
-  },
+  horizontal: { P: { Conv: 1, AveragePool: 1 }, R3: { Conv: 2, MaxPool: 1 }, R8: { Conv: 1, MaxPool: 1 } },
+  'pool-conv,horizontal': { P: { Conv: 1 }, R3: { Conv: 2, MaxPool: 1 }, R8: { Conv: 1, MaxPool: 1 } },
 };
 
 describe('what each optimization leaves in Inception-v3', () => {

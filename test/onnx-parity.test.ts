@@ -19,16 +19,9 @@ import type { IRGraph } from '../compiler/ir/ir.js';
 import { exportOnnx, OPTIMIZATIONS, type Optimization } from '../backends/onnx/index.js';
 import { buildModel, planLayers, tfjsWeightNames, writeTfjsModel } from '../backends/tfjs/index.js';
 import { incc, repoRoot } from './helpers/cli.js';
-import {
-  graphOf,
-  maxAbs,
-  maxAbsDiff,
-  randomInput,
-  randomizedWeights,
-  runOrt,
-  stdlibGraph,
-  toNchw,
-} from './helpers/onnx.js';
+import { maxAbs, maxAbsDiff, toNchw } from './helpers/arrays.js';
+import { graphOf, randomInput, randomizedWeights, stdlibGraph } from './helpers/graphs.js';
+import { runOrt } from './helpers/onnx.js';
 
 const TOLERANCE = 1e-4;
 

@@ -13,7 +13,7 @@ import { className, pytorchFiles, torchMomentum } from '../backends/pytorch/inde
 import { buildNetwork } from '../compiler/program/pipeline.js';
 import { loadProgram, stdlibDir } from '../compiler/program/node-host.js';
 import { incc, repoRoot } from './helpers/cli.js';
-import { graphOf, randomizedWeights, stdlibGraph } from './helpers/onnx.js';
+import { graphOf, randomizedWeights, stdlibGraph } from './helpers/graphs.js';
 import { runPython, testWith, venvPython, venvRuff } from './helpers/python.js';
 import { joinedRegExp } from './helpers/regexp.js';
 

@@ -20,16 +20,9 @@ import { lowerToOnnx, encodeModel } from '../backends/onnx/lower.js';
 import { pytorchFiles } from '../backends/pytorch/index.js';
 import { pythonIdentifiers } from '../backends/common/torch-state.js';
 import { repoRoot } from './helpers/cli.js';
-import {
-  graphOf,
-  maxAbs,
-  maxAbsDiff,
-  randomInput,
-  randomizedWeights,
-  runOrt,
-  stdlibGraph,
-  toNchw,
-} from './helpers/onnx.js';
+import { maxAbs, maxAbsDiff, toNchw } from './helpers/arrays.js';
+import { graphOf, randomInput, randomizedWeights, stdlibGraph } from './helpers/graphs.js';
+import { runOrt } from './helpers/onnx.js';
 import { runPython, testWith, venvPython } from './helpers/python.js';
 
 const TOLERANCE = 1e-4;

@@ -17,7 +17,8 @@ import { logitsPlan, patchBatchNormWithoutScale } from '../backends/tfjs/train/i
 import { trainingForward } from '../backends/tfjs/train/fused.js';
 import { clipGradients, trainingLoss } from '../backends/tfjs/train/loss.js';
 import { learningRateAt, resolveRecipe } from '../compiler/ir/recipe.js';
-import { graphOf, randomInput, randomizedWeights, toNchw } from './helpers/onnx.js';
+import { toNchw } from './helpers/arrays.js';
+import { graphOf, randomInput, randomizedWeights } from './helpers/graphs.js';
 import { runPython, testWith, venvPython } from './helpers/python.js';
 
 const pythonTest = testWith(venvPython, 'the Python environment (torch, safetensors)');

@@ -18,7 +18,9 @@ import { matchCheckpoint } from '../backends/tfjs/checkpoint.js';
 import { argv } from './helpers/argv.js';
 import { incc } from './helpers/cli.js';
 import { jsonLines } from './helpers/jsonl.js';
-import { graphOf, maxAbsDiff, randomInput, runOrt } from './helpers/onnx.js';
+import { maxAbsDiff } from './helpers/arrays.js';
+import { graphOf, randomInput } from './helpers/graphs.js';
+import { runOrt } from './helpers/onnx.js';
 import { runPython, testWith, venvPython } from './helpers/python.js';
 
 const pythonTest = testWith(venvPython, 'the Python environment (torch, safetensors)');

@@ -11,7 +11,7 @@ import { opLine } from '../backends/graph/labels.js';
 import { planLayers } from '../backends/tfjs/plan.js';
 import { summaryTable } from '../compiler/print/summary.js';
 import { emitNetwork } from '../compiler/print/emit.js';
-import { graphOf } from './helpers/onnx.js';
+import { graphOf } from './helpers/graphs.js';
 import { firstIRDifference } from './helpers/ir-compare.js';
 import { findings, lintText } from './helpers/lint.js';
 

@@ -19,7 +19,9 @@ import { loadProgram } from '../compiler/program/node-host.js';
 import * as tf from '@tensorflow/tfjs';
 import { compileTfjs, loadTfjsModel, writeFolderAtomic, type ModelJson } from '../backends/tfjs/index.js';
 import { incc, repoRoot } from './helpers/cli.js';
-import { maxAbs, maxAbsDiff, randomInput, randomizedWeights, runOrt, toNchw } from './helpers/onnx.js';
+import { maxAbs, maxAbsDiff, toNchw } from './helpers/arrays.js';
+import { randomInput, randomizedWeights } from './helpers/graphs.js';
+import { runOrt } from './helpers/onnx.js';
 import { kerasPython, runPython, testWith } from './helpers/python.js';
 
 const kerasTest = testWith(kerasPython, 'Keras 3 with TensorFlow and h5py (the Python environment)');

@@ -13,7 +13,7 @@ import { kerasLayerOrder } from '../backends/import/keras-order.js';
 import { hdf5Reason } from '../backends/import/hdf5.js';
 import { snakeCase } from '../backends/import/keras.js';
 import { containerOrder, planLayers } from '../backends/tfjs/index.js';
-import { graphOf, stdlibGraph } from './helpers/onnx.js';
+import { graphOf, stdlibGraph } from './helpers/graphs.js';
 import { readFileSync } from 'node:fs';
 import { repoRoot } from './helpers/cli.js';
 

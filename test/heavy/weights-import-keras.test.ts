@@ -25,7 +25,9 @@ import { fromTorchTensors } from '../../backends/common/torch-state.js';
 import { readTfjsWeights } from '../../backends/tfjs/checkpoint.js';
 import { loadTfjsModel } from '../../backends/tfjs/index.js';
 import { incc, repoRoot } from '../helpers/cli.js';
-import { maxAbs, maxAbsDiff, runOrt, stdlibGraph, toNchw } from '../helpers/onnx.js';
+import { maxAbs, maxAbsDiff, toNchw } from '../helpers/arrays.js';
+import { stdlibGraph } from '../helpers/graphs.js';
+import { runOrt } from '../helpers/onnx.js';
 import { kerasPython, runPython, testWith } from '../helpers/python.js';
 
 const kerasTest = testWith(kerasPython, 'Keras 3 with TensorFlow and h5py (the Python environment)');

@@ -35,7 +35,7 @@ import { readCheckpoint, tfjsCheckpointNames } from '../../backends/tfjs/checkpo
 import { readWeightsFound } from '../../cli/weights-file.js';
 import { incc, repoRoot } from '../helpers/cli.js';
 import { tfjsNodeLoads } from '../helpers/components.js';
-import { stdlibGraph } from '../helpers/onnx.js';
+import { stdlibGraph } from '../helpers/graphs.js';
 import { runPython, testWith, torchvisionPython } from '../helpers/python.js';
 import { joinedRegExp } from '../helpers/regexp.js';
 
