@@ -18,6 +18,11 @@ export interface CommandUsage {
 
 export interface Command extends CommandUsage {
   run(args: string[]): Promise<number>;
+  /**
+   * A command that runs for a second or so at most (the front end on files of at most MAX_TOKENS): the `incc`
+   * process turns V8's optimizing compiler off for it (cli/incc.ts), which costs it more than its code saves.
+   */
+  shortLived?: boolean;
 }
 
 /** incc's exit statuses, for every command (`incc --help`, the README); a command's help says which it uses. */

@@ -24,17 +24,17 @@ import {
 export type { Command } from './command.js';
 
 /** A command whose code is imported when it runs. */
-function lazy(usage: CommandUsage, load: () => Promise<Command>): Command {
-  return { ...usage, run: async (args) => (await load()).run(args) };
+function lazy(usage: CommandUsage, load: () => Promise<Command>, shortLived = false): Command {
+  return { ...usage, run: async (args) => (await load()).run(args), ...(shortLived ? { shortLived } : {}) };
 }
 
 export const commands: Command[] = [
-  lazy(checkUsage, async () => (await import('./commands/check.js')).checkCommand),
+  lazy(checkUsage, async () => (await import('./commands/check.js')).checkCommand, true),
   lazy(parseUsage, async () => (await import('./commands/parse.js')).parseCommand),
   lazy(summaryUsage, async () => (await import('./commands/summary.js')).summaryCommand),
   lazy(rewriteUsage, async () => (await import('./commands/rewrite.js')).rewriteCommand),
   lazy(graphUsage, async () => (await import('./commands/graph.js')).graphCommand),
-  lazy(lintUsage, async () => (await import('./commands/lint.js')).lintCommand),
+  lazy(lintUsage, async () => (await import('./commands/lint.js')).lintCommand, true),
   lazy(fmtUsage, async () => (await import('./commands/fmt.js')).fmtCommand),
   lazy(compileUsage, async () => (await import('./commands/compile.js')).compileCommand),
   lazy(trainUsage, async () => (await import('./commands/train.js')).trainCommand),
