@@ -1,40 +1,11 @@
-/** What the commands share: argument parsing, reading input files, printing diagnostics. */
-import { parseArgs } from 'node:util';
+/** What the commands share: reading input files, printing diagnostics, `--set` values. */
 import { formatDiagnostic } from '../compiler/print/code-frame.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import { parseValue, valueProblem } from '../compiler/syntax/parse-value.js';
 import type { Value } from '../compiler/ir/values.js';
-import { UsageError, type CommandOptions } from './command.js';
+import { UsageError } from './command.js';
 
 export { UsageError };
-
-/** node:util parseArgs, with its errors turned into usage errors. */
-export function parseCommandArgs<O extends CommandOptions>(
-  args: string[],
-  options: O,
-): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  // `--seed -1`: Node's parser takes `-1` for an option and answers with its own advice; a negative number
-  // after an option that takes a value is that value (the command then says what it accepts).
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const name = /^--([^=]+)$/.exec(args[i]!)?.[1];
-    const next = args[i + 1];
-    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
-      joined.push(`--${name}=${next}`);
-      i++;
-    } else joined.push(args[i]!);
-  }
-  args = joined;
-  try {
-    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return {
-      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
-      positionals: parsed.positionals,
-    };
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e));
-  }
-}
 
 /**
  * At most this many diagnostics are printed (a generated file can have hundreds of thousands); the summary line counts

@@ -5,8 +5,12 @@ import { buildNetwork, type BuildResult } from '../compiler/program/pipeline.js'
 import type { Program } from '../compiler/program/program.js';
 import { parseSetArgs, printDiagnostics, readProgramOrExit } from './io.js';
 
-/** The option values a command passes on (parseCommandArgs's `values`). */
-type Values = Record<string, string | boolean | string[] | undefined>;
+/** The options that select and build a network, as parsed (cli/command-line.ts). */
+export interface NetworkOptions {
+  network?: string;
+  set?: string[];
+  rules?: string[];
+}
 
 /**
  * FILE's network as `--network`, `--set` and `--rules` select it, built through the rewrite pass, with every
@@ -14,7 +18,7 @@ type Values = Record<string, string | boolean | string[] | undefined>;
  */
 export function buildNetworkOrExit(
   file: string,
-  values: Values,
+  values: NetworkOptions,
 ): { program: Program; result: BuildResult & { graph: IRGraph } } | number {
   const program = readProgramOrExit(file, loadProgram);
   if (program === undefined) return 2;
@@ -23,9 +27,9 @@ export function buildNetworkOrExit(
     return 1;
   }
   const result = buildNetwork(program, {
-    network: values['network'] as string | undefined,
-    args: parseSetArgs(values['set'] as string[] | undefined),
-    rules: values['rules'] as string[] | undefined,
+    network: values.network,
+    args: parseSetArgs(values.set),
+    rules: values.rules,
   });
   printDiagnostics([...program.diagnostics, ...result.diagnostics], program.sourceOf);
   const graph = result.graph;

@@ -10,10 +10,10 @@
 import type { CompileTarget, TargetResult } from '../../backends/common/target.js';
 import { buildProgram } from '../../compiler/program/pipeline.js';
 import { loadProgram } from '../../compiler/program/node-host.js';
-import { parseCommandArgs, parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
-import type { Command } from '../command.js';
+import { parseSetArgs, printDiagnostics, readProgramOrExit, UsageError } from '../io.js';
+import type { CommandLine } from '../command.js';
 import { loadOptional } from '../optional.js';
-import { compileUsage } from '../usage/index.js';
+import type { compileUsage } from '../usage/compile.js';
 
 /** --target NAME -> the module that implements it, imported on use. */
 export const targets: Record<string, () => Promise<CompileTarget>> = {
@@ -23,76 +23,69 @@ export const targets: Record<string, () => Promise<CompileTarget>> = {
   pytorch: async () => (await import('../../backends/pytorch/target.js')).pytorchTarget,
 };
 
-const { options } = compileUsage;
+export async function run({ values, operand }: CommandLine<typeof compileUsage>): Promise<number> {
+  const file = operand('FILE');
+  const targetName = values.target;
+  if (targetName === undefined) throw new UsageError(`--target is required (${Object.keys(targets).join(', ')})`);
+  const loadTarget = Object.hasOwn(targets, targetName) ? targets[targetName] : undefined;
+  if (!loadTarget) throw new UsageError(`unknown target '${targetName}' (known: ${Object.keys(targets).join(', ')})`);
+  const { out } = values;
+  if (out === undefined || out === '') throw new UsageError('--out is required');
+  const seedText = values.seed ?? '0';
+  if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff)
+    throw new UsageError(`--seed takes an integer from 0 to 4294967295, got '${seedText}'`);
+  const setArgs = parseSetArgs(values.set);
 
-export const compileCommand: Command = {
-  ...compileUsage,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs(args, options);
-    if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
-    const targetName = values['target'] as string | undefined;
-    if (targetName === undefined) throw new UsageError(`--target is required (${Object.keys(targets).join(', ')})`);
-    const loadTarget = Object.hasOwn(targets, targetName) ? targets[targetName] : undefined;
-    if (!loadTarget) throw new UsageError(`unknown target '${targetName}' (known: ${Object.keys(targets).join(', ')})`);
-    const out = values['out'] as string | undefined;
-    if (out === undefined || out === '') throw new UsageError('--out is required');
-    const seedText = (values['seed'] as string | undefined) ?? '0';
-    if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff)
-      throw new UsageError(`--seed takes an integer from 0 to 4294967295, got '${seedText}'`);
-    const setArgs = parseSetArgs(values['set'] as string[] | undefined);
+  const weightsPath = values.weights;
+  if (weightsPath !== undefined && values.seed !== undefined)
+    throw new UsageError('--seed and --weights exclude each other');
 
-    const weightsPath = values['weights'] as string | undefined;
-    if (weightsPath !== undefined && values['seed'] !== undefined)
-      throw new UsageError('--seed and --weights exclude each other');
+  const program = readProgramOrExit(file, loadProgram);
+  if (program === undefined) return 2;
+  const built = buildProgram(program, { network: values.network, args: setArgs, rules: values.rules });
+  printDiagnostics(built.diagnostics, program.sourceOf);
+  const graph = built.networks[0]?.graph;
+  if (!graph) return 1;
 
-    const program = readProgramOrExit(positionals[0]!, loadProgram);
-    if (program === undefined) return 2;
-    const network = values['network'] as string | undefined;
-    const built = buildProgram(program, { network, args: setArgs, rules: values['rules'] as string[] | undefined });
-    printDiagnostics(built.diagnostics, program.sourceOf);
-    const graph = built.networks[0]?.graph;
-    if (!graph) return 1;
-
-    const target: CompileTarget = await loadTarget();
-    if (weightsPath !== undefined && !target.takesWeights)
-      throw new UsageError(`--target ${targetName} takes no --weights`);
-    let weights: Map<string, Float32Array> | undefined;
-    let weightsSource: string | undefined;
-    if (weightsPath !== undefined) {
-      const { isSafetensors, readWeightsFile, SafetensorsError } = await import('../weights-file.js');
-      const { CheckpointError } = await import('../../backends/tfjs/checkpoint.js');
-      const { WeightsMismatchError } = await import('../../backends/common/weights-match.js');
-      try {
-        weights = readWeightsFile(graph, weightsPath);
-        weightsSource = `${isSafetensors(weightsPath) ? 'safetensors' : 'checkpoint'} ${weightsPath}`;
-      } catch (e) {
-        if (e instanceof CheckpointError || e instanceof SafetensorsError) {
-          process.stderr.write(`incc compile: ${e.message}\n`);
-          return 2;
-        }
-        if (e instanceof WeightsMismatchError) {
-          process.stderr.write(`incc compile: error: ${e.message}\n`);
-          return 1;
-        }
-        throw e;
+  const target: CompileTarget = await loadTarget();
+  if (weightsPath !== undefined && !target.takesWeights)
+    throw new UsageError(`--target ${targetName} takes no --weights`);
+  let weights: Map<string, Float32Array> | undefined;
+  let weightsSource: string | undefined;
+  if (weightsPath !== undefined) {
+    const { isSafetensors, readWeightsFile, SafetensorsError } = await import('../weights-file.js');
+    const { CheckpointError } = await import('../../backends/tfjs/checkpoint.js');
+    const { WeightsMismatchError } = await import('../../backends/common/weights-match.js');
+    try {
+      weights = readWeightsFile(graph, weightsPath);
+      weightsSource = `${isSafetensors(weightsPath) ? 'safetensors' : 'checkpoint'} ${weightsPath}`;
+    } catch (e) {
+      if (e instanceof CheckpointError || e instanceof SafetensorsError) {
+        process.stderr.write(`incc compile: ${e.message}\n`);
+        return 2;
       }
+      if (e instanceof WeightsMismatchError) {
+        process.stderr.write(`incc compile: error: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
     }
-    const targetOptions = Object.fromEntries(
-      Object.entries(values).filter((e): e is [string, string | boolean] => !Array.isArray(e[1])),
-    );
-    const result = await target.compile({
-      graph,
-      out,
-      seed: Number(seedText),
-      options: targetOptions,
-      weights,
-      weightsFrom: weightsPath,
-      weightsSource,
-      sourceOf: program.sourceOf,
-    });
-    return report(result, program.sourceOf);
-  },
-};
+  }
+  const targetOptions = Object.fromEntries(
+    Object.entries(values).filter((e): e is [string, string | boolean] => !Array.isArray(e[1])),
+  );
+  const result = await target.compile({
+    graph,
+    out,
+    seed: Number(seedText),
+    options: targetOptions,
+    weights,
+    weightsFrom: weightsPath,
+    weightsSource,
+    sourceOf: program.sourceOf,
+  });
+  return report(result, program.sourceOf);
+}
 
 /** Prints what a target returned; its exit code. */
 function report(result: TargetResult, sourceOf: (file: string) => string | undefined): number {

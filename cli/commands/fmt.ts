@@ -5,48 +5,41 @@ import { displayNameOf } from '../../compiler/program/node-host.js';
 import { replaceFileContents, ReplaceError } from '../../backends/common/replace-file.js';
 import { formattingProblem } from '../../format/verify.js';
 import { expandFiles } from '../files.js';
-import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
-import type { Command } from '../command.js';
-import { fmtUsage } from '../usage/index.js';
+import { printDiagnostics, UsageError } from '../io.js';
+import type { CommandLine } from '../command.js';
+import type { fmtUsage } from '../usage/fmt.js';
 
-const { options } = fmtUsage;
-
-export const fmtCommand: Command = {
-  ...fmtUsage,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs(args, options);
-    if (values['check'] && values['write']) throw new UsageError('give --check or --write, not both');
-    // Without --print-width, the width is the Prettier configuration's for each file, else the plugin's 100.
-    const width = values['print-width'] === undefined ? undefined : Number(values['print-width']);
-    if (width !== undefined && (!Number.isInteger(width) || width < 20))
-      throw new UsageError('--print-width takes a whole number of at least 20');
-    if (positionals.length === 0) throw new UsageError('no input files');
-    const { files, missing } = expandFiles(positionals);
-    if (missing.length > 0) {
-      for (const m of missing) process.stderr.write(`incc fmt: no .incp file matches ${m}\n`);
-      return 2;
-    }
-    if (files.length > 1 && !values['check'] && !values['write'])
-      throw new UsageError('several files: give --check or --write');
-    // Prettier loads only here: the check and lint paths never pay for it.
-    const { formatIncp } = await import('../../format/index.js');
-    const mode = values['check'] ? 'check' : values['write'] ? 'write' : 'print';
-    const counts = { unformatted: 0, broken: 0, unwritable: 0, internal: 0 };
-    for (const file of files) {
-      const outcome = await formatFile(file, mode, (text) => formatIncp(text, { printWidth: width, filepath: file }));
-      if (outcome === 'unreadable') return 2;
-      if (outcome !== 'ok') counts[outcome]++;
-    }
-    const { unformatted, broken, unwritable, internal } = counts;
-    if (values['check'] && unformatted > 0)
-      process.stderr.write(
-        `incc fmt: ${unformatted} file${unformatted === 1 ? '' : 's'} not formatted (run incc fmt --write)\n`,
-      );
-    if (internal > 0) return 70;
-    if (unwritable > 0) return 2;
-    return broken > 0 || unformatted > 0 ? 1 : 0;
-  },
-};
+export async function run({ values, inputs }: CommandLine<typeof fmtUsage>): Promise<number> {
+  if (values.check && values.write) throw new UsageError('give --check or --write, not both');
+  // Without --print-width, the width is the Prettier configuration's for each file, else the plugin's 100.
+  const width = values['print-width'] === undefined ? undefined : Number(values['print-width']);
+  if (width !== undefined && (!Number.isInteger(width) || width < 20))
+    throw new UsageError('--print-width takes a whole number of at least 20');
+  const { files, missing } = expandFiles(inputs());
+  if (missing.length > 0) {
+    for (const m of missing) process.stderr.write(`incc fmt: no .incp file matches ${m}\n`);
+    return 2;
+  }
+  if (files.length > 1 && !values.check && !values.write)
+    throw new UsageError('several files: give --check or --write');
+  // Prettier loads only here: the check and lint paths never pay for it.
+  const { formatIncp } = await import('../../format/index.js');
+  const mode = values.check ? 'check' : values.write ? 'write' : 'print';
+  const counts = { unformatted: 0, broken: 0, unwritable: 0, internal: 0 };
+  for (const file of files) {
+    const outcome = await formatFile(file, mode, (text) => formatIncp(text, { printWidth: width, filepath: file }));
+    if (outcome === 'unreadable') return 2;
+    if (outcome !== 'ok') counts[outcome]++;
+  }
+  const { unformatted, broken, unwritable, internal } = counts;
+  if (values.check && unformatted > 0)
+    process.stderr.write(
+      `incc fmt: ${unformatted} file${unformatted === 1 ? '' : 's'} not formatted (run incc fmt --write)\n`,
+    );
+  if (internal > 0) return 70;
+  if (unwritable > 0) return 2;
+  return broken > 0 || unformatted > 0 ? 1 : 0;
+}
 
 type Outcome = 'ok' | 'unformatted' | 'broken' | 'unwritable' | 'internal' | 'unreadable';
 

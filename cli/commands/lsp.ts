@@ -1,17 +1,11 @@
-import { parseCommandArgs } from '../io.js';
 import { packageInfo } from '../package-info.js';
-import type { Command } from '../command.js';
-import { lspUsage } from '../usage/index.js';
+import type { CommandLine } from '../command.js';
+import type { lspUsage } from '../usage/lsp.js';
 
-const { options } = lspUsage;
-
-export const lspCommand: Command = {
-  ...lspUsage,
-  async run(args) {
-    const { values } = parseCommandArgs(args, options);
-    const { startServer } = await import('../../language-server/server.js');
-    const docsUrl = (values['docs-url'] as string | undefined) ?? packageInfo().docsUrl;
-    const connection = startServer(process.stdin, process.stdout, { docsUrl });
-    return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
-  },
-};
+export async function run({ values }: CommandLine<typeof lspUsage>): Promise<number> {
+  const { startServer } = await import('../../language-server/server.js');
+  const connection = startServer(process.stdin, process.stdout, {
+    docsUrl: values['docs-url'] ?? packageInfo().docsUrl,
+  });
+  return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
+}

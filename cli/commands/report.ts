@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTrainingReport, trainingReport } from '../../backends/common/curves.js';
 import { OutputError, writeFileAtomic } from '../../backends/common/output.js';
-import { parseCommandArgs, UsageError } from '../io.js';
-import type { Command } from '../command.js';
-import { reportUsage } from '../usage/index.js';
+import type { CommandLine } from '../command.js';
+import type { reportUsage } from '../usage/report.js';
 
 /** The JSON lines of a file (none when it is missing); a damaged line is skipped with a warning. */
 function jsonLines<T>(path: string): T[] {
@@ -23,34 +22,25 @@ function jsonLines<T>(path: string): T[] {
   return out;
 }
 
-const { options } = reportUsage;
-
-export const reportCommand: Command = {
-  ...reportUsage,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs(args, options);
-    if (positionals.length !== 1) throw new UsageError('expected exactly one RUN_DIR');
-    const dir = positionals[0]!;
-    const epochs = jsonLines<Parameters<typeof trainingReport>[1][number]>(join(dir, 'metrics.jsonl'));
-    const steps = jsonLines<Parameters<typeof trainingReport>[2][number]>(join(dir, 'steps.jsonl'));
-    if (epochs.length === 0 && steps.length === 0) {
-      process.stderr.write(
-        `incc report: ${dir} has no metrics.jsonl or steps.jsonl (the --out folder of incc train)\n`,
-      );
-      return 1;
-    }
-    const out = (values['out'] as string | undefined) ?? join(dir, 'report.html');
-    try {
-      writeFileAtomic(out, trainingReport(`Training run ${dir}`, epochs, steps), {
-        isOwn: isTrainingReport,
-        force: values['force'] === true,
-      });
-    } catch (e) {
-      if (!(e instanceof OutputError)) throw e;
-      process.stderr.write(`incc report: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`report: ${out}\n`);
-    return 0;
-  },
-};
+export async function run({ values, operand }: CommandLine<typeof reportUsage>): Promise<number> {
+  const dir = operand('RUN_DIR');
+  const epochs = jsonLines<Parameters<typeof trainingReport>[1][number]>(join(dir, 'metrics.jsonl'));
+  const steps = jsonLines<Parameters<typeof trainingReport>[2][number]>(join(dir, 'steps.jsonl'));
+  if (epochs.length === 0 && steps.length === 0) {
+    process.stderr.write(`incc report: ${dir} has no metrics.jsonl or steps.jsonl (the --out folder of incc train)\n`);
+    return 1;
+  }
+  const out = values.out ?? join(dir, 'report.html');
+  try {
+    writeFileAtomic(out, trainingReport(`Training run ${dir}`, epochs, steps), {
+      isOwn: isTrainingReport,
+      force: values.force === true,
+    });
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    process.stderr.write(`incc report: ${e.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`report: ${out}\n`);
+  return 0;
+}

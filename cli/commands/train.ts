@@ -1,10 +1,10 @@
 import { DiagnosticError } from '../../compiler/diagnostics/diagnostics.js';
-import { parseCommandArgs, printDiagnostics, UsageError } from '../io.js';
-import type { Command } from '../command.js';
+import { printDiagnostics, UsageError } from '../io.js';
+import type { CommandLine } from '../command.js';
 import { buildNetworkOrExit } from '../network-args.js';
 import { loadOptional } from '../optional.js';
 import type { IRGraph } from '../../compiler/ir/ir.js';
-import { trainUsage } from '../usage/index.js';
+import type { trainUsage } from '../usage/train.js';
 
 function positiveInt(name: string, v: unknown, min = 1): number | undefined {
   if (v === undefined) return undefined;
@@ -13,88 +13,81 @@ function positiveInt(name: string, v: unknown, min = 1): number | undefined {
   return n;
 }
 
-const { options } = trainUsage;
+export async function run({ values, operand }: CommandLine<typeof trainUsage>): Promise<number> {
+  const file = operand('FILE');
+  const { data } = values;
+  if (!data) throw new UsageError('--data is required: a folder of class subfolders, or synthetic');
+  const backend = values.backend ?? 'auto';
+  if (!['auto', 'tensorflow', 'cpu', 'wasm'].includes(backend))
+    throw new UsageError(`--backend is auto, tensorflow, cpu or wasm, not '${backend}'`);
+  if (values.resume && !values.out) throw new UsageError('--resume needs --out DIR (the folder of the checkpoint)');
+  const overrides = {
+    epochs: positiveInt('epochs', values.epochs),
+    batchSize: positiveInt('batch-size', values['batch-size']),
+    seed: positiveInt('seed', values.seed, 0),
+  };
+  const stepsPerEpoch = positiveInt('steps-per-epoch', values['steps-per-epoch']);
 
-export const trainCommand: Command = {
-  ...trainUsage,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs(args, options);
-    if (positionals.length !== 1) throw new UsageError('expected exactly one FILE');
-    const data = values['data'] as string | undefined;
-    if (!data) throw new UsageError('--data is required: a folder of class subfolders, or synthetic');
-    const backend = (values['backend'] as string | undefined) ?? 'auto';
-    if (!['auto', 'tensorflow', 'cpu', 'wasm'].includes(backend))
-      throw new UsageError(`--backend is auto, tensorflow, cpu or wasm, not '${backend}'`);
-    if (values['resume'] && !values['out'])
-      throw new UsageError('--resume needs --out DIR (the folder of the checkpoint)');
-    const overrides = {
-      epochs: positiveInt('epochs', values['epochs']),
-      batchSize: positiveInt('batch-size', values['batch-size']),
-      seed: positiveInt('seed', values['seed'], 0),
-    };
-    const stepsPerEpoch = positiveInt('steps-per-epoch', values['steps-per-epoch']);
+  const built = buildNetworkOrExit(file, values);
+  if (typeof built === 'number') return built;
+  const { program, result } = built;
 
-    const built = buildNetworkOrExit(positionals[0]!, values);
-    if (typeof built === 'number') return built;
-    const { program, result } = built;
-
-    // The recipe was checked with the network (compiler/ir/recipe.ts): a bad setting is reported before tfjs loads.
-    // tfjs loads here, never for the other commands.
-    const start = await initialState(result.graph, values['init'] as string | undefined, values['freeze']);
-    if (typeof start === 'number') return start;
-    if (start.init && values['resume'] === true) throw new UsageError('--init and --resume exclude each other');
-    const trainer = await loadOptional(() => import('../../backends/tfjs/train/index.js'), 'incc train');
-    let stop = false;
-    const onSigint = (): void => {
-      if (stop) {
-        process.stderr.write('\nincc train: interrupted again: quitting without saving\n');
-        process.exit(130);
-      }
-      stop = true;
-      process.stderr.write('\nincc train: stopping after this step and saving (Ctrl-C again to quit at once)\n');
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const r = await trainer.train({
-        graph: result.graph,
-        data,
-        out: values['out'] as string | undefined,
-        resume: values['resume'] === true,
-        force: values['force'] === true,
-        overrides,
-        stepsPerEpoch,
-        augment: values['augment'] === true,
-        logEvery: positiveInt('log-every', values['log-every'], 0),
-        tensorboard: values['tensorboard'] as string | undefined,
-        backend: backend as 'auto',
-        shouldStop: () => stop,
-        init: start.init,
-        frozen: start.frozen,
-      });
-      const last = r.epochs[r.epochs.length - 1];
-      if (last?.val_accuracy != null)
-        process.stderr.write(`validation accuracy ${(last.val_accuracy * 100).toFixed(1)}% after ${r.epoch} epochs\n`);
-      if (values['out']) process.stderr.write(`checkpoint: ${values['out']}/model.json\n`);
-      return stop ? 130 : 0;
-    } catch (e) {
-      if (e instanceof trainer.DataError || e instanceof trainer.TrainError || e instanceof trainer.CheckpointDamage) {
-        process.stderr.write(`incc train: ${e.message}\n`);
-        return 1;
-      }
-      if (e instanceof trainer.OutputError) {
-        process.stderr.write(`incc train: ${e.message}\n`);
-        return 2;
-      }
-      if (e instanceof DiagnosticError) {
-        printDiagnostics([e.diagnostic], program.sourceOf);
-        return 1;
-      }
-      throw e;
-    } finally {
-      process.off('SIGINT', onSigint);
+  // The recipe was checked with the network (compiler/ir/recipe.ts): a bad setting is reported before tfjs loads.
+  // tfjs loads here, never for the other commands.
+  const start = await initialState(result.graph, values.init, values.freeze);
+  if (typeof start === 'number') return start;
+  if (start.init && values.resume === true) throw new UsageError('--init and --resume exclude each other');
+  const trainer = await loadOptional(() => import('../../backends/tfjs/train/index.js'), 'incc train');
+  let stop = false;
+  const onSigint = (): void => {
+    if (stop) {
+      process.stderr.write('\nincc train: interrupted again: quitting without saving\n');
+      process.exit(130);
     }
-  },
-};
+    stop = true;
+    process.stderr.write('\nincc train: stopping after this step and saving (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const r = await trainer.train({
+      graph: result.graph,
+      data,
+      out: values.out,
+      resume: values.resume === true,
+      force: values.force === true,
+      overrides,
+      stepsPerEpoch,
+      augment: values.augment === true,
+      logEvery: positiveInt('log-every', values['log-every'], 0),
+      tensorboard: values.tensorboard,
+      backend: backend as 'auto',
+      shouldStop: () => stop,
+      init: start.init,
+      frozen: start.frozen,
+    });
+    const last = r.epochs[r.epochs.length - 1];
+    if (last?.val_accuracy != null)
+      process.stderr.write(`validation accuracy ${(last.val_accuracy * 100).toFixed(1)}% after ${r.epoch} epochs\n`);
+    if (values.out) process.stderr.write(`checkpoint: ${values.out}/model.json\n`);
+    return stop ? 130 : 0;
+  } catch (e) {
+    if (e instanceof trainer.DataError || e instanceof trainer.TrainError || e instanceof trainer.CheckpointDamage) {
+      process.stderr.write(`incc train: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof trainer.OutputError) {
+      process.stderr.write(`incc train: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof DiagnosticError) {
+      printDiagnostics([e.diagnostic], program.sourceOf);
+      return 1;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
 
 /**
  * `--init` and `--freeze`, read and checked before tfjs loads (backends/common/init-weights.ts); says which layers
@@ -103,7 +96,7 @@ export const trainCommand: Command = {
 async function initialState(
   graph: IRGraph,
   initPath: string | undefined,
-  freezeArg: unknown,
+  freezeArg: string | undefined,
 ): Promise<{ init?: Map<string, Float32Array>; frozen?: Set<number> } | number> {
   const { InitError, frozenNodes, layerList, planInit } = await import('../../backends/common/init-weights.js');
   const say = (line: string): void => void process.stderr.write(`${line}\n`);

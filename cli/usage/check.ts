@@ -1,12 +1,11 @@
 /** `incc check`'s usage: name, summary, options and help (cli/commands/check.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = { quiet: { type: 'boolean' } } as const;
-
-export const checkUsage = {
+export const checkUsage = commandUsage({
   name: 'check',
-  options,
+  shortLived: true,
   summary: 'parse and check .incp files; print diagnostics',
+  options: { boolean: 'quiet' },
   help: `Usage: incc check FILE... [--quiet]
 
 Parses each file and everything it imports, elaborates every network in it
@@ -17,4 +16,4 @@ Options:
   --quiet   print only errors (no warnings)
 
 Exit codes: 0 no errors, 1 errors, 2 usage error or unreadable file.`,
-} satisfies CommandUsage;
+});

@@ -1,32 +1,14 @@
 /** `incc compile`'s usage: name, summary, options and help (cli/commands/compile.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = {
-  target: { type: 'string' },
-  out: { type: 'string' },
-  seed: { type: 'string' },
-  network: { type: 'string' },
-  set: { type: 'string', multiple: true },
-  rules: { type: 'string', multiple: true },
-  force: { type: 'boolean' },
-  // tfjs
-  'emit-ts': { type: 'boolean' },
-  names: { type: 'string' },
-  // onnx
-  layout: { type: 'string' },
-  weights: { type: 'string' },
-  'no-fold-bn': { type: 'boolean' },
-  optimize: { type: 'string' },
-  quantize: { type: 'string' },
-  calibrate: { type: 'string' },
-  'calibration-size': { type: 'string' },
-  activations: { type: 'string' },
-} as const;
-
-export const compileUsage = {
+export const compileUsage = commandUsage({
   name: 'compile',
-  options,
   summary: 'lower a network to TensorFlow.js (model.json + weights, optionally model.ts), ONNX or PyTorch',
+  options: {
+    string: 'target out seed network names layout weights optimize quantize calibrate calibration-size activations',
+    multiple: 'set rules',
+    boolean: 'force emit-ts no-fold-bn',
+  },
   help: `Usage: incc compile FILE --target tfjs --out DIR [--seed N | --weights PATH] [--emit-ts]
                     [--names tfjs|keras]
        incc compile FILE --target onnx --out FILE.onnx [--seed N | --weights PATH]
@@ -83,4 +65,4 @@ Options:
 
 Exit codes: 0 done, 1 errors in the file, 2 usage error, unreadable file or
 output that cannot be written.`,
-} satisfies CommandUsage;
+});

@@ -1,16 +1,10 @@
 /** `incc fmt`'s usage: name, summary, options and help (cli/commands/fmt.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = {
-  check: { type: 'boolean' },
-  write: { type: 'boolean' },
-  'print-width': { type: 'string' },
-} as const;
-
-export const fmtUsage = {
+export const fmtUsage = commandUsage({
   name: 'fmt',
-  options,
   summary: 'format .incp files in the canonical style (the Prettier plugin); --check for CI',
+  options: { string: 'print-width', boolean: 'check write' },
   help: `Usage: incc fmt FILE|DIR|GLOB... [--check | --write] [--print-width N]
 
 Formats .incp files with incc's Prettier plugin (the same as
@@ -33,4 +27,4 @@ Exit codes: 0 done (or all formatted), 1 files would change (--check) or
 have syntax errors, 2 usage error, unreadable or unwritable file, 70 the
 formatter would have changed a file's meaning (a bug: the file is left as
 it was).`,
-} satisfies CommandUsage;
+});

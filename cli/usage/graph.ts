@@ -1,25 +1,14 @@
 /** `incc graph`'s usage: name, summary, options and help (cli/commands/graph.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = {
-  network: { type: 'string' },
-  block: { type: 'string' },
-  input: { type: 'string' },
-  depth: { type: 'string' },
-  format: { type: 'string' },
-  out: { type: 'string' },
-  force: { type: 'boolean' },
-  rules: { type: 'string', multiple: true },
-  diff: { type: 'boolean' },
-  lint: { type: 'boolean' },
-  direction: { type: 'string' },
-  set: { type: 'string', multiple: true },
-} as const;
-
-export const graphUsage = {
+export const graphUsage = commandUsage({
   name: 'graph',
-  options,
   summary: 'draw a network or a block as the paper draws modules (svg, dot, mermaid, html report)',
+  options: {
+    string: 'network block input depth format out direction',
+    multiple: 'rules set',
+    boolean: 'force diff lint',
+  },
   help: `Usage: incc graph FILE [--network NAME] [--block NAME] [--depth N|all] [--format svg|dot|mermaid|html]
                   [--out FILE [--force]] [--rules RULE]... [--diff] [--lint] [--set NAME=VALUE]... [--input HxWxC]
 
@@ -50,4 +39,4 @@ Options:
 The SVG is laid out in-process (elkjs): no Graphviz needed. The same input gives the same bytes.
 Exit codes: 0 drawn, 1 errors in the file, 2 usage error, unreadable file or output
 that cannot be written.`,
-} satisfies CommandUsage;
+});

@@ -1,22 +1,15 @@
 /** `incc lint`'s usage: name, summary, options and help (cli/commands/lint.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = {
-  format: { type: 'string' },
-  config: { type: 'string' },
-  rule: { type: 'string', multiple: true },
-  'max-warnings': { type: 'string' },
-  'list-rules': { type: 'boolean' },
-  'no-ignore': { type: 'boolean' },
-  'docs-url': { type: 'string' },
-  fix: { type: 'boolean' },
-  'fix-dry-run': { type: 'boolean' },
-} as const;
-
-export const lintUsage = {
+export const lintUsage = commandUsage({
   name: 'lint',
-  options,
+  shortLived: true,
   summary: "check networks against the paper's design principles (for CI: SARIF, JSON, GitHub annotations)",
+  options: {
+    string: 'format config max-warnings docs-url',
+    multiple: 'rule',
+    boolean: 'list-rules no-ignore fix fix-dry-run',
+  },
   help: `Usage: incc lint FILE|DIR|GLOB... [--format stylish|json|sarif|github] [--config FILE]
                  [--rule ID=SEVERITY]... [--rule ID.OPTION=VALUE]... [--max-warnings N]
                  [--fix | --fix-dry-run]
@@ -53,4 +46,4 @@ is set, the full table of findings is added to the job summary.
 
 Exit codes: 0 no errors, 1 errors (a file that does not compile included, or
 more warnings than --max-warnings), 2 usage error, unreadable file, bad config.`,
-} satisfies CommandUsage;
+});

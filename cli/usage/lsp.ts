@@ -1,12 +1,10 @@
 /** `incc lsp`'s usage: name, summary, options and help (cli/commands/lsp.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = { stdio: { type: 'boolean' }, 'docs-url': { type: 'string' } } as const;
-
-export const lspUsage = {
+export const lspUsage = commandUsage({
   name: 'lsp',
-  options,
   summary: 'run the language server (LSP over stdio) for editors',
+  options: { string: 'docs-url', boolean: 'stdio' },
   help: `Usage: incc lsp [--stdio] [--docs-url URL]
 
 Runs the .incp language server on standard input and output (the Language Server
@@ -22,4 +20,4 @@ Options:
 
 Exit codes: 0 when the editor shuts it down, 1 when it exits without a shutdown
 request (LSP's rule), 2 usage error.`,
-} satisfies CommandUsage;
+});

@@ -1,12 +1,10 @@
 /** `incc parse`'s usage: name, summary, options and help (cli/commands/parse.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = { json: { type: 'boolean' } } as const;
-
-export const parseUsage = {
+export const parseUsage = commandUsage({
   name: 'parse',
-  options,
   summary: 'print the AST of a .incp file (spans included)',
+  options: { boolean: 'json' },
   help: `Usage: incc parse FILE --json
 
 Parses one file (imports are not followed) and prints its abstract syntax
@@ -18,4 +16,4 @@ Options:
   --json    print JSON (the only output format, required for forward compatibility)
 
 Exit codes: 0 parsed, 1 syntax errors, 2 usage error or unreadable file.`,
-} satisfies CommandUsage;
+});

@@ -1,15 +1,13 @@
 /** `incc playground`'s usage: name, summary, options and help (cli/commands/playground.ts runs it). */
-import type { CommandUsage } from '../command.js';
-
-const options = { port: { type: 'string' } } as const;
+import { commandUsage } from '../command.js';
 
 /** The port `incc playground` serves on when --port is not given. */
 export const DEFAULT_PORT = 4177;
 
-export const playgroundUsage = {
+export const playgroundUsage = commandUsage({
   name: 'playground',
-  options,
   summary: 'serve the playground (edit .incp in a browser: diagram, summary, lint, live) on 127.0.0.1',
+  options: { string: 'port' },
   help: `Usage: incc playground [--port N]
 
 Serves the playground, a page that compiles .incp as you type (diagnostics, the
@@ -21,4 +19,4 @@ Options:
   --port N   the port (default ${DEFAULT_PORT}; 0 picks a free one)
 
 Exit codes: 2 usage error, the port is taken or the playground is not built; 130 stopped by Ctrl-C.`,
-} satisfies CommandUsage;
+});

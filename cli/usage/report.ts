@@ -1,12 +1,10 @@
 /** `incc report`'s usage: name, summary, options and help (cli/commands/report.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = { out: { type: 'string' }, force: { type: 'boolean' } } as const;
-
-export const reportUsage = {
+export const reportUsage = commandUsage({
   name: 'report',
-  options,
   summary: 'draw the loss and accuracy curves of a training run (an html page of SVG charts)',
+  options: { string: 'out', boolean: 'force' },
   help: `Usage: incc report RUN_DIR [--out FILE [--force]]
 
 Reads the metrics of an \`incc train --out RUN_DIR\` run (metrics.jsonl: one line an
@@ -20,4 +18,4 @@ Options:
   --force      replace --out even if incc did not write it
 
 Exit codes: 0 done, 1 no metrics in RUN_DIR, 2 usage error.`,
-} satisfies CommandUsage;
+});

@@ -1,19 +1,10 @@
 /** `incc rewrite`'s usage: name, summary, options and help (cli/commands/rewrite.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = {
-  explain: { type: 'boolean' },
-  emit: { type: 'boolean' },
-  json: { type: 'boolean' },
-  network: { type: 'string' },
-  set: { type: 'string', multiple: true },
-  rules: { type: 'string', multiple: true },
-} as const;
-
-export const rewriteUsage = {
+export const rewriteUsage = commandUsage({
   name: 'rewrite',
-  options,
   summary: 'apply factorization rules; explain what each saved, or print the rewritten .incp',
+  options: { string: 'network', multiple: 'set rules', boolean: 'explain emit json' },
   help: `Usage: incc rewrite FILE (--explain | --emit) [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--json]
 
 Elaborates one network, applies the rules its \`apply\` statements name and those
@@ -31,4 +22,4 @@ Options:
   --json             with --explain: print the applications as JSON
 
 Exit codes: 0 done, 1 errors, 2 usage error or unreadable file.`,
-} satisfies CommandUsage;
+});

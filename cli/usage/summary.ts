@@ -1,17 +1,10 @@
 /** `incc summary`'s usage: name, summary, options and help (cli/commands/summary.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = {
-  network: { type: 'string' },
-  set: { type: 'string', multiple: true },
-  rules: { type: 'string', multiple: true },
-  json: { type: 'boolean' },
-} as const;
-
-export const summaryUsage = {
+export const summaryUsage = commandUsage({
   name: 'summary',
-  options,
   summary: 'elaborate a network; print its layers, shapes, parameters and multiply-adds',
+  options: { string: 'network', multiple: 'set rules', boolean: 'json' },
   help: `Usage: incc summary FILE [--network NAME] [--set NAME=VALUE]... [--rules RULE]... [--json]
 
 Elaborates one network of FILE and prints a Keras-style table: name, op,
@@ -27,4 +20,4 @@ Options:
   --json             print the summary as JSON (a stable interface; see spec/ir.md)
 
 Exit codes: 0 done, 1 errors in the file, 2 usage error or unreadable file.`,
-} satisfies CommandUsage;
+});

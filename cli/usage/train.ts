@@ -1,30 +1,14 @@
 /** `incc train`'s usage: name, summary, options and help (cli/commands/train.ts runs it). */
-import type { CommandUsage } from '../command.js';
+import { commandUsage } from '../command.js';
 
-const options = {
-  data: { type: 'string' },
-  epochs: { type: 'string' },
-  out: { type: 'string' },
-  resume: { type: 'boolean' },
-  force: { type: 'boolean' },
-  seed: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'steps-per-epoch': { type: 'string' },
-  augment: { type: 'boolean' },
-  'log-every': { type: 'string' },
-  tensorboard: { type: 'string' },
-  backend: { type: 'string' },
-  network: { type: 'string' },
-  set: { type: 'string', multiple: true },
-  rules: { type: 'string', multiple: true },
-  init: { type: 'string' },
-  freeze: { type: 'string' },
-} as const;
-
-export const trainUsage = {
+export const trainUsage = commandUsage({
   name: 'train',
-  options,
   summary: "train a network with TensorFlow.js and the paper's recipe; checkpoints, metrics, --resume",
+  options: {
+    string: 'data epochs out seed batch-size steps-per-epoch log-every tensorboard backend network init freeze',
+    multiple: 'set rules',
+    boolean: 'resume force augment',
+  },
   help: `Usage: incc train FILE --data DIR|synthetic[:N] [--epochs N] [--out DIR] [--resume] [options]
 
 Trains one network of FILE with TensorFlow.js, using its train { ... } section over
@@ -78,4 +62,4 @@ Exit codes: 0 done, 1 errors in the file or the data, a damaged checkpoint, or a
 loss or weight that became NaN or infinite (the checkpoint on disk is then the last
 finite one), 2 usage error, unreadable file or an --out that cannot be written,
 130 stopped by Ctrl-C (after saving).`,
-} satisfies CommandUsage;
+});

@@ -1,15 +1,5 @@
 /** `incc weights`'s usage: name, summary, options and help (cli/commands/weights.ts runs it). */
-import type { CommandUsage } from '../command.js';
-
-const options = {
-  network: { type: 'string' },
-  'network-name': { type: 'string' },
-  set: { type: 'string', multiple: true },
-  rules: { type: 'string', multiple: true },
-  out: { type: 'string' },
-  force: { type: 'boolean' },
-  list: { type: 'boolean' },
-} as const;
+import { commandUsage } from '../command.js';
 
 const HELP = `Usage: incc weights import SOURCE --network FILE --out DIR|FILE.safetensors
                           [--network-name NAME] [--set NAME=VALUE]... [--rules RULE]...
@@ -49,9 +39,9 @@ Exit codes: 0 written, 1 the weights do not fit the network (or the file is
 malformed), or errors in FILE, 2 usage error, unreadable file or an --out that
 cannot be written.`;
 
-export const weightsUsage = {
+export const weightsUsage = commandUsage({
   name: 'weights',
   summary: 'import weights of another framework (a PyTorch state dict as safetensors, ONNX, Keras) for a network',
-  options,
+  options: { string: 'network network-name out', multiple: 'set rules', boolean: 'force list' },
   help: HELP,
-} satisfies CommandUsage;
+});
