@@ -6,7 +6,7 @@
  */
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { pythonIdentifiers } from '../common/torch-state.js';
-import type { SourceLayer } from './source.js';
+import type { AveragePoolPadding, SourceLayer, WeightSource } from './source.js';
 import { torchvisionInceptionV3Name } from './torchvision-names.js';
 
 /** The name of the torchvision Inception-v3 mapping, as the summary prints it. */
@@ -40,4 +40,19 @@ export function proposeNames(layers: SourceLayer[], graph: IRGraph): string | un
     }
   }
   return undefined;
+}
+
+/**
+ * A source's weights, its layers named by the first mapping that names them all (proposeNames); `averagePools`
+ * says what the source states of its average pools, given the mapping that applied (torchvision's counts the
+ * padding), if any.
+ */
+export function namedSource(
+  source: Pick<WeightSource, 'format' | 'path' | 'layers' | 'readPast'>,
+  graph: IRGraph,
+  averagePools: (naming: string | undefined) => AveragePoolPadding | undefined,
+): WeightSource {
+  const naming = proposeNames(source.layers, graph);
+  const pools = averagePools(naming);
+  return { ...source, ...(naming ? { naming } : {}), ...(pools ? { averagePools: pools } : {}) };
 }

@@ -19,7 +19,7 @@
  */
 import pkg from 'onnx-proto';
 import type { IRGraph } from '../../compiler/ir/ir.js';
-import { proposeNames } from './naming.js';
+import { namedSource } from './naming.js';
 import {
   SourceError,
   type AveragePoolPadding,
@@ -206,13 +206,5 @@ export function onnxSource(bytes: Uint8Array, path: string, graph: IRGraph): Wei
   const readPast = [...new Set(inits.values())]
     .filter((t) => !used.has(t))
     .map((t) => `${t.name}: ${t.values ? 'a float tensor' : 'a tensor'} no conv, batch norm or dense layer reads`);
-  const naming = proposeNames(layers, graph);
-  return {
-    format: 'ONNX',
-    path,
-    layers,
-    readPast,
-    ...(naming ? { naming } : {}),
-    ...(averagePools ? { averagePools } : {}),
-  };
+  return namedSource({ format: 'ONNX', path, layers, readPast }, graph, () => averagePools);
 }

@@ -15,7 +15,7 @@
 import type { IRGraph } from '../../compiler/ir/ir.js';
 import { decodeSafetensors, SafetensorsError, type ReadTensor } from '../common/safetensors.js';
 import { SourceError, type SourceLayer, type SourceTensor, type WeightSource } from './source.js';
-import { proposeNames, TORCHVISION_INCEPTION_V3 } from './naming.js';
+import { namedSource, TORCHVISION_INCEPTION_V3 } from './naming.js';
 
 /** Compares strings with runs of digits as numbers (`layer.9` < `layer.10`). */
 function naturalCompare(a: string, b: string): number {
@@ -121,17 +121,9 @@ export function torchSource(bytes: Uint8Array, path: string, graph: IRGraph): We
   const readPast: string[] = [];
   const layers = [...modules].map(([module, parts]) => layerOf(module, parts, path, readPast));
 
-  const naming = proposeNames(layers, graph);
   // torchvision's InceptionA, C and E pool their branch_pool with F.avg_pool2d(x, 3, stride=1, padding=1),
   // whose count_include_pad is True.
-  const averagePools =
-    naming === TORCHVISION_INCEPTION_V3 ? { countIncludePad: true, by: "torchvision's Inception-v3" } : undefined;
-  return {
-    format: 'safetensors',
-    path,
-    layers,
-    readPast,
-    ...(naming ? { naming } : {}),
-    ...(averagePools ? { averagePools } : {}),
-  };
+  return namedSource({ format: 'safetensors', path, layers, readPast }, graph, (naming) =>
+    naming === TORCHVISION_INCEPTION_V3 ? { countIncludePad: true, by: "torchvision's Inception-v3" } : undefined,
+  );
 }

@@ -425,7 +425,15 @@ class ModelWriter {
       ]);
     }
     const d = this.convDefaults;
-    const convParameters = [
+    /**
+     * A convolution class of model.py (ConvBN, SepConvBN): `docstring`, then the __init__ arguments and the
+     * padding, batch norm and activation they share; `convolutions` are the lines of __init__ that build its
+     * convolutions, and `apply` the expression that runs them on `x`.
+     */
+    const convolutionClass = (name: string, docstring: string[], convolutions: string[], apply: string): string[] => [
+      `class ${name}(nn.Module):`,
+      ...docstring,
+      '',
       ...pyInit([
         'in_channels: int',
         'out_channels: int',
@@ -440,64 +448,66 @@ class ModelWriter {
       ]),
       '        super().__init__()',
       '        self.pad = nn.ZeroPad2d(tf_pad) if tf_pad else None',
-    ];
-    const convForward = (conv: string): string[] => [
+      ...convolutions,
+      '        self.bn = batch_norm(out_channels, *bn, scale=bn_scale) if bn else None',
+      '        self.act = ACTIVATIONS[activation]()',
+      '',
       '    def forward(self, x: torch.Tensor) -> torch.Tensor:',
       '        if self.pad is not None:',
       '            x = self.pad(x)',
-      `        x = ${conv}`,
+      `        x = ${apply}`,
       '        if self.bn is not None:',
       '            x = self.bn(x)',
       '        return self.act(x)',
     ];
-    const bnAndActivation = [
-      '        self.bn = batch_norm(out_channels, *bn, scale=bn_scale) if bn else None',
-      '        self.act = ACTIVATIONS[activation]()',
-    ];
     if (this.uses.has('ConvBN')) {
-      section([
-        'class ConvBN(nn.Module):',
-        '    """Keras Conv2D, BatchNormalization (`bn` = (epsilon, momentum)), activation.',
-        '',
-        '    `padding` is symmetric (rows, columns); `tf_pad` (left, right, top, bottom) is a',
-        '    zero pad applied first where TF "SAME" pads one more row or column at the end.',
-        "    The defaults are this network's most common convolution.",
-        '    """',
-        '',
-        ...convParameters,
-        '        self.conv = nn.Conv2d(',
-        '            in_channels, out_channels, kernel_size, stride, padding, bias=bias',
-        '        )',
-        ...bnAndActivation,
-        '',
-        ...convForward('self.conv(x)'),
-      ]);
+      section(
+        convolutionClass(
+          'ConvBN',
+          [
+            '    """Keras Conv2D, BatchNormalization (`bn` = (epsilon, momentum)), activation.',
+            '',
+            '    `padding` is symmetric (rows, columns); `tf_pad` (left, right, top, bottom) is a',
+            '    zero pad applied first where TF "SAME" pads one more row or column at the end.',
+            "    The defaults are this network's most common convolution.",
+            '    """',
+          ],
+          [
+            '        self.conv = nn.Conv2d(',
+            '            in_channels, out_channels, kernel_size, stride, padding, bias=bias',
+            '        )',
+          ],
+          'self.conv(x)',
+        ),
+      );
     }
     if (this.uses.has('SepConvBN')) {
-      section([
-        'class SepConvBN(nn.Module):',
-        '    """Keras SeparableConv2D (depth multiplier 1), BatchNormalization, activation.',
-        '',
-        '    A depthwise convolution of each input channel on its own (groups = in_channels)',
-        '    with the stride and padding, then a 1x1 convolution to out_channels with the',
-        "    bias; batch norm and the activation after it. The arguments are ConvBN's.",
-        '    """',
-        '',
-        ...convParameters,
-        '        self.depthwise = nn.Conv2d(',
-        '            in_channels,',
-        '            in_channels,',
-        '            kernel_size,',
-        '            stride,',
-        '            padding,',
-        '            groups=in_channels,',
-        '            bias=False,',
-        '        )',
-        '        self.pointwise = nn.Conv2d(in_channels, out_channels, 1, bias=bias)',
-        ...bnAndActivation,
-        '',
-        ...convForward('self.pointwise(self.depthwise(x))'),
-      ]);
+      section(
+        convolutionClass(
+          'SepConvBN',
+          [
+            '    """Keras SeparableConv2D (depth multiplier 1), BatchNormalization, activation.',
+            '',
+            '    A depthwise convolution of each input channel on its own (groups = in_channels)',
+            '    with the stride and padding, then a 1x1 convolution to out_channels with the',
+            "    bias; batch norm and the activation after it. The arguments are ConvBN's.",
+            '    """',
+          ],
+          [
+            '        self.depthwise = nn.Conv2d(',
+            '            in_channels,',
+            '            in_channels,',
+            '            kernel_size,',
+            '            stride,',
+            '            padding,',
+            '            groups=in_channels,',
+            '            bias=False,',
+            '        )',
+            '        self.pointwise = nn.Conv2d(in_channels, out_channels, 1, bias=bias)',
+          ],
+          'self.pointwise(self.depthwise(x))',
+        ),
+      );
     }
     if (this.uses.has('Dense')) {
       section([
