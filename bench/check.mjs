@@ -26,24 +26,19 @@
  *   --lines L   about how many lines to generate (default 5000)
  *   --keep      keep the generated file and print its path
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childCpuMs, childCpuReporter } from './child-cpu.mjs';
+import { option, spread, timeProcess } from './whole-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const cli = join(dist, 'bin', 'incc.js');
 const inceptionV3 = join(root, 'stdlib', 'inception_v3.incp');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback;
-}
-const runs = option('--runs', 5);
-const targetLines = option('--lines', 5000);
+const runs = Number(option('--runs', 5));
+const targetLines = Number(option('--lines', 5000));
 const keep = process.argv.includes('--keep');
 
 const { checkFiles } = await import(join(dist, 'compiler', 'program', 'check.js'));
@@ -52,24 +47,6 @@ const { tokenize } = await import(join(dist, 'grammar', 'lexer.js'));
 const { program } = await import('./program.mjs');
 
 // ---- timing -------------------------------------------------------------------------------------------
-
-/** One whole process: wall-clock and CPU milliseconds. Exit 0 is required (1 for lint: findings). */
-function timeProcess(args) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', childCpuReporter, ...args], { encoding: 'utf8' });
-  const wall = performance.now() - t0;
-  const lint = args[1] === 'lint';
-  if (r.status !== 0 && !(lint && r.status === 1)) {
-    console.error(`${args.slice(1).join(' ')} exited ${r.status}:\n${r.stderr.slice(0, 2000)}`);
-    process.exit(1);
-  }
-  return { wall, cpu: childCpuMs(r.stderr) };
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'incc-bench-'));
 const file = join(dir, 'bench.incp');
@@ -90,11 +67,11 @@ try {
     { label: 'node, empty (start-up)', args: ['-e', '0'], lines: 0 },
     { label: 'incc check, 5,000 lines', args: [cli, 'check', file], lines },
     { label: 'incc check inception_v3', args: [cli, 'check', inceptionV3], lines: 0 },
-    { label: 'incc lint inception_v3', args: [cli, 'lint', inceptionV3], lines: 0 },
+    { label: 'incc lint inception_v3', args: [cli, 'lint', inceptionV3], lines: 0, ok: [0, 1] }, // 1: findings
   ].map((p) => ({ ...p, wall: [], cpu: [] }));
   for (let i = 0; i < runs; i++) {
     for (const p of processes) {
-      const { wall, cpu } = timeProcess(p.args);
+      const { wall, cpu } = timeProcess('check', p.args, { ok: p.ok });
       p.wall.push(wall);
       p.cpu.push(cpu);
     }
@@ -133,7 +110,7 @@ try {
   }
 
   const show = (label, samples) => {
-    const s = stats(samples);
+    const s = spread(samples);
     console.log(
       `${label.padEnd(36)} ${s.median.toFixed(1).padStart(8)} ms/run (fastest ${s.min.toFixed(1)} ms)   ` +
         `${Math.round((lines * 1000) / s.median)
@@ -148,13 +125,13 @@ try {
       `${'fastest'.padStart(8)}`,
   );
   for (const p of processes) {
-    const [w, c] = [stats(p.wall), stats(p.cpu)];
+    const [w, c] = [spread(p.wall), spread(p.cpu)];
     const f = (x) => x.toFixed(0).padStart(8);
     console.log(
       `${p.label.padEnd(28)} ${f(w.median).padStart(12)} ${f(w.min)} ${f(c.median).padStart(11)} ${f(c.min)}`,
     );
   }
-  const [empty, , , lint] = processes.map((p) => stats(p.cpu).median);
+  const [empty, , , lint] = processes.map((p) => spread(p.cpu).median);
   console.log(
     `(node start-up: ${((100 * empty) / lint).toFixed(0)}% of the lint run's CPU time, medians; ` +
       'targets, issue 20: check of 5,000 lines < 400 ms, lint of inception_v3 < 250 ms, on a quiet machine)',

@@ -25,25 +25,18 @@
  *   --check    exit 1 when the bundle's fastest run is over the budget
  *   PATHS      what to lint instead of `stdlib examples`
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childCpuMs, childCpuReporter } from './child-cpu.mjs';
-import { performance } from 'node:perf_hooks';
+import { interleaved, option, spread, timeProcess } from './whole-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const budgetMs = 500;
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
-const runs = option('--runs', 10);
-const check = args.includes('--check');
-const dashes = args.indexOf('--');
-const paths = dashes >= 0 ? args.slice(dashes + 1) : ['stdlib', 'examples'];
+const runs = Number(option('--runs', 10));
+const check = process.argv.includes('--check');
+const dashes = process.argv.indexOf('--', 2);
+const paths = dashes >= 0 ? process.argv.slice(dashes + 1) : ['stdlib', 'examples'];
 
 const variants = [
   { name: 'bundle', cli: join(root, 'dist', 'bin', 'incc.js') },
@@ -56,47 +49,17 @@ for (const v of variants) {
   }
 }
 
-/** One whole process: wall-clock and CPU milliseconds, and its report. Exit 0 or 1 (findings) is a lint run. */
-function lintOnce(v) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', childCpuReporter, v.cli, 'lint', ...paths, '--format', 'json'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0 && r.status !== 1) {
-    console.error(`bench/lint: ${v.name} exited ${r.status}\n${r.stderr}`);
-    process.exit(2);
-  }
-  const cpu = childCpuMs(r.stderr);
-  return { ms, cpu, out: r.stdout };
-}
+/** One whole process; exit 0 or 1 (findings) is a lint run. */
+const lintOnce = (v) => timeProcess('lint', [v.cli, 'lint', ...paths, '--format', 'json'], { cwd: root, ok: [0, 1] });
 
-const reports = variants.map((v) => lintOnce(v).out);
-if (reports[0] !== reports[1]) {
+const timed = interleaved('lint', variants, runs, lintOnce);
+if (timed[0].out !== timed[1].out) {
   console.error('bench/lint: the bundle and the unbundled CLI print different reports');
   process.exit(2);
 }
-const results = JSON.parse(reports[0]);
+const results = JSON.parse(timed[0].out);
 const findings = results.reduce((n, r) => n + r.messages.length, 0);
-
-const samples = variants.map(() => ({ wall: [], cpu: [] }));
-for (let i = 0; i < runs; i++) {
-  variants.forEach((v, k) => {
-    const { ms, cpu, out } = lintOnce(v);
-    if (out !== reports[0]) {
-      console.error(`bench/lint: ${v.name} printed a different report on run ${i + 1}`);
-      process.exit(2);
-    }
-    samples[k].wall.push(ms);
-    samples[k].cpu.push(cpu);
-  });
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const summary = (xs) => ({ min: Math.min(...xs), median: median(xs) });
-const stats = samples.map((s) => ({ wall: summary(s.wall), cpu: summary(s.cpu) }));
+const stats = timed.map((t) => ({ wall: spread(t.wall), cpu: spread(t.cpu) }));
 const [bundle, unbundled] = stats;
 console.log(
   `incc lint ${paths.join(' ')}: ${results.length} files, ${findings} findings; ${runs} runs each, ` +

@@ -9,12 +9,11 @@
  *
  * Usage: node bench/scale.mjs [--small N] [--large N] [--only chain|wide]
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childCpuMs, childCpuReporter } from './child-cpu.mjs';
+import { option, timeProcess } from './whole-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'bin', 'incc.js');
@@ -22,11 +21,6 @@ if (!existsSync(cli)) {
   console.error('bench/scale: dist/ is missing: run `npm run build` first');
   process.exit(2);
 }
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
 const small = Number(option('--small', 5000));
 const large = Number(option('--large', 50000));
 const only = option('--only', undefined);
@@ -58,19 +52,7 @@ const dir = mkdtempSync(join(tmpdir(), 'incc-bench-scale-'));
 /** The widths of the table's columns after the stage's. */
 const COLUMN_WIDTHS = [12, 12, 10, 10, 8];
 
-function cpuMs(argv) {
-  const r = spawnSync(process.execPath, ['--import', childCpuReporter, cli, ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  if (r.status !== 0) {
-    console.error(`bench/scale: incc ${argv.join(' ')} exited ${r.status}\n${r.stderr.slice(0, 2000)}`);
-    process.exit(2);
-  }
-  return childCpuMs(r.stderr);
-}
+const cpuMs = (argv) => timeProcess('scale', [cli, ...argv], { cwd: dir }).cpu;
 
 try {
   const startup = Math.min(cpuMs(['--version']), cpuMs(['--version']));
