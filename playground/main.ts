@@ -244,7 +244,8 @@ function jumpTo(line: number, offset?: number): void {
   view.focus();
 }
 
-function lineButton(line: number | undefined, text: string): HTMLElement {
+/** A link to `line` (to `offset` in it, when given) that reads `text`; the text alone when there is no line. */
+function lineButton(line: number | undefined, text: string, offset?: number): HTMLElement {
   if (line === undefined) {
     const span = document.createElement('span');
     span.textContent = text;
@@ -254,8 +255,30 @@ function lineButton(line: number | undefined, text: string): HTMLElement {
   b.type = 'button';
   b.className = 'link';
   b.textContent = text;
-  b.addEventListener('click', () => jumpTo(line));
+  b.addEventListener('click', () => jumpTo(line, offset));
   return b;
+}
+
+/**
+ * Fills a list of messages (`problems`, `findings`) and its count (`ID-count`): an item a message, of its severity's
+ * class, with its line and `data` as data attributes, then the link to its line and its text that `show` gives.
+ */
+function showMessages<M extends { severity: string; line: number }>(
+  id: 'problems' | 'findings',
+  messages: readonly M[],
+  show: (m: M) => { data: Record<string, string>; link: HTMLElement; text: string },
+): void {
+  $(id).replaceChildren(
+    ...messages.map((m) => {
+      const { data, link, text } = show(m);
+      const li = document.createElement('li');
+      li.className = `sev-${m.severity}`;
+      Object.assign(li.dataset, data, { line: String(m.line) });
+      li.append(link, text);
+      return li;
+    }),
+  );
+  $(`${id}-count`).textContent = messages.length === 0 ? 'none' : String(messages.length);
 }
 
 // ---------------------------------------------------------------- results
@@ -271,17 +294,11 @@ function showChecked(c: Checked): void {
   }));
   view.dispatch(setDiagnostics(view.state, diagnostics));
 
-  const problems = $('problems');
-  problems.replaceChildren();
-  for (const p of c.problems) {
-    const li = document.createElement('li');
-    li.className = `sev-${p.severity}`;
-    li.dataset['code'] = p.code;
-    li.dataset['line'] = String(p.line);
-    li.append(lineButton(p.line, `line ${p.line}:${p.column}`), ` ${p.severity} ${p.code}: ${p.message}`);
-    problems.append(li);
-  }
-  $('problems-count').textContent = c.problems.length === 0 ? 'none' : String(c.problems.length);
+  showMessages('problems', c.problems, (p) => ({
+    data: { code: p.code },
+    link: lineButton(p.line, `line ${p.line}:${p.column}`),
+    text: ` ${p.severity} ${p.code}: ${p.message}`,
+  }));
 
   const select = $<HTMLSelectElement>('network');
   select.replaceChildren(
@@ -385,22 +402,11 @@ function saving([before, after]: [number, number]): string {
 }
 
 function showLint(l: Linted): void {
-  const list = $('findings');
-  list.replaceChildren();
-  for (const f of l.findings) {
-    const li = document.createElement('li');
-    li.className = `sev-${f.severity}`;
-    li.dataset['rule'] = f.rule;
-    li.dataset['line'] = String(f.line);
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'link';
-    b.textContent = `line ${f.line}`;
-    b.addEventListener('click', () => jumpTo(f.line, f.from));
-    li.append(b, ` ${f.severity} ${f.rule}: ${f.message}`);
-    list.append(li);
-  }
-  $('findings-count').textContent = l.findings.length === 0 ? 'none' : String(l.findings.length);
+  showMessages('findings', l.findings, (f) => ({
+    data: { rule: f.rule },
+    link: lineButton(f.line, `line ${f.line}`, f.from),
+    text: ` ${f.severity} ${f.rule}: ${f.message}`,
+  }));
   $('lint-note').textContent = l.note ?? '';
 }
 
