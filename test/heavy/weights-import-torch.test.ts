@@ -35,6 +35,7 @@ import { readCheckpoint, tfjsCheckpointNames } from '../../backends/tfjs/checkpo
 import { readWeightsFound } from '../../cli/weights-file.js';
 import { incc, repoRoot } from '../helpers/cli.js';
 import { tfjsNodeLoads } from '../helpers/components.js';
+import { jsonLines } from '../helpers/jsonl.js';
 import { stdlibGraph } from '../helpers/graphs.js';
 import { runPython, testWith, torchvisionPython } from '../helpers/python.js';
 import { joinedRegExp } from '../helpers/regexp.js';
@@ -63,10 +64,19 @@ function reference(): Reference {
 }
 
 const V3 = ['--network', 'stdlib/inception_v3.incp'];
+/** The aux head on, as torchvision's inception_v3 has it. */
+const AUX_HEAD = ['--set', 'aux_head=true'];
 /** std/inception_v3 with torchvision's branch pools (spec/weights-import.md, "Average pools"). */
 const TV_POOLS = ['--set', 'count_include_pad=true'];
 const POOL_WARNING = 'warning weights-pool-padding';
 const at = (name: string) => join(work, name);
+/** `incc weights import SOURCE --network stdlib/inception_v3.incp ARGS...`. */
+const importV3 = (source: string, ...args: string[]) => incc(['weights', 'import', source, ...V3, ...args]);
+/** `incc compile stdlib/inception_v3.incp SETTINGS... --target onnx --weights WEIGHTS --out OUT`, succeeding. */
+const compileV3Onnx = (weights: string, out: string, settings: string[]) =>
+  ok(
+    incc(['compile', 'stdlib/inception_v3.incp', ...settings, '--target', 'onnx', '--weights', weights, '--out', out]),
+  );
 
 function softmax(logits: readonly number[], classes: number): number[] {
   const out: number[] = [];
@@ -112,16 +122,7 @@ describe("incc weights import against torchvision's inception_v3", () => {
       const ref = reference();
       const w = at('v3.safetensors');
       // Into the network as it is (Keras's pools): the weights fit, and the import warns of the pools.
-      const r = incc([
-        'weights',
-        'import',
-        at('inception_v3.safetensors'),
-        ...V3,
-        '--set',
-        'aux_head=true',
-        '--out',
-        w,
-      ]);
+      const r = importV3(at('inception_v3.safetensors'), ...AUX_HEAD, '--out', w);
       ok(r);
       // 94 convolutions + 2 of the aux head, each with its batch norm, the fc and the aux fc.
       expect(r.stderr).toContain('194 layers of safetensors');
@@ -137,43 +138,15 @@ describe("incc weights import against torchvision's inception_v3", () => {
       expect(r.stderr).toMatch(/std\/inception_v3\.incp:\d+:\d+: warning weights-pool-padding/);
 
       // The weights do not depend on the pools: compiled with torchvision's pools and without.
-      const compileOnnx = (out: string, extra: string[]) =>
-        ok(
-          incc([
-            'compile',
-            'stdlib/inception_v3.incp',
-            '--set',
-            'aux_head=true',
-            ...extra,
-            '--target',
-            'onnx',
-            '--weights',
-            w,
-            '--out',
-            out,
-          ]),
-        );
-      compileOnnx(at('v3.onnx'), TV_POOLS);
-      compileOnnx(at('v3-keras-pools.onnx'), []);
+      compileV3Onnx(w, at('v3.onnx'), [...AUX_HEAD, ...TV_POOLS]);
+      compileV3Onnx(w, at('v3-keras-pools.onnx'), AUX_HEAD);
       const expectedMain = softmax(ref.main, 1000);
       const onnxMain = relative(await onnxOutputs(at('v3.onnx'), ref), expectedMain);
       const kerasPools = relative(await onnxOutputs(at('v3-keras-pools.onnx'), ref), expectedMain);
 
       // With batch norm gammas (--rules bn_gamma: torchvision's own layers), as a tfjs checkpoint.
       const dir = at('v3-tfjs');
-      const t = incc([
-        'weights',
-        'import',
-        at('inception_v3.safetensors'),
-        ...V3,
-        '--set',
-        'aux_head=true',
-        ...TV_POOLS,
-        '--rules',
-        'bn_gamma',
-        '--out',
-        dir,
-      ]);
+      const t = importV3(at('inception_v3.safetensors'), ...AUX_HEAD, ...TV_POOLS, '--rules', 'bn_gamma', '--out', dir);
       ok(t);
       expect(t.stderr).not.toContain(POOL_WARNING);
       const p = spawnSync(
@@ -208,7 +181,7 @@ describe("incc weights import against torchvision's inception_v3", () => {
       const w = at('v3-from-onnx.safetensors');
       // The export's pools count the padding (torch 1.13 writes a Pad of zeros before each AveragePool; later
       // versions count_include_pad = 1): into Keras's pools, a warning naming the --set.
-      const warned = incc(['weights', 'import', at('inception_v3.onnx'), ...V3, '--out', w]);
+      const warned = importV3(at('inception_v3.onnx'), '--out', w);
       ok(warned);
       expect(warned.stderr).toContain(POOL_WARNING);
       expect(warned.stderr).toMatch(
@@ -218,24 +191,12 @@ describe("incc weights import against torchvision's inception_v3", () => {
         ),
       );
       expect(warned.stderr).toContain('--set count_include_pad=true makes them agree');
-      const r = incc(['weights', 'import', at('inception_v3.onnx'), ...V3, ...TV_POOLS, '--out', w, '--force']);
+      const r = importV3(at('inception_v3.onnx'), ...TV_POOLS, '--out', w, '--force');
       ok(r);
       expect(r.stderr).not.toContain(POOL_WARNING);
       // 94 convolutions with their batch norms folded in (each also sets the incc batch norm), and the fc.
       expect(r.stderr).toContain('189 layers of ONNX');
-      ok(
-        incc([
-          'compile',
-          'stdlib/inception_v3.incp',
-          ...TV_POOLS,
-          '--target',
-          'onnx',
-          '--weights',
-          w,
-          '--out',
-          at('v3b.onnx'),
-        ]),
-      );
+      compileV3Onnx(w, at('v3b.onnx'), TV_POOLS);
       const main = await onnxOutputs(at('v3b.onnx'), ref);
       const rel = relative(main, softmax(ref.main, 1000));
       process.stderr.write(`weights-import-torch: from the ONNX export, onnx main ${rel.toExponential(2)}\n`);
@@ -250,8 +211,7 @@ describe("incc weights import against torchvision's inception_v3", () => {
     () => {
       reference();
       const init = at('v3.safetensors');
-      if (!existsSync(init))
-        ok(incc(['weights', 'import', at('inception_v3.safetensors'), ...V3, '--set', 'aux_head=true', '--out', init]));
+      if (!existsSync(init)) ok(importV3(at('inception_v3.safetensors'), ...AUX_HEAD, '--out', init));
       // A small image folder: 4 classes of 6 images, each class its own colour with noise.
       const data = at('images');
       const colours = [
@@ -274,7 +234,7 @@ describe("incc weights import against torchvision's inception_v3", () => {
         }
       });
       const out = at('run');
-      const args = ['stdlib/inception_v3.incp', '--set', 'aux_head=true', '--set', 'classes=4', ...TV_POOLS];
+      const args = ['stdlib/inception_v3.incp', ...AUX_HEAD, '--set', 'classes=4', ...TV_POOLS];
       const r = incc([
         'train',
         ...args,
@@ -301,10 +261,7 @@ describe("incc weights import against torchvision's inception_v3", () => {
       expect(r.stderr).toMatch(/init: aux_logits\/logits re-initialised/);
       expect(r.stderr).toMatch(/freeze: \d+ layers frozen/);
 
-      const losses = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => (JSON.parse(l) as { loss: number }).loss);
+      const losses = jsonLines<{ loss: number }>(join(out, 'metrics.jsonl')).map((m) => m.loss);
       process.stderr.write(
         `weights-import-torch: fine-tuning losses by epoch ${losses.map((l) => l.toFixed(4)).join(' ')}\n`,
       );
@@ -342,7 +299,7 @@ describe("incc weights import against torchvision's inception_v3", () => {
   tvTest('mismatched sources: the layer or byte offset named, exit 1, nothing written', () => {
     reference();
     const out = at('nothing.safetensors');
-    const run = (source: string) => incc(['weights', 'import', source, ...V3, '--set', 'aux_head=true', '--out', out]);
+    const run = (source: string) => importV3(source, ...AUX_HEAD, '--out', out);
 
     const resnet = run(at('resnet_like.safetensors'));
     expect(resnet.status).toBe(1);
@@ -371,7 +328,7 @@ describe("incc weights import against torchvision's inception_v3", () => {
 
     const onnxBytes = readFileSync(at('inception_v3.onnx'));
     writeFileSync(at('cut.onnx'), onnxBytes.subarray(0, 40_000_000));
-    const cutOnnx = incc(['weights', 'import', at('cut.onnx'), ...V3, '--out', out]);
+    const cutOnnx = importV3(at('cut.onnx'), '--out', out);
     expect(cutOnnx.status).toBe(1);
     expect(cutOnnx.stderr).toContain('error weights-source-unreadable');
     expect(cutOnnx.stderr).toMatch(
