@@ -12,6 +12,7 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import * as T from './tokens.js';
+import { TokenTable } from './token-table.js';
 
 export interface LexProblem {
   /** `unexpected-character`, `unterminated-comment`, `unterminated-string` or `invalid-escape`. */
@@ -63,40 +64,54 @@ const continuesLine = new Set<TokenType>([
 const continuedBy = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, T.LBrace, T.Else, T.Arrow]);
 
 export function tokenize(text: string): LexResult {
-  const result = scan(text);
+  const { table, comments, problems } = lex(text);
+  return { tokens: table.tokens(), comments, problems };
+}
+
+/** What `tokenize` finds, with the tokens as a table (what the parser of valid input reads). */
+export interface LexTable {
+  table: TokenTable;
+  comments: IToken[];
+  problems: LexProblem[];
+}
+
+export function lex(text: string): LexTable {
+  const { table, comments, errors } = scanTable(text);
   const problems: LexProblem[] = [];
-  const raw: IToken[] = [];
-  for (const tok of result.tokens) {
-    if (tok.tokenType === T.UnterminatedComment || tok.tokenType === T.UnterminatedString) {
-      const code = tok.tokenType === T.UnterminatedComment ? 'unterminated-comment' : 'unterminated-string';
+  let kept = 0;
+  for (let i = 0; i < table.count; i++) {
+    const type = table.types[i];
+    if (type === T.UnterminatedComment || type === T.UnterminatedString) {
+      const code = type === T.UnterminatedComment ? 'unterminated-comment' : 'unterminated-string';
+      const image = table.image(i);
       problems.push({
         code,
-        offset: tok.startOffset,
-        length: code === 'unterminated-comment' ? 2 : tok.image.length,
-        line: tok.startLine ?? 1,
-        column: tok.startColumn ?? 1,
-        text: tok.image.slice(0, 20),
+        offset: table.startOffset[i]!,
+        length: code === 'unterminated-comment' ? 2 : image.length,
+        line: table.startLine[i]!,
+        column: table.startColumn[i]!,
+        text: image.slice(0, 20),
       });
       continue;
     }
-    if (tok.tokenType === T.InvalidEscapeString) {
+    if (type === T.InvalidEscapeString) {
       // Report the first unknown escape, then let the parser see an ordinary string.
-      const at = firstInvalidEscape(tok.image);
-      const line = tok.startLine ?? 1;
+      const image = table.image(i);
+      const at = firstInvalidEscape(image);
       problems.push({
         code: 'invalid-escape',
-        offset: tok.startOffset + at,
+        offset: table.startOffset[i]! + at,
         length: 2,
-        line,
-        column: (tok.startColumn ?? 1) + at,
-        text: tok.image.slice(at, at + 2),
+        line: table.startLine[i]!,
+        column: table.startColumn[i]! + at,
+        text: image.slice(at, at + 2),
       });
-      raw.push({ ...tok, tokenType: T.StringLiteral, tokenTypeIdx: T.StringLiteral.tokenTypeIdx! });
-      continue;
+      table.types[i] = T.StringLiteral;
     }
-    raw.push(tok);
+    table.move(i, kept++);
   }
-  for (const err of result.errors) {
+  table.truncate(kept);
+  for (const err of errors) {
     problems.push({
       code: 'unexpected-character',
       offset: err.offset,
@@ -107,7 +122,8 @@ export function tokenize(text: string): LexResult {
     });
   }
   problems.sort((a, b) => a.offset - b.offset);
-  return { tokens: filterNewlines(raw), comments: result.comments, problems };
+  filterNewlines(table);
+  return { table, comments, problems };
 }
 
 /** The offset of the first escape in a string token that is not \" \\ \n \r or \t. */
@@ -123,27 +139,25 @@ function firstInvalidEscape(image: string): number {
 /**
  * Drops the newlines that cannot end a statement: inside ( ) and [ ], after a token that needs more
  * (an operator, `,`, `{`, `->`, another newline), before a token that continues (`}`, `)`, `else`, `->`),
- * and at the start and end of the file.
+ * and at the start and end of the file. In place: the tokens kept move down.
  */
-function filterNewlines(tokens: IToken[]): IToken[] {
-  const out: IToken[] = [];
+function filterNewlines(table: TokenTable): void {
+  const types = table.types;
+  let kept = 0;
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i]!;
-    const type = tok.tokenType;
+  for (let i = 0; i < table.count; i++) {
+    const type = types[i]!;
     if (type === T.LParen || type === T.LBracket) depth++;
     else if ((type === T.RParen || type === T.RBracket) && depth > 0) depth--;
-    if (type !== T.Newline) {
-      out.push(tok);
-      continue;
+    if (type === T.Newline) {
+      if (depth > 0 || kept === 0) continue;
+      if (continuesLine.has(types[kept - 1]!)) continue;
+      const next = i + 1 < table.count ? types[i + 1] : undefined;
+      if (next === undefined || continuedBy.has(next) || next === T.Newline) continue;
     }
-    if (depth > 0 || out.length === 0) continue;
-    if (continuesLine.has(out[out.length - 1]!.tokenType)) continue;
-    const next = tokens[i + 1];
-    if (next === undefined || continuedBy.has(next.tokenType) || next.tokenType === T.Newline) continue;
-    out.push(tok);
+    table.move(i, kept++);
   }
-  return out;
+  table.truncate(kept);
 }
 
 /** What the scanner finds, as Chevrotain's Lexer reports it: tokens, the `comments` group, and errors. */
@@ -207,7 +221,14 @@ const CR = 13;
  * characters is one error, up to the next offset where some token can start).
  */
 export function scan(text: string): ScanResult {
-  const tokens: IToken[] = [];
+  const { table, comments, errors } = scanTable(text);
+  return { tokens: table.tokens(), comments, errors };
+}
+
+/** `scan`, with the tokens as a table. */
+function scanTable(text: string): { table: TokenTable; comments: IToken[]; errors: ScanResult['errors'] } {
+  // About one token for every five characters of a realistic file.
+  const table = new TokenTable(text, 16 + (text.length >> 2));
   const comments: IToken[] = [];
   const errors: ScanResult['errors'] = [];
   const n = text.length;
@@ -217,9 +238,14 @@ export function scan(text: string): ScanResult {
   let lineStart = 0;
 
   /** Adds the token of `type` from `offset` to `end` (exclusive), on one line. */
-  const push = (list: IToken[], type: TokenType, end: number): void => {
+  const push = (type: TokenType, end: number): void => {
     const column = offset - lineStart + 1;
-    list.push({
+    table.push(type, offset, end - 1, line, column, line, column + end - offset - 1);
+  };
+  /** Adds the comment from `offset` to `end` (exclusive), on one line (passLines moves its end). */
+  const pushComment = (type: TokenType, end: number): IToken => {
+    const column = offset - lineStart + 1;
+    const comment: IToken = {
       image: text.substring(offset, end),
       startOffset: offset,
       endOffset: end - 1,
@@ -229,10 +255,15 @@ export function scan(text: string): ScanResult {
       endColumn: column + end - offset - 1,
       tokenTypeIdx: type.tokenTypeIdx!,
       tokenType: type,
-    });
+    };
+    comments.push(comment);
+    return comment;
   };
-  /** Moves the line count past the line breaks in `[from, to)`; sets the last token's end as Chevrotain does. */
-  const passLines = (token: IToken, from: number, to: number): void => {
+  /**
+   * Moves the line count past the line breaks in `[from, to)`; where the token there ends on another line, its end
+   * as Chevrotain sets it, or undefined.
+   */
+  const passLines = (from: number, to: number): { endLine: number; endColumn: number } | undefined => {
     let breaks = 0;
     for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
@@ -241,13 +272,14 @@ export function scan(text: string): ScanResult {
       breaks++;
       lineStart = i + 1;
     }
-    if (breaks === 0) return;
+    if (breaks === 0) return undefined;
     line += breaks;
     const endsInBreak = lineStart === to;
-    if (breaks === 1 && endsInBreak) return;
+    if (breaks === 1 && endsInBreak) return undefined;
     // Chevrotain's lexer: a token that ends in a line break ends on the line before, after the break's column.
-    token.endLine = endsInBreak ? line - 1 : line;
-    token.endColumn = endsInBreak ? to - lineStart + 1 : to - lineStart;
+    return endsInBreak
+      ? { endLine: line - 1, endColumn: to - lineStart + 1 }
+      : { endLine: line, endColumn: to - lineStart };
   };
 
   while (offset < n) {
@@ -256,7 +288,7 @@ export function scan(text: string): ScanResult {
     let type: TokenType | undefined;
     if (c === LF || c === CR) {
       if (c === CR && text.charCodeAt(end) === LF) end++;
-      push(tokens, T.Newline, end);
+      push(T.Newline, end);
       line++;
       lineStart = end;
       offset = end;
@@ -269,15 +301,21 @@ export function scan(text: string): ScanResult {
       const next = text.charCodeAt(end);
       if (next === 47) {
         while (end < n && text.charCodeAt(end) !== LF && text.charCodeAt(end) !== CR) end++;
-        push(comments, T.LineComment, end);
+        pushComment(T.LineComment, end);
         offset = end;
         continue;
       }
       if (next === 42 /* * */) {
         const close = text.indexOf('*/', offset + 2);
         end = close < 0 ? n : close + 2;
-        push(close < 0 ? tokens : comments, close < 0 ? T.UnterminatedComment : T.BlockComment, end);
-        passLines((close < 0 ? tokens : comments).at(-1)!, offset, end);
+        const comment = close < 0 ? undefined : pushComment(T.BlockComment, end);
+        if (close < 0) push(T.UnterminatedComment, end);
+        const moved = passLines(offset, end);
+        if (moved && comment) Object.assign(comment, moved);
+        else if (moved) {
+          table.endLine[table.count - 1] = moved.endLine;
+          table.endColumn[table.count - 1] = moved.endColumn;
+        }
         offset = end;
         continue;
       }
@@ -317,7 +355,7 @@ export function scan(text: string): ScanResult {
       }
     }
     if (type !== undefined) {
-      push(tokens, type, end);
+      push(type, end);
       offset = end;
       continue;
     }
@@ -327,7 +365,7 @@ export function scan(text: string): ScanResult {
     while (offset < n && !tokenCanStart(text, offset));
     errors.push({ offset: start, length: offset - start, line, column: start - lineStart + 1 });
   }
-  return { tokens, comments, errors };
+  return { table, comments, errors };
 }
 
 /** Whether some token of tokens.ts matches at `offset` (every character but `!` alone starts one, or none). */

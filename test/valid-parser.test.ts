@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { tokenize } from '../grammar/lexer.js';
+import { lex, tokenize } from '../grammar/lexer.js';
 import * as T from '../grammar/tokens.js';
 import { parseWithChevrotain } from '../compiler/syntax/parse.js';
 import { parseValidTokens } from '../compiler/syntax/valid-parser.js';
@@ -34,7 +34,7 @@ interface Outcome {
 function parseBoth(text: string): Outcome | undefined {
   const lexed = tokenize(text);
   if (lexed.problems.length > 0) return undefined; // parse.ts uses Chevrotain alone on these
-  const valid = parseValidTokens(lexed.tokens, lexed.comments, text, 'f.incp');
+  const valid = parseValidTokens(lex(text).table, lexed.comments, 'f.incp');
   const reference = parseWithChevrotain(lexed, text, 'f.incp', []);
   const syntaxError = reference.diagnostics.some((d) => d.code === 'syntax-error');
   return {

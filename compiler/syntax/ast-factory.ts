@@ -19,8 +19,14 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 export const MAX_EXPRESSION_DEPTH = 256;
 
 /** An expression as a row: operands (`atom`), each after its prefix operators, between binary operators. */
-export type ExprItem =
-  { kind: 'atom'; expr: A.Expr } | { kind: 'prefix'; token: IToken } | { kind: 'op'; token: IToken };
+export type ExprItem = { kind: 'atom'; expr: A.Expr } | Operator;
+/** A prefix or binary operator: its token's type, text and span. */
+export interface Operator {
+  kind: 'prefix' | 'op';
+  type: TokenType;
+  image: string;
+  span: A.Span;
+}
 
 export class AstFactory {
   readonly diagnostics: Diagnostic[] = [];
@@ -47,44 +53,44 @@ export class AstFactory {
     return tokenSpan(this.fileName, t);
   }
 
-  identifier(t: IToken): A.Identifier {
-    return { kind: 'Identifier', name: t.image, span: this.tokenSpan(t) };
+  identifier(name: string, span: A.Span): A.Identifier {
+    return { kind: 'Identifier', name, span };
   }
 
-  string(t: IToken): A.StringLiteral {
-    const value = t.image
+  /** A string literal from its token's text (quotes and escapes as written). */
+  string(image: string, span: A.Span): A.StringLiteral {
+    const value = image
       .slice(1, -1)
       .replace(/\\(["\\nrt])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
-    return { kind: 'String', value, span: this.tokenSpan(t) };
+    return { kind: 'String', value, span };
   }
 
   /** `"exact/name":`'s label, or `name:` and `first..last:` (`last` the second identifier). */
-  label(span: A.Span, exact: IToken | undefined, first?: IToken, last?: IToken): A.Label {
+  label(span: A.Span, exact: A.StringLiteral | undefined, first?: A.Identifier, last?: A.Identifier): A.Label {
     if (exact) {
-      const value = this.string(exact);
-      if (value.value === '') this.diagnostics.push(diagnostic('empty-label', value.span, {}));
-      return { kind: 'Label', name: { kind: 'Identifier', name: value.value, span: value.span }, exact: true, span };
+      if (exact.value === '') this.diagnostics.push(diagnostic('empty-label', exact.span, {}));
+      return { kind: 'Label', name: { kind: 'Identifier', name: exact.value, span: exact.span }, exact: true, span };
     }
-    const label: A.Label = { kind: 'Label', name: this.identifier(first!), span };
-    if (last) label.last = this.identifier(last);
+    const label: A.Label = { kind: 'Label', name: first!, span };
+    if (last) label.last = last;
     return label;
   }
 
   /** A primary of one token (a number, a string, `true`, `false`) or a name; undefined for any other token. */
-  literal(t: IToken, span: A.Span): A.Expr | undefined {
-    switch (t.tokenType.name) {
+  literal(type: TokenType, image: string, span: A.Span): A.Expr | undefined {
+    switch (type.name) {
       case 'Identifier':
-        return { kind: 'Name', name: t.image, span };
+        return { kind: 'Name', name: image, span };
       case 'IntegerLiteral':
       case 'FloatLiteral': {
-        const value = Number(t.image);
-        const integer = t.tokenType.name === 'IntegerLiteral';
+        const value = Number(image);
+        const integer = type.name === 'IntegerLiteral';
         if (!(integer ? Number.isSafeInteger(value) : Number.isFinite(value)))
-          this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(t.image) }));
-        return { kind: integer ? 'Integer' : 'Float', value, raw: t.image, span };
+          this.diagnostics.push(diagnostic('number-out-of-range', span, { text: abbreviate(image) }));
+        return { kind: integer ? 'Integer' : 'Float', value, raw: image, span };
       }
       case 'StringLiteral':
-        return this.string(t);
+        return this.string(image, span);
       case 'True':
         return { kind: 'Boolean', value: true, span };
       case 'False':
@@ -93,9 +99,9 @@ export class AstFactory {
     return undefined;
   }
 
-  call(callee: IToken, args: A.Arg[], span: A.Span): A.CallExpr {
+  call(callee: A.Identifier, args: A.Arg[], span: A.Span): A.CallExpr {
     return this.nested(
-      { kind: 'Call', callee: this.identifier(callee), args, span },
+      { kind: 'Call', callee, args, span },
       args.map((a) => a.value),
       span,
     );
@@ -110,8 +116,7 @@ export class AstFactory {
   }
 
   /** `object.property`. */
-  member(object: A.Expr, name: IToken): A.MemberExpr {
-    const property = this.identifier(name);
+  member(object: A.Expr, property: A.Identifier): A.MemberExpr {
     return this.nested(
       { kind: 'Member', object, property, span: joinSpans(object.span, property.span) },
       [object],
@@ -143,12 +148,12 @@ export class AstFactory {
     while (state.at < state.items.length) {
       const item = state.items[state.at]!;
       if (item.kind !== 'op') break;
-      const op = binaryOperator(item.token.tokenType)!;
+      const op = binaryOperator(item.type)!;
       if (op.precedence < minPrecedence) break;
       state.at++;
       // `1 < a < 3` and `a == b == c` do not chain as in Python, nor mean `(1 < a) < 3`: say so (spec/language.md).
       if (op.precedence === COMPARISON_PRECEDENCE && ++comparisons > 1) {
-        this.diagnostics.push(diagnostic('chained-comparison', this.tokenSpan(item.token), { op: item.token.image }));
+        this.diagnostics.push(diagnostic('chained-comparison', item.span, { op: item.image }));
       }
       const right = this.climb(state, op.precedence + 1);
       const span = joinSpans(left.span, right.span);
@@ -156,7 +161,7 @@ export class AstFactory {
         op.op === '..'
           ? { kind: 'Range', low: left, high: right, span }
           : { kind: 'Binary', op: op.op, left, right, span };
-      left = this.nested(node, [left, right], this.tokenSpan(item.token));
+      left = this.nested(node, [left, right], item.span);
     }
     return left;
   }
@@ -166,9 +171,9 @@ export class AstFactory {
     const item = state.items[state.at++]!;
     if (item.kind === 'atom') return item.expr;
     if (item.kind !== 'prefix') throw new Error('operator where an operand was expected');
-    const minus = item.token.tokenType.name === 'Minus';
+    const minus = item.type.name === 'Minus';
     const operand = minus ? this.prefixed(state) : this.climb(state, NOT_OPERAND_PRECEDENCE);
-    const span = joinSpans(this.tokenSpan(item.token), operand.span);
+    const span = joinSpans(item.span, operand.span);
     return this.nested({ kind: 'Unary', op: minus ? '-' : 'not', operand, span }, [operand], span);
   }
 

@@ -20,6 +20,7 @@ import {
   labelled,
   labelledStatement,
   type ExprItem,
+  type Operator,
 } from './ast-factory.js';
 
 /** One method per parser rule, named as the rule, taking its children and its node's location. */
@@ -43,7 +44,15 @@ export class AstBuilder implements CstRules {
   }
 
   private identifier(t: IToken): A.Identifier {
-    return this.nodes.identifier(t);
+    return this.nodes.identifier(t.image, this.nodes.tokenSpan(t));
+  }
+
+  private string(t: IToken): A.StringLiteral {
+    return this.nodes.string(t.image, this.nodes.tokenSpan(t));
+  }
+
+  private operator(kind: Operator['kind'], t: IToken): Operator {
+    return { kind, type: t.tokenType, image: t.image, span: this.nodes.tokenSpan(t) };
   }
 
   // ---- file -------------------------------------------------------------------------------------
@@ -80,7 +89,7 @@ export class AstBuilder implements CstRules {
   }
 
   importDecl(c: C.ImportDeclCstChildren, at: CstNodeLocation): A.ImportDecl {
-    const decl: A.ImportDecl = { kind: 'Import', path: this.nodes.string(c.StringLiteral[0]!), span: this.span(at) };
+    const decl: A.ImportDecl = { kind: 'Import', path: this.string(c.StringLiteral[0]!), span: this.span(at) };
     if (c.From) decl.names = (c.Identifier ?? []).map((t) => this.identifier(t));
     return decl;
   }
@@ -171,7 +180,13 @@ export class AstBuilder implements CstRules {
   }
 
   label(c: C.LabelCstChildren, at: CstNodeLocation): A.Label {
-    return this.nodes.label(this.span(at), c.StringLiteral?.[0], c.Identifier?.[0], c.Identifier?.[1]);
+    const [exact, first, last] = [c.StringLiteral?.[0], c.Identifier?.[0], c.Identifier?.[1]];
+    return this.nodes.label(
+      this.span(at),
+      exact && this.string(exact),
+      first && this.identifier(first),
+      last && this.identifier(last),
+    );
   }
 
   defaultsStmt(c: C.DefaultsStmtCstChildren, at: CstNodeLocation): A.DefaultsStmt {
@@ -342,9 +357,9 @@ export class AstBuilder implements CstRules {
     // operand, operator, operand, ...: each operand preceded by its prefix operators.
     const items: ExprItem[] = [];
     operands.forEach((n, i) => {
-      if (i > 0) items.push({ kind: 'op', token: operators[i - 1]! });
+      if (i > 0) items.push(this.operator('op', operators[i - 1]!));
       for (const prefix of inSourceOrder([n.children.Minus, n.children.Not]))
-        items.push({ kind: 'prefix', token: prefix });
+        items.push(this.operator('prefix', prefix));
       items.push({ kind: 'atom', expr: this.operand(n.children) });
     });
     return this.nodes.expression(items);
@@ -363,7 +378,7 @@ export class AstBuilder implements CstRules {
       let current = this.primaryOf(primaries[i]!);
       const before = i + 1 < primaries.length ? primaries[i + 1]!.location!.startOffset : Infinity;
       while (members && member < members.length && members[member]!.startOffset < before) {
-        current = this.nodes.member(current, members[member++]!);
+        current = this.nodes.member(current, this.identifier(members[member++]!));
       }
       dims.push(current);
     }
@@ -376,9 +391,11 @@ export class AstBuilder implements CstRules {
 
   primary(c: C.PrimaryCstChildren, at: CstNodeLocation): A.Expr {
     const span = this.span(at);
-    if (c.LParen && c.Identifier) return this.nodes.call(c.Identifier[0]!, this.argList(c.argList![0]!.children), span);
-    const token = c.IntegerLiteral ?? c.Identifier ?? c.FloatLiteral ?? c.StringLiteral ?? c.True ?? c.False;
-    if (token) return this.nodes.literal(token[0]!, span)!;
+    if (c.LParen && c.Identifier) {
+      return this.nodes.call(this.identifier(c.Identifier[0]!), this.argList(c.argList![0]!.children), span);
+    }
+    const token = (c.IntegerLiteral ?? c.Identifier ?? c.FloatLiteral ?? c.StringLiteral ?? c.True ?? c.False)?.[0];
+    if (token) return this.nodes.literal(token.tokenType, token.image, span)!;
     if (c.LBracket) return this.nodes.list(c.expression ? c.expression.map((e) => this.expressionOf(e)) : [], span);
     return this.nodes.paren(this.expressionOf(c.expression![0]!), span);
   }

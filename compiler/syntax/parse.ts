@@ -4,12 +4,12 @@
  * Never throws on bad input; every problem comes back as a diagnostic with a span.
  */
 import type { IToken, TokenType } from 'chevrotain';
-import { tokenize, type LexResult } from '../../grammar/lexer.js';
+import { lex, type LexResult } from '../../grammar/lexer.js';
 import { parseTokens } from '../../grammar/parser.js';
 import { parseValidTokens } from './valid-parser.js';
 import * as T from '../../grammar/tokens.js';
 import type { SourceFile } from './ast.js';
-import { endOfFileSpan, spanAt, tokenSpan } from './spans.js';
+import { endOfFileSpan, spanAt, tableSpan, tokenSpan } from './spans.js';
 import { AstBuilder } from './builder.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 
@@ -32,11 +32,12 @@ export interface ParseResult {
 
 export function parseSource(text: string, file: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const lexed = tokenize(text);
-  if (lexed.tokens.length > MAX_TOKENS) {
+  const lexed = lex(text);
+  const tokens = lexed.table;
+  if (tokens.count > MAX_TOKENS) {
     diagnostics.push(
       diagnostic('file-too-large', spanAt(file, 0, 1, 1, 1, text), {
-        size: `${lexed.tokens.length} tokens`,
+        size: `${tokens.count} tokens`,
         limit: `${MAX_TOKENS} tokens`,
       }),
     );
@@ -48,24 +49,24 @@ export function parseSource(text: string, file: string): ParseResult {
       diagnostic(p.code, span, { text: p.code === 'unexpected-character' ? describeCharacters(p.text) : p.text }),
     );
   }
-  const deep = tooDeep(lexed.tokens);
-  if (deep) {
-    diagnostics.push(
-      diagnostic('nesting-too-deep', tokenSpan(file, deep.token), { depth: `over ${MAX_NESTING}`, limit: MAX_NESTING }),
-    );
+  const deep = tooDeep(tokens.types);
+  if (deep !== undefined) {
+    const span = tableSpan(file, tokens, deep, deep);
+    diagnostics.push(diagnostic('nesting-too-deep', span, { depth: `over ${MAX_NESTING}`, limit: MAX_NESTING }));
     return { diagnostics };
   }
   try {
     // The parser of valid input first (valid-parser.ts: the AST straight from the tokens); where it gives up, the
     // file has a syntax error: Chevrotain's parser finds and reports it.
-    const valid = diagnostics.length === 0 ? parseValidTokens(lexed.tokens, lexed.comments, text, file) : undefined;
+    const valid = diagnostics.length === 0 ? parseValidTokens(tokens, lexed.comments, file) : undefined;
     if (valid) {
       // At most MAX_SYNTAX_ERRORS of them (a file of 100,000 `1e999` would give as many), and no
       // `push(...xs)` of an unbounded array: spreading too many arguments overflows the stack.
       diagnostics.push(...valid.diagnostics.slice(0, MAX_SYNTAX_ERRORS));
       return { ast: valid.ast, diagnostics };
     }
-    return parseWithChevrotain(lexed, text, file, diagnostics);
+    const chevrotainInput = { tokens: tokens.tokens(), comments: lexed.comments, problems: lexed.problems };
+    return parseWithChevrotain(chevrotainInput, text, file, diagnostics);
   } catch (e) {
     // The guard above keeps recursion shallow (an `else if` chain thousands long is the one way past it);
     // this is the last line of defence against a stack overflow.
@@ -123,25 +124,24 @@ function describeToken(t: IToken): string {
  * than MAX_NESTING. An `else if` nests the rest of its chain (the grammar recurses on it), so each link
  * counts as one level until the chain ends: at a `}` not followed by `else`.
  */
-function tooDeep(tokens: IToken[]): { token: IToken } | undefined {
+function tooDeep(types: TokenType[]): number | undefined {
   // Open brackets, and `else if` links (marked ELSE_IF), innermost last.
   const open: (TokenType | typeof ELSE_IF)[] = [];
   let prefixRun = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const type = t.tokenType;
+  for (let i = 0; i < types.length; i++) {
+    const type = types[i]!;
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) open.push(type);
-    else if (type === T.If && tokens[i - 1]?.tokenType === T.Else) open.push(ELSE_IF);
+    else if (type === T.If && types[i - 1] === T.Else) open.push(ELSE_IF);
     else if (type === T.RParen || type === T.RBracket || type === T.RBrace) {
       // a bracket closed inside a chain ends it
       while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop();
       open.pop();
-      if (type === T.RBrace && tokens[i + 1]?.tokenType !== T.Else) {
+      if (type === T.RBrace && types[i + 1] !== T.Else) {
         while (open.length > 0 && open[open.length - 1] === ELSE_IF) open.pop();
       }
     }
     prefixRun = type === T.Minus || type === T.Not ? prefixRun + 1 : 0;
-    if (open.length + prefixRun > MAX_NESTING) return { token: t };
+    if (open.length + prefixRun > MAX_NESTING) return i;
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import type { CstNodeLocation, IToken } from 'chevrotain';
 import type { Span } from './ast.js';
+import type { TokenTable } from '../../grammar/token-table.js';
 
 /** Where Chevrotain puts a token or a CST node: offsets, lines and columns, the end inclusive, some maybe absent. */
 type ChevrotainPosition = Pick<
@@ -37,6 +38,19 @@ export function rangeSpan(file: string, first: ChevrotainPosition, last: Chevrot
     startColumn: first.startColumn ?? 1,
     endLine: last.endLine ?? last.startLine ?? 1,
     endColumn: (last.endColumn ?? last.startColumn ?? 1) + 1,
+  };
+}
+
+/** From the start of token `first` to the end of token `last` of a token table (as rangeSpan of their objects). */
+export function tableSpan(file: string, table: TokenTable, first: number, last: number): Span {
+  return {
+    file,
+    startOffset: table.startOffset[first]!,
+    endOffset: table.endOffset[last]! + 1,
+    startLine: table.startLine[first]!,
+    startColumn: table.startColumn[first]!,
+    endLine: table.endLine[last]!,
+    endColumn: table.endColumn[last]! + 1,
   };
 }
 

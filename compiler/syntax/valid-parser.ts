@@ -19,15 +19,19 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import * as T from '../../grammar/tokens.js';
+import { TokenTable } from '../../grammar/token-table.js';
 import type * as A from './ast.js';
 import * as F from './ast-factory.js';
-import { rangeSpan } from './spans.js';
+import { tableSpan } from './spans.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** Thrown at the first unexpected token: the caller gets undefined and parses with Chevrotain. */
 const GIVE_UP = Symbol('not valid');
 
-let tokens: IToken[] = [];
+/** The file's tokens (the lexer's table), their types, how many. */
+let table = new TokenTable('');
+let types: TokenType[] = [];
+let count = 0;
 /** The index of the next token (LA(1)). */
 let pos = 0;
 /** Whether `/` divides in the innermost expression being parsed (parser.ts's `allowDivision`). */
@@ -39,40 +43,41 @@ let nodes = new F.AstFactory('');
  * lexer's tokens and comments of `text` when the parser finds no error; undefined where it would find one.
  */
 export function parseValidTokens(
-  input: IToken[],
+  tokens: TokenTable,
   comments: IToken[],
-  text: string,
   fileName: string,
 ): { ast: A.SourceFile; diagnostics: Diagnostic[] } | undefined {
-  tokens = input;
+  table = tokens;
+  types = tokens.types;
+  count = tokens.count;
   pos = 0;
   allowDivision = true;
   nodes = new F.AstFactory(fileName);
   try {
-    const ast = nodes.sourceFile(file(), text, comments);
+    const ast = nodes.sourceFile(file(), tokens.text, comments);
     return { ast, diagnostics: nodes.diagnostics };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
   } finally {
-    tokens = [];
+    table = new TokenTable('');
+    types = [];
     nodes = new F.AstFactory('');
   }
 }
 
 // ---- tokens ------------------------------------------------------------------------------------------------
 
-/** CONSUME(type): the next token, which must be of that type. */
-function consume(type: TokenType): IToken {
-  const t = tokens[pos];
-  if (t === undefined || t.tokenType !== type) throw GIVE_UP;
-  pos++;
-  return t;
+/** CONSUME(type): the index of the next token, which must be of that type. */
+function consume(type: TokenType): number {
+  if (pos >= count || types[pos] !== type) throw GIVE_UP;
+  return pos++;
 }
 
 /** The type of LA(k), k >= 1 (undefined past the end: Chevrotain's EOF). */
 function la(k: number): TokenType | undefined {
-  return tokens[pos + k - 1]?.tokenType;
+  const i = pos + k - 1;
+  return i < count ? types[i] : undefined;
 }
 
 /** MANY_SEP's and AT_LEAST_ONE_SEP's separator, between items (consumed when there). */
@@ -90,13 +95,27 @@ function separator(): boolean {
   return true;
 }
 
-/** The span of the node whose first token is `tokens[start]` and last the token just consumed. */
+/** The span of the node whose first token is token `start` and last the token just consumed. */
 function spanFrom(start: number): A.Span {
-  return rangeSpan(nodes.fileName, tokens[start]!, tokens[pos - 1]!);
+  return tableSpan(nodes.fileName, table, start, pos - 1);
+}
+
+/** Token `i`'s span. */
+function spanOf(i: number): A.Span {
+  return tableSpan(nodes.fileName, table, i, i);
+}
+
+/** The identifier token `i`. */
+function identifierAt(i: number): A.Identifier {
+  return nodes.identifier(table.image(i), spanOf(i));
 }
 
 function identifier(): A.Identifier {
-  return nodes.identifier(consume(T.Identifier));
+  return identifierAt(consume(T.Identifier));
+}
+
+function stringAt(i: number): A.StringLiteral {
+  return nodes.string(table.image(i), spanOf(i));
 }
 
 // ---- first tokens --------------------------------------------------------------------------------------------
@@ -135,15 +154,7 @@ function atLabel(): boolean {
 
 /** parser.ts's `adjacent`: the `(` of a call or a layer's argument list touches the name before it. */
 function parenTouches(): boolean {
-  const name = tokens[pos - 1];
-  const next = tokens[pos];
-  return (
-    next !== undefined &&
-    next.tokenType === T.LParen &&
-    name !== undefined &&
-    name.endOffset !== undefined &&
-    next.startOffset === name.endOffset + 1
-  );
+  return pos > 0 && pos < count && types[pos] === T.LParen && table.startOffset[pos] === table.endOffset[pos - 1]! + 1;
 }
 
 // ---- the rules, in parser.ts's order -----------------------------------------------------------------------
@@ -161,23 +172,23 @@ function file(): A.TopLevel[] {
     else break;
   }
   // Chevrotain reports the tokens after the last thing the file rule could take ("expected end of file").
-  if (pos < tokens.length) throw GIVE_UP;
+  if (pos < count) throw GIVE_UP;
   return items;
 }
 
 function importDecl(): A.ImportDecl {
   const start = pos++;
-  let names: IToken[] | undefined;
+  let names: A.Identifier[] | undefined;
   if (la(1) === T.LBrace) {
     pos++;
-    names = [consume(T.Identifier)];
-    while (comma()) names.push(consume(T.Identifier));
+    names = [identifier()];
+    while (comma()) names.push(identifier());
     consume(T.RBrace);
     consume(T.From);
   }
-  const path = nodes.string(consume(T.StringLiteral));
+  const path = stringAt(consume(T.StringLiteral));
   const decl: A.ImportDecl = { kind: 'Import', path, span: spanFrom(start) };
-  if (names) decl.names = names.map((t) => nodes.identifier(t));
+  if (names) decl.names = names;
   return decl;
 }
 
@@ -279,15 +290,15 @@ function statement(): A.Statement {
 function label(): A.Label {
   const start = pos;
   if (la(1) === T.StringLiteral) {
-    const exact = tokens[pos++]!;
+    const exact = stringAt(pos++);
     consume(T.Colon);
     return nodes.label(spanFrom(start), exact);
   }
-  const first = consume(T.Identifier);
-  let last: IToken | undefined;
+  const first = identifier();
+  let last: A.Identifier | undefined;
   if (la(1) === T.DotDot) {
     pos++;
-    last = consume(T.Identifier);
+    last = identifier();
   }
   consume(T.Colon);
   return nodes.label(spanFrom(start), undefined, first, last);
@@ -403,15 +414,15 @@ function element(): A.Element {
 
 function repeat(): A.RepeatElement {
   const start = pos++;
-  let variable: IToken | undefined;
+  let variable: number | undefined;
   if (la(1) === T.Identifier && la(2) === T.In) {
-    variable = tokens[pos]!;
+    variable = pos;
     pos += 2;
   }
   const over = expression(true);
   const b = body();
   const r: A.RepeatElement = { kind: 'Repeat', over, body: b, span: spanFrom(start) };
-  if (variable) r.variable = nodes.identifier(variable);
+  if (variable !== undefined) r.variable = identifierAt(variable);
   return r;
 }
 
@@ -454,7 +465,7 @@ function layer(): A.LayerElement {
       else break;
     }
   }
-  return { kind: 'Layer', callee: nodes.identifier(callee), args, parenthesized, span: spanFrom(start) };
+  return { kind: 'Layer', callee: identifierAt(callee), args, parenthesized, span: spanFrom(start) };
 }
 
 function argList(): A.Arg[] {
@@ -497,7 +508,7 @@ function expression(division: boolean): A.Expr {
     items = first === undefined ? [] : [{ kind: 'atom', expr: first }];
     if (first === undefined) prefixedOperand(items);
     while (atBinaryOperator()) {
-      items.push({ kind: 'op', token: tokens[pos++]! });
+      items.push(operator('op'));
       prefixedOperand(items);
     }
   }
@@ -510,8 +521,14 @@ function atBinaryOperator(): boolean {
   return binaryOperators.has(t) && (allowDivision || t !== T.Slash);
 }
 
+/** The next token, an operator. */
+function operator(kind: F.Operator['kind']): F.Operator {
+  const i = pos++;
+  return { kind, type: types[i]!, image: table.image(i), span: spanOf(i) };
+}
+
 function prefixedOperand(items: F.ExprItem[]): void {
-  for (let t = la(1); t === T.Minus || t === T.Not; t = la(1)) items.push({ kind: 'prefix', token: tokens[pos++]! });
+  for (let t = la(1); t === T.Minus || t === T.Not; t = la(1)) items.push(operator('prefix'));
   items.push({ kind: 'atom', expr: operand() });
 }
 
@@ -531,16 +548,15 @@ function postfix(): A.Expr {
   let e = primary();
   while (la(1) === T.Dot) {
     pos++;
-    e = nodes.member(e, consume(T.Identifier));
+    e = nodes.member(e, identifier());
   }
   return e;
 }
 
 function primary(): A.Expr {
   const start = pos;
-  const t = tokens[pos];
-  if (t === undefined) throw GIVE_UP;
-  const type = t.tokenType;
+  if (pos >= count) throw GIVE_UP;
+  const type = types[pos]!;
   if (type === T.LParen) {
     pos++;
     const inner = expression(true);
@@ -562,9 +578,9 @@ function primary(): A.Expr {
     pos++;
     const args = argList();
     consume(T.RParen);
-    return nodes.call(t, args, spanFrom(start));
+    return nodes.call(identifierAt(start), args, spanFrom(start));
   }
-  const literal = nodes.literal(t, spanFrom(start));
+  const literal = nodes.literal(type, table.image(start), spanFrom(start));
   if (literal === undefined) throw GIVE_UP;
   return literal;
 }
