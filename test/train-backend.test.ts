@@ -6,14 +6,13 @@
  * - with tfjs-node installed (.ci/run builds it: scripts/tfjs-node-from-wheel.sh), training picks the
  *   tensorflow backend by itself and prints neither the install advice nor libtensorflow's log lines.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { incc, repoRoot } from './helpers/cli.js';
-import { testWith, tfjsNodeLoads, TFJS_NODE_INSTALL } from './helpers/components.js';
+import { tfjsNodeTest } from './helpers/components.js';
+import { tempFolder } from './helpers/files.js';
 
-const work = mkdtempSync(join(tmpdir(), 'incc-backend-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('incc-backend-');
 const mini = join(repoRoot, 'examples', 'train', 'mini.incp');
 const quick = ['--data', 'synthetic:32', '--epochs', '1', '--steps-per-epoch', '1', '--batch-size', '8'];
 
@@ -38,20 +37,17 @@ test('an installed native package that does not load is named with its error, th
   expect(r.status).toBe(0);
 });
 
-const tfjsNode = tfjsNodeLoads();
-testWith(
-  '@tensorflow/tfjs-node',
-  tfjsNode.ok,
-  TFJS_NODE_INSTALL,
-  'test/train-backend.test.ts',
-)('with tfjs-node installed, training picks the tensorflow backend, quietly', () => {
-  const r = incc(['train', mini, ...quick]);
-  expect(r.stderr).toContain('MiniInception on the tensorflow backend (@tensorflow/tfjs-node)');
-  expect(r.stderr).not.toContain('install TensorFlow for Node');
-  expect(r.stderr).not.toContain('cpu_feature_guard');
-  expect(r.stderr).not.toContain('Hi there');
-  expect(r.status).toBe(0);
-  const forced = incc(['train', mini, ...quick, '--backend', 'tensorflow']);
-  expect(forced.stderr).toContain('on the tensorflow backend');
-  expect(forced.status).toBe(0);
-});
+tfjsNodeTest('test/train-backend.test.ts')(
+  'with tfjs-node installed, training picks the tensorflow backend, quietly',
+  () => {
+    const r = incc(['train', mini, ...quick]);
+    expect(r.stderr).toContain('MiniInception on the tensorflow backend (@tensorflow/tfjs-node)');
+    expect(r.stderr).not.toContain('install TensorFlow for Node');
+    expect(r.stderr).not.toContain('cpu_feature_guard');
+    expect(r.stderr).not.toContain('Hi there');
+    expect(r.status).toBe(0);
+    const forced = incc(['train', mini, ...quick, '--backend', 'tensorflow']);
+    expect(forced.stderr).toContain('on the tensorflow backend');
+    expect(forced.status).toBe(0);
+  },
+);

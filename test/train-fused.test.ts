@@ -13,14 +13,13 @@
  * - the gradient computation's peak tensor bytes (tf.profile) are at most 0.6 of the unfused one's.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './helpers/cli.js';
-import { testWith, tfjsNodeLoads, TFJS_NODE_INSTALL } from './helpers/components.js';
+import { tfjsNodeTest } from './helpers/components.js';
+import { tempFolder } from './helpers/files.js';
 
-const work = mkdtempSync(join(tmpdir(), 'incc-fused-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('incc-fused-');
 
 const network = join(work, 'fused-check.incp');
 writeFileSync(
@@ -98,11 +97,6 @@ test('fused training forward on wasm: the same', () => {
   check(compare('wasm'), 'wasm');
 });
 
-testWith(
-  '@tensorflow/tfjs-node',
-  tfjsNodeLoads().ok,
-  TFJS_NODE_INSTALL,
-  'test/train-fused.test.ts',
-)('fused training forward on tensorflow (tfjs-node): the same', () => {
+tfjsNodeTest('test/train-fused.test.ts')('fused training forward on tensorflow (tfjs-node): the same', () => {
   check(compare('tensorflow'), 'tensorflow');
 });

@@ -3,16 +3,15 @@
  * with --tensorboard (tensorflow backend; TFRecord files of Event protos whose scalar tags are stored as
  * plain strings), and `incc report RUN_DIR`: a page of SVG loss and accuracy curves, no script.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argv } from './helpers/argv.js';
 import { incc, repoRoot } from './helpers/cli.js';
 import { tfjsNodeTest } from './helpers/components.js';
+import { tempFolder } from './helpers/files.js';
 import { jsonLines } from './helpers/jsonl.js';
 
-const work = mkdtempSync(join(tmpdir(), 'incc-metrics-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('incc-metrics-');
 const mini = join(repoRoot, 'examples', 'train', 'mini.incp');
 const tfTest = tfjsNodeTest('test/train-metrics.test.ts');
 

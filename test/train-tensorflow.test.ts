@@ -9,16 +9,14 @@
  * Inception-v3's training steps are in test/heavy/ (run alone, after the other tests).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argv } from './helpers/argv.js';
 import { incc, repoRoot } from './helpers/cli.js';
 import { tfjsNodeTest } from './helpers/components.js';
+import { tempFolder } from './helpers/files.js';
 import { jsonLines } from './helpers/jsonl.js';
 
-const work = mkdtempSync(join(tmpdir(), 'incc-tensorflow-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('incc-tensorflow-');
 const tfTest = tfjsNodeTest('test/train-tensorflow.test.ts');
 const mini = join(repoRoot, 'examples', 'train', 'mini.incp');
 

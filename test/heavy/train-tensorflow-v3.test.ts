@@ -9,21 +9,15 @@
  * test worker shares the machine's memory with it. With CI=true it fails when tfjs-node is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModelWeights } from '../../backends/tfjs/train/checkpoint.js';
 import { cliPath, incc, repoRoot } from '../helpers/cli.js';
-import { testWith, tfjsNodeLoads, TFJS_NODE_INSTALL } from '../helpers/components.js';
+import { tfjsNodeTest } from '../helpers/components.js';
+import { tempFolder } from '../helpers/files.js';
+import { jsonLines } from '../helpers/jsonl.js';
 
-const work = mkdtempSync(join(tmpdir(), 'incc-v3-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-const tfTest = testWith(
-  '@tensorflow/tfjs-node',
-  tfjsNodeLoads().ok,
-  TFJS_NODE_INSTALL,
-  'test/heavy/train-tensorflow-v3.test.ts',
-);
+const work = tempFolder('incc-v3-');
+const tfTest = tfjsNodeTest('test/heavy/train-tensorflow-v3.test.ts');
 const v3 = ['stdlib/inception_v3.incp', '--set', 'classes=10', '--set', 'aux_head=true'];
 
 tfTest('Inception-v3, aux head on: two training steps at batch 16 (loss finite, weights change)', () => {
@@ -57,10 +51,7 @@ tfTest('Inception-v3, aux head on: two training steps at batch 16 (loss finite, 
   expect(r.stderr).toContain('InceptionV3 on the tensorflow backend');
   expect(r.stderr).toMatch(/2\/2 /);
   expect(r.status).toBe(0);
-  const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { step: number; loss: number });
+  const metrics = jsonLines<{ step: number; loss: number }>(join(out, 'metrics.jsonl'));
   expect(metrics).toHaveLength(1);
   expect(metrics[0]!.step).toBe(2);
   expect(Number.isFinite(metrics[0]!.loss)).toBe(true);
