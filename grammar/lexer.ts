@@ -227,8 +227,8 @@ export function scan(text: string): ScanResult {
 
 /** `scan`, with the tokens as a table. */
 function scanTable(text: string): { table: TokenTable; comments: IToken[]; errors: ScanResult['errors'] } {
-  // About one token for every five characters of a realistic file.
-  const table = new TokenTable(text, 16 + (text.length >> 2));
+  // Fewer tokens than half the characters in any realistic file (one for every four or five): rarely grown.
+  const table = new TokenTable(text, 16 + (text.length >> 1));
   const comments: IToken[] = [];
   const errors: ScanResult['errors'] = [];
   const n = text.length;

@@ -133,6 +133,8 @@ class Elaborator {
   private readonly named = new Map<string, NamedThing>();
   private readonly autoNamed = new Set<number>();
   private readonly fileOf = new Map<Declaration, LoadedFile>();
+  /** Each file's top-level defaults (fileDefaults), made once: every instance of a block reads its file's. */
+  private readonly defaultsOf = new Map<LoadedFile, DefaultsMap>();
   private readonly aux: AuxHead[] = [];
   private readonly training: TrainingSetting[] = [];
   /** The network's `apply` statements, for the rewrite pass (compiler/rewrite/). */
@@ -298,10 +300,13 @@ class Elaborator {
   // ---- defaults ---------------------------------------------------------------------------------
 
   private fileDefaults(file: LoadedFile): DefaultsMap {
+    const made = this.defaultsOf.get(file);
+    if (made) return made;
     let defaults: DefaultsMap = new Map();
     for (const item of file.ast?.items ?? []) {
       if (item.kind === 'Defaults') defaults = this.withDefaults(defaults, item, new MapEnv(new Map()));
     }
+    this.defaultsOf.set(file, defaults);
     return defaults;
   }
 

@@ -51,7 +51,10 @@ function checked(spec: LayerSpec, option: OptionSpec, value: Value, span: Span):
 /** The options a layer's explicit arguments set, checked and normalized (`3x3` -> [3, 3], `/2` -> [2, 2]). */
 export function bindExplicit(spec: LayerSpec, args: GivenArg[]): Map<string, unknown> {
   const bound = new Map<string, unknown>();
-  for (const a of args) {
+  // Indexed loops here and in bindLayer (every layer of every network runs them): `incc check` runs them
+  // interpreted (cli/incc.ts), where a for-of makes an iterator result object for each step.
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
     let option: OptionSpec | undefined;
     if (a.kind === 'NamedArg') {
       option = spec.options.find((o) => o.name === a.name);
@@ -96,7 +99,8 @@ export function bindLayer(
   callSpan: Span,
 ): NodeAttrs {
   const bound = bindExplicit(spec, args);
-  for (const option of spec.options) {
+  for (let i = 0; i < spec.options.length; i++) {
+    const option = spec.options[i]!;
     if (bound.has(option.name)) continue;
     const d = defaults.get(option.name);
     if (d) bound.set(option.name, checked(spec, option, d.value, d.span));
@@ -106,7 +110,9 @@ export function bindLayer(
   // Not Object.fromEntries(bound): on a Map it takes V8's slow path, ~2-3 us a call, which was about
   // a third of elaboration time (bench/elaborate.mjs). A plain loop builds the same object in a fraction of that.
   const options: Record<string, unknown> = {};
-  for (const [name, value] of bound) options[name] = value;
+  bound.forEach((value, name) => {
+    options[name] = value;
+  });
   return spec.build(options);
 }
 
