@@ -95,7 +95,11 @@ function separator(): boolean {
   return true;
 }
 
-/** The span of the node whose first token is token `start` and last the token just consumed. */
+/**
+ * The span of the node whose first token is token `start` and last the token just consumed. Nodes over the same
+ * tokens share one span object where the parser knows they do (spans are never changed in place, only replaced):
+ * the spans are most of the AST's memory, and the garbage collector copies them while the parse runs.
+ */
 function spanFrom(start: number): A.Span {
   return tableSpan(nodes.fileName, table, start, pos - 1);
 }
@@ -108,6 +112,14 @@ function spanOf(i: number): A.Span {
 /** The identifier token `i`. */
 function identifierAt(i: number): A.Identifier {
   return nodes.identifier(table.image(i), spanOf(i));
+}
+
+/**
+ * `items` in an array of its own length. An array grown by push has room for 17 items or more, and most of the
+ * AST's arrays hold one to three: each would carry a hundred bytes more for the garbage collector to copy.
+ */
+function exact<X>(items: X[]): X[] {
+  return items.length === 0 ? [] : items.slice();
 }
 
 function identifier(): A.Identifier {
@@ -224,7 +236,7 @@ function ruleDecl(): A.RuleDecl {
     } else break;
   }
   consume(T.RBrace);
-  return { kind: 'RuleDecl', name, params: ps, clauses, span: spanFrom(start) };
+  return { kind: 'RuleDecl', name, params: ps, clauses: exact(clauses), span: spanFrom(start) };
 }
 
 /** MatchClause's and ReplaceClause's chain after the keyword: an optional label, then the chain. */
@@ -242,7 +254,7 @@ function params(): A.Param[] {
     while (comma()) list.push(param());
   }
   consume(T.RParen);
-  return list;
+  return exact(list);
 }
 
 function param(): A.Param {
@@ -274,7 +286,7 @@ function body(): A.Body {
     else break;
   }
   consume(T.RBrace);
-  return { kind: 'Body', statements, span: spanFrom(start) };
+  return { kind: 'Body', statements: exact(statements), span: spanFrom(start) };
 }
 
 function statement(): A.Statement {
@@ -341,7 +353,7 @@ function applyStmt(): A.ApplyRulesStmt {
     targets.push(target());
     while (comma()) targets.push(target());
   }
-  return { kind: 'ApplyRules', rule, args, targets, span: spanFrom(start) };
+  return { kind: 'ApplyRules', rule, args, targets: exact(targets), span: spanFrom(start) };
 }
 
 function target(): A.Target {
@@ -364,7 +376,7 @@ function path(): A.Path {
     pos++;
     segments.push(identifier());
   }
-  return { kind: 'Path', segments, span: spanFrom(start) };
+  return { kind: 'Path', segments: exact(segments), span: spanFrom(start) };
 }
 
 function trainStmt(): A.TrainStmt {
@@ -377,7 +389,7 @@ function trainStmt(): A.TrainStmt {
     else break;
   }
   consume(T.RBrace);
-  return { kind: 'Train', settings, span: spanFrom(start) };
+  return { kind: 'Train', settings: exact(settings), span: spanFrom(start) };
 }
 
 function setting(): A.Setting {
@@ -396,7 +408,9 @@ function chain(): A.Chain {
     const l = atLabel() ? label() : undefined;
     elements.push(F.labelled(element(), l));
   }
-  return { kind: 'Chain', elements, span: spanFrom(start) };
+  // One element: the chain's tokens are the element's (see spanFrom).
+  if (elements.length === 1) return { kind: 'Chain', elements, span: elements[0]!.span };
+  return { kind: 'Chain', elements: exact(elements), span: spanFrom(start) };
 }
 
 function element(): A.Element {
@@ -464,8 +478,12 @@ function layer(): A.LayerElement {
       } else if (startsExpression(t)) args.push(positional(false));
       else break;
     }
+    args = exact(args);
   }
-  return { kind: 'Layer', callee: identifierAt(callee), args, parenthesized, span: spanFrom(start) };
+  const span = spanFrom(start);
+  // A bare name (`relu`): the layer's tokens are the name's (see spanFrom).
+  const name = args.length === 0 && !parenthesized ? nodes.identifier(table.image(callee), span) : identifierAt(callee);
+  return { kind: 'Layer', callee: name, args, parenthesized, span };
 }
 
 function argList(): A.Arg[] {
@@ -474,7 +492,7 @@ function argList(): A.Arg[] {
     args.push(argument());
     while (comma()) args.push(argument());
   }
-  return args;
+  return exact(args);
 }
 
 /** One item of an ArgList: `name = value` or a value. */
@@ -484,9 +502,9 @@ function argument(): A.Arg {
 }
 
 function positional(division: boolean): A.PositionalArg {
-  const start = pos;
   const value = expression(division);
-  return { kind: 'PositionalArg', value, span: spanFrom(start) };
+  // An expression's span is that of its tokens: the argument's, one object for both (see spanFrom).
+  return { kind: 'PositionalArg', value, span: value.span };
 }
 
 function namedArg(division: boolean): A.NamedArg {
@@ -541,7 +559,7 @@ function operand(): A.Expr {
     pos++;
     dims.push(postfix());
   }
-  return nodes.size(dims);
+  return nodes.size(exact(dims));
 }
 
 function postfix(): A.Expr {
@@ -571,7 +589,7 @@ function primary(): A.Expr {
       while (comma()) items.push(expression(true));
     }
     consume(T.RBracket);
-    return nodes.list(items, spanFrom(start));
+    return nodes.list(exact(items), spanFrom(start));
   }
   pos++;
   if (type === T.Identifier && parenTouches()) {
