@@ -435,12 +435,15 @@ class Elaborator {
       name,
       span,
     );
+    // Not `...cost`: interpreted (cli/incc.ts), a spread in the middle of a literal copies through the runtime.
     this.nodes.push({
       id,
       name,
       attrs,
       inputs,
-      ...cost, // shape, params, macs
+      shape: cost.shape,
+      params: cost.params,
+      macs: cost.macs,
       span,
       origin: ctx.origin,
       head: ctx.head,
