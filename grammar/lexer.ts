@@ -174,38 +174,28 @@ const stringPatterns: [TokenType, RegExp][] = [T.StringLiteral, T.InvalidEscapeS
 );
 const floatPattern = sticky(T.FloatLiteral);
 
-/** The tokens of one character, by its code. */
-const singleCharacter = new Map<number, TokenType>(
-  (
-    [
-      ['+', T.Plus],
-      ['*', T.Star],
-      ['%', T.Percent],
-      ['(', T.LParen],
-      [')', T.RParen],
-      ['[', T.LBracket],
-      [']', T.RBracket],
-      ['{', T.LBrace],
-      ['}', T.RBrace],
-      [',', T.Comma],
-      [':', T.Colon],
-      [';', T.Semicolon],
-    ] as const
-  ).map(([c, t]) => [c.charCodeAt(0), t]),
-);
+/**
+ * The punctuation tokens by their text: those whose pattern in tokens.ts is one or two characters of punctuation
+ * (escaped as needed), so the text is written once, in the pattern.
+ */
+const punctuation = new Map<string, TokenType>();
+for (const t of T.allTokens) {
+  const text = t.PATTERN instanceof RegExp ? t.PATTERN.source.replace(/\\(.)/g, '$1') : '';
+  if (/^[^\w\s]{1,2}$/.test(text)) punctuation.set(text, t);
+}
 /** `-` `.` `=` `<` `>` `!`: the token of the character alone, and of it followed by a second one. */
-const twoCharacter = new Map<number, { alone: TokenType | undefined; second: number; pair: TokenType }>(
-  (
-    [
-      ['-', T.Minus, '>', T.Arrow],
-      ['.', T.Dot, '.', T.DotDot],
-      ['=', T.Equals, '=', T.EqEq],
-      ['<', T.Less, '=', T.LessEq],
-      ['>', T.Greater, '=', T.GreaterEq],
-      ['!', undefined, '=', T.NotEq],
-    ] as const
-  ).map(([c, alone, second, pair]) => [c.charCodeAt(0), { alone, second: second.charCodeAt(0), pair }]),
-);
+const twoCharacter = new Map<number, { alone: TokenType | undefined; second: number; pair: TokenType }>();
+/** The tokens of one character that no second character extends, by its code. */
+const singleCharacter = new Map<number, TokenType>();
+for (const [text, pair] of punctuation) {
+  if (text.length !== 2) continue;
+  // Two pairs with one first character (`-=` beside `->`) would need a scanner that tries both.
+  if (twoCharacter.has(text.charCodeAt(0))) throw new Error(`lexer: two tokens start with ${text[0]}`);
+  twoCharacter.set(text.charCodeAt(0), { alone: punctuation.get(text[0]!), second: text.charCodeAt(1), pair });
+}
+for (const [text, t] of punctuation) {
+  if (text.length === 1 && !twoCharacter.has(text.charCodeAt(0))) singleCharacter.set(text.charCodeAt(0), t);
+}
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isWordStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;

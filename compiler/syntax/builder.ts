@@ -95,20 +95,24 @@ export class AstBuilder implements CstRules {
   }
 
   blockDecl(c: C.BlockDeclCstChildren, at: CstNodeLocation): A.BlockDecl {
-    return {
-      kind: 'BlockDecl',
-      name: this.identifier(c.Identifier[0]!),
-      params: this.params(c.params[0]!.children),
-      body: this.bodyOf(c.body[0]!),
-      span: this.span(at),
-    };
+    return this.blockOrNetwork('BlockDecl', c, at) as A.BlockDecl;
   }
 
   networkDecl(c: C.NetworkDeclCstChildren, at: CstNodeLocation): A.NetworkDecl {
+    return this.blockOrNetwork('NetworkDecl', c, at) as A.NetworkDecl;
+  }
+
+  /** A block's parameters are required (`block B() { ... }`), a network's optional. */
+  private blockOrNetwork(
+    kind: 'BlockDecl' | 'NetworkDecl',
+    c: C.BlockDeclCstChildren | C.NetworkDeclCstChildren,
+    at: CstNodeLocation,
+  ): A.BlockDecl | A.NetworkDecl {
+    const params = c.params ? this.params(c.params[0]!.children) : [];
     return {
-      kind: 'NetworkDecl',
+      kind,
       name: this.identifier(c.Identifier[0]!),
-      params: c.params ? this.params(c.params[0]!.children) : [],
+      params,
       body: this.bodyOf(c.body[0]!),
       span: this.span(at),
     };
