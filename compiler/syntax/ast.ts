@@ -3,7 +3,10 @@
  * it came from; later stages (elaboration, rules, lint, the formatter) read this tree, never the CST.
  */
 
-/** A source range. Lines and columns are 1-based; `endColumn` is exclusive; offsets are 0-based, end exclusive. */
+/**
+ * A source range. Lines and columns are 1-based; `endColumn` is exclusive; offsets are 0-based, end exclusive.
+ * A value: never changed in place (nodes over the same text may share one; make a new span to move or join).
+ */
 export interface Span {
   file: string;
   startOffset: number;

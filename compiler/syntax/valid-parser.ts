@@ -40,7 +40,7 @@ let nodes = new F.AstFactory('');
 
 /**
  * The file's AST and the builder's diagnostics, as Chevrotain's parser and the AST builder make them from the
- * lexer's tokens and comments of `text` when the parser finds no error; undefined where it would find one.
+ * lexer's token table and comments when the parser finds no error; undefined where it would find one.
  */
 export function parseValidTokens(
   tokens: TokenTable,
