@@ -5,7 +5,8 @@
 
 /**
  * A source range. Lines and columns are 1-based; `endColumn` is exclusive; offsets are 0-based, end exclusive.
- * A value: never changed in place (nodes over the same text may share one; make a new span to move or join).
+ * Nodes over the same text may share one span object (the parser of valid input makes them so): code that changes
+ * spans in place must change each object once (compiler/rewrite/request.ts's `relocate` keeps a set of those seen).
  */
 export interface Span {
   file: string;

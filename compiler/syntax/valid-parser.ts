@@ -97,8 +97,8 @@ function separator(): boolean {
 
 /**
  * The span of the node whose first token is token `start` and last the token just consumed. Nodes over the same
- * tokens share one span object where the parser knows they do (spans are never changed in place, only replaced):
- * the spans are most of the AST's memory, and the garbage collector copies them while the parse runs.
+ * tokens share one span object where the parser knows they do (ast.ts's Span says what that asks of code that
+ * changes spans): the spans are most of the AST's memory, and the garbage collector copies them while parsing.
  */
 function spanFrom(start: number): A.Span {
   return tableSpan(nodes.fileName, table, start, pos - 1);
