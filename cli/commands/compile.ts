@@ -3,8 +3,8 @@
  *
  * Each target is loaded only when asked for (a dynamic import in `targets`), so no other command, and no
  * other target, loads tfjs or onnxruntime (test/light-path.test.ts). A target module exports a
- * CompileTarget (backends/common/target.ts); adding one is a line in `targets` and its options in `options`
- * below. `--weights` is read here (cli/weights-file.ts, through the backend that owns the format) into
+ * CompileTarget (backends/common/target.ts); adding one is a line in `targets` and its options and help in
+ * cli/usage/compile.ts. `--weights` is read here (cli/weights-file.ts, through the backend that owns the format) into
  * weights by variable name that every target taking weights accepts; the CLI prints what the target returns.
  */
 import type { CompileTarget, TargetResult } from '../../backends/common/target.js';
