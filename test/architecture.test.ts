@@ -1,7 +1,8 @@
 /**
  * The boundaries of the source tree, read from its import graph: every .ts file outside test/ (and
  * node_modules/, dist/), parsed with the TypeScript compiler API; its static imports and re-exports (type-only
- * ones included: they name a dependency as much as a value import does) and its dynamic `import()` calls.
+ * ones included: they name a dependency as much as a value import does) and its dynamic `import()` calls (one
+ * by a template, `import(`./commands/${name}.js`)`, reaches every file the template can name).
  *
  * - the compiler (compiler/) imports no backend, no format/ and no cli/;
  * - lint (compiler/lint/) reaches neither tfjs nor onnxruntime (nor onnx-proto), directly or through any
@@ -54,6 +55,22 @@ function importsOf(file: string): Import[] {
     }
     out.push({ to, typeOnly, dynamic });
   };
+  /**
+   * `import(`./commands/${name}.js`)`: an edge to every source file the template can name, each `${...}`
+   * standing for part of a file name in the folder the template's head names.
+   */
+  const addTemplate = (template: ts.TemplateExpression) => {
+    const head = template.head.text;
+    if (!head.startsWith('.') || !head.includes('/')) return;
+    const folder = normalize(join(dirname(file), head.slice(0, head.lastIndexOf('/')))).replace(/\\/g, '/');
+    const literals = [head.slice(head.lastIndexOf('/') + 1), ...template.templateSpans.map((s) => s.literal.text)];
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const name = new RegExp(`^${literals.map(escape).join('[^/]*')}$`);
+    for (const f of sources(folder)) {
+      const rest = f.slice(folder.length + 1).replace(/\.ts$/, '.js');
+      if (!rest.includes('/') && name.test(rest)) out.push({ to: f, typeOnly: false, dynamic: true });
+    }
+  };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const c = node.importClause;
@@ -81,6 +98,13 @@ function importsOf(file: string): Import[] {
       ts.isStringLiteralLike(node.arguments[0])
     ) {
       add(node.arguments[0].text, false, true);
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isTemplateExpression(node.arguments[0])
+    ) {
+      addTemplate(node.arguments[0]);
     } else if (
       ts.isImportTypeNode(node) &&
       ts.isLiteralTypeNode(node.argument) &&
@@ -119,6 +143,15 @@ describe('the import graph of the source tree', () => {
     expect(graph.get('cli/commands/compile.ts')).toEqual(
       expect.arrayContaining([{ to: 'backends/tfjs/target.ts', typeOnly: false, dynamic: true }]),
     );
+    // A dynamic import by a template (the commands, loaded by name) reaches every file it can name.
+    const commands = sources('cli/commands');
+    expect(commands.length).toBeGreaterThan(10);
+    expect(
+      graph
+        .get('cli/registry.ts')!
+        .filter((i) => i.dynamic && under(i.to, 'cli/commands'))
+        .map((i) => i.to),
+    ).toEqual(commands);
     expect(graph.get('index.ts')!.some((i) => i.to === 'compiler/syntax/parse.ts')).toBe(true);
     expect(
       graph.get('compiler/lint/engine/lint.ts')!.some((i) => i.to === 'compiler/syntax/ast.ts' && i.typeOnly),
