@@ -42,8 +42,8 @@ export interface CommandUsage<O extends CommandOptions = CommandOptions> {
   /** `incc NAME --help`: `Usage:` lines first, then an `Options:` section with one `--option` a line. */
   help: string;
   /**
-   * A command that runs for a second or so at most (the front end on files of at most MAX_TOKENS): the `incc`
-   * process turns V8's optimizing compiler off for it (cli/incc.ts), which costs it more than its code saves.
+   * A command that runs for a second or so at most on small files (the front end alone): the `incc` process turns
+   * V8's optimizing compiler off for it when its files are small (cli/incc.ts), where it costs more than it saves.
    */
   shortLived?: boolean;
 }

@@ -7,10 +7,29 @@
  * shell reports for `cat` or `yes` in that pipe); every command's output goes through these two streams,
  * so this is the one place that handles it.
  */
+import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { commands, printUsage, VERSION } from './registry.js';
 import { didYouMean } from '../compiler/diagnostics/diagnostics.js';
 import { UsageError } from './command.js';
+
+/** The most bytes of input files for which a short-lived command runs without TurboFan (about 8,000 lines). */
+const SHORT_RUN_BYTES = 256 * 1024;
+
+/** The bytes of the arguments that name files (options and what does not exist count nothing). */
+function operandBytes(args: readonly string[]): number {
+  let bytes = 0;
+  for (const a of args) {
+    if (a.startsWith('-')) continue;
+    try {
+      const s = statSync(a);
+      bytes += s.isFile() ? s.size : SHORT_RUN_BYTES + 1; // a folder: as many files as it holds, so large
+    } catch {
+      // Not a file: the command reports it.
+    }
+  }
+  return bytes;
+}
 
 /** The status of a process whose output pipe was closed by its reader: 128 + SIGPIPE (13). */
 const CLOSED_PIPE_STATUS = 141;
@@ -47,10 +66,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // V8 compiles the functions a process runs often with TurboFan, on another thread, and the code pays back only
-  // after many calls: in `incc check` of the 5,000-line benchmark file it compiled some 170 functions, a third of
-  // the process's CPU time, and the run ended before it paid back (interpreted, with the baseline compiler, the
-  // run took a third less time; 25,000 lines took no longer). Off for the commands that end that soon.
-  if (command.shortLived) setFlagsFromString('--no-opt');
+  // after many calls: in `incc check` of the 5,000-line benchmark file (157 kB) it compiled some 170 functions, a
+  // third of the process's CPU time, and the run ended before it paid back (interpreted, with the baseline
+  // compiler, the run took a third less time). On larger inputs it pays back: 25,000 lines (785 kB) took about
+  // 10% longer without it, and `lint`, whose rules run long loops, took twice as long on 5,000 lines. So: off for
+  // a short-lived command whose files are small.
+  if (command.shortLived && operandBytes(rest) <= SHORT_RUN_BYTES) setFlagsFromString('--no-opt');
   try {
     return await command.run(rest);
   } catch (e) {

@@ -3,7 +3,6 @@ import { commandUsage } from '../command.js';
 
 export const lintUsage = commandUsage({
   name: 'lint',
-  shortLived: true,
   summary: "check networks against the paper's design principles (for CI: SARIF, JSON, GitHub annotations)",
   options: {
     string: 'format config max-warnings docs-url',
