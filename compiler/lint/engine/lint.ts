@@ -4,7 +4,7 @@
  * Pure: the program comes loaded through its host and the configuration as data (lint-file.ts does both
  * from disk on Node), so a browser or a language server lints with the same code.
  */
-import type { Span } from '../../syntax/ast.js';
+import type { SourceFile, Span } from '../../syntax/ast.js';
 import type { Diagnostic, Severity } from '../../diagnostics/diagnostics.js';
 import { fillTemplate } from '../../diagnostics/template.js';
 import type { IRGraph, IRNode } from '../../ir/ir.js';
@@ -58,6 +58,8 @@ export interface LintResult {
   warningCount: number;
   infoCount: number;
   source: string;
+  /** The entry file's AST, when it parsed: what a finding's fix is written against (compiler/lint/fix.ts). */
+  ast?: SourceFile;
   /** Parse or elaboration errors: the file could not be linted. */
   failures: Diagnostic[];
   sourceOf(file: string): string | undefined;
@@ -94,6 +96,7 @@ export function lintProgram(program: Program, options: LintProgramOptions = {}):
     warningCount: 0,
     infoCount: 0,
     source: program.entry.text,
+    ...(program.entry.ast ? { ast: program.entry.ast } : {}),
     failures: [],
     sourceOf: program.sourceOf,
   };

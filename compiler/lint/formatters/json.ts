@@ -8,8 +8,6 @@
  * UTF-16 offsets [start, end), as ESLint merges a rule's several fixes) and `ruleFix` (the rule application as
  * data); a finding in the linted file has `suggestions: [{ desc, fix }]`: its suppression with a reason.
  */
-import { parseSource } from '../../syntax/parse.js';
-import type * as A from '../../syntax/ast.js';
 import type { LintMessage, LintResult } from '../engine/lint.js';
 import { applyEdits, ruleFix, suppressionFix, type Fix } from '../fix.js';
 
@@ -28,9 +26,9 @@ export function eslintFix(source: string, fix: Fix): { range: [number, number]; 
   return { range: [start, end], text: applyEdits(source.slice(start, end), shifted) };
 }
 
-function fixesOf(r: LintResult, m: LintMessage, ast: A.SourceFile | undefined) {
+function fixesOf(r: LintResult, m: LintMessage) {
   if (m.fatal) return {};
-  const rule = m.fix && ast ? ruleFix(r.source, ast, m) : undefined;
+  const rule = m.fix && r.ast ? ruleFix(r.source, r.ast, m) : undefined;
   const fix = rule ? eslintFix(r.source, rule) : undefined;
   // A finding placed in another file (an imported block's) is suppressed there, not in this source.
   const suppression = m.file === r.file ? suppressionFix(r.source, m.ruleId, m.line) : undefined;
@@ -44,44 +42,40 @@ function fixesOf(r: LintResult, m: LintMessage, ast: A.SourceFile | undefined) {
 
 export function formatJson(results: LintResult[]): string {
   return JSON.stringify(
-    results.map((r) => {
-      // The AST a rule fix is written against: parsed only when a finding carries one.
-      const ast = r.messages.some((m) => m.fix && !m.fatal) ? parseSource(r.source, r.file).ast : undefined;
-      return {
-        filePath: r.filePath,
-        messages: r.messages.map((m) => ({
-          ruleId: m.fatal ? null : m.ruleId,
-          ...(m.fatal ? { fatal: true, code: m.ruleId } : {}),
-          severity: severityNumber(m),
-          level: m.severity,
-          message: m.message,
-          line: m.line,
-          column: m.column,
-          endLine: m.endLine,
-          endColumn: m.endColumn,
-          ...(m.node ? { node: m.node } : {}),
-          ...(m.network ? { network: m.network } : {}),
-          ...(m.file !== r.file ? { file: m.file } : {}),
-          ...fixesOf(r, m, ast),
-        })),
-        suppressedMessages: r.suppressed.map((m) => ({
-          ruleId: m.ruleId,
-          severity: severityNumber(m),
-          message: m.message,
-          line: m.line,
-          column: m.column,
-          suppressions: [{ kind: 'directive', justification: m.reason ?? '' }],
-        })),
-        errorCount: r.errorCount,
-        warningCount: r.warningCount,
-        infoCount: r.infoCount,
-        fatalErrorCount: r.messages.filter((m) => m.fatal).length,
-        fixableErrorCount: fixable(r, 'error'),
-        fixableWarningCount: fixable(r, 'warning'),
-        fixableInfoCount: fixable(r, 'info'),
-        usedDeprecatedRules: [],
-      };
-    }),
+    results.map((r) => ({
+      filePath: r.filePath,
+      messages: r.messages.map((m) => ({
+        ruleId: m.fatal ? null : m.ruleId,
+        ...(m.fatal ? { fatal: true, code: m.ruleId } : {}),
+        severity: severityNumber(m),
+        level: m.severity,
+        message: m.message,
+        line: m.line,
+        column: m.column,
+        endLine: m.endLine,
+        endColumn: m.endColumn,
+        ...(m.node ? { node: m.node } : {}),
+        ...(m.network ? { network: m.network } : {}),
+        ...(m.file !== r.file ? { file: m.file } : {}),
+        ...fixesOf(r, m),
+      })),
+      suppressedMessages: r.suppressed.map((m) => ({
+        ruleId: m.ruleId,
+        severity: severityNumber(m),
+        message: m.message,
+        line: m.line,
+        column: m.column,
+        suppressions: [{ kind: 'directive', justification: m.reason ?? '' }],
+      })),
+      errorCount: r.errorCount,
+      warningCount: r.warningCount,
+      infoCount: r.infoCount,
+      fatalErrorCount: r.messages.filter((m) => m.fatal).length,
+      fixableErrorCount: fixable(r, 'error'),
+      fixableWarningCount: fixable(r, 'warning'),
+      fixableInfoCount: fixable(r, 'info'),
+      usedDeprecatedRules: [],
+    })),
     null,
     2,
   );
