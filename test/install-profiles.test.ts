@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plainEnv, repoRoot } from './helpers/cli.js';
@@ -52,6 +53,8 @@ function install(profile: string, flags: string[]): string {
 test('the light profile (--omit=optional) checks, lints, formats, draws and exports ONNX without tfjs', () => {
   const dir = install('light', ['--omit=optional']);
   expect(readdirSync(join(dir, 'node_modules')).includes('@tensorflow')).toBe(false);
+  // Node looks for packages in every node_modules above the installation too: one there would lend it tfjs.
+  expect(resolvedFrom(join(dir, 'node_modules', 'incc'), '@tensorflow/tfjs')).toBeUndefined();
   cpSync(join(repoRoot, 'examples', 'tiny_inception.incp'), join(dir, 'tiny.incp'));
   const incc = (...args: string[]) =>
     spawnSync(process.execPath, [join(dir, 'node_modules', 'incc', 'dist', 'bin', 'incc.js'), ...args], {
@@ -90,6 +93,15 @@ test('the full profile installs TensorFlow.js with incc', () => {
     expect.arrayContaining(['tfjs', 'tfjs-backend-wasm', 'tfjs-core', 'tfjs-layers']),
   );
 }, 300_000);
+
+/** Where `name` resolves from `dir` as Node's module resolution finds it, or undefined if it does not. */
+function resolvedFrom(dir: string, name: string): string | undefined {
+  try {
+    return createRequire(join(dir, 'index.js')).resolve(name);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The layout of a file's code lines spoiled (no indentation, spaces tripled); comments (whose text the printer
