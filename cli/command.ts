@@ -46,6 +46,12 @@ export interface CommandUsage<O extends CommandOptions = CommandOptions> {
    * V8's optimizing compiler off for it when its files are small (cli/incc.ts), where it costs more than it saves.
    */
   shortLived?: boolean;
+  /**
+   * A command that builds a whole file's AST and IR, keeps them to the end, and exits: the `incc` process keeps
+   * V8's young generation at its initial size for it (cli/incc.ts), so that the survivors are promoted early
+   * instead of copied by ever larger scavenges into fresh memory.
+   */
+  keepsWholeProgram?: boolean;
 }
 
 /** A command's usage, its options given by kind. */

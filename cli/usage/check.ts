@@ -3,6 +3,7 @@ import { commandUsage } from '../command.js';
 
 export const checkUsage = commandUsage({
   name: 'check',
+  keepsWholeProgram: true,
   shortLived: true,
   summary: 'parse and check .incp files; print diagnostics',
   options: { boolean: 'quiet' },

@@ -3,6 +3,7 @@ import { commandUsage } from '../command.js';
 
 export const lintUsage = commandUsage({
   name: 'lint',
+  keepsWholeProgram: true,
   summary: "check networks against the paper's design principles (for CI: SARIF, JSON, GitHub annotations)",
   options: {
     string: 'format config max-warnings docs-url',
