@@ -13,7 +13,9 @@
  *     stdlib/inception_v3.incp (issue 20: check + lint under 250 ms; `lint` runs the front end of `check` and
  *     then the rules, so its figure is the one that counts, and the start-up share is said beside it);
  *     each as wall clock and CPU time (user + system, reported by the child: on a shared machine the wall
- *     clock waits for a core, the CPU time much less so), medians and fastest;
+ *     clock waits for a core, the CPU time much less so), medians and fastest; after one untimed round that
+ *     makes the launcher's V8 code caches (cli/launcher.ts), as a user's first run does; and the 5,000-line
+ *     check and the lint once more without the code cache (INCC_COMPILE_CACHE=off), to show what it saves;
  *   - `checkFiles([FILE])` in-process, N runs after one warm-up (and the first, cold run on its own): with
  *     the file changed before each run (a trailing comment), so the loader's parse cache misses, and
  *     unchanged (the cache hits: resolution, elaboration and rules only);
@@ -68,10 +70,25 @@ try {
     { label: 'incc check, 5,000 lines', args: [cli, 'check', file], lines },
     { label: 'incc check inception_v3', args: [cli, 'check', inceptionV3], lines: 0 },
     { label: 'incc lint inception_v3', args: [cli, 'lint', inceptionV3], lines: 0, ok: [0, 1] }, // 1: findings
+    // The same two runs without the launcher's V8 code cache (cli/launcher.ts): what the cache saves.
+    { label: '  5,000 lines, no code cache', args: [cli, 'check', file], lines, env: { INCC_COMPILE_CACHE: 'off' } },
+    {
+      label: '  lint, no code cache',
+      args: [cli, 'lint', inceptionV3],
+      lines: 0,
+      ok: [0, 1],
+      env: { INCC_COMPILE_CACHE: 'off' },
+    },
   ].map((p) => ({ ...p, wall: [], cpu: [] }));
+  // One untimed round first: it makes the code caches, as a user's first run of each command does.
+  for (const p of processes)
+    timeProcess('check', p.args, { ok: p.ok, env: { ...process.env, NO_COLOR: '1', ...p.env } });
   for (let i = 0; i < runs; i++) {
     for (const p of processes) {
-      const { wall, cpu } = timeProcess('check', p.args, { ok: p.ok });
+      const { wall, cpu } = timeProcess('check', p.args, {
+        ok: p.ok,
+        env: { ...process.env, NO_COLOR: '1', ...p.env },
+      });
       p.wall.push(wall);
       p.cpu.push(cpu);
     }

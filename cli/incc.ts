@@ -31,6 +31,16 @@ function operandBytes(args: readonly string[]): number {
   return bytes;
 }
 
+/**
+ * Sets a V8 flag for this run, and sets it back (`restore`: V8's default) when the process exits: the launcher
+ * (cli/launcher.ts) makes its code cache then, and V8 rejects a cache made under flags other than those of the
+ * next run's start.
+ */
+function tuneV8(flag: string, restore: string): void {
+  setFlagsFromString(flag);
+  process.once('exit', () => setFlagsFromString(restore));
+}
+
 /** The status of a process whose output pipe was closed by its reader: 128 + SIGPIPE (13). */
 const CLOSED_PIPE_STATUS = 141;
 
@@ -71,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   // compiler, the run took a third less time). On larger inputs it pays back: 25,000 lines (785 kB) took about
   // 10% longer without it, and `lint`, whose rules run long loops, took twice as long on 5,000 lines. So: off for
   // a short-lived command whose files are small.
-  if (command.shortLived && operandBytes(rest) <= SHORT_RUN_BYTES) setFlagsFromString('--no-opt');
+  if (command.shortLived && operandBytes(rest) <= SHORT_RUN_BYTES) tuneV8('--no-opt', '--opt');
   // V8 starts the young generation at 1 MB a semi-space and doubles it as objects survive. Check and lint keep
   // what they build (tokens, AST, IR) to the end, so nearly everything survives: each larger scavenge copied more
   // of it into newly touched memory (page faults cost much in a VM) and the process ended at 74 MB. Kept at its
@@ -79,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
   // process peaked at 61 MB and took about 15% less time, lint of that file 17% less, check of 25,000 lines 16%
   // less (interleaved runs, medians). Commands that lower or train (large, short-lived temporaries) ran 10%
   // slower with it, so it is not the default.
-  if (command.keepsWholeProgram) setFlagsFromString('--semi-space-growth-factor=1');
+  if (command.keepsWholeProgram) tuneV8('--semi-space-growth-factor=1', '--semi-space-growth-factor=2');
   try {
     return await command.run(rest);
   } catch (e) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Bundles the CLI into dist/bin/incc.js (the package's `bin`), from tsc's output in dist/: one file for
- * what every command loads, and a chunk (dist/bin/chunks/) for each lazily imported part.
+ * Bundles the CLI, from tsc's output in dist/, into one CommonJS file, dist/bin/incc-HASH.cjs, and writes the
+ * package's `bin`, dist/bin/incc.js: the launcher (cli/launcher.ts) that runs that file with V8's code cache.
  * Run by `npm run build` after `tsc -p tsconfig.json`.
  *
  * Why: unbundled, a run of `incc` spent most of its start-up loading modules (chevrotain and lodash-es
@@ -11,14 +11,15 @@
  *
  * Only what every command loads at start-up is inlined: the parser stack (chevrotain and the packages it
  * depends on, found from their package.json files) and the file expansion of lint and fmt (tinyglobby,
- * ignore). Every other package stays an import
- * from node_modules, as in the unbundled build: backends' optional extras, native addons and large
- * packages a single command loads keep working as they did, and the bundle stays small.
+ * ignore). Every other package stays an import from node_modules (a `require`, or an `import()` where the
+ * source has one), as in the unbundled build: backends' optional extras, native addons and large packages a
+ * single command loads keep working as they did, and the bundle stays small.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { build, transform } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The folder of package `name` as Node would find it from `from` (node_modules folders upward). */
@@ -58,56 +59,57 @@ const keepPackagesOutside = {
 
 const outDir = join(root, 'dist', 'bin');
 
-const requireBanner =
-  "import { createRequire as __inccCreateRequire } from 'node:module'; const require = " +
-  '__inccCreateRequire(import.meta.url);';
-/**
- * A file without the banner where nothing in it reads `require` (a property named so, `module.require`, aside):
- * making a `require` costs each file that loads a fraction of a millisecond, and a command loads a dozen files.
- */
-function withoutUnusedRequire(code) {
-  const at = code.indexOf(requireBanner);
-  if (at < 0) return code;
-  const rest = code.slice(0, at) + code.slice(at + requireBanner.length);
-  return /(?<![.\w$])require(?![\w$])/.test(rest) ? code : rest.replace(/^(#![^\n]*\n)?\n/, '$1');
-}
-
 const { outputFiles } = await build({
   absWorkingDir: root,
-  entryPoints: { incc: 'dist/cli/incc.js' },
-  outdir: 'dist/bin',
-  // A command's lazily imported parts (`await import(...)`: compile targets, training, the formatter) become
-  // chunks of their own, loaded when that command runs, as before: they cost nothing to a lint run.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints: ['dist/cli/incc.js'],
+  outfile: 'dist/bin/incc.cjs',
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  // One CommonJS file, run by the launcher as a vm.Script with V8's code cache (cli/launcher.ts). A command's
+  // lazily imported parts (`await import(...)`) stay lazy: esbuild runs a module's top level when first imported.
+  format: 'cjs',
   target: 'node20',
   plugins: [keepPackagesOutside],
-  define: { 'process.env.NODE_ENV': '"production"' },
-  // A CommonJS package inside the ESM bundle calls `require`: give it Node's (in the files that use it, below).
-  banner: { js: requireBanner },
+  define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__inccModuleUrl' },
+  banner: { js: "var __inccModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'eof',
   logLevel: 'warning',
   write: false,
 });
+// Without the entry's `#!` line: the launcher compiles the file as a function's body.
+const bundleText = outputFiles[0].text.replace(/^#![^\n]*\n/, '');
+// The name carries the content's hash: a code cache belongs to one bundle, and a run started from the previous
+// build keeps reading its own file.
+const bundleName = `incc-${createHash('sha256').update(bundleText).digest('hex').slice(0, 16)}.cjs`;
+const launcher = await transform(readFileSync(join(root, 'dist', 'cli', 'launcher.js'), 'utf8'), {
+  define: { INCC_BUNDLE: JSON.stringify(bundleName) },
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
 
 // Written so that a CLI started from the previous build keeps working while this one is written (test runs
-// and builds share a checkout): each file replaced in one step (written beside, then renamed), the chunks
-// before the entry that imports them, and an earlier build's chunks (other names: the hash of their
-// content) left for an hour, for a process that imports one lazily, then removed.
-const entry = join(outDir, 'incc.js');
-mkdirSync(join(outDir, 'chunks'), { recursive: true });
-for (const file of [...outputFiles].sort((a, b) => (a.path === entry) - (b.path === entry))) {
-  const tmp = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(tmp, withoutUnusedRequire(file.text), { mode: file.path === entry ? 0o755 : 0o644 });
-  renameSync(tmp, file.path);
+// and builds share a checkout): each file replaced in one step (written beside, then renamed), the bundle
+// before the launcher that names it, and an earlier build's files (bundles of other names, the chunks of the
+// ESM bundle before them) left for an hour, for a process that reads one late, then removed.
+mkdirSync(outDir, { recursive: true });
+const written = [
+  [join(outDir, bundleName), bundleText, 0o644],
+  [join(outDir, 'incc.js'), launcher.code, 0o755],
+];
+for (const [path, text, mode] of written) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode });
+  renameSync(tmp, path);
 }
-const written = new Set(outputFiles.map((f) => f.path));
-for (const name of readdirSync(join(outDir, 'chunks'))) {
-  const path = join(outDir, 'chunks', name);
-  if (!written.has(path) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+const current = new Set(written.map(([path]) => path));
+const old = (path) => Date.now() - statSync(path).mtimeMs > 3_600_000;
+for (const name of readdirSync(outDir)) {
+  const path = join(outDir, name);
+  if (name === 'chunks') {
+    for (const chunk of readdirSync(path)) if (old(join(path, chunk))) rmSync(join(path, chunk), { force: true });
+    if (readdirSync(path).length === 0) rmSync(path, { recursive: true, force: true });
+  } else if (!current.has(path) && old(path)) rmSync(path, { force: true });
 }

@@ -1,13 +1,24 @@
 /**
- * The package's `bin` is the bundled CLI (scripts/bundle.mjs; bench/lint.mjs says why): one file with the
- * parser stack inside, built by `npm run build`, that behaves exactly as tsc's output does.
+ * The package's `bin` is the bundled CLI (scripts/bundle.mjs; bench/lint.mjs says why): a launcher that runs one
+ * CommonJS file with the parser stack inside, with V8's code cache (cli/launcher.ts), built by `npm run build`,
+ * that behaves exactly as tsc's output does.
  */
 import { isBuiltin } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { bundledCliPath, repoRoot, unbundledCliPath, plainEnv } from './helpers/cli.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundledCliPath, repoRoot, unbundledCliPath, plainEnv, runRecordingLoads } from './helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
   version: string;
@@ -25,32 +36,13 @@ describe('the bundled CLI', () => {
     expect(existsSync(bundledCliPath)).toBe(true);
   });
 
-  test('starts with no package to load: chevrotain is inside, and what imports packages is a lazy chunk', () => {
-    const text = readFileSync(bundledCliPath, 'utf8');
-    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
-    // What a run loads before any command's lazy import: the entry and the chunks it imports statically.
-    const loaded = new Set<string>();
-    const packages: string[] = [];
-    const visit = (file: string): void => {
-      if (loaded.has(file)) return;
-      loaded.add(file);
-      const code = readFileSync(file, 'utf8');
-      // Static imports are hoisted: they are the statements a module starts with (after the shebang and the
-      // bundle's `require` banner). Scanning only those keeps text in strings ("incc weights import ...") out.
-      const statement = /\s*(?:import\s*(?:[\w$*{][^;]*?from\s*)?["']([^"']+)["']|const require\s*=[^;]*);/y;
-      statement.lastIndex = code.startsWith('#!') ? code.indexOf('\n') + 1 : 0;
-      for (let m = statement.exec(code); m !== null; m = statement.exec(code)) {
-        if (m[1] === undefined) continue;
-        const spec = m[1];
-        if (spec.startsWith('./') || spec.startsWith('../')) visit(join(dirname(file), spec));
-        else if (!isBuiltin(spec)) packages.push(spec); // Node's own modules, with or without `node:`
-      }
-    };
-    visit(bundledCliPath);
-    expect(packages).toEqual([]);
-    // A few small shared chunks: esbuild splits out what the lazy parts (incc lsp's server, weights import and
-    // the other commands' lazy imports) share with the start-up code; each costs one small file read.
-    expect(loaded.size).toBeLessThan(20);
+  test('starts with no package to load: chevrotain is inside the bundle; what requires packages runs lazily', () => {
+    expect(readFileSync(bundledCliPath, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const { status, loaded } = runRecordingLoads(bundledCliPath, ['check', 'stdlib/inception_v3.incp'], repoRoot);
+    expect(status).toBe(0);
+    // The launcher is the one module file; it reads the bundle and runs it. Everything else is Node's own.
+    expect(loaded.filter((u) => !isBuiltin(u))).toEqual([pathToFileURL(bundledCliPath).href]);
+    expect(loaded.length).toBeGreaterThan(5); // the hook saw the built-ins the bundle requires
   });
 
   test('prints the version', () => {
@@ -84,4 +76,101 @@ describe('the bundled CLI', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+/**
+ * The launcher (cli/launcher.ts) runs the bundle with a V8 code cache per command, in INCC_COMPILE_CACHE (a
+ * folder of each test's own here). A cache file left as it was by a run is one V8 accepted: the launcher writes
+ * one only when there was none or V8 rejected it.
+ */
+describe('the code cache', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'incc-code-cache-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  const runCached = (args: string[], cache = folder) =>
+    spawnSync(process.execPath, [bundledCliPath, ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...plainEnv(), INCC_COMPILE_CACHE: cache },
+    });
+  const result = (r: ReturnType<typeof runCached>) => ({ status: r.status, stdout: r.stdout, stderr: r.stderr });
+  /** The cache file of `command` (one a command), with what identifies its version on disk. */
+  const cacheOf = (command: string) => {
+    const names = readdirSync(folder).filter((n) => n.endsWith(`-${command}.v8-cache`));
+    expect(names).toHaveLength(1);
+    const path = join(folder, names[0]!);
+    const s = statSync(path);
+    return { path, version: `${s.ino}:${s.mtimeMs}:${s.size}`, bytes: readFileSync(path) };
+  };
+  // check turns TurboFan off and fixes the young generation's size (cli/incc.ts), lint does the second, summary
+  // neither: a cache made before those flags were set back would be rejected by the next run and rewritten.
+  const commands = [
+    ['check', 'stdlib/inception_v3.incp'],
+    ['lint', 'examples/lint', '--format', 'json'],
+    ['summary', 'stdlib/inception_v3.incp'],
+  ];
+
+  test.each(commands)(
+    'incc %s: made by the first run, used unchanged by the next, same output',
+    (...args) => {
+      const uncached = result(runCached(args, 'off'));
+      expect(readdirSync(folder)).toEqual([]);
+      expect(result(runCached(args))).toEqual(uncached);
+      const made = cacheOf(args[0]!);
+      expect(made.bytes.length).toBeGreaterThan(100_000);
+      expect(result(runCached(args))).toEqual(uncached);
+      expect(cacheOf(args[0]!).version).toBe(made.version);
+      expect(readdirSync(folder)).toHaveLength(1); // no temporary file left
+    },
+    60_000,
+  );
+
+  test('a damaged cache is rejected and replaced, never run', () => {
+    const args = ['check', 'stdlib/inception_v3.incp'];
+    const expected = result(runCached(args));
+    const good = cacheOf('check');
+    const flipped = (at: number) => {
+      const b = Buffer.from(good.bytes);
+      for (let i = at; i < at + 64; i++) b[i] = b[i]! ^ 0x5a;
+      return b;
+    };
+    const damaged = [
+      flipped(1_000), // V8 aborted the process on these without --verify-snapshot-checksum
+      flipped(100_000),
+      flipped(good.bytes.length - 5_000),
+      good.bytes.subarray(0, 100), // truncated
+      Buffer.alloc(0),
+      Buffer.from('not a cache at all'),
+    ];
+    for (const bytes of damaged) {
+      writeFileSync(good.path, bytes);
+      expect(result(runCached(args))).toEqual(expected);
+      const replaced = cacheOf('check');
+      expect(replaced.bytes.equals(bytes)).toBe(false);
+      // The replacement is a good cache: the next run keeps it.
+      expect(result(runCached(args))).toEqual(expected);
+      expect(cacheOf('check').version).toBe(replaced.version);
+    }
+  }, 120_000);
+
+  test('a folder that others can write into is not used, and INCC_COMPILE_CACHE=off uses none', () => {
+    const args = ['check', 'stdlib/inception_v3.incp'];
+    chmodSync(folder, 0o777);
+    expect(runCached(args).status).toBe(0);
+    expect(readdirSync(folder)).toEqual([]);
+    chmodSync(folder, 0o700);
+    expect(runCached(args).status).toBe(0);
+    expect(readdirSync(folder)).toHaveLength(1);
+  }, 60_000);
+
+  test('an unwritable cache folder costs nothing but the cache', () => {
+    const args = ['check', 'stdlib/inception_v3.incp'];
+    const notAFolder = join(folder, 'file');
+    writeFileSync(notAFolder, '');
+    expect(result(runCached(args, notAFolder))).toEqual(result(runCached(args, 'off')));
+    expect(readFileSync(notAFolder, 'utf8')).toBe('');
+  }, 60_000);
 });

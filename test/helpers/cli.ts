@@ -25,14 +25,29 @@ const LOAD_RECORDER = `data:text/javascript,${encodeURIComponent(
   'export async function resolve(specifier, context, next) { const r = await next(specifier, context); ' +
     "process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
 )}`;
-/** What `node --import` takes to register LOAD_RECORDER (node:module's register). */
+/**
+ * What `node --import` takes to register LOAD_RECORDER (node:module's register) and to record, as URLs too, the
+ * CommonJS modules `require` loads (the bundle's packages: the resolve hook sees only ES modules).
+ */
 const REGISTER_LOAD_RECORDER = `data:text/javascript,${encodeURIComponent(
-  `import { register } from 'node:module'; register(${JSON.stringify(LOAD_RECORDER)});`,
+  [
+    `import Module, { register } from 'node:module';`,
+    `import { isAbsolute } from 'node:path';`,
+    `import { pathToFileURL } from 'node:url';`,
+    `register(${JSON.stringify(LOAD_RECORDER)});`,
+    'const load = Module._load;',
+    'Module._load = function (request, parent, isMain) {',
+    '  const exports = load.apply(this, arguments);',
+    '  const path = Module._resolveFilename(request, parent, isMain);',
+    "  process.stderr.write('LOADED ' + (isAbsolute(path) ? pathToFileURL(path).href : path) + '\\n');",
+    '  return exports;',
+    '};',
+  ].join('\n'),
 )}`;
 
 /**
- * `node CLI ARGS` in `cwd` with a loader hook that records every module URL it resolves: the exit status, stdout
- * and those URLs (what a command loads).
+ * `node CLI ARGS` in `cwd` with a loader hook that records every module URL it resolves or requires: the exit
+ * status, stdout and those URLs (what a command loads; `node:` built-ins as their names).
  */
 export function runRecordingLoads(
   cli: string,
