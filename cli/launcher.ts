@@ -14,7 +14,8 @@
  * The cache folder: `INCC_COMPILE_CACHE` (a folder; `off` turns the cache off), else `incc-compile-cache-UID` in the
  * system's temporary folder, made private (mode 700). A folder that another user owns or can write is not used: a
  * cache is code. Without vm's dynamic-import support (Node before 20.12) the launcher runs tsc's modules
- * (dist/cli/incc.js) instead, without a cache.
+ * (dist/cli/incc.js) instead, without a cache. scripts/bundle.mjs writes this file as CommonJS (dist/bin/ has a
+ * package.json that says so): Node starts a CommonJS entry sooner than an ES module (about 15 ms here).
  */
 import {
   closeSync,
@@ -36,6 +37,8 @@ import * as vm from 'node:vm';
 
 /** The bundle's file name in dist/bin/, set by scripts/bundle.mjs (the hash of its content is in it). */
 declare const INCC_BUNDLE: string;
+/** The commands' names (cli/usage/), set by scripts/bundle.mjs: a cache each, one more for anything else. */
+declare const INCC_COMMANDS: readonly string[];
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -76,7 +79,7 @@ function readIfThere(path: string): Buffer | undefined {
 
 function runBundle(): void {
   const bundle = join(here, INCC_BUNDLE);
-  const command = /^[a-z][a-z-]{0,31}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  const command = INCC_COMMANDS.find((name) => name === process.argv[2]) ?? 'other';
   const folder = cacheFolder();
   const cacheFile = folder && join(folder, `${INCC_BUNDLE}-node${process.version}-${process.arch}-${command}.v8-cache`);
   const cachedData = cacheFile ? readIfThere(cacheFile) : undefined;
@@ -113,4 +116,4 @@ function runBundle(): void {
 
 // (`vm.constants` is undefined before Node 20.12, whatever its type says.)
 if (typeof INCC_BUNDLE === 'string' && (vm.constants as typeof vm.constants | undefined) !== undefined) runBundle();
-else await import(new URL('../cli/incc.js', import.meta.url).href);
+else void import(new URL('../cli/incc.js', import.meta.url).href);

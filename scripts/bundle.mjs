@@ -17,7 +17,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import { build, transform } from 'esbuild';
 
@@ -83,9 +83,16 @@ const bundleText = outputFiles[0].text.replace(/^#![^\n]*\n/, '');
 // The name carries the content's hash: a code cache belongs to one bundle, and a run started from the previous
 // build keeps reading its own file.
 const bundleName = `incc-${createHash('sha256').update(bundleText).digest('hex').slice(0, 16)}.cjs`;
+// The launcher as CommonJS (dist/bin/package.json says so): Node loads a CommonJS entry faster than an ES module.
+const { usages } = await import(pathToFileURL(join(root, 'dist', 'cli', 'usage', 'index.js')).href);
 const launcher = await transform(readFileSync(join(root, 'dist', 'cli', 'launcher.js'), 'utf8'), {
-  define: { INCC_BUNDLE: JSON.stringify(bundleName) },
-  format: 'esm',
+  define: {
+    INCC_BUNDLE: JSON.stringify(bundleName),
+    INCC_COMMANDS: JSON.stringify(usages.map((u) => u.name)),
+    'import.meta.url': '__inccLauncherUrl',
+  },
+  banner: "const __inccLauncherUrl = require('node:url').pathToFileURL(__filename).href;",
+  format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
 });
@@ -96,6 +103,7 @@ const launcher = await transform(readFileSync(join(root, 'dist', 'cli', 'launche
 // ESM bundle before them) left for an hour, for a process that reads one late, then removed.
 mkdirSync(outDir, { recursive: true });
 const written = [
+  [join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`, 0o644],
   [join(outDir, bundleName), bundleText, 0o644],
   [join(outDir, 'incc.js'), launcher.code, 0o755],
 ];
