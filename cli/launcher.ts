@@ -13,9 +13,8 @@
  *
  * The cache folder: `INCC_COMPILE_CACHE` (a folder; `off` turns the cache off), else `incc-compile-cache-UID` in the
  * system's temporary folder, made private (mode 700). A folder that another user owns or can write is not used: a
- * cache is code. Without vm's dynamic-import support (Node before 20.12) the launcher runs tsc's modules
- * (dist/cli/incc.js) instead, without a cache. scripts/bundle.mjs writes this file as CommonJS (dist/bin/ has a
- * package.json that says so): Node starts a CommonJS entry sooner than an ES module (about 15 ms here).
+ * cache is code. scripts/bundle.mjs writes this file as CommonJS (dist/bin/ has a package.json that says so): Node
+ * starts a CommonJS entry sooner than an ES module (about 15 ms here).
  */
 import {
   closeSync,
@@ -85,9 +84,10 @@ function runBundle(): void {
   const cachedData = cacheFile ? readIfThere(cacheFile) : undefined;
   // Before the compile, and for the whole run: a cache made under other flags is rejected.
   setFlagsFromString('--verify-snapshot-checksum');
+  // CommonJS's module wrapper, and `__inccImport`: the bundle's way to `import()` (backends/common/import-module.ts).
   const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`,
-    { filename: bundle, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER },
+    `(function (exports, require, module, __filename, __dirname, __inccImport) {${readFileSync(bundle, 'utf8')}\n})`,
+    { filename: bundle, cachedData },
   );
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void).call(
@@ -97,6 +97,7 @@ function runBundle(): void {
     module,
     bundle,
     here,
+    (specifier: string) => import(specifier),
   );
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
     // Registered after the bundle's own exit handlers, which set back the V8 flags a command changed (cli/incc.ts):
@@ -114,6 +115,6 @@ function runBundle(): void {
   }
 }
 
-// (`vm.constants` is undefined before Node 20.12, whatever its type says.)
-if (typeof INCC_BUNDLE === 'string' && (vm.constants as typeof vm.constants | undefined) !== undefined) runBundle();
+// tsc's output of this file (dist/cli/launcher.js, which no one needs to run) starts tsc's modules.
+if (typeof INCC_BUNDLE === 'string') runBundle();
 else void import(new URL('../cli/incc.js', import.meta.url).href);

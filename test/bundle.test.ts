@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundledCliPath, repoRoot, unbundledCliPath, plainEnv, runRecordingLoads } from './helpers/cli.js';
 
@@ -44,6 +44,14 @@ describe('the bundled CLI', () => {
     // (The main module is seen twice: resolved as a URL, then loaded by `require`'s loader, as CommonJS.)
     expect([...new Set(loaded.filter((u) => !isBuiltin(u)))]).toEqual([pathToFileURL(bundledCliPath).href]);
     expect(loaded.length).toBeGreaterThan(5); // the hook saw the built-ins the bundle requires
+  });
+
+  test("has one import(), backends/common/import-module.ts's own: all else the launcher's or bundled", () => {
+    // Run as a vm.Script, the bundle's own import() would need vm's experimental dynamic-import support.
+    const name = /incc-[0-9a-f]+\.cjs/.exec(readFileSync(bundledCliPath, 'utf8'))![0];
+    const text = readFileSync(join(dirname(bundledCliPath), name), 'utf8');
+    expect(text.match(/(?<![\w$.])import\(/g)).toEqual(['import(']);
+    expect(text).toMatch(/typeof __inccImport=="function"\?__inccImport\(\w+\):import\(\w+\)/);
   });
 
   test('prints the version', () => {

@@ -8,6 +8,7 @@
 import type * as H5wasmModule from 'h5wasm';
 import { SourceError } from './source.js';
 import { halfToFloat } from '../common/little-endian.js';
+import { importModule } from '../common/import-module.js';
 
 type H5wasm = typeof H5wasmModule;
 type H5File = InstanceType<H5wasm['File']>;
@@ -18,7 +19,7 @@ async function h5wasm(): Promise<H5wasm> {
   loaded ??= (async () => {
     let module: H5wasm;
     try {
-      module = await import('h5wasm');
+      module = await importModule<H5wasm>('h5wasm');
     } catch (e) {
       loaded = undefined;
       const code = (e as { code?: unknown } | null)?.code;

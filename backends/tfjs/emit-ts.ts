@@ -11,6 +11,8 @@
  */
 import type { IRGraph, IRNode } from '../../compiler/ir/ir.js';
 import type { ConfigValue, LayerFactory, LayerPlan, PlannedLayer } from './plan.js';
+import { importModule } from '../common/import-module.js';
+import type * as Prettier from 'prettier';
 
 /** A string literal that cannot end early or start a new line, in any JS or TS context. */
 export function stringLiteral(s: string): string {
@@ -271,7 +273,7 @@ function firstLayerOf(plan: LayerPlan, n: IRNode): string {
 
 /** model.ts, formatted with prettier (parser "typescript"). */
 export async function emitTypeScript(graph: IRGraph, plan: LayerPlan, options: EmitOptions = {}): Promise<string> {
-  const prettier = await import('prettier');
+  const prettier = await importModule<typeof Prettier>('prettier');
   return prettier.format(typeScriptSource(graph, plan, options), {
     parser: 'typescript',
     printWidth: 120,

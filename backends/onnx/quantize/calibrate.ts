@@ -7,6 +7,8 @@
  * a float model, and everything else incc does but `--quantize`, never loads it.
  */
 import pkg from 'onnx-proto';
+import { importModule } from '../../common/import-module.js';
+import type * as Ort from 'onnxruntime-node';
 
 type IModelProto = pkg.onnx.IModelProto;
 type INodeProto = pkg.onnx.INodeProto;
@@ -44,7 +46,7 @@ export async function calibrate(
   encode: (m: IModelProto) => Uint8Array,
   batch = 8,
 ): Promise<Map<string, [number, number]>> {
-  const { default: ort } = await import('onnxruntime-node');
+  const { default: ort } = await importModule<{ default: typeof Ort }>('onnxruntime-node');
   const session = await ort.InferenceSession.create(encode(withRangeOutputs(model, tensors)), {
     graphOptimizationLevel: 'disabled',
     executionMode: 'sequential',

@@ -22,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ImageDecoder } from '../../common/data.js';
 import { registerFastKernels } from './kernels.js';
 import type { SummaryWriter } from './metrics.js';
+import { importModule } from '../../common/import-module.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'cpu' | 'wasm';
 
@@ -110,7 +111,7 @@ async function loadNative(path: string): Promise<string | NativeModule> {
   process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
   let mod: NativeModule;
   try {
-    mod = (await import(pathToFileURL(path).href)) as NativeModule;
+    mod = await importModule<NativeModule>(pathToFileURL(path).href);
   } catch (e) {
     return oneLine(e);
   }
@@ -181,7 +182,7 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Sel
     let why: string | null = null;
     try {
       dropWasmAbortLine();
-      await import(wasm);
+      await importModule(wasm);
       if (!(await tf.setBackend('wasm'))) why = 'the backend did not start';
     } catch (e) {
       why = oneLine(e);
