@@ -11,16 +11,29 @@ import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { commands, printUsage, VERSION } from './registry.js';
 import { didYouMean } from '../compiler/diagnostics/diagnostics.js';
-import { UsageError } from './command.js';
+import { UsageError, type CommandUsage } from './command.js';
 
 /** The most bytes of input files for which a short-lived command runs without TurboFan (about 8,000 lines). */
 const SHORT_RUN_BYTES = 256 * 1024;
 
-/** The bytes of the arguments that name files (options and what does not exist count nothing). */
-function operandBytes(args: readonly string[]): number {
+/**
+ * The bytes of the files a command line names as operands (options, their values and what does not exist count
+ * nothing). Read before the command parses its line, to choose V8's flags; a bad line is reported by the command.
+ */
+function operandBytes(args: readonly string[], options: CommandUsage['options']): number {
   let bytes = 0;
-  for (const a of args) {
-    if (a.startsWith('-')) continue;
+  let optionsEnded = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--' && !optionsEnded) {
+      optionsEnded = true;
+      continue;
+    }
+    if (a.startsWith('-') && !optionsEnded) {
+      const name = a.replace(/^--?/, '').split('=')[0]!;
+      if (!a.includes('=') && options[name] !== undefined && options[name].type === 'string') i++; // its value
+      continue;
+    }
     try {
       const s = statSync(a);
       bytes += s.isFile() ? s.size : SHORT_RUN_BYTES + 1; // a folder: as many files as it holds, so large
@@ -81,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   // compiler, the run took a third less time). On larger inputs it pays back: 25,000 lines (785 kB) took about
   // 10% longer without it, and `lint`, whose rules run long loops, took twice as long on 5,000 lines. So: off for
   // a short-lived command whose files are small.
-  if (command.shortLived && operandBytes(rest) <= SHORT_RUN_BYTES) tuneV8('--no-opt', '--opt');
+  if (command.shortLived && operandBytes(rest, command.options) <= SHORT_RUN_BYTES) tuneV8('--no-opt', '--opt');
   // V8 starts the young generation at 1 MB a semi-space and doubles it as objects survive. Check and lint keep
   // what they build (tokens, AST, IR) to the end, so nearly everything survives: each larger scavenge copied more
   // of it into newly touched memory (page faults cost much in a VM) and the process ended at 74 MB. Kept at its
