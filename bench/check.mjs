@@ -80,15 +80,12 @@ try {
       env: { INCC_COMPILE_CACHE: 'off' },
     },
   ].map((p) => ({ ...p, wall: [], cpu: [] }));
+  const run = (p) => timeProcess('check', p.args, { ok: p.ok, env: p.env });
   // One untimed round first: it makes the code caches, as a user's first run of each command does.
-  for (const p of processes)
-    timeProcess('check', p.args, { ok: p.ok, env: { ...process.env, NO_COLOR: '1', ...p.env } });
+  for (const p of processes) run(p);
   for (let i = 0; i < runs; i++) {
     for (const p of processes) {
-      const { wall, cpu } = timeProcess('check', p.args, {
-        ok: p.ok,
-        env: { ...process.env, NO_COLOR: '1', ...p.env },
-      });
+      const { wall, cpu } = run(p);
       p.wall.push(wall);
       p.cpu.push(cpu);
     }

@@ -21,14 +21,15 @@ export function option(name, fallback) {
 
 /**
  * `node ARGS`, timed: wall-clock and CPU milliseconds and what it printed. An exit status other than those in
- * `ok` ends the benchmark (`bench`: its name for the message) with status 2 and the child's stderr.
+ * `ok` ends the benchmark (`bench`: its name for the message) with status 2 and the child's stderr. `env` is laid
+ * over this process's environment (with NO_COLOR).
  */
-export function timeProcess(bench, args, { ok = [0], ...spawnOptions } = {}) {
+export function timeProcess(bench, args, { ok = [0], env = {}, ...spawnOptions } = {}) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', childCpuReporter, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     ...spawnOptions,
   });
   const wall = performance.now() - t0;

@@ -16,17 +16,7 @@
  * cache is code. scripts/bundle.mjs writes this file as CommonJS (dist/bin/ has a package.json that says so): Node
  * starts a CommonJS entry sooner than an ES module (about 15 ms here).
  */
-import {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,9 +39,7 @@ function cacheFolder(): string | undefined {
   const dir = chosen || join(tmpdir(), `incc-compile-cache-${uid ?? 'user'}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const fd = openSync(dir, 'r');
-    const s = fstatSync(fd);
-    closeSync(fd);
+    const s = statSync(dir);
     // Another user's folder, or one others can write into: its files could be anyone's code.
     if (!s.isDirectory() || (uid !== undefined && (s.uid !== uid || (s.mode & 0o022) !== 0))) return undefined;
     return dir;
@@ -63,14 +51,7 @@ function cacheFolder(): string | undefined {
 /** The file's bytes, or undefined if it cannot be read. */
 function readIfThere(path: string): Buffer | undefined {
   try {
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const data = Buffer.allocUnsafe(size);
-      return readSync(fd, data, 0, size, 0) === size ? data : undefined;
-    } finally {
-      closeSync(fd);
-    }
+    return readFileSync(path);
   } catch {
     return undefined;
   }

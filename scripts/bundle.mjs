@@ -58,6 +58,8 @@ const keepPackagesOutside = {
 };
 
 const outDir = join(root, 'dist', 'bin');
+/** A banner defining `name` as the file URL of the CommonJS file it heads (as esbuild's define of import.meta.url). */
+const moduleUrlBanner = (name) => `var ${name} = require('node:url').pathToFileURL(__filename).href;`;
 
 const { outputFiles } = await build({
   absWorkingDir: root,
@@ -71,7 +73,7 @@ const { outputFiles } = await build({
   target: 'node20',
   plugins: [keepPackagesOutside],
   define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__inccModuleUrl' },
-  banner: { js: "var __inccModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: moduleUrlBanner('__inccModuleUrl') },
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'eof',
@@ -91,7 +93,7 @@ const launcher = await transform(readFileSync(join(root, 'dist', 'cli', 'launche
     INCC_COMMANDS: JSON.stringify(usages.map((u) => u.name)),
     'import.meta.url': '__inccLauncherUrl',
   },
-  banner: "const __inccLauncherUrl = require('node:url').pathToFileURL(__filename).href;",
+  banner: moduleUrlBanner('__inccLauncherUrl'),
   format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
